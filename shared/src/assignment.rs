@@ -1,0 +1,322 @@
+//! Assignments: what a therapist asks a family to do, on which days and at which moments.
+
+use crate::error::{Checker, Problem, Validate, ValidationError};
+use crate::exercise::Dosage;
+use crate::ids::{AssignmentId, ChildId, ExerciseId, RoutineId, TherapistId};
+use crate::text::Note;
+use crate::time::Weekdays;
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+/// The moments of a family's day that practice can be tied to, as early-intervention practice recommends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FamilyMoment {
+    WakeUp,
+    Breakfast,
+    Lunch,
+    AfterSchool,
+    Dinner,
+    Bath,
+    Bedtime,
+}
+
+impl FamilyMoment {
+    pub const ALL: [FamilyMoment; 7] =
+        [Self::WakeUp, Self::Breakfast, Self::Lunch, Self::AfterSchool, Self::Dinner, Self::Bath, Self::Bedtime];
+
+    /// A typical clock time, used to order the day and as the default reminder time until a family sets its own.
+    pub fn typical_time(self) -> NaiveTime {
+        let (h, m) = match self {
+            Self::WakeUp => (7, 0),
+            Self::Breakfast => (7, 30),
+            Self::Lunch => (12, 0),
+            Self::AfterSchool => (15, 30),
+            Self::Dinner => (18, 0),
+            Self::Bath => (19, 0),
+            Self::Bedtime => (19, 30),
+        };
+        NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN)
+    }
+}
+
+/// When in the day one of an assignment's times falls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SlotTime {
+    /// Tied to a family moment ("after bath") rather than a clock.
+    Moment { moment: FamilyMoment },
+    /// A local clock time in the family's zone.
+    At { time: NaiveTime },
+    /// Whenever suits the family that day.
+    Anytime,
+}
+
+impl SlotTime {
+    /// Where the slot sorts in the day; `Anytime` sorts last.
+    pub fn sort_time(&self) -> Option<NaiveTime> {
+        match self {
+            Self::Moment { moment } => Some(moment.typical_time()),
+            Self::At { time } => Some(*time),
+            Self::Anytime => None,
+        }
+    }
+}
+
+/// What is assigned: one exercise, or a routine (each of its exercises is then expected).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Target {
+    Exercise { exercise_id: ExerciseId },
+    Routine { routine_id: RoutineId },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Active,
+    Paused,
+    Ended,
+}
+
+/// A pause from `from` up to, not including, `until` (the day practice resumed). Open while `until` is absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pause {
+    pub from: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<NaiveDate>,
+}
+
+impl Pause {
+    pub fn covers(&self, d: NaiveDate) -> bool {
+        self.from <= d && self.until.is_none_or(|u| d < u)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    pub id: AssignmentId,
+    pub child_id: ChildId,
+    pub target: Target,
+    pub assigned_by: TherapistId,
+    pub start_date: NaiveDate,
+    /// The last day of practice, inclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<NaiveDate>,
+    pub days: Weekdays,
+    /// One to three times a day. A log names its time by index into this list.
+    pub slots: Vec<SlotTime>,
+    /// Replaces parts of the exercise's default dosage.
+    #[serde(default, skip_serializing_if = "Dosage::is_empty")]
+    pub dosage: Dosage,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_for_family: Option<Note>,
+    pub status: Status,
+    /// Past and current pauses, oldest first; kept so that past adherence stays right after a resume.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pauses: Vec<Pause>,
+}
+
+/// A state change that does not fit the assignment's current status.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StatusChangeError {
+    #[error("the assignment is {0:?}; only an active assignment can be paused")]
+    NotActive(Status),
+    #[error("the assignment is {0:?}; only a paused assignment can be resumed")]
+    NotPaused(Status),
+    #[error("the assignment has already ended")]
+    AlreadyEnded,
+    #[error("the date is before the assignment's start or its last change")]
+    DateTooEarly,
+}
+
+impl Assignment {
+    pub const MAX_SLOTS: usize = 3;
+
+    /// Whether practice is expected on local date `d` (before looking at slots).
+    pub fn is_expected_on(&self, d: NaiveDate) -> bool {
+        d >= self.start_date
+            && self.end_date.is_none_or(|e| d <= e)
+            && self.days.includes_date(d)
+            && !self.pauses.iter().any(|p| p.covers(d))
+    }
+
+    fn last_change(&self) -> NaiveDate {
+        self.pauses.iter().map(|p| p.until.unwrap_or(p.from)).max().unwrap_or(self.start_date)
+    }
+
+    /// Pauses practice from `on` (inclusive).
+    pub fn pause(&mut self, on: NaiveDate) -> Result<(), StatusChangeError> {
+        if self.status != Status::Active {
+            return Err(StatusChangeError::NotActive(self.status));
+        }
+        if on < self.last_change() {
+            return Err(StatusChangeError::DateTooEarly);
+        }
+        self.pauses.push(Pause { from: on, until: None });
+        self.status = Status::Paused;
+        Ok(())
+    }
+
+    /// Resumes practice from `on` (inclusive).
+    pub fn resume(&mut self, on: NaiveDate) -> Result<(), StatusChangeError> {
+        if self.status != Status::Paused {
+            return Err(StatusChangeError::NotPaused(self.status));
+        }
+        let open =
+            self.pauses.last_mut().filter(|p| p.until.is_none()).ok_or(StatusChangeError::NotPaused(self.status))?;
+        if on < open.from {
+            return Err(StatusChangeError::DateTooEarly);
+        }
+        open.until = Some(on);
+        self.status = Status::Active;
+        Ok(())
+    }
+
+    /// Ends the assignment; `last_day` is the last day practice is expected.
+    pub fn end(&mut self, last_day: NaiveDate) -> Result<(), StatusChangeError> {
+        if self.status == Status::Ended {
+            return Err(StatusChangeError::AlreadyEnded);
+        }
+        if last_day < self.start_date {
+            return Err(StatusChangeError::DateTooEarly);
+        }
+        if let Some(open) = self.pauses.last_mut().filter(|p| p.until.is_none()) {
+            open.until = Some(last_day.succ_opt().unwrap_or(last_day).max(open.from));
+        }
+        self.end_date = Some(self.end_date.map_or(last_day, |e| e.min(last_day)));
+        self.status = Status::Ended;
+        Ok(())
+    }
+}
+
+impl Validate for Assignment {
+    fn validate(&self) -> Result<(), ValidationError> {
+        let mut c = Checker::new();
+        if let Some(end) = self.end_date {
+            c.ensure(end >= self.start_date, "end_date", || Problem::Invalid {
+                reason: "must not be before start_date".into(),
+            });
+        }
+        c.ensure(!self.days.is_empty(), "days", || Problem::Count { min: 1, max: 7 });
+        c.count("slots", self.slots.len(), 1, Self::MAX_SLOTS);
+        c.unique("slots", &self.slots);
+        c.nest("dosage", self.dosage.validate());
+        let mut prev_end: Option<NaiveDate> = None;
+        for (i, p) in self.pauses.iter().enumerate() {
+            let field = format!("pauses[{i}]");
+            c.ensure(p.from >= self.start_date, format!("{field}.from"), || Problem::Invalid {
+                reason: "must not be before start_date".into(),
+            });
+            if let Some(u) = p.until {
+                c.ensure(u >= p.from, format!("{field}.until"), || Problem::Invalid {
+                    reason: "must not be before from".into(),
+                });
+            } else {
+                c.ensure(i + 1 == self.pauses.len(), field.clone(), || Problem::Invalid {
+                    reason: "only the last pause may be open".into(),
+                });
+            }
+            if let Some(pe) = prev_end {
+                c.ensure(p.from >= pe, format!("{field}.from"), || Problem::Invalid {
+                    reason: "pauses must not overlap".into(),
+                });
+            }
+            prev_end = p.until;
+        }
+        let open_pause = self.pauses.last().is_some_and(|p| p.until.is_none());
+        let consistent = match self.status {
+            Status::Active => !open_pause,
+            Status::Paused => open_pause,
+            Status::Ended => self.end_date.is_some() && !open_pause,
+        };
+        c.ensure(consistent, "status", || Problem::Invalid { reason: "does not match the pauses and end date".into() });
+        c.finish()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    pub(crate) fn daily(start: NaiveDate) -> Assignment {
+        Assignment {
+            id: AssignmentId::new_v7(),
+            child_id: ChildId::new_v7(),
+            target: Target::Exercise { exercise_id: ExerciseId::builtin("bear-walk") },
+            assigned_by: TherapistId::new_v7(),
+            start_date: start,
+            end_date: None,
+            days: Weekdays::EVERY_DAY,
+            slots: vec![SlotTime::Moment { moment: FamilyMoment::AfterSchool }],
+            dosage: Dosage::default(),
+            note_for_family: None,
+            status: Status::Active,
+            pauses: vec![],
+        }
+    }
+
+    #[test]
+    fn pause_resume_end_keep_history() {
+        let mut a = daily(d(2026, 3, 1));
+        a.pause(d(2026, 3, 10)).unwrap();
+        assert!(a.is_expected_on(d(2026, 3, 9)));
+        assert!(!a.is_expected_on(d(2026, 3, 10)));
+        assert_eq!(a.pause(d(2026, 3, 11)), Err(StatusChangeError::NotActive(Status::Paused)));
+        a.resume(d(2026, 3, 15)).unwrap();
+        assert!(!a.is_expected_on(d(2026, 3, 14)));
+        assert!(a.is_expected_on(d(2026, 3, 15)));
+        a.validate().unwrap();
+        a.end(d(2026, 3, 31)).unwrap();
+        assert!(a.is_expected_on(d(2026, 3, 31)));
+        assert!(!a.is_expected_on(d(2026, 4, 1)));
+        assert_eq!(a.status, Status::Ended);
+        a.validate().unwrap();
+        assert_eq!(a.end(d(2026, 4, 2)), Err(StatusChangeError::AlreadyEnded));
+    }
+
+    #[test]
+    fn ending_while_paused_closes_the_pause() {
+        let mut a = daily(d(2026, 3, 1));
+        a.pause(d(2026, 3, 10)).unwrap();
+        a.end(d(2026, 3, 20)).unwrap();
+        a.validate().unwrap();
+        assert!(!a.is_expected_on(d(2026, 3, 12)));
+    }
+
+    #[test]
+    fn invalid_assignments_name_the_field() {
+        let mut a = daily(d(2026, 3, 1));
+        a.end_date = Some(d(2026, 2, 1));
+        assert_eq!(a.validate().unwrap_err().field(), "end_date");
+
+        let mut a = daily(d(2026, 3, 1));
+        a.slots = vec![SlotTime::Anytime; 4];
+        assert_eq!(a.validate().unwrap_err().field(), "slots");
+
+        let mut a = daily(d(2026, 3, 1));
+        a.days = Weekdays::NONE;
+        assert_eq!(a.validate().unwrap_err().field(), "days");
+
+        let mut a = daily(d(2026, 3, 1));
+        a.status = Status::Paused;
+        assert_eq!(a.validate().unwrap_err().field(), "status");
+    }
+
+    #[test]
+    fn json_shape() {
+        let a = daily(d(2026, 3, 1));
+        let v = serde_json::to_value(&a).unwrap();
+        assert_eq!(v["slots"][0], serde_json::json!({"kind": "moment", "moment": "after_school"}));
+        assert_eq!(v["days"], serde_json::json!(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]));
+        let back: Assignment = serde_json::from_value(v).unwrap();
+        assert_eq!(back, a);
+    }
+}

@@ -1,0 +1,82 @@
+//! The family side: a family (one or two homes, several adults), its children, caregivers and paired devices.
+
+use crate::error::{Problem, Validate, ValidationError};
+use crate::ids::{CaregiverId, ChildId, ClinicId, DeviceId, FamilyId};
+use crate::text::Name;
+use crate::time::TimeZoneName;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The household a clinic pairs devices with. Siblings share one family.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Family {
+    pub id: FamilyId,
+    pub clinic_id: ClinicId,
+    /// How the clinic refers to the family: "Leo's family".
+    pub label: Name,
+}
+
+/// A child in a clinic's care. Only a display name is kept: no surname, no birth date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Child {
+    pub id: ChildId,
+    pub family_id: FamilyId,
+    pub display_name: Name,
+    /// The family's time zone: all of the child's schedule is in local dates of this zone.
+    pub time_zone: TimeZoneName,
+    /// Age in whole years when last updated by the therapist, to suggest age-appropriate exercises.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_years: Option<u8>,
+}
+
+impl Validate for Child {
+    fn validate(&self) -> Result<(), ValidationError> {
+        match self.age_years {
+            Some(a) if a > 21 => Err(ValidationError::single("age_years", Problem::OutOfRange { min: 0, max: 21 })),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// An adult who does the exercises with the child: "Mum", "Dad", "Grandma", "Ms Lee at school".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Caregiver {
+    pub id: CaregiverId,
+    pub family_id: FamilyId,
+    pub name: Name,
+}
+
+/// A family's paired device: a laptop in the kitchen, Grandma's computer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Device {
+    pub id: DeviceId,
+    pub family_id: FamilyId,
+    pub label: Name,
+    pub paired_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl Device {
+    pub fn is_revoked(&self) -> bool {
+        self.revoked_at.is_some()
+    }
+}
+
+impl Validate for Device {
+    fn validate(&self) -> Result<(), ValidationError> {
+        match (self.revoked_at, self.last_seen_at) {
+            (Some(r), _) if r < self.paired_at => Err(ValidationError::single(
+                "revoked_at",
+                Problem::Invalid { reason: "must not be before paired_at".into() },
+            )),
+            _ => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! The sync protocol between a family's device and the clinic server, version 1. `shared/PROTOCOL.md`
+//! documents it for client authors; its JSON examples are checked against these types by a test.
+
+use crate::assignment::Assignment;
+use crate::error::{Problem, ValidationError};
+use crate::exercise::Exercise;
+use crate::family::{Caregiver, Child, Family};
+use crate::feedback::Feedback;
+use crate::hlc::Hlc;
+use crate::ids::{ClinicId, DeviceId, FamilyId, LogId};
+use crate::log::CompletionLog;
+use crate::media::MediaRef;
+use crate::pairing::{DeviceToken, PairingCode};
+use crate::routine::Routine;
+use crate::text::Name;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The protocol version this build speaks.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// The oldest protocol version this build still accepts.
+pub const MIN_PROTOCOL_VERSION: u32 = 1;
+
+/// What a server says about itself before any pairing: `GET /api/v1/sync/info`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerInfo {
+    pub service: String,
+    pub server_version: String,
+    pub protocol_min: u32,
+    pub protocol_max: u32,
+    pub server_time_ms: u64,
+}
+
+/// `POST /api/v1/sync/pair`: trade a pairing code for a device token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairRequest {
+    pub protocol: u32,
+    pub code: PairingCode,
+    /// What the family calls this device: "Kitchen laptop".
+    pub device_label: Name,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairResponse {
+    pub protocol: u32,
+    pub device_id: DeviceId,
+    pub family_id: FamilyId,
+    pub clinic_id: ClinicId,
+    pub clinic_name: Name,
+    /// Shown once; the server stores only its hash.
+    pub token: DeviceToken,
+}
+
+/// `POST /api/v1/sync/push`: new logs and new versions of logs, at most [`PushRequest::MAX_LOGS`] at a time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub protocol: u32,
+    pub logs: Vec<CompletionLog>,
+}
+
+impl PushRequest {
+    pub const MAX_LOGS: usize = 500;
+}
+
+/// The server's answer, sent only after everything accepted is committed. Every pushed log appears in
+/// exactly one of `accepted` or `rejected`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushResponse {
+    pub protocol: u32,
+    pub accepted: Vec<Ack>,
+    pub rejected: Vec<Rejection>,
+    /// The server's clock after the push; devices observe it to keep their clocks ordered after the server's.
+    pub server_hlc: Hlc,
+}
+
+/// This version of the log is safe on the server (stored now, stored before, or superseded by a newer
+/// version that the device will receive on its next pull). The device may drop it from its outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ack {
+    pub id: LogId,
+    pub hlc: Hlc,
+}
+
+/// One pushed item the server will not store. Retrying the same item cannot succeed: keep it and show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rejection {
+    /// Position in the pushed `logs` array.
+    pub index: u32,
+    pub id: LogId,
+    pub reason: RejectReason,
+    /// The field at fault, when there is one: `note`, `occurrence.slot`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectReason {
+    /// A field is out of bounds or malformed.
+    Invalid,
+    /// The child is not in this device's family (or does not exist).
+    UnknownChild,
+    /// The assignment does not exist or is not the child's.
+    UnknownAssignment,
+    /// The exercise is not part of the assignment.
+    UnknownExercise,
+    /// An edit tried to move a log to another child, assignment, exercise or occurrence.
+    ImmutableField,
+    /// The clock stamp is too far ahead of the server's clock.
+    ClockSkew,
+}
+
+/// `POST /api/v1/sync/pull`: everything that changed for this device's family since `cursor`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullRequest {
+    pub protocol: u32,
+    /// Absent on the first pull: start from the beginning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<Cursor>,
+    /// At most this many changes; the server may send fewer. Default and maximum: [`PullRequest::MAX_LIMIT`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+impl PullRequest {
+    pub const MAX_LIMIT: u32 = 1000;
+}
+
+/// A page of changes. Store `changes` and `cursor` in one transaction; pull again while `more` is true.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullResponse {
+    pub protocol: u32,
+    pub changes: Vec<Change>,
+    pub cursor: Cursor,
+    pub more: bool,
+    pub server_hlc: Hlc,
+}
+
+/// A position in the server's change feed. Opaque to clients: store it and send it back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Cursor(String);
+
+impl Cursor {
+    pub const MAX_LEN: usize = 256;
+
+    pub fn new(s: impl Into<String>) -> Result<Self, ValidationError> {
+        let s = s.into();
+        if s.is_empty() || s.len() > Self::MAX_LEN || !s.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ValidationError::single(
+                "cursor",
+                Problem::Invalid { reason: "not a cursor this server issued".into() },
+            ));
+        }
+        Ok(Self(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Cursor {
+    type Error = ValidationError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::new(s)
+    }
+}
+
+impl From<Cursor> for String {
+    fn from(c: Cursor) -> String {
+        c.0
+    }
+}
+
+/// One changed record: the whole current record, never a diff, so applying a change twice is harmless.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
+pub enum Change {
+    Family(Family),
+    Child(Child),
+    Caregiver(Caregiver),
+    Exercise(Box<Exercise>),
+    Routine(Routine),
+    Assignment(Assignment),
+    Log(CompletionLog),
+    Feedback(Feedback),
+    /// A picture, video or voice prompt the program uses; fetch it with `GET /api/v1/media/{media}`.
+    Media(MediaInfo),
+    /// A record the family no longer has access to (for example a child moved to another family).
+    Removed(Removed),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaInfo {
+    pub media: MediaRef,
+    pub content_type: String,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Removed {
+    pub entity: Entity,
+    pub id: Uuid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    Child,
+    Caregiver,
+    Exercise,
+    Routine,
+    Assignment,
+    Feedback,
+}
+
+/// The body of every error response, from every endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiError {
+    pub error: ErrorCode,
+    pub message: String,
+    /// The request field at fault, when there is one: `device_label`, `logs[3].note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// With `protocol_unsupported`: the versions this server accepts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supported: Option<ProtocolRange>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolRange {
+    pub min: u32,
+    pub max: u32,
+}
+
+impl ProtocolRange {
+    pub const CURRENT: ProtocolRange = ProtocolRange { min: MIN_PROTOCOL_VERSION, max: PROTOCOL_VERSION };
+
+    pub fn accepts(&self, version: u32) -> bool {
+        (self.min..=self.max).contains(&version)
+    }
+}
+
+/// Machine-readable error codes, each with one HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 400: the body is not JSON of the expected shape.
+    BadRequest,
+    /// 422: the shape is right but a value is not (see `field`).
+    Invalid,
+    /// 400: the client speaks a protocol version this server does not (see `supported`).
+    ProtocolUnsupported,
+    /// 401: missing, unknown, expired or revoked credentials.
+    Unauthorized,
+    /// 403: authenticated, but not allowed to do this.
+    Forbidden,
+    /// 404: no such thing, or not yours (the two are not told apart).
+    NotFound,
+    /// 409: conflicts with the current state.
+    Conflict,
+    /// 410: a pairing code that has expired or was already used.
+    Gone,
+    /// 413: the body is too large.
+    PayloadTooLarge,
+    /// 415: the content type is not accepted.
+    UnsupportedMediaType,
+    /// 429: too many attempts; retry after the `Retry-After` header.
+    RateLimited,
+    /// 500: the server failed; the details are in its log, not here. Safe to retry.
+    Internal,
+    /// 503: the server is not ready (starting, or its database is unreachable). Safe to retry.
+    Unavailable,
+}
+
+impl ErrorCode {
+    pub fn http_status(self) -> u16 {
+        match self {
+            Self::BadRequest | Self::ProtocolUnsupported => 400,
+            Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::Conflict => 409,
+            Self::Gone => 410,
+            Self::PayloadTooLarge => 413,
+            Self::UnsupportedMediaType => 415,
+            Self::Invalid => 422,
+            Self::RateLimited => 429,
+            Self::Internal => 500,
+            Self::Unavailable => 503,
+        }
+    }
+
+    /// Whether sending the same request again later may succeed.
+    pub fn is_retryable(self) -> bool {
+        matches!(self, Self::Internal | Self::Unavailable | Self::RateLimited)
+    }
+}
+
+impl From<ValidationError> for ApiError {
+    fn from(e: ValidationError) -> Self {
+        ApiError {
+            error: ErrorCode::Invalid,
+            message: e.to_string(),
+            field: e.problems.first().map(|p| p.field.clone()),
+            supported: None,
+        }
+    }
+}
