@@ -54,9 +54,9 @@ const LAYOUTS = {
   },
   // One on top of two, like a stack of cups.
   pyramid: () => [
-    [185, 50, 110],
-    [125, 170, 110],
-    [245, 170, 110],
+    [170, 55, 140],
+    [110, 180, 140],
+    [230, 180, 140],
   ],
 };
 const COUNTS = { single: [1, 1], pair: [2, 2], trio: [3, 3], row: [2, 4], pyramid: [3, 3] };
@@ -120,22 +120,42 @@ function card(name, spec) {
 }
 
 const cards = JSON.parse(readFileSync(join(here, "cards.json"), "utf8"));
+const check = process.argv.includes("--check");
 mkdirSync(outDir, { recursive: true });
 
 // Compose every card before writing any, so a mistake in cards.json leaves the folder as it was.
 const names = Object.keys(cards).sort();
 const composed = names.map((name) => [name, card(name, cards[name])]);
-for (const [name, svg] of composed) {
-  writeFileSync(join(outDir, `${name}.svg`), svg);
-}
-
 const wanted = new Set(names.map((n) => `${n}.svg`));
-let removed = 0;
-for (const file of readdirSync(outDir).sort()) {
-  if (file.endsWith(".svg") && !wanted.has(file)) {
-    unlinkSync(join(outDir, file));
-    removed += 1;
+const stale = [];
+for (const [name, svg] of composed) {
+  const file = join(outDir, `${name}.svg`);
+  if (check) {
+    if (!existsSync(file) || readFileSync(file, "utf8") !== svg) stale.push(`${name}.svg`);
+  } else {
+    writeFileSync(file, svg);
   }
 }
 
-console.log(`wrote ${names.length} cards to ${outDir}${removed ? `, removed ${removed} old ones` : ""}`);
+let removed = 0;
+for (const file of readdirSync(outDir).sort()) {
+  if (file.endsWith(".svg") && !wanted.has(file)) {
+    if (check) {
+      stale.push(`${file} (not in cards.json)`);
+    } else {
+      unlinkSync(join(outDir, file));
+      removed += 1;
+    }
+  }
+}
+
+if (check) {
+  // --check: used by the test command, so that committed pictures always match cards.json.
+  if (stale.length) {
+    console.error(`step cards are stale; run: cd tools/step-cards && npm ci && npm run compose\n  ${stale.join("\n  ")}`);
+    process.exit(1);
+  }
+  console.log(`${names.length} step cards are current`);
+} else {
+  console.log(`wrote ${names.length} cards to ${outDir}${removed ? `, removed ${removed} old ones` : ""}`);
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test of homeplay on a fresh Debian 12 machine: installs what the tests need (idempotently),
+# then checks formatting, lints, and runs every suite. `.ci/run` calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain"
+if ! command -v cargo >/dev/null; then
+  echo "cargo is missing: install Rust (stable) with rustup first" >&2
+  exit 1
+fi
+for component in rustfmt clippy; do
+  rustup component list --installed 2>/dev/null | grep -q "^${component}" || rustup component add "$component"
+done
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+
+step "step-card pictures are current"
+(cd tools/step-cards && npm ci --no-audit --no-fund --silent && node compose.mjs --check)
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test"
+cargo test --workspace --locked
