@@ -71,8 +71,8 @@ impl Device {
 
 impl Validate for Device {
     fn validate(&self) -> Result<(), ValidationError> {
-        match (self.revoked_at, self.last_seen_at) {
-            (Some(r), _) if r < self.paired_at => Err(ValidationError::single(
+        match self.revoked_at {
+            Some(r) if r < self.paired_at => Err(ValidationError::single(
                 "revoked_at",
                 Problem::Invalid { reason: "must not be before paired_at".into() },
             )),
