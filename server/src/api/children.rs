@@ -1,0 +1,183 @@
+//! Children and their families, pairing codes and devices, as therapists manage them.
+
+use crate::audit::{self, Actor, ClientIp};
+use crate::auth::TherapistAuth;
+use crate::auth::tokens::{random_bytes, sha256_hex};
+use crate::error::{ApiResult, Failure};
+use crate::json::StrictJson;
+use crate::state::{AppState, now_ms};
+use axum::Json;
+use crate::json::IdPath as Path;
+use axum::extract::State;
+use axum::http::StatusCode;
+use homeplay_core::Validate;
+use homeplay_core::family::{Caregiver, Child, Device, Family};
+use homeplay_core::ids::{CaregiverId, ChildId, DeviceId, FamilyId};
+use homeplay_core::pairing::PairingCode;
+use homeplay_core::text::Name;
+use homeplay_core::time::TimeZoneName;
+use serde::{Deserialize, Serialize};
+
+/// A new child: either into an existing family of the clinic (a sibling) or with a new family.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewChild {
+    pub display_name: Name,
+    pub time_zone: TimeZoneName,
+    #[serde(default)]
+    pub age_years: Option<u8>,
+    #[serde(default)]
+    pub family_id: Option<FamilyId>,
+    /// The new family's caregivers ("Mum", "Dad", "Grandma"); ignored with `family_id`.
+    #[serde(default)]
+    pub caregivers: Vec<Name>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChildUpdate {
+    pub display_name: Name,
+    pub time_zone: TimeZoneName,
+    #[serde(default)]
+    pub age_years: Option<u8>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChildDetail {
+    pub child: Child,
+    pub family: Family,
+    pub caregivers: Vec<Caregiver>,
+    pub devices: Vec<Device>,
+}
+
+pub(crate) async fn own_child(state: &AppState, auth: &TherapistAuth, id: ChildId) -> ApiResult<Child> {
+    state.store.child(auth.therapist.clinic_id, id).await?.ok_or(Failure::not_found("child"))
+}
+
+async fn detail(state: &AppState, auth: &TherapistAuth, child: Child) -> ApiResult<ChildDetail> {
+    let clinic = auth.therapist.clinic_id;
+    let family = state.store.family(clinic, child.family_id).await?.ok_or(Failure::not_found("family"))?;
+    let caregivers = state.store.caregivers_of_family(family.id).await?;
+    let devices = state.store.devices_of_family(clinic, family.id).await?;
+    Ok(ChildDetail { child, family, caregivers, devices })
+}
+
+pub async fn list(State(state): State<AppState>, auth: TherapistAuth, ip: ClientIp) -> ApiResult<Json<Vec<Child>>> {
+    let children = state.store.children_of_clinic(auth.therapist.clinic_id).await?;
+    audit::record(&state, Actor::Therapist(&auth), &ip, "list_children", None, format!("{} children", children.len()))
+        .await?;
+    Ok(Json(children))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    auth: TherapistAuth,
+    ip: ClientIp,
+    StrictJson(req): StrictJson<NewChild>,
+) -> ApiResult<(StatusCode, Json<ChildDetail>)> {
+    let clinic = auth.therapist.clinic_id;
+    let now = now_ms();
+    if req.caregivers.len() > 12 {
+        return Err(Failure::invalid("caregivers", "caregivers: at most 12"));
+    }
+    let family_id = match req.family_id {
+        Some(id) => state.store.family(clinic, id).await?.ok_or(Failure::not_found("family").with_field("family_id"))?.id,
+        None => {
+            let label = Name::new(format!("{}'s family", req.display_name)).or_else(|_| Name::new("Family"))?;
+            let family = Family { id: FamilyId::new_v7(), clinic_id: clinic, label };
+            state.store.insert_family(&family, now).await?;
+            for name in &req.caregivers {
+                state.store.put_caregiver(&Caregiver { id: CaregiverId::new_v7(), family_id: family.id, name: name.clone() }).await?;
+            }
+            family.id
+        }
+    };
+    let child = Child {
+        id: ChildId::new_v7(),
+        family_id,
+        display_name: req.display_name,
+        time_zone: req.time_zone,
+        age_years: req.age_years,
+    };
+    child.validate()?;
+    state.store.put_child(clinic, &child, now).await?;
+    audit::record(&state, Actor::Therapist(&auth), &ip, "create_child", Some(child.id), "").await?;
+    Ok((StatusCode::CREATED, Json(detail(&state, &auth, child).await?)))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    auth: TherapistAuth,
+    ip: ClientIp,
+    Path(id): Path<ChildId>,
+) -> ApiResult<Json<ChildDetail>> {
+    let child = own_child(&state, &auth, id).await?;
+    audit::record(&state, Actor::Therapist(&auth), &ip, "read_child", Some(id), "").await?;
+    Ok(Json(detail(&state, &auth, child).await?))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    auth: TherapistAuth,
+    ip: ClientIp,
+    Path(id): Path<ChildId>,
+    StrictJson(req): StrictJson<ChildUpdate>,
+) -> ApiResult<Json<ChildDetail>> {
+    let mut child = own_child(&state, &auth, id).await?;
+    child.display_name = req.display_name;
+    child.time_zone = req.time_zone;
+    child.age_years = req.age_years;
+    child.validate()?;
+    state.store.put_child(auth.therapist.clinic_id, &child, now_ms()).await?;
+    audit::record(&state, Actor::Therapist(&auth), &ip, "update_child", Some(id), "").await?;
+    Ok(Json(detail(&state, &auth, child).await?))
+}
+
+#[derive(Debug, Serialize)]
+pub struct NewPairingCode {
+    /// Show it as is: `K7QM-4TZD`.
+    pub code: PairingCode,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A single-use code for one more device of the child's family.
+pub async fn pairing_code(
+    State(state): State<AppState>,
+    auth: TherapistAuth,
+    ip: ClientIp,
+    Path(id): Path<ChildId>,
+) -> ApiResult<(StatusCode, Json<NewPairingCode>)> {
+    let child = own_child(&state, &auth, id).await?;
+    let code = PairingCode::from_random_bytes(random_bytes::<5>());
+    let now = now_ms();
+    let expires = now + state.limits.pairing_code_ms();
+    state
+        .store
+        .insert_pairing_code(&sha256_hex(code.as_str()), auth.therapist.clinic_id, child.family_id, auth.therapist.id, now, expires)
+        .await?;
+    audit::record(&state, Actor::Therapist(&auth), &ip, "create_pairing_code", Some(id), "").await?;
+    let expires_at = chrono::DateTime::from_timestamp_millis(expires).unwrap_or_default();
+    Ok((StatusCode::CREATED, Json(NewPairingCode { code, expires_at })))
+}
+
+pub async fn devices(
+    State(state): State<AppState>,
+    auth: TherapistAuth,
+    Path(id): Path<ChildId>,
+) -> ApiResult<Json<Vec<Device>>> {
+    let child = own_child(&state, &auth, id).await?;
+    Ok(Json(state.store.devices_of_family(auth.therapist.clinic_id, child.family_id).await?))
+}
+
+pub async fn revoke_device(
+    State(state): State<AppState>,
+    auth: TherapistAuth,
+    ip: ClientIp,
+    Path(id): Path<DeviceId>,
+) -> ApiResult<StatusCode> {
+    if !state.store.revoke_device(auth.therapist.clinic_id, id, now_ms()).await? {
+        return Err(Failure::not_found("device (or it is already revoked)"));
+    }
+    audit::record(&state, Actor::Therapist(&auth), &ip, "revoke_device", None, format!("device {id}")).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,304 @@
+//! The device sync API (shared/PROTOCOL.md): info, pair, push, pull and media.
+
+use crate::audit::{self, Actor, ClientIp};
+use crate::auth::{Caller, DeviceAuth};
+use crate::auth::tokens::{random_bytes, sha256_hex};
+use crate::error::{ApiResult, Failure};
+use crate::json::{StrictJson, parse};
+use crate::state::{AppState, now_ms};
+use crate::store::{LogWrite, Redeemed};
+use axum::Json;
+use crate::json::IdPath as Path;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use homeplay_core::Validate;
+use homeplay_core::assignment::Assignment;
+use homeplay_core::hlc::{Hlc, HlcClock};
+use homeplay_core::ids::{AssignmentId, ChildId, DeviceId, ExerciseId, LogId};
+use homeplay_core::log::CompletionLog;
+use homeplay_core::media::{MediaRef, MediaSource};
+use homeplay_core::pairing::DeviceToken;
+use homeplay_core::schedule::exercises_of;
+use homeplay_core::sync::{
+    Ack, Cursor, ErrorCode, PROTOCOL_VERSION, PairRequest, PairResponse, ProtocolRange, PullRequest, PushRequest, PushResponse,
+    RejectReason, Rejection, ServerInfo,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::collections::{HashMap, HashSet};
+
+pub fn check_protocol(version: u32) -> ApiResult<()> {
+    if ProtocolRange::CURRENT.accepts(version) { Ok(()) } else { Err(Failure::protocol_unsupported(version)) }
+}
+
+pub async fn info() -> Json<ServerInfo> {
+    Json(ServerInfo {
+        service: "homeplay".into(),
+        server_version: env!("CARGO_PKG_VERSION").into(),
+        protocol_min: ProtocolRange::CURRENT.min,
+        protocol_max: ProtocolRange::CURRENT.max,
+        server_time_ms: u64::try_from(now_ms()).unwrap_or(0),
+    })
+}
+
+pub async fn pair(State(state): State<AppState>, ip: ClientIp, body: axum::body::Bytes) -> ApiResult<Json<PairResponse>> {
+    // Limit before parsing, so that guessing codes costs the same whether they parse or not.
+    let key = format!("pair:ip:{}", ip.0.as_deref().unwrap_or("unknown"));
+    let window = state.limits.rate_window_ms();
+    if state.store.hit_rate_limit(&key, window, now_ms()).await? > state.limits.pair_per_ip {
+        return Err(Failure::rate_limited(u64::try_from(window / 1000).unwrap_or(900)));
+    }
+    let req: PairRequest = parse(&body)?;
+    check_protocol(req.protocol)?;
+    let token = DeviceToken::from_random_bytes(random_bytes::<32>());
+    let device_id = DeviceId::new_v7();
+    let outcome = state
+        .store
+        .redeem_pairing_code(
+            &sha256_hex(req.code.as_str()),
+            device_id,
+            req.device_label.as_str(),
+            &sha256_hex(token.expose()),
+            now_ms(),
+        )
+        .await?;
+    let (family_id, clinic_id) = match outcome {
+        Redeemed::Paired { family_id, clinic_id } => (family_id, clinic_id),
+        Redeemed::Unknown => return Err(Failure::not_found("pairing code").with_field("code")),
+        Redeemed::Expired => {
+            return Err(Failure::new(ErrorCode::Gone, "this pairing code has expired; ask for a new one").with_field("code"));
+        }
+        Redeemed::AlreadyUsed => {
+            return Err(Failure::new(ErrorCode::Gone, "this pairing code was already used; ask for a new one")
+                .with_field("code"));
+        }
+    };
+    let clinic = state.store.clinic(clinic_id).await?.ok_or(Failure::not_found("clinic"))?;
+    let auth = DeviceAuth { device_id, family_id, clinic_id };
+    audit::record(&state, Actor::Device(&auth), &ip, "pair_device", None, format!("family {family_id}")).await?;
+    Ok(Json(PairResponse { protocol: PROTOCOL_VERSION, device_id, family_id, clinic_id, clinic_name: clinic.name, token }))
+}
+
+/// The push body, read item by item so that one bad log is rejected on its own.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushEnvelope {
+    protocol: u32,
+    logs: Vec<Box<RawValue>>,
+}
+
+fn reject(index: usize, id: LogId, reason: RejectReason, field: Option<String>, message: impl Into<String>) -> Rejection {
+    Rejection { index: index as u32, id, reason, field, message: message.into() }
+}
+
+/// What a family may log against: its children, and each assignment's child and exercises.
+struct FamilyProgram {
+    children: HashSet<ChildId>,
+    assignments: HashMap<AssignmentId, (ChildId, HashSet<ExerciseId>)>,
+}
+
+async fn family_program(state: &AppState, auth: &DeviceAuth) -> ApiResult<FamilyProgram> {
+    let children = state.store.children_of_family(auth.family_id).await?.into_iter().map(|c| c.id).collect();
+    let assignments: Vec<Assignment> = state.store.assignments_of_family(auth.family_id).await?;
+    let mut routines = Vec::new();
+    for a in &assignments {
+        if let homeplay_core::assignment::Target::Routine { routine_id } = a.target
+            && let Some(r) = state.store.routine(auth.clinic_id, routine_id).await?
+        {
+            routines.push(r);
+        }
+    }
+    let assignments = assignments
+        .iter()
+        .map(|a| (a.id, (a.child_id, exercises_of(a, &routines).into_iter().collect())))
+        .collect();
+    Ok(FamilyProgram { children, assignments })
+}
+
+fn check_log(log: &CompletionLog, program: &FamilyProgram, now: i64) -> Result<(), (RejectReason, Option<String>, String)> {
+    log.validate().map_err(|e| (RejectReason::Invalid, Some(e.field().to_owned()), e.to_string()))?;
+    if !program.children.contains(&log.child_id) {
+        return Err((RejectReason::UnknownChild, Some("child_id".into()), "this child is not in the device's family".into()));
+    }
+    let Some((child, exercises)) = program.assignments.get(&log.assignment_id) else {
+        return Err((
+            RejectReason::UnknownAssignment,
+            Some("assignment_id".into()),
+            "this assignment is not part of the child's program".into(),
+        ));
+    };
+    if *child != log.child_id {
+        return Err((
+            RejectReason::UnknownAssignment,
+            Some("assignment_id".into()),
+            "this assignment belongs to another child".into(),
+        ));
+    }
+    if !exercises.contains(&log.exercise_id) {
+        return Err((RejectReason::UnknownExercise, Some("exercise_id".into()), "this exercise is not part of the assignment".into()));
+    }
+    let now_ms = u64::try_from(now).unwrap_or(0);
+    if HlcClock::default().observe(log.hlc, now_ms).is_err() {
+        return Err((RejectReason::ClockSkew, Some("hlc".into()), "the clock stamp is more than a day ahead of the server".into()));
+    }
+    Ok(())
+}
+
+pub async fn push(
+    State(state): State<AppState>,
+    auth: DeviceAuth,
+    ip: ClientIp,
+    StrictJson(envelope): StrictJson<PushEnvelope>,
+) -> ApiResult<Json<PushResponse>> {
+    check_protocol(envelope.protocol)?;
+    if envelope.logs.len() > PushRequest::MAX_LOGS {
+        return Err(Failure::new(
+            ErrorCode::PayloadTooLarge,
+            format!("at most {} logs per push; split the batch", PushRequest::MAX_LOGS),
+        )
+        .with_field("logs"));
+    }
+    let now = now_ms();
+    let program = family_program(&state, &auth).await?;
+    let mut rejected = Vec::new();
+    let mut good: Vec<(usize, CompletionLog)> = Vec::new();
+    for (i, raw) in envelope.logs.iter().enumerate() {
+        let log: CompletionLog = match parse(raw.get().as_bytes()) {
+            Ok(l) => l,
+            Err(f) => {
+                // Without a readable id the device cannot tell which log failed: reject the whole request.
+                #[derive(Deserialize)]
+                struct IdOnly {
+                    id: LogId,
+                }
+                let id = serde_json::from_str::<IdOnly>(raw.get()).map_err(|_| {
+                    Failure::invalid(format!("logs[{i}].id"), format!("logs[{i}]: every log needs a readable id"))
+                })?;
+                rejected.push(reject(i, id.id, RejectReason::Invalid, f.body.field, f.body.message));
+                continue;
+            }
+        };
+        match check_log(&log, &program, now) {
+            Ok(()) => good.push((i, log)),
+            Err((reason, field, message)) => rejected.push(reject(i, log.id, reason, field, message)),
+        }
+    }
+    let logs: Vec<CompletionLog> = good.iter().map(|(_, l)| l.clone()).collect();
+    let writes = state.store.push_logs(auth.family_id, auth.clinic_id, &logs, now).await?;
+    let mut accepted = Vec::new();
+    let mut children = HashSet::new();
+    for ((i, log), write) in good.iter().zip(writes) {
+        match write {
+            LogWrite::Stored | LogWrite::AlreadyCurrent => {
+                children.insert(log.child_id);
+                accepted.push(Ack { id: log.id, hlc: log.hlc });
+            }
+            LogWrite::ImmutableFieldChanged(field) => rejected.push(reject(
+                *i,
+                log.id,
+                RejectReason::ImmutableField,
+                Some(field.to_owned()),
+                format!("{field} cannot change once a log is recorded; record a new log instead"),
+            )),
+        }
+    }
+    rejected.sort_by_key(|r| r.index);
+    for child in children {
+        audit::record(&state, Actor::Device(&auth), &ip, "push_logs", Some(child), format!("{} logs", accepted.len())).await?;
+    }
+    let max_wall = logs.iter().map(|l| l.hlc.wall_ms).max().unwrap_or(0);
+    let server_hlc = Hlc::new(u64::try_from(now).unwrap_or(0).max(max_wall), 0);
+    Ok(Json(PushResponse { protocol: PROTOCOL_VERSION, accepted, rejected, server_hlc }))
+}
+
+/// Cursors are `v1.` and the feed sequence number in hex. Clients must treat them as opaque.
+fn cursor_seq(cursor: Option<&Cursor>) -> ApiResult<i64> {
+    let Some(c) = cursor else { return Ok(0) };
+    c.as_str()
+        .strip_prefix("v1.")
+        .and_then(|hex| i64::from_str_radix(hex, 16).ok())
+        .filter(|seq| *seq >= 0)
+        .ok_or_else(|| Failure::invalid("cursor", "cursor: not a cursor this server issued"))
+}
+
+fn cursor_of(seq: i64) -> ApiResult<Cursor> {
+    Cursor::new(format!("v1.{seq:016x}")).map_err(Failure::from)
+}
+
+#[derive(Debug, Serialize)]
+pub struct PullReply {
+    protocol: u32,
+    changes: Vec<Box<RawValue>>,
+    cursor: Cursor,
+    more: bool,
+    server_hlc: Hlc,
+}
+
+pub async fn pull(
+    State(state): State<AppState>,
+    auth: DeviceAuth,
+    ip: ClientIp,
+    StrictJson(req): StrictJson<PullRequest>,
+) -> ApiResult<Response> {
+    check_protocol(req.protocol)?;
+    let after = cursor_seq(req.cursor.as_ref())?;
+    let limit = req.limit.unwrap_or(PullRequest::MAX_LIMIT).clamp(1, PullRequest::MAX_LIMIT);
+    let mut items = state.store.pull(auth.family_id, after, limit + 1).await?;
+    let more = items.len() > limit as usize;
+    items.truncate(limit as usize);
+    let last = items.last().map_or(after, |i| i.seq);
+    let changes = items
+        .into_iter()
+        .map(|i| RawValue::from_string(i.change_json))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::from(crate::store::StoreError::Corrupt(e)))?;
+    if !changes.is_empty() {
+        audit::record(&state, Actor::Device(&auth), &ip, "pull", None, format!("{} changes", changes.len())).await?;
+    }
+    let reply = PullReply {
+        protocol: PROTOCOL_VERSION,
+        changes,
+        cursor: cursor_of(last)?,
+        more,
+        server_hlc: Hlc::new(u64::try_from(now_ms()).unwrap_or(0), 0),
+    };
+    Ok(Json(reply).into_response())
+}
+
+/// `GET /api/v1/media/{media}`: an uploaded file, for a device whose family's program uses it, or for any
+/// therapist of the clinic that uploaded it. Built-in pictures are served too (the dashboard shows them).
+pub async fn media(State(state): State<AppState>, caller: Caller, Path(media): Path<String>) -> ApiResult<Response> {
+    let media = MediaRef::new(&media).map_err(|e| Failure::validation("media", e))?;
+    let sha256_hex = match media.source() {
+        MediaSource::Builtin(_) => {
+            let bytes = homeplay_core::library::builtin_picture(&media).ok_or(Failure::not_found("media"))?;
+            return Ok(media_response("image/svg+xml".into(), bytes.to_vec()));
+        }
+        MediaSource::Upload { sha256_hex } => sha256_hex,
+    };
+    let clinic = match &caller {
+        Caller::Device(d) => {
+            if !state.store.family_has_media(d.family_id, media.as_str()).await? {
+                return Err(Failure::not_found("media"));
+            }
+            d.clinic_id
+        }
+        Caller::Therapist(t) => t.therapist.clinic_id,
+    };
+    let record = state.store.media(clinic, sha256_hex).await?.ok_or(Failure::not_found("media"))?;
+    Ok(media_response(record.content_type, record.data))
+}
+
+/// Media bytes with the headers every media response carries: immutable caching (the name is the hash),
+/// and no content sniffing.
+pub fn media_response(content_type: String, data: Vec<u8>) -> Response {
+    let mut response = data.into_response();
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&content_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}

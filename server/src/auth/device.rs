@@ -1,0 +1,38 @@
+//! Devices authenticate with `Authorization: Bearer hpd_…`; the server keeps only the token's hash, and a
+//! revoked device is refused at once.
+
+use super::tokens::sha256_hex;
+use crate::error::Failure;
+use crate::state::{AppState, now_ms};
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use homeplay_core::ids::{ClinicId, DeviceId, FamilyId};
+use homeplay_core::pairing::DeviceToken;
+
+#[derive(Debug, Clone, Copy)]
+pub struct DeviceAuth {
+    pub device_id: DeviceId,
+    pub family_id: FamilyId,
+    pub clinic_id: ClinicId,
+}
+
+impl FromRequestParts<AppState> for DeviceAuth {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let value = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).ok_or_else(Failure::unauthorized)?;
+        let token = value.strip_prefix("Bearer ").ok_or_else(Failure::unauthorized)?;
+        let token = DeviceToken::parse(token.trim()).map_err(|_| Failure::unauthorized())?;
+        let record = state.store.device_by_token(&sha256_hex(token.expose())).await?.ok_or_else(Failure::unauthorized)?;
+        if record.device.is_revoked() {
+            return Err(Failure::unauthorized());
+        }
+        let now = now_ms();
+        let stale = record.device.last_seen_at.is_none_or(|t| now - t.timestamp_millis() > 5 * 60_000);
+        if stale {
+            state.store.touch_device(record.device.id, now).await?;
+        }
+        Ok(Self { device_id: record.device.id, family_id: record.device.family_id, clinic_id: record.clinic_id })
+    }
+}

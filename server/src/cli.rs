@@ -1,0 +1,153 @@
+//! The command line: `serve`, `migrate`, `create-clinic`, `create-therapist`, `demo`.
+
+use crate::config::{FileConfig, Limits, database_url, redact_url};
+use crate::state::AppState;
+use crate::store::{self, DynStore};
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use homeplay_core::Validate;
+use homeplay_core::clinic::{Clinic, Role, Therapist};
+use homeplay_core::ids::{ClinicId, TherapistId};
+use homeplay_core::skill::Discipline;
+use homeplay_core::text::Name;
+use homeplay_core::time::TimeZoneName;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Parser)]
+#[command(name = "homeplay-server", version, about = "homeplay's clinic server")]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Database URL: `sqlite://path/file.db` or `postgres://user:password@host/db`.
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    pub database: Option<String>,
+    /// Where the default SQLite database lives.
+    #[arg(long, global = true, env = "HOMEPLAY_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// A TOML file with any of: database, data_dir, bind, log_json, [limits].
+    #[arg(long, global = true, env = "HOMEPLAY_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Log as JSON lines (for log collectors) instead of text.
+    #[arg(long, global = true, env = "HOMEPLAY_LOG_JSON")]
+    pub log_json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API.
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, env = "HOMEPLAY_BIND")]
+        bind: Option<SocketAddr>,
+    },
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Create a clinic and print its id.
+    CreateClinic {
+        #[arg(long)]
+        name: String,
+        /// IANA time zone, e.g. Europe/London.
+        #[arg(long, default_value = "UTC")]
+        time_zone: String,
+    },
+    /// Create a therapist. The password is read from HOMEPLAY_PASSWORD or, failing that, one line of stdin.
+    CreateTherapist {
+        #[arg(long)]
+        clinic: ClinicId,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// ot or pt.
+        #[arg(long)]
+        discipline: String,
+        /// Make the therapist a clinic admin.
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+/// Settings after layering defaults, file, environment and flags.
+#[derive(Debug)]
+pub struct Resolved {
+    pub database_url: String,
+    pub bind: Option<SocketAddr>,
+    pub log_json: bool,
+    pub limits: Limits,
+}
+
+pub fn resolve(common: &Common, bind_flag: Option<SocketAddr>) -> anyhow::Result<Resolved> {
+    let file = match &common.config {
+        Some(path) => FileConfig::load(path)?,
+        None => FileConfig::default(),
+    };
+    let data_dir = common.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("./homeplay-data"));
+    let database_url = database_url(common.database.clone().or(file.database), &data_dir)?;
+    Ok(Resolved {
+        database_url,
+        bind: bind_flag.or(file.bind),
+        log_json: common.log_json || file.log_json.unwrap_or(false),
+        limits: file.limits.unwrap_or_default(),
+    })
+}
+
+pub async fn open_store(url: &str) -> anyhow::Result<DynStore> {
+    tracing::info!(database = %redact_url(url), "opening database");
+    store::open(url).await.with_context(|| format!("cannot open database {}", redact_url(url)))
+}
+
+pub fn state(store: DynStore, limits: Limits) -> AppState {
+    AppState { store, limits: Arc::new(limits) }
+}
+
+pub async fn create_clinic(store: &DynStore, name: &str, time_zone: &str) -> anyhow::Result<Clinic> {
+    let clinic = Clinic {
+        id: ClinicId::new_v7(),
+        name: Name::new(name).context("--name")?,
+        time_zone: TimeZoneName::new(time_zone).context("--time-zone")?,
+    };
+    clinic.validate()?;
+    store.insert_clinic(&clinic, crate::state::now_ms()).await?;
+    Ok(clinic)
+}
+
+pub async fn create_therapist(
+    store: &DynStore,
+    clinic: ClinicId,
+    email: &str,
+    name: &str,
+    discipline: Discipline,
+    role: Role,
+    password: &str,
+) -> anyhow::Result<Therapist> {
+    store.clinic(clinic).await?.context("no such clinic")?;
+    crate::auth::password::check_new(password).map_err(|m| anyhow::anyhow!("password {m}"))?;
+    let therapist = Therapist {
+        id: TherapistId::new_v7(),
+        clinic_id: clinic,
+        name: Name::new(name).context("--name")?,
+        email: email.trim().to_lowercase(),
+        discipline,
+        role,
+    };
+    therapist.validate()?;
+    let hash = crate::auth::password::hash(password)?;
+    store.insert_therapist(&therapist, &hash, crate::state::now_ms()).await?;
+    Ok(therapist)
+}
+
+pub fn parse_discipline(s: &str) -> anyhow::Result<Discipline> {
+    match s.to_ascii_lowercase().as_str() {
+        "ot" => Ok(Discipline::Ot),
+        "pt" => Ok(Discipline::Pt),
+        other => anyhow::bail!("--discipline must be ot or pt, not {other}"),
+    }
+}

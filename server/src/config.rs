@@ -1,0 +1,119 @@
+//! Settings, layered: built-in defaults, then an optional TOML file (`--config`), then environment variables
+//! (`HOMEPLAY_…`), then command-line flags. Secrets (database passwords) are never printed.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Security and behaviour limits; the defaults suit a clinic.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// A dashboard session ends after this long without a request…
+    pub session_idle_minutes: i64,
+    /// …and after this long in any case.
+    pub session_absolute_hours: i64,
+    pub pairing_code_minutes: i64,
+    /// Failed or not, login attempts per account and per client address in `rate_window_minutes`.
+    pub login_per_account: u32,
+    pub login_per_ip: u32,
+    pub pair_per_ip: u32,
+    pub rate_window_minutes: i64,
+    /// Send cookies with `Secure` (turn off only for plain-HTTP development on localhost).
+    pub secure_cookies: bool,
+    pub max_body_bytes: usize,
+    pub max_media_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            pairing_code_minutes: 15,
+            login_per_account: 5,
+            login_per_ip: 30,
+            pair_per_ip: 10,
+            rate_window_minutes: 15,
+            secure_cookies: false,
+            max_body_bytes: 4 * 1024 * 1024,
+            max_media_bytes: 25 * 1024 * 1024,
+        }
+    }
+}
+
+impl Limits {
+    pub fn session_idle_ms(&self) -> i64 {
+        self.session_idle_minutes * 60_000
+    }
+    pub fn session_absolute_ms(&self) -> i64 {
+        self.session_absolute_hours * 3_600_000
+    }
+    pub fn pairing_code_ms(&self) -> i64 {
+        self.pairing_code_minutes * 60_000
+    }
+    pub fn rate_window_ms(&self) -> i64 {
+        self.rate_window_minutes * 60_000
+    }
+}
+
+/// The optional file: any of these keys.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FileConfig {
+    pub database: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub bind: Option<SocketAddr>,
+    pub log_json: Option<bool>,
+    pub limits: Option<Limits>,
+}
+
+impl FileConfig {
+    pub fn load(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    }
+}
+
+/// The database URL to use: the one given, else a SQLite file in the data folder (created if needed).
+pub fn database_url(given: Option<String>, data_dir: &Path) -> anyhow::Result<String> {
+    match given {
+        Some(url) => Ok(url),
+        None => {
+            std::fs::create_dir_all(data_dir)
+                .map_err(|e| anyhow::anyhow!("cannot create data folder {}: {e}", data_dir.display()))?;
+            Ok(format!("sqlite://{}", data_dir.join("homeplay.db").display()))
+        }
+    }
+}
+
+/// The URL with any password replaced, for logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}://{}:***@{}", &url[..scheme], user, &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_logs() {
+        assert_eq!(redact_url("postgres://app:s3cret@db:5432/hp"), "postgres://app:***@db:5432/hp");
+        assert_eq!(redact_url("sqlite://./homeplay-data/homeplay.db"), "sqlite://./homeplay-data/homeplay.db");
+    }
+
+    #[test]
+    fn file_config_rejects_unknown_keys() {
+        assert!(toml::from_str::<FileConfig>("bind = \"127.0.0.1:9000\"").is_ok());
+        assert!(toml::from_str::<FileConfig>("bnd = 1").is_err());
+        let f: FileConfig = toml::from_str("[limits]\nsession_idle_minutes = 5").unwrap();
+        assert_eq!(f.limits.unwrap().session_idle_minutes, 5);
+    }
+}

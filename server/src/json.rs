@@ -1,0 +1,105 @@
+//! A strict JSON body extractor: wrong content type → 415, oversized → 413, malformed or unknown fields → 400,
+//! values out of bounds → 422; every error names the field it found at fault.
+
+use crate::error::Failure;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+use homeplay_core::sync::ErrorCode;
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, Clone)]
+pub struct StrictJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for StrictJson<T> {
+    type Rejection = Failure;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
+        if !json {
+            return Err(Failure::new(ErrorCode::UnsupportedMediaType, "send the body as application/json"));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                Failure::new(ErrorCode::PayloadTooLarge, "the body is too large")
+            } else {
+                Failure::bad_request("the body could not be read")
+            }
+        })?;
+        parse(&bytes).map(StrictJson)
+    }
+}
+
+/// Parses JSON, naming the path of whatever is wrong.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Failure> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = inner.to_string();
+        // Our own validators report values out of bounds; serde itself reports shape problems.
+        let shape = inner.is_syntax()
+            || inner.is_eof()
+            || ["unknown field", "missing field", "invalid type", "unknown variant", "invalid length", "trailing"]
+                .iter()
+                .any(|p| message.contains(p));
+        let field = if path == "." { None } else { Some(path) };
+        let code = if shape { ErrorCode::BadRequest } else { ErrorCode::Invalid };
+        let message = strip_position(&message);
+        let mut f = Failure::new(code, match &field {
+            Some(p) => format!("{p}: {message}"),
+            None => message,
+        });
+        f.body.field = field;
+        f
+    })
+}
+
+/// serde_json appends " at line L column C"; the field path says more to a client.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use homeplay_core::sync::PairRequest;
+
+    #[test]
+    fn names_fields_and_tells_shape_from_value() {
+        let e = parse::<PairRequest>(br#"{"protocol":1,"code":"K7QM-4TZD","device_label":"","x":1}"#).unwrap_err();
+        assert_eq!(e.body.error, ErrorCode::Invalid);
+        assert_eq!(e.body.field.as_deref(), Some("device_label"));
+
+        let e = parse::<PairRequest>(br#"{"protocol":1,"code":"K7QM-4TZD","device_label":"Laptop","admin":true}"#)
+            .unwrap_err();
+        assert_eq!(e.body.error, ErrorCode::BadRequest);
+        assert!(e.body.message.contains("admin"), "{}", e.body.message);
+
+        let e = parse::<PairRequest>(b"{\"protocol\":").unwrap_err();
+        assert_eq!(e.body.error, ErrorCode::BadRequest);
+    }
+}
+
+/// A path parameter that answers a malformed id with a JSON 400 naming it, like every other error.
+#[derive(Debug, Clone, Copy)]
+pub struct IdPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts<S> for IdPath<T> {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| IdPath(p.0))
+            .map_err(|e| Failure::bad_request(format!("the address has a malformed part: {e}")).with_field("path"))
+    }
+}

@@ -1,0 +1,83 @@
+use anyhow::Context;
+use clap::Parser;
+use homeplay_server::cli::{self, Cli, Command};
+use std::io::BufRead;
+use tracing_subscriber::EnvFilter;
+
+fn init_logging(json: bool) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Cli::parse();
+    let bind_flag = match &args.command {
+        Command::Serve { bind } => *bind,
+        _ => None,
+    };
+    let settings = cli::resolve(&args.common, bind_flag)?;
+    init_logging(settings.log_json);
+    let store = cli::open_store(&settings.database_url).await?;
+    match args.command {
+        Command::Migrate => {
+            tracing::info!(backend = store.backend(), "database is up to date");
+        }
+        Command::Serve { .. } => {
+            let bind = settings.bind.unwrap_or_else(|| ([127, 0, 0, 1], 8080).into());
+            let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+            let local = listener.local_addr()?;
+            // Tests and scripts read this line to learn the port when binding port 0.
+            tracing::info!(address = %local, backend = store.backend(), "listening");
+            eprintln!("homeplay-server listening on http://{local}");
+            homeplay_server::serve(listener, cli::state(store, settings.limits), shutdown_signal()).await?;
+        }
+        Command::CreateClinic { name, time_zone } => {
+            let clinic = cli::create_clinic(&store, &name, &time_zone).await?;
+            println!("{}", clinic.id);
+        }
+        Command::CreateTherapist { clinic, email, name, discipline, admin } => {
+            let password = match std::env::var("HOMEPLAY_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin().lock().read_line(&mut line).context("reading the password from stdin")?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let role = if admin { homeplay_core::clinic::Role::Admin } else { homeplay_core::clinic::Role::Therapist };
+            let therapist =
+                cli::create_therapist(&store, clinic, &email, &name, cli::parse_discipline(&discipline)?, role, &password)
+                    .await?;
+            println!("{}", therapist.id);
+        }
+    }
+    Ok(())
+}

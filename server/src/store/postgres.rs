@@ -1,0 +1,30 @@
+//! PostgreSQL: for a network of clinics, with several stateless server instances sharing one database.
+
+use super::StoreResult;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use std::borrow::Cow;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pub(super) pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects to and migrates the database at `url` (`postgres://…`).
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+pub(super) fn sql(text: &'static str) -> Cow<'static, str> {
+    Cow::Borrowed(text)
+}
+
+super::sql::sql_store!(PgStore, sqlx::Postgres, "postgres", sql);

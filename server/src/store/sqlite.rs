@@ -1,0 +1,34 @@
+//! SQLite: the embedded default. One file, WAL, full fsync on commit (nothing acknowledged is lost).
+
+use super::StoreResult;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::borrow::Cow;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pub(super) pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) and migrates the database at `url` (`sqlite://path/to/file.db`).
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(15))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+/// The shared SQL is written with PostgreSQL's `$1` placeholders; SQLite's `?1` means the same (by index).
+pub(super) fn sql(text: &'static str) -> Cow<'static, str> {
+    Cow::Owned(text.replace('$', "?"))
+}
+
+super::sql::sql_store!(SqliteStore, sqlx::Sqlite, "sqlite", sql);

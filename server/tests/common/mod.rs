@@ -1,0 +1,329 @@
+//! Test harness: a fresh database per test (a SQLite file in a temp folder, or a new PostgreSQL database),
+//! the real `homeplay-server` binary on a free loopback port, and an HTTP client.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
+
+use reqwest::{Client, Method, Response, StatusCode};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
+
+/// A database of its own for one test; dropped (PostgreSQL) or deleted (SQLite) afterwards.
+pub struct TestDb {
+    pub url: String,
+    pub backend: Backend,
+    _dir: Option<tempfile::TempDir>,
+    admin_url: Option<String>,
+    name: String,
+}
+
+/// The PostgreSQL server tests use. `scripts/test.sh` starts the machine's PostgreSQL and sets this.
+pub fn postgres_admin_url() -> String {
+    std::env::var("HOMEPLAY_TEST_POSTGRES_URL").expect(
+        "HOMEPLAY_TEST_POSTGRES_URL is not set: run `bash scripts/test.sh`, which starts PostgreSQL, \
+         or point it at a PostgreSQL server on loopback, e.g. postgres://postgres:postgres@127.0.0.1:5432/postgres",
+    )
+}
+
+impl TestDb {
+    pub fn new(backend: Backend) -> Self {
+        let name = format!("hp_test_{}", uuid::Uuid::now_v7().simple());
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite://{}", dir.path().join("homeplay.db").display());
+                Self { url, backend, _dir: Some(dir), admin_url: None, name }
+            }
+            Backend::Postgres => {
+                let admin = postgres_admin_url();
+                run_psql(&admin, &format!("CREATE DATABASE {name}"));
+                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_owned();
+                Self { url: format!("{base}/{name}"), backend, _dir: None, admin_url: Some(admin), name }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(admin) = &self.admin_url {
+            run_psql(admin, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
+
+fn run_psql(admin_url: &str, sql: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(admin_url).await.expect("connect to PostgreSQL");
+        sqlx::query(sql).execute(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    });
+}
+
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_homeplay-server")
+}
+
+/// Runs a one-shot subcommand against `db` and returns its stdout.
+pub fn run_cli(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut cmd = Command::new(binary());
+    cmd.arg("--database").arg(&db.url).args(args).env("RUST_LOG", "warn");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// A clinic with one therapist, made through the CLI as an operator would.
+pub struct Clinic {
+    pub id: String,
+    pub email: String,
+}
+
+pub fn make_clinic(db: &TestDb, name: &str, email: &str, admin: bool) -> Clinic {
+    let id = run_cli(db, &["create-clinic", "--name", name, "--time-zone", "Europe/London"], &[]);
+    add_therapist(db, &id, email, admin);
+    Clinic { id, email: email.to_owned() }
+}
+
+pub fn add_therapist(db: &TestDb, clinic: &str, email: &str, admin: bool) -> String {
+    let mut args = vec!["create-therapist", "--clinic", clinic, "--email", email, "--name", "Maya", "--discipline", "ot"];
+    if admin {
+        args.push("--admin");
+    }
+    run_cli(db, &args, &[("HOMEPLAY_PASSWORD", PASSWORD)])
+}
+
+/// The real server binary, on a free loopback port.
+pub struct TestServer {
+    pub base: String,
+    child: Child,
+}
+
+impl TestServer {
+    pub fn start(db: &TestDb) -> Self {
+        Self::start_with(db, &[])
+    }
+
+    pub fn start_with(db: &TestDb, env: &[(&str, &str)]) -> Self {
+        let mut cmd = Command::new(binary());
+        cmd.args(["--database", &db.url, "serve", "--bind", "127.0.0.1:0"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(addr) = line.strip_prefix("homeplay-server listening on ") {
+                    let _ = tx.send(addr.to_owned());
+                } else {
+                    eprintln!("[server] {line}");
+                }
+            }
+        });
+        let base = rx.recv_timeout(Duration::from_secs(60)).expect("server did not start");
+        Self { base, child }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Stops the server at once, as a crash would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A browser-like client for the dashboard API: keeps the session cookie and sends the CSRF token.
+pub struct Therapist {
+    pub http: Client,
+    pub base: String,
+    pub csrf: String,
+    pub me: Value,
+}
+
+pub fn client() -> Client {
+    Client::builder().cookie_store(true).timeout(Duration::from_secs(30)).build().unwrap()
+}
+
+impl Therapist {
+    pub async fn login(server: &TestServer, email: &str) -> Self {
+        let http = client();
+        let resp = http.post(server.url("/api/v1/auth/login")).json(&json!({"email": email, "password": PASSWORD})).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "login: {}", resp.text().await.unwrap());
+        let me: Value = resp.json().await.unwrap();
+        let csrf = me["csrf_token"].as_str().unwrap().to_owned();
+        Self { http, base: server.base.clone(), csrf, me }
+    }
+
+    pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Response {
+        let mut req = self.http.request(method, format!("{}{path}", self.base)).header("x-csrf-token", &self.csrf);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str) -> Value {
+        let resp = self.send(Method::GET, path, None).await;
+        expect_ok(resp).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Value {
+        expect_ok(self.send(Method::POST, path, Some(body)).await).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> Value {
+        expect_ok(self.send(Method::PUT, path, Some(body)).await).await
+    }
+
+    /// A child with a new family, as a therapist adds one.
+    pub async fn add_child(&self, name: &str) -> Value {
+        self.post("/api/v1/children", json!({"display_name": name, "time_zone": "Europe/London", "age_years": 5, "caregivers": ["Mum", "Dad"]})).await
+    }
+
+    pub async fn pairing_code(&self, child_id: &str) -> String {
+        let v = self.post(&format!("/api/v1/children/{child_id}/pairing-codes"), json!({})).await;
+        v["code"].as_str().unwrap().to_owned()
+    }
+}
+
+pub async fn expect_ok(resp: Response) -> Value {
+    let status = resp.status();
+    let text = resp.text().await.unwrap();
+    assert!(status.is_success(), "expected success, got {status}: {text}");
+    if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() }
+}
+
+/// Asserts an error response: status, `error` code and (when given) the field named.
+pub async fn expect_error(resp: Response, status: StatusCode, code: &str, field: Option<&str>) -> Value {
+    let got = resp.status();
+    let text = resp.text().await.unwrap();
+    assert_eq!(got, status, "body: {text}");
+    let body: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("error body is not JSON: {text}"));
+    assert_eq!(body["error"], code, "body: {text}");
+    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "no message: {text}");
+    if let Some(f) = field {
+        assert_eq!(body["field"], f, "body: {text}");
+    }
+    body
+}
+
+/// A paired family device speaking the sync protocol.
+pub struct DeviceClient {
+    pub http: Client,
+    pub base: String,
+    pub token: String,
+    pub device_id: String,
+    pub family_id: String,
+}
+
+impl DeviceClient {
+    pub async fn pair(server: &TestServer, code: &str, label: &str) -> Self {
+        let http = client();
+        let resp = http
+            .post(server.url("/api/v1/sync/pair"))
+            .json(&json!({"protocol": 1, "code": code, "device_label": label}))
+            .send()
+            .await
+            .unwrap();
+        let v = expect_ok(resp).await;
+        Self {
+            http,
+            base: server.base.clone(),
+            token: v["token"].as_str().unwrap().to_owned(),
+            device_id: v["device_id"].as_str().unwrap().to_owned(),
+            family_id: v["family_id"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.http.post(format!("{}{path}", self.base)).bearer_auth(&self.token).json(&body).send().await.unwrap()
+    }
+
+    pub async fn push(&self, logs: Vec<Value>) -> Value {
+        expect_ok(self.post("/api/v1/sync/push", json!({"protocol": 1, "logs": logs})).await).await
+    }
+
+    /// Pulls until caught up; returns every change and the final cursor.
+    pub async fn pull_all(&self, mut cursor: Option<String>) -> (Vec<Value>, Option<String>) {
+        let mut changes = Vec::new();
+        loop {
+            let mut body = json!({"protocol": 1, "limit": 50});
+            if let Some(c) = &cursor {
+                body["cursor"] = json!(c);
+            }
+            let page = expect_ok(self.post("/api/v1/sync/pull", body).await).await;
+            changes.extend(page["changes"].as_array().unwrap().iter().cloned());
+            cursor = Some(page["cursor"].as_str().unwrap().to_owned());
+            if !page["more"].as_bool().unwrap() {
+                return (changes, cursor);
+            }
+        }
+    }
+}
+
+/// Polls `check` until it holds or `timeout` passes: tests wait for conditions, never for fixed times.
+pub async fn wait_until<F, Fut>(timeout: Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = Instant::now();
+    while !check().await {
+        assert!(start.elapsed() < timeout, "condition not met within {timeout:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+pub fn hlc_now() -> u64 {
+    u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap()
+}
+
+/// A log in the protocol's JSON, for pushing.
+pub fn log_json(child: &str, assignment: &str, exercise: &str, date: &str, device: &str, wall: u64) -> Value {
+    json!({
+        "id": uuid::Uuid::now_v7().to_string(),
+        "child_id": child,
+        "assignment_id": assignment,
+        "exercise_id": exercise,
+        "occurrence": {"date": date, "slot": 0},
+        "outcome": {"status": "done"},
+        "pain": false,
+        "recorded_by": {"kind": "caregiver", "name": "Mum"},
+        "device_id": device,
+        "hlc": {"wall_ms": wall, "counter": 0},
+        "undone": false
+    })
+}
+
+pub fn method(m: &str) -> Method {
+    Method::from_bytes(m.as_bytes()).unwrap()
+}
