@@ -18,6 +18,19 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm
 fi
 
+step "PostgreSQL (tests create and drop their own databases on this server)"
+# Debian 12's PostgreSQL 15, local only: peer auth on the socket, a password for TCP on 127.0.0.1.
+if ! command -v pg_ctlcluster >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql
+fi
+if ! pg_lsclusters -h | grep -q online; then
+  cluster=$(pg_lsclusters -h | awk 'NR==1 {print $1" "$2}')
+  pg_ctlcluster $cluster start
+fi
+pg_port=$(pg_lsclusters -h | awk '$4=="online" {print $3; exit}')
+su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
+export HOMEPLAY_TEST_POSTGRES_URL="postgres://postgres:postgres@127.0.0.1:${pg_port}/postgres"
+
 step "step-card pictures are current"
 (cd tools/step-cards && npm ci --no-audit --no-fund --silent && node compose.mjs --check)
 

@@ -63,13 +63,19 @@ impl Drop for TestDb {
     }
 }
 
+/// Runs one statement on its own thread and runtime, so it works from sync code, async tests and `Drop`.
 fn run_psql(admin_url: &str, sql: &str) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    rt.block_on(async {
-        use sqlx::Connection;
-        let mut conn = sqlx::PgConnection::connect(admin_url).await.expect("connect to PostgreSQL");
-        sqlx::query(sql).execute(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
-    });
+    let (admin_url, sql) = (admin_url.to_owned(), sql.to_owned());
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&admin_url).await.expect("connect to PostgreSQL");
+            sqlx::query(&sql).execute(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        });
+    })
+    .join()
+    .expect("PostgreSQL setup failed");
 }
 
 pub fn binary() -> &'static str {
@@ -101,7 +107,8 @@ pub fn make_clinic(db: &TestDb, name: &str, email: &str, admin: bool) -> Clinic 
 }
 
 pub fn add_therapist(db: &TestDb, clinic: &str, email: &str, admin: bool) -> String {
-    let mut args = vec!["create-therapist", "--clinic", clinic, "--email", email, "--name", "Maya", "--discipline", "ot"];
+    let mut args =
+        vec!["create-therapist", "--clinic", clinic, "--email", email, "--name", "Maya", "--discipline", "ot"];
     if admin {
         args.push("--admin");
     }
@@ -176,7 +183,12 @@ pub fn client() -> Client {
 impl Therapist {
     pub async fn login(server: &TestServer, email: &str) -> Self {
         let http = client();
-        let resp = http.post(server.url("/api/v1/auth/login")).json(&json!({"email": email, "password": PASSWORD})).send().await.unwrap();
+        let resp = http
+            .post(server.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::OK, "login: {}", resp.text().await.unwrap());
         let me: Value = resp.json().await.unwrap();
         let csrf = me["csrf_token"].as_str().unwrap().to_owned();
@@ -206,7 +218,11 @@ impl Therapist {
 
     /// A child with a new family, as a therapist adds one.
     pub async fn add_child(&self, name: &str) -> Value {
-        self.post("/api/v1/children", json!({"display_name": name, "time_zone": "Europe/London", "age_years": 5, "caregivers": ["Mum", "Dad"]})).await
+        self.post(
+            "/api/v1/children",
+            json!({"display_name": name, "time_zone": "Europe/London", "age_years": 5, "caregivers": ["Mum", "Dad"]}),
+        )
+        .await
     }
 
     pub async fn pairing_code(&self, child_id: &str) -> String {

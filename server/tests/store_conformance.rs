@@ -1,0 +1,367 @@
+//! One conformance suite for every `Store` implementation: each check runs on SQLite and on PostgreSQL, each
+//! on a fresh database, and both must behave the same.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use chrono::NaiveDate;
+use common::{BACKENDS, Backend, TestDb};
+use homeplay_core::assignment::{Assignment, SlotTime, Status, Target};
+use homeplay_core::clinic::{Clinic, Role, Therapist};
+use homeplay_core::exercise::Dosage;
+use homeplay_core::family::{Child, Family};
+use homeplay_core::hlc::Hlc;
+use homeplay_core::ids::*;
+use homeplay_core::log::{CompletionLog, NotDoneReason, Occurrence, Outcome, Recorder};
+use homeplay_core::skill::Discipline;
+use homeplay_core::sync::Change;
+use homeplay_core::text::Name;
+use homeplay_core::time::{TimeZoneName, Weekdays};
+use homeplay_server::store::{self, DynStore, FeedEntry, LogWrite, Redeemed, SessionRecord};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+struct Fixture {
+    store: DynStore,
+    clinic: ClinicId,
+    family: FamilyId,
+    child: ChildId,
+    assignment: AssignmentId,
+    exercise: ExerciseId,
+    therapist: TherapistId,
+    _db: TestDb,
+}
+
+async fn fixture(backend: Backend) -> Fixture {
+    let db = TestDb::new(backend);
+    let store = store::open(&db.url).await.unwrap();
+    let clinic = Clinic {
+        id: ClinicId::new_v7(),
+        name: Name::new("Riverside").unwrap(),
+        time_zone: TimeZoneName::new("Europe/London").unwrap(),
+    };
+    store.insert_clinic(&clinic, 1).await.unwrap();
+    let therapist = Therapist {
+        id: TherapistId::new_v7(),
+        clinic_id: clinic.id,
+        name: Name::new("Maya").unwrap(),
+        email: "maya@example.org".into(),
+        discipline: Discipline::Ot,
+        role: Role::Admin,
+    };
+    store.insert_therapist(&therapist, "hash", 1).await.unwrap();
+    let family = Family { id: FamilyId::new_v7(), clinic_id: clinic.id, label: Name::new("Leo's family").unwrap() };
+    store.insert_family(&family, 1).await.unwrap();
+    let child = Child {
+        id: ChildId::new_v7(),
+        family_id: family.id,
+        display_name: Name::new("Leo").unwrap(),
+        time_zone: TimeZoneName::new("Europe/London").unwrap(),
+        age_years: Some(5),
+    };
+    store.put_child(clinic.id, &child, 1).await.unwrap();
+    let exercise = ExerciseId::builtin("bear-walk");
+    let assignment = Assignment {
+        id: AssignmentId::new_v7(),
+        child_id: child.id,
+        target: Target::Exercise { exercise_id: exercise },
+        assigned_by: therapist.id,
+        start_date: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+        end_date: None,
+        days: Weekdays::EVERY_DAY,
+        slots: vec![SlotTime::Anytime],
+        dosage: Dosage::default(),
+        note_for_family: None,
+        status: Status::Active,
+        pauses: vec![],
+    };
+    store.put_assignment(clinic.id, family.id, &assignment, therapist.id, "create", &[], 1).await.unwrap();
+    Fixture {
+        store,
+        clinic: clinic.id,
+        family: family.id,
+        child: child.id,
+        assignment: assignment.id,
+        exercise,
+        therapist: therapist.id,
+        _db: db,
+    }
+}
+
+fn log(f: &Fixture, day: u32, wall: u64) -> CompletionLog {
+    CompletionLog {
+        id: LogId::new_v7(),
+        child_id: f.child,
+        assignment_id: f.assignment,
+        exercise_id: f.exercise,
+        occurrence: Occurrence { date: NaiveDate::from_ymd_opt(2026, 3, day).unwrap(), slot: 0 },
+        outcome: Outcome::Done,
+        actual_reps: None,
+        actual_seconds: None,
+        difficulty: None,
+        mood: None,
+        pain: false,
+        note: None,
+        recorded_by: Recorder::KidMode,
+        device_id: DeviceId::new_v7(),
+        hlc: Hlc::new(wall, 0),
+        undone: false,
+    }
+}
+
+/// Every log in the family's feed, by id, as pulled page by page.
+async fn pulled_logs(store: &DynStore, family: FamilyId) -> BTreeMap<LogId, CompletionLog> {
+    let mut after = 0;
+    let mut out = BTreeMap::new();
+    loop {
+        let page = store.pull(family, after, 7).await.unwrap();
+        if page.is_empty() {
+            return out;
+        }
+        for item in &page {
+            assert!(item.seq > after, "feed sequence numbers must increase");
+            after = item.seq;
+            if let Change::Log(l) = serde_json::from_str::<Change>(&item.change_json).unwrap() {
+                out.insert(l.id, l);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn push_is_idempotent_and_merges_by_clock() {
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        let a = log(&f, 2, 1_000);
+        let b = log(&f, 3, 1_000);
+        let writes = f.store.push_logs(f.family, f.clinic, &[a.clone(), b.clone()], 5).await.unwrap();
+        assert_eq!(writes, [LogWrite::Stored, LogWrite::Stored], "{backend:?}");
+        // The same batch again stores nothing new.
+        let writes = f.store.push_logs(f.family, f.clinic, &[a.clone(), b.clone()], 6).await.unwrap();
+        assert_eq!(writes, [LogWrite::AlreadyCurrent, LogWrite::AlreadyCurrent], "{backend:?}");
+
+        // A later edit wins; an older one arriving after it changes nothing.
+        let mut newer = a.clone();
+        newer.outcome = Outcome::NotDone { reason: NotDoneReason::Sick };
+        newer.hlc = Hlc::new(2_000, 0);
+        let mut older = a.clone();
+        older.outcome = Outcome::Partly;
+        older.hlc = Hlc::new(1_500, 0);
+        f.store.push_logs(f.family, f.clinic, &[newer.clone()], 7).await.unwrap();
+        let writes = f.store.push_logs(f.family, f.clinic, &[older], 8).await.unwrap();
+        assert_eq!(writes, [LogWrite::AlreadyCurrent], "{backend:?}");
+        let stored = pulled_logs(&f.store, f.family).await;
+        assert_eq!(stored.len(), 2, "{backend:?}");
+        assert_eq!(stored[&a.id], newer, "{backend:?}");
+
+        // A version that moves the log elsewhere is refused.
+        let mut moved = newer.clone();
+        moved.occurrence.date = NaiveDate::from_ymd_opt(2026, 3, 9).unwrap();
+        moved.hlc = Hlc::new(3_000, 0);
+        let writes = f.store.push_logs(f.family, f.clinic, &[moved], 9).await.unwrap();
+        assert_eq!(writes, [LogWrite::ImmutableFieldChanged("occurrence")], "{backend:?}");
+
+        let from_db = f.store.logs_of_child(f.clinic, f.child, "2026-03-01", "2026-03-31").await.unwrap();
+        assert_eq!(from_db.len(), 2, "{backend:?}");
+        assert!(from_db.contains(&newer), "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn another_familys_log_id_is_never_overwritten() {
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        let other = Family { id: FamilyId::new_v7(), clinic_id: f.clinic, label: Name::new("Other").unwrap() };
+        f.store.insert_family(&other, 1).await.unwrap();
+        let mine = log(&f, 2, 1_000);
+        f.store.push_logs(f.family, f.clinic, std::slice::from_ref(&mine), 2).await.unwrap();
+        let mut forged = mine.clone();
+        forged.hlc = Hlc::new(9_000, 0);
+        forged.outcome = Outcome::NotDone { reason: NotDoneReason::Refused };
+        let writes = f.store.push_logs(other.id, f.clinic, &[forged], 3).await.unwrap();
+        assert_eq!(writes, [LogWrite::ImmutableFieldChanged("id")], "{backend:?}");
+        assert_eq!(pulled_logs(&f.store, f.family).await[&mine.id], mine, "{backend:?}");
+        assert!(pulled_logs(&f.store, other.id).await.is_empty(), "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn feed_holds_each_record_once_at_its_latest_change() {
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        let first = f.store.pull(f.family, 0, 100).await.unwrap();
+        let kinds: Vec<String> = first
+            .iter()
+            .map(|i| {
+                serde_json::from_str::<serde_json::Value>(&i.change_json).unwrap()["type"].as_str().unwrap().to_owned()
+            })
+            .collect();
+        assert_eq!(kinds, ["family", "child", "assignment"], "{backend:?}");
+        let cursor = first.last().unwrap().seq;
+        assert!(f.store.pull(f.family, cursor, 100).await.unwrap().is_empty(), "{backend:?}");
+
+        // Editing the child moves its one feed row after the cursor.
+        let mut child = f.store.child(f.clinic, f.child).await.unwrap().unwrap();
+        child.display_name = Name::new("Leo B").unwrap();
+        f.store.put_child(f.clinic, &child, 2).await.unwrap();
+        let next = f.store.pull(f.family, cursor, 100).await.unwrap();
+        assert_eq!(next.len(), 1, "{backend:?}");
+        assert!(next[0].change_json.contains("Leo B"), "{backend:?}");
+        assert_eq!(f.store.pull(f.family, 0, 100).await.unwrap().len(), 3, "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn tenancy_is_enforced_in_every_read() {
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        let other = ClinicId::new_v7();
+        assert!(f.store.child(other, f.child).await.unwrap().is_none(), "{backend:?}");
+        assert!(f.store.family(other, f.family).await.unwrap().is_none(), "{backend:?}");
+        assert!(f.store.assignment(other, f.assignment).await.unwrap().is_none(), "{backend:?}");
+        assert!(f.store.children_of_clinic(other).await.unwrap().is_empty(), "{backend:?}");
+        assert!(f.store.assignments_of_child(other, f.child).await.unwrap().is_empty(), "{backend:?}");
+        assert!(f.store.logs_of_child(other, f.child, "2000-01-01", "2100-01-01").await.unwrap().is_empty());
+        assert!(f.store.devices_of_family(other, f.family).await.unwrap().is_empty(), "{backend:?}");
+        // A child cannot be written into another clinic's family.
+        let mut child = f.store.child(f.clinic, f.child).await.unwrap().unwrap();
+        child.id = ChildId::new_v7();
+        assert!(f.store.put_child(other, &child, 3).await.is_err(), "{backend:?}");
+        assert!(!f.store.revoke_device(other, DeviceId::new_v7(), 3).await.unwrap(), "{backend:?}");
+        assert!(f.store.assignment_history(other, f.assignment).await.unwrap().is_empty(), "{backend:?}");
+        assert_eq!(f.store.assignment_history(f.clinic, f.assignment).await.unwrap().len(), 1, "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn pairing_codes_work_once_and_expire() {
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        f.store.insert_pairing_code("code-a", f.clinic, f.family, f.therapist, 100, 1_000).await.unwrap();
+        let dev = DeviceId::new_v7();
+        let got = f.store.redeem_pairing_code("code-a", dev, "Kitchen laptop", "token-a", 500).await.unwrap();
+        assert_eq!(got, Redeemed::Paired { family_id: f.family, clinic_id: f.clinic }, "{backend:?}");
+        let again = f.store.redeem_pairing_code("code-a", DeviceId::new_v7(), "Other", "token-b", 600).await.unwrap();
+        assert_eq!(again, Redeemed::AlreadyUsed, "{backend:?}");
+        f.store.insert_pairing_code("code-b", f.clinic, f.family, f.therapist, 100, 1_000).await.unwrap();
+        let late = f.store.redeem_pairing_code("code-b", DeviceId::new_v7(), "Late", "token-c", 1_000).await.unwrap();
+        assert_eq!(late, Redeemed::Expired, "{backend:?}");
+        let unknown = f.store.redeem_pairing_code("nope", DeviceId::new_v7(), "X", "token-d", 1).await.unwrap();
+        assert_eq!(unknown, Redeemed::Unknown, "{backend:?}");
+
+        let device = f.store.device_by_token("token-a").await.unwrap().unwrap();
+        assert_eq!((device.device.id, device.clinic_id), (dev, f.clinic), "{backend:?}");
+        assert!(f.store.device_by_token("token-b").await.unwrap().is_none(), "{backend:?}");
+        assert!(f.store.revoke_device(f.clinic, dev, 700).await.unwrap(), "{backend:?}");
+        assert!(f.store.device_by_token("token-a").await.unwrap().unwrap().device.is_revoked(), "{backend:?}");
+        assert!(!f.store.revoke_device(f.clinic, dev, 800).await.unwrap(), "revoking twice is not news");
+    }
+}
+
+#[tokio::test]
+async fn sessions_and_rate_limits() {
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        let s = SessionRecord { therapist_id: f.therapist, csrf_token: "csrf".into(), created_ms: 1, last_seen_ms: 1 };
+        f.store.insert_session("h1", &s).await.unwrap();
+        f.store.touch_session("h1", 50).await.unwrap();
+        assert_eq!(f.store.session("h1").await.unwrap().unwrap().last_seen_ms, 50, "{backend:?}");
+        f.store.delete_sessions_of(f.therapist).await.unwrap();
+        assert!(f.store.session("h1").await.unwrap().is_none(), "{backend:?}");
+
+        let counts: Vec<u32> = {
+            let mut v = Vec::new();
+            for now in [0, 10, 20, 1_000, 1_010] {
+                v.push(f.store.hit_rate_limit("login:x", 1_000, now).await.unwrap());
+            }
+            v
+        };
+        assert_eq!(counts, [1, 2, 3, 1, 2], "{backend:?}: a new window starts from one");
+    }
+}
+
+/// Pulls racing with many concurrent pushes never skip a change: whatever a puller's cursor has passed,
+/// it has seen. (The classic failure: a sequence number taken by a transaction that commits after a later
+/// one, so a reader that already moved past it never sees it.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_pushes_and_pulls_never_skip() {
+    for backend in BACKENDS {
+        let f = Arc::new(fixture(backend).await);
+        let writers = 6;
+        let batches = 12;
+        let mut tasks = Vec::new();
+        for w in 0..writers {
+            let f = f.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut ids = Vec::new();
+                for b in 0..batches {
+                    let logs: Vec<CompletionLog> =
+                        (0..5).map(|i| log(&f, 1 + ((w * 7 + b + i) % 28) as u32, 1_000 + b as u64)).collect();
+                    ids.extend(logs.iter().map(|l| l.id));
+                    f.store.push_logs(f.family, f.clinic, &logs, 10).await.unwrap();
+                }
+                ids
+            }));
+        }
+        // A puller that follows the feed while the writers run, remembering what it saw.
+        let puller = {
+            let f = f.clone();
+            tokio::spawn(async move {
+                let mut seen = HashSet::new();
+                let mut after = 0;
+                for _ in 0..400 {
+                    for item in f.store.pull(f.family, after, 13).await.unwrap() {
+                        after = item.seq;
+                        if let Change::Log(l) = serde_json::from_str::<Change>(&item.change_json).unwrap() {
+                            seen.insert(l.id);
+                        }
+                    }
+                    tokio::task::yield_now().await;
+                }
+                (seen, after)
+            })
+        };
+        let mut pushed = HashSet::new();
+        for t in tasks {
+            pushed.extend(t.await.unwrap());
+        }
+        let (mut seen, mut after) = puller.await.unwrap();
+        // Catch up: from its own cursor, the puller must now see everything it has not yet seen.
+        loop {
+            let page = f.store.pull(f.family, after, 50).await.unwrap();
+            if page.is_empty() {
+                break;
+            }
+            for item in page {
+                after = item.seq;
+                if let Change::Log(l) = serde_json::from_str::<Change>(&item.change_json).unwrap() {
+                    seen.insert(l.id);
+                }
+            }
+        }
+        assert_eq!(pushed.len(), writers * batches * 5, "{backend:?}");
+        let missed: Vec<_> = pushed.difference(&seen).collect();
+        assert!(missed.is_empty(), "{backend:?}: the puller skipped {} logs", missed.len());
+    }
+}
+
+#[tokio::test]
+async fn media_and_feed_entries() {
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        let sha = "a".repeat(64);
+        f.store.put_media(f.clinic, &sha, "image/png", b"png-bytes", 1).await.unwrap();
+        f.store.put_media(f.clinic, &sha, "image/png", b"png-bytes", 2).await.unwrap();
+        assert_eq!(f.store.media(f.clinic, &sha).await.unwrap().unwrap().data, b"png-bytes", "{backend:?}");
+        assert!(f.store.media(ClinicId::new_v7(), &sha).await.unwrap().is_none(), "{backend:?}");
+        let media = homeplay_core::media::MediaRef::new(&format!("sha256:{sha}")).unwrap();
+        assert!(!f.store.family_has_media(f.family, media.as_str()).await.unwrap());
+        let entry = FeedEntry::new(Change::Media(homeplay_core::sync::MediaInfo {
+            media: media.clone(),
+            content_type: "image/png".into(),
+            bytes: 9,
+        }));
+        f.store.put_feed(f.family, &[entry]).await.unwrap();
+        assert!(f.store.family_has_media(f.family, media.as_str()).await.unwrap(), "{backend:?}");
+    }
+}
