@@ -17,7 +17,10 @@ pub type ApiResult<T> = Result<T, Failure>;
 
 impl Failure {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { body: ApiError { error: code, message: message.into(), field: None, supported: None }, retry_after_secs: None }
+        Self {
+            body: ApiError { error: code, message: message.into(), field: None, supported: None },
+            retry_after_secs: None,
+        }
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
@@ -46,7 +49,10 @@ impl Failure {
     }
 
     pub fn rate_limited(retry_after_secs: u64) -> Self {
-        Self { retry_after_secs: Some(retry_after_secs), ..Self::new(ErrorCode::RateLimited, "too many attempts; try again later") }
+        Self {
+            retry_after_secs: Some(retry_after_secs),
+            ..Self::new(ErrorCode::RateLimited, "too many attempts; try again later")
+        }
     }
 
     pub fn protocol_unsupported(sent: u32) -> Self {

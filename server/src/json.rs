@@ -51,10 +51,13 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Failure> {
         let field = if path == "." { None } else { Some(path) };
         let code = if shape { ErrorCode::BadRequest } else { ErrorCode::Invalid };
         let message = strip_position(&message);
-        let mut f = Failure::new(code, match &field {
-            Some(p) => format!("{p}: {message}"),
-            None => message,
-        });
+        let mut f = Failure::new(
+            code,
+            match &field {
+                Some(p) => format!("{p}: {message}"),
+                None => message,
+            },
+        );
         f.body.field = field;
         f
     })

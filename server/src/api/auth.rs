@@ -102,7 +102,8 @@ pub async fn change_password(
     if !password::verify(&req.current_password, Some(&record.password_hash)) {
         return Err(Failure::invalid("current_password", "current_password: is not right"));
     }
-    password::check_new(&req.new_password).map_err(|m| Failure::invalid("new_password", format!("new_password: {m}")))?;
+    password::check_new(&req.new_password)
+        .map_err(|m| Failure::invalid("new_password", format!("new_password: {m}")))?;
     let hash = password::hash(&req.new_password).map_err(|e| {
         tracing::error!(error = %e, "password hashing failed");
         Failure::new(homeplay_core::sync::ErrorCode::Internal, "could not change the password")

@@ -4,10 +4,10 @@ use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::auth::tokens::{random_bytes, sha256_hex};
 use crate::error::{ApiResult, Failure};
+use crate::json::IdPath as Path;
 use crate::json::StrictJson;
 use crate::state::{AppState, now_ms};
 use axum::Json;
-use crate::json::IdPath as Path;
 use axum::extract::State;
 use axum::http::StatusCode;
 use homeplay_core::Validate;
@@ -81,13 +81,18 @@ pub async fn create(
         return Err(Failure::invalid("caregivers", "caregivers: at most 12"));
     }
     let family_id = match req.family_id {
-        Some(id) => state.store.family(clinic, id).await?.ok_or(Failure::not_found("family").with_field("family_id"))?.id,
+        Some(id) => {
+            state.store.family(clinic, id).await?.ok_or(Failure::not_found("family").with_field("family_id"))?.id
+        }
         None => {
             let label = Name::new(format!("{}'s family", req.display_name)).or_else(|_| Name::new("Family"))?;
             let family = Family { id: FamilyId::new_v7(), clinic_id: clinic, label };
             state.store.insert_family(&family, now).await?;
             for name in &req.caregivers {
-                state.store.put_caregiver(&Caregiver { id: CaregiverId::new_v7(), family_id: family.id, name: name.clone() }).await?;
+                state
+                    .store
+                    .put_caregiver(&Caregiver { id: CaregiverId::new_v7(), family_id: family.id, name: name.clone() })
+                    .await?;
             }
             family.id
         }
@@ -153,7 +158,14 @@ pub async fn pairing_code(
     let expires = now + state.limits.pairing_code_ms();
     state
         .store
-        .insert_pairing_code(&sha256_hex(code.as_str()), auth.therapist.clinic_id, child.family_id, auth.therapist.id, now, expires)
+        .insert_pairing_code(
+            &sha256_hex(code.as_str()),
+            auth.therapist.clinic_id,
+            child.family_id,
+            auth.therapist.id,
+            now,
+            expires,
+        )
         .await?;
     audit::record(&state, Actor::Therapist(&auth), &ip, "create_pairing_code", Some(id), "").await?;
     let expires_at = chrono::DateTime::from_timestamp_millis(expires).unwrap_or_default();

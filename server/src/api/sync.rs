@@ -1,14 +1,14 @@
 //! The device sync API (shared/PROTOCOL.md): info, pair, push, pull and media.
 
 use crate::audit::{self, Actor, ClientIp};
-use crate::auth::{Caller, DeviceAuth};
 use crate::auth::tokens::{random_bytes, sha256_hex};
+use crate::auth::{Caller, DeviceAuth};
 use crate::error::{ApiResult, Failure};
+use crate::json::IdPath as Path;
 use crate::json::{StrictJson, parse};
 use crate::state::{AppState, now_ms};
 use crate::store::{LogWrite, Redeemed};
 use axum::Json;
-use crate::json::IdPath as Path;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -21,8 +21,8 @@ use homeplay_core::media::{MediaRef, MediaSource};
 use homeplay_core::pairing::DeviceToken;
 use homeplay_core::schedule::exercises_of;
 use homeplay_core::sync::{
-    Ack, Cursor, ErrorCode, PROTOCOL_VERSION, PairRequest, PairResponse, ProtocolRange, PullRequest, PushRequest, PushResponse,
-    RejectReason, Rejection, ServerInfo,
+    Ack, Cursor, ErrorCode, PROTOCOL_VERSION, PairRequest, PairResponse, ProtocolRange, PullRequest, PushRequest,
+    PushResponse, RejectReason, Rejection, ServerInfo,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -42,7 +42,11 @@ pub async fn info() -> Json<ServerInfo> {
     })
 }
 
-pub async fn pair(State(state): State<AppState>, ip: ClientIp, body: axum::body::Bytes) -> ApiResult<Json<PairResponse>> {
+pub async fn pair(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<PairResponse>> {
     // Limit before parsing, so that guessing codes costs the same whether they parse or not.
     let key = format!("pair:ip:{}", ip.0.as_deref().unwrap_or("unknown"));
     let window = state.limits.rate_window_ms();
@@ -67,7 +71,9 @@ pub async fn pair(State(state): State<AppState>, ip: ClientIp, body: axum::body:
         Redeemed::Paired { family_id, clinic_id } => (family_id, clinic_id),
         Redeemed::Unknown => return Err(Failure::not_found("pairing code").with_field("code")),
         Redeemed::Expired => {
-            return Err(Failure::new(ErrorCode::Gone, "this pairing code has expired; ask for a new one").with_field("code"));
+            return Err(
+                Failure::new(ErrorCode::Gone, "this pairing code has expired; ask for a new one").with_field("code")
+            );
         }
         Redeemed::AlreadyUsed => {
             return Err(Failure::new(ErrorCode::Gone, "this pairing code was already used; ask for a new one")
@@ -77,7 +83,14 @@ pub async fn pair(State(state): State<AppState>, ip: ClientIp, body: axum::body:
     let clinic = state.store.clinic(clinic_id).await?.ok_or(Failure::not_found("clinic"))?;
     let auth = DeviceAuth { device_id, family_id, clinic_id };
     audit::record(&state, Actor::Device(&auth), &ip, "pair_device", None, format!("family {family_id}")).await?;
-    Ok(Json(PairResponse { protocol: PROTOCOL_VERSION, device_id, family_id, clinic_id, clinic_name: clinic.name, token }))
+    Ok(Json(PairResponse {
+        protocol: PROTOCOL_VERSION,
+        device_id,
+        family_id,
+        clinic_id,
+        clinic_name: clinic.name,
+        token,
+    }))
 }
 
 /// The push body, read item by item so that one bad log is rejected on its own.
@@ -88,7 +101,13 @@ pub struct PushEnvelope {
     logs: Vec<Box<RawValue>>,
 }
 
-fn reject(index: usize, id: LogId, reason: RejectReason, field: Option<String>, message: impl Into<String>) -> Rejection {
+fn reject(
+    index: usize,
+    id: LogId,
+    reason: RejectReason,
+    field: Option<String>,
+    message: impl Into<String>,
+) -> Rejection {
     Rejection { index: index as u32, id, reason, field, message: message.into() }
 }
 
@@ -109,17 +128,23 @@ async fn family_program(state: &AppState, auth: &DeviceAuth) -> ApiResult<Family
             routines.push(r);
         }
     }
-    let assignments = assignments
-        .iter()
-        .map(|a| (a.id, (a.child_id, exercises_of(a, &routines).into_iter().collect())))
-        .collect();
+    let assignments =
+        assignments.iter().map(|a| (a.id, (a.child_id, exercises_of(a, &routines).into_iter().collect()))).collect();
     Ok(FamilyProgram { children, assignments })
 }
 
-fn check_log(log: &CompletionLog, program: &FamilyProgram, now: i64) -> Result<(), (RejectReason, Option<String>, String)> {
+fn check_log(
+    log: &CompletionLog,
+    program: &FamilyProgram,
+    now: i64,
+) -> Result<(), (RejectReason, Option<String>, String)> {
     log.validate().map_err(|e| (RejectReason::Invalid, Some(e.field().to_owned()), e.to_string()))?;
     if !program.children.contains(&log.child_id) {
-        return Err((RejectReason::UnknownChild, Some("child_id".into()), "this child is not in the device's family".into()));
+        return Err((
+            RejectReason::UnknownChild,
+            Some("child_id".into()),
+            "this child is not in the device's family".into(),
+        ));
     }
     let Some((child, exercises)) = program.assignments.get(&log.assignment_id) else {
         return Err((
@@ -136,11 +161,19 @@ fn check_log(log: &CompletionLog, program: &FamilyProgram, now: i64) -> Result<(
         ));
     }
     if !exercises.contains(&log.exercise_id) {
-        return Err((RejectReason::UnknownExercise, Some("exercise_id".into()), "this exercise is not part of the assignment".into()));
+        return Err((
+            RejectReason::UnknownExercise,
+            Some("exercise_id".into()),
+            "this exercise is not part of the assignment".into(),
+        ));
     }
     let now_ms = u64::try_from(now).unwrap_or(0);
     if HlcClock::default().observe(log.hlc, now_ms).is_err() {
-        return Err((RejectReason::ClockSkew, Some("hlc".into()), "the clock stamp is more than a day ahead of the server".into()));
+        return Err((
+            RejectReason::ClockSkew,
+            Some("hlc".into()),
+            "the clock stamp is more than a day ahead of the server".into(),
+        ));
     }
     Ok(())
 }
@@ -205,7 +238,8 @@ pub async fn push(
     }
     rejected.sort_by_key(|r| r.index);
     for child in children {
-        audit::record(&state, Actor::Device(&auth), &ip, "push_logs", Some(child), format!("{} logs", accepted.len())).await?;
+        audit::record(&state, Actor::Device(&auth), &ip, "push_logs", Some(child), format!("{} logs", accepted.len()))
+            .await?;
     }
     let max_wall = logs.iter().map(|l| l.hlc.wall_ms).max().unwrap_or(0);
     let server_hlc = Hlc::new(u64::try_from(now).unwrap_or(0).max(max_wall), 0);

@@ -21,10 +21,12 @@ impl FromRequestParts<AppState> for DeviceAuth {
     type Rejection = Failure;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let value = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).ok_or_else(Failure::unauthorized)?;
+        let value =
+            parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).ok_or_else(Failure::unauthorized)?;
         let token = value.strip_prefix("Bearer ").ok_or_else(Failure::unauthorized)?;
         let token = DeviceToken::parse(token.trim()).map_err(|_| Failure::unauthorized())?;
-        let record = state.store.device_by_token(&sha256_hex(token.expose())).await?.ok_or_else(Failure::unauthorized)?;
+        let record =
+            state.store.device_by_token(&sha256_hex(token.expose())).await?.ok_or_else(Failure::unauthorized)?;
         if record.device.is_revoked() {
             return Err(Failure::unauthorized());
         }

@@ -1,8 +1,8 @@
 //! Passwords: argon2id with the crate's recommended parameters. Unknown emails are checked against a dummy
 //! hash, so a login takes as long whether or not the account exists.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use std::sync::OnceLock;
 
 pub const MIN_LENGTH: usize = 10;
@@ -14,7 +14,10 @@ pub struct HashError(String);
 
 pub fn hash(password: &str) -> Result<String, HashError> {
     let salt = SaltString::encode_b64(&super::tokens::random_bytes::<16>()).map_err(|e| HashError(e.to_string()))?;
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| HashError(e.to_string()))
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| HashError(e.to_string()))
 }
 
 /// Checks `password` against `stored`, or against a dummy hash when there is no account, taking the same time.
@@ -24,7 +27,8 @@ pub fn verify(password: &str, stored: Option<&str>) -> bool {
         Some(h) => (h, true),
         None => (dummy, false),
     };
-    let ok = PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok());
+    let ok = PasswordHash::new(hash)
+        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok());
     ok && real
 }
 

@@ -23,7 +23,11 @@ pub struct TherapistAuth {
 
 impl TherapistAuth {
     pub fn require_admin(&self) -> Result<(), Failure> {
-        if self.therapist.role == Role::Admin { Ok(()) } else { Err(Failure::forbidden("only a clinic admin can do this")) }
+        if self.therapist.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(Failure::forbidden("only a clinic admin can do this"))
+        }
     }
 }
 
@@ -32,7 +36,8 @@ pub async fn start(state: &AppState, therapist: &Therapist) -> Result<(String, S
     let token = random_secret();
     let csrf = random_secret();
     let now = now_ms();
-    let record = SessionRecord { therapist_id: therapist.id, csrf_token: csrf.clone(), created_ms: now, last_seen_ms: now };
+    let record =
+        SessionRecord { therapist_id: therapist.id, csrf_token: csrf.clone(), created_ms: now, last_seen_ms: now };
     state.store.insert_session(&sha256_hex(&token), &record).await?;
     Ok((token, csrf))
 }
@@ -62,7 +67,8 @@ impl FromRequestParts<AppState> for TherapistAuth {
         let session = state.store.session(&token_hash).await?.ok_or_else(Failure::unauthorized)?;
         let now = now_ms();
         let limits = &state.limits;
-        if now - session.last_seen_ms > limits.session_idle_ms() || now - session.created_ms > limits.session_absolute_ms()
+        if now - session.last_seen_ms > limits.session_idle_ms()
+            || now - session.created_ms > limits.session_absolute_ms()
         {
             state.store.delete_session(&token_hash).await?;
             return Err(Failure::unauthorized());

@@ -233,7 +233,13 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Adds records to a family's feed without changing anything else (a clinic exercise edited, media).
     async fn put_feed(&self, family: FamilyId, feed: &[FeedEntry]) -> StoreResult<()>;
 
-    async fn put_feedback(&self, clinic: ClinicId, family: FamilyId, feedback: &Feedback, now: Millis) -> StoreResult<()>;
+    async fn put_feedback(
+        &self,
+        clinic: ClinicId,
+        family: FamilyId,
+        feedback: &Feedback,
+        now: Millis,
+    ) -> StoreResult<()>;
     async fn feedback_of_child(&self, clinic: ClinicId, child: ChildId) -> StoreResult<Vec<Feedback>>;
 
     // Devices and pairing (only hashes of codes and tokens are stored).
@@ -264,22 +270,44 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     // Sync.
     /// Merges pushed logs into the family's, in one transaction (the caller has checked tenancy and
     /// validity). The result is in the order of `logs`.
-    async fn push_logs(&self, family: FamilyId, clinic: ClinicId, logs: &[CompletionLog], now: Millis)
-    -> StoreResult<Vec<LogWrite>>;
+    async fn push_logs(
+        &self,
+        family: FamilyId,
+        clinic: ClinicId,
+        logs: &[CompletionLog],
+        now: Millis,
+    ) -> StoreResult<Vec<LogWrite>>;
     /// The family's feed after `after_seq`, oldest first.
     async fn pull(&self, family: FamilyId, after_seq: i64, limit: u32) -> StoreResult<Vec<FeedItem>>;
-    async fn logs_of_child(&self, clinic: ClinicId, child: ChildId, from: &str, to: &str) -> StoreResult<Vec<CompletionLog>>;
+    async fn logs_of_child(
+        &self,
+        clinic: ClinicId,
+        child: ChildId,
+        from: &str,
+        to: &str,
+    ) -> StoreResult<Vec<CompletionLog>>;
     /// Whether the family's feed lists this media (so its devices may fetch it).
     async fn family_has_media(&self, family: FamilyId, media: &str) -> StoreResult<bool>;
 
     // Media.
-    async fn put_media(&self, clinic: ClinicId, sha256: &str, content_type: &str, data: &[u8], now: Millis)
-    -> StoreResult<()>;
+    async fn put_media(
+        &self,
+        clinic: ClinicId,
+        sha256: &str,
+        content_type: &str,
+        data: &[u8],
+        now: Millis,
+    ) -> StoreResult<()>;
     async fn media(&self, clinic: ClinicId, sha256: &str) -> StoreResult<Option<MediaRecord>>;
 
     // Audit.
     async fn audit(&self, entry: &AuditEntry) -> StoreResult<()>;
-    async fn audit_of_clinic(&self, clinic: ClinicId, before_id: Option<i64>, limit: u32) -> StoreResult<Vec<AuditRecord>>;
+    async fn audit_of_clinic(
+        &self,
+        clinic: ClinicId,
+        before_id: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditRecord>>;
 }
 
 pub type DynStore = Arc<dyn Store>;
