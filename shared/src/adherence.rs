@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What became of one expected occurrence.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum OccurrenceStatus {
@@ -28,6 +29,7 @@ pub enum OccurrenceStatus {
 
 /// Counts of expected occurrences by what became of them. `extra` counts logs that match nothing expected
 /// (practice on an unscheduled day): shown, but not part of the rate.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Tally {
     pub expected: u32,
@@ -80,6 +82,7 @@ impl Tally {
 }
 
 /// A day as the heatmap shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DayStatus {
@@ -96,6 +99,7 @@ pub enum DayStatus {
     Pending,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DaySummary {
     pub date: NaiveDate,
@@ -105,6 +109,7 @@ pub struct DaySummary {
     pub reasons: Vec<NotDoneReason>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Adherence {
     pub range: DateRange,
@@ -207,6 +212,7 @@ pub fn week_start(date: NaiveDate) -> NaiveDate {
     date - TimeDelta::days(i64::from(date.weekday().num_days_from_monday()))
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Streaks {
     /// Practice days in a row up to today (a still-open today does not break it).
@@ -233,6 +239,7 @@ pub fn streaks(days: &[DaySummary]) -> Streaks {
 }
 
 /// Remote therapeutic monitoring (RTM) billing thresholds for data days in a 30-day period.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RtmLevel {
@@ -244,6 +251,7 @@ pub enum RtmLevel {
     Full,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RtmPeriod {
     pub range: DateRange,
@@ -285,6 +293,7 @@ pub fn rtm_periods(logs: &[CompletionLog], monitoring_start: NaiveDate, through:
 }
 
 /// Something a therapist should look at first.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Flag {

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// What is wrong with one field. The `field` is a path such as `steps[2].caption`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldProblem {
     pub field: String,
@@ -11,6 +12,7 @@ pub struct FieldProblem {
 }
 
 /// The kinds of problem a value can have; each carries the bound it broke.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Problem {
@@ -29,6 +31,7 @@ pub enum Problem {
 }
 
 /// One or more field problems found while checking a value.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub struct ValidationError {
     pub problems: Vec<FieldProblem>,

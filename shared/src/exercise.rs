@@ -8,6 +8,7 @@ use crate::text::{KidText, Name, Prose, Title};
 use serde::{Deserialize, Serialize};
 
 /// How much of an exercise to do. Any of the parts may be given; an exercise's default needs at least one.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Dosage {
@@ -54,6 +55,7 @@ impl Validate for Dosage {
 }
 
 /// One picture of an exercise, with a caption in a child's words.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PictureStep {
@@ -68,6 +70,7 @@ pub struct PictureStep {
 }
 
 /// Ages the exercise suits, in whole years, inclusive.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgeRange {
@@ -94,6 +97,7 @@ impl Validate for AgeRange {
 }
 
 /// Where an exercise comes from.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Origin {
@@ -107,6 +111,7 @@ pub enum Origin {
     },
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exercise {

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The household a clinic pairs devices with. Siblings share one family.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Family {
@@ -18,6 +19,7 @@ pub struct Family {
 }
 
 /// A child in a clinic's care. Only a display name is kept: no surname, no birth date.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Child {
@@ -41,6 +43,7 @@ impl Validate for Child {
 }
 
 /// An adult who does the exercises with the child: "Mum", "Dad", "Grandma", "Ms Lee at school".
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Caregiver {
@@ -50,6 +53,7 @@ pub struct Caregiver {
 }
 
 /// A family's paired device: a laptop in the kitchen, Grandma's computer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Device {

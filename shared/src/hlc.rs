@@ -6,6 +6,7 @@ use std::fmt;
 
 /// A hybrid logical clock reading: milliseconds since the Unix epoch, and a counter for events in the same
 /// millisecond (or while the wall clock lags behind a reading already seen). Ordered by `wall_ms`, then `counter`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Hlc {

@@ -15,6 +15,8 @@ pub mod ids;
 pub mod library;
 pub mod log;
 pub mod media;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod pairing;
 pub mod routine;
 pub mod schedule;

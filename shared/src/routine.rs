@@ -8,6 +8,7 @@ use crate::text::{KidText, Title};
 use serde::{Deserialize, Serialize};
 
 /// What the child gets after the last item: "then: bubbles!".
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reward {
@@ -16,6 +17,7 @@ pub struct Reward {
     pub picture: Option<MediaRef>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Routine {
@@ -29,6 +31,7 @@ pub struct Routine {
 }
 
 /// Advice that does not block saving.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Warning {

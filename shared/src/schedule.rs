@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One piece of practice expected on one date: an exercise, at one of its assignment's times.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Expected {
     pub assignment_id: AssignmentId,
@@ -25,6 +26,7 @@ pub struct Expected {
 }
 
 /// The clock time a family gives each moment of its day; unset moments use [`FamilyMoment::typical_time`].
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MomentTimes(pub BTreeMap<FamilyMoment, NaiveTime>);
 

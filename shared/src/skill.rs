@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A therapist's discipline.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Discipline {
@@ -13,6 +14,7 @@ pub enum Discipline {
 }
 
 /// Which disciplines an exercise serves.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExerciseDiscipline {
@@ -28,6 +30,7 @@ impl ExerciseDiscipline {
 }
 
 /// The eight skill areas of pediatric OT and PT practice.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SkillArea {

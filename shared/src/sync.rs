@@ -22,6 +22,7 @@ pub const PROTOCOL_VERSION: u32 = 1;
 pub const MIN_PROTOCOL_VERSION: u32 = 1;
 
 /// What a server says about itself before any pairing: `GET /api/v1/sync/info`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServerInfo {
@@ -33,6 +34,7 @@ pub struct ServerInfo {
 }
 
 /// `POST /api/v1/sync/pair`: trade a pairing code for a device token.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PairRequest {
@@ -42,6 +44,7 @@ pub struct PairRequest {
     pub device_label: Name,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PairResponse {
@@ -55,6 +58,7 @@ pub struct PairResponse {
 }
 
 /// `POST /api/v1/sync/push`: new logs and new versions of logs, at most [`PushRequest::MAX_LOGS`] at a time.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest {
@@ -68,6 +72,7 @@ impl PushRequest {
 
 /// The server's answer, sent only after everything accepted is committed. Every pushed log appears in
 /// exactly one of `accepted` or `rejected`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PushResponse {
@@ -80,6 +85,7 @@ pub struct PushResponse {
 
 /// This version of the log is safe on the server (stored now, stored before, or superseded by a newer
 /// version that the device will receive on its next pull). The device may drop it from its outbox.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ack {
@@ -88,6 +94,7 @@ pub struct Ack {
 }
 
 /// One pushed item the server will not store. Retrying the same item cannot succeed: keep it and show it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rejection {
@@ -101,6 +108,7 @@ pub struct Rejection {
     pub message: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RejectReason {
@@ -119,6 +127,7 @@ pub enum RejectReason {
 }
 
 /// `POST /api/v1/sync/pull`: everything that changed for this device's family since `cursor`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PullRequest {
@@ -136,6 +145,7 @@ impl PullRequest {
 }
 
 /// A page of changes. Store `changes` and `cursor` in one transaction; pull again while `more` is true.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PullResponse {
@@ -184,6 +194,7 @@ impl From<Cursor> for String {
 }
 
 /// One changed record: the whole current record, never a diff, so applying a change twice is harmless.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum Change {
@@ -201,6 +212,7 @@ pub enum Change {
     Removed(Removed),
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MediaInfo {
@@ -209,6 +221,7 @@ pub struct MediaInfo {
     pub bytes: u64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Removed {
@@ -216,6 +229,7 @@ pub struct Removed {
     pub id: Uuid,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Entity {
@@ -228,6 +242,7 @@ pub enum Entity {
 }
 
 /// The body of every error response, from every endpoint.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApiError {
@@ -241,6 +256,7 @@ pub struct ApiError {
     pub supported: Option<ProtocolRange>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProtocolRange {
@@ -257,6 +273,7 @@ impl ProtocolRange {
 }
 
 /// Machine-readable error codes, each with one HTTP status.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {

@@ -121,6 +121,7 @@ impl fmt::Debug for Weekdays {
 }
 
 /// A day's short name in JSON.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DayName {
@@ -164,6 +165,7 @@ impl From<Weekdays> for Vec<DayName> {
 }
 
 /// An inclusive range of local dates.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DateRange {

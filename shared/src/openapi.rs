@@ -1,0 +1,77 @@
+//! OpenAPI schemas for the types whose JSON form is a plain string (checked text, ids, time zones, media
+//! references, cursors) or a list (weekdays). Everything else derives its schema next to its definition.
+
+use crate::ids::*;
+use crate::media::MediaRef;
+use crate::pairing::{DeviceToken, PairingCode};
+use crate::sync::Cursor;
+use crate::text::{KidText, Name, Note, Prose, Title};
+use crate::time::{DayName, TimeZoneName, Weekdays};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaFormat, Type};
+use utoipa::openapi::{KnownFormat, RefOr};
+use utoipa::{PartialSchema, ToSchema};
+
+fn string(description: &str, min: Option<usize>, max: Option<usize>, pattern: Option<&str>) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(description))
+        .min_length(min)
+        .max_length(max)
+        .pattern(pattern)
+        .into()
+}
+
+macro_rules! string_schema {
+    ($($ty:ty => $body:expr;)*) => {$(
+        impl PartialSchema for $ty {
+            fn schema() -> RefOr<Schema> {
+                $body
+            }
+        }
+        impl ToSchema for $ty {}
+    )*};
+}
+
+macro_rules! id_schema {
+    ($($ty:ty),*) => {$(
+        impl PartialSchema for $ty {
+            fn schema() -> RefOr<Schema> {
+                ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))).into()
+            }
+        }
+        impl ToSchema for $ty {}
+    )*};
+}
+
+id_schema!(
+    ClinicId,
+    TherapistId,
+    FamilyId,
+    ChildId,
+    CaregiverId,
+    DeviceId,
+    ExerciseId,
+    RoutineId,
+    AssignmentId,
+    LogId,
+    FeedbackId
+);
+
+string_schema! {
+    Name => string("A name, trimmed", Some(1), Some(Name::MAX_CHARS), None);
+    Title => string("A parent-facing title, trimmed", Some(1), Some(Title::MAX_CHARS), None);
+    KidText => string("A few words for a child, trimmed", Some(1), Some(KidText::MAX_CHARS), None);
+    Note => string("A short note, trimmed", Some(1), Some(Note::MAX_CHARS), None);
+    Prose => string("Longer text, trimmed", Some(1), Some(Prose::MAX_CHARS), None);
+    TimeZoneName => string("An IANA time zone name, e.g. Europe/London", Some(1), None, None);
+    MediaRef => string(
+        "builtin:<name> or sha256:<64 hex digits>",
+        None,
+        None,
+        Some("^(builtin:[a-z0-9-]{1,80}|sha256:[0-9a-f]{64})$"),
+    );
+    PairingCode => string("A pairing code, shown as XXXX-XXXX (Crockford base 32)", Some(8), Some(9), None);
+    DeviceToken => string("A device's bearer token: hpd_ and 43 base64url characters", Some(47), Some(47), None);
+    Cursor => string("An opaque position in the change feed", Some(1), Some(Cursor::MAX_LEN), None);
+    Weekdays => ArrayBuilder::new().items(DayName::schema()).unique_items(true).max_items(Some(7)).into();
+}
