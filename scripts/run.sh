@@ -1,10 +1,39 @@
 #!/usr/bin/env bash
-# Runs homeplay. Until the clinic server lands, this shows the core at work: the starter library and a
-# fortnight of a child's routine, schedule and adherence as a therapist would read it.
+# Runs homeplay: builds the clinic server, fills ./homeplay-data with the demo clinic the first time, and serves
+# the API on http://127.0.0.1:8080 (HOMEPLAY_BIND to change it) until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v cargo >/dev/null; then
   echo "cargo is missing: install Rust (stable) with rustup first" >&2
   exit 1
 fi
-cargo run --quiet --locked -p homeplay-core --example demo
+
+data=./homeplay-data
+bind="${HOMEPLAY_BIND:-127.0.0.1:8080}"
+# The debug build shares its compiled dependencies with scripts/test.sh, so it is quick after the tests, and
+# it is fast enough for a demo.
+echo "Building the clinic server (the first build takes a few minutes)…"
+cargo build --locked -p homeplay-server
+server=target/debug/homeplay-server
+# Always this folder's SQLite file, whatever database the shell's environment may point at.
+run() { env -u DATABASE_URL -u HOMEPLAY_CONFIG -u HOMEPLAY_DATA_DIR "$server" --data-dir "$data" "$@"; }
+
+if [ -f "$data/homeplay.db" ]; then
+  echo "Using the existing database in $data (delete that folder to start again with fresh demo data)."
+else
+  RUST_LOG=warn run demo
+fi
+
+cat <<EOF
+
+homeplay's clinic server is starting on http://$bind (Ctrl-C stops it).
+The dashboard is still to come; the API is at http://$bind/api/v1.
+Sign in as maya@demo.homeplay (OT, clinic admin) or sam@demo.homeplay (PT), password homeplay-demo:
+
+  curl -c cookies.txt -H 'content-type: application/json' \\
+       -d '{"email":"maya@demo.homeplay","password":"homeplay-demo"}' http://$bind/api/v1/auth/login
+  curl -b cookies.txt http://$bind/api/v1/overview
+  curl -b cookies.txt http://$bind/api/v1/children/CHILD_ID/adherence
+
+EOF
+exec env -u DATABASE_URL -u HOMEPLAY_CONFIG -u HOMEPLAY_DATA_DIR "$server" --data-dir "$data" serve --bind "$bind"

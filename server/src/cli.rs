@@ -73,6 +73,9 @@ pub enum Command {
         #[arg(long)]
         admin: bool,
     },
+    /// Fill the database with the demo clinic (Riverside Pediatric Therapy: two therapists, three children and
+    /// three weeks of history ending today) and print how to sign in. Changes nothing if it is already there.
+    Demo,
 }
 
 /// Settings after layering defaults, file, environment and flags.

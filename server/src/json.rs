@@ -48,7 +48,14 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Failure> {
             || ["unknown field", "missing field", "invalid type", "unknown variant", "invalid length", "trailing"]
                 .iter()
                 .any(|p| message.contains(p));
-        let field = if path == "." { None } else { Some(path) };
+        // "missing field `title`" has no path of its own: name the field within the path it is missing from.
+        let missing = message.split("missing field `").nth(1).and_then(|rest| rest.split('`').next());
+        let field = match (path.as_str(), missing) {
+            (".", Some(name)) => Some(name.to_owned()),
+            (_, Some(name)) => Some(format!("{path}.{name}")),
+            (".", None) => None,
+            _ => Some(path),
+        };
         let code = if shape { ErrorCode::BadRequest } else { ErrorCode::Invalid };
         let message = strip_position(&message);
         let mut f = Failure::new(
@@ -86,6 +93,9 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.body.error, ErrorCode::BadRequest);
         assert!(e.body.message.contains("admin"), "{}", e.body.message);
+
+        let e = parse::<PairRequest>(br#"{"protocol":1,"code":"K7QM-4TZD"}"#).unwrap_err();
+        assert_eq!(e.body.field.as_deref(), Some("device_label"));
 
         let e = parse::<PairRequest>(b"{\"protocol\":").unwrap_err();
         assert_eq!(e.body.error, ErrorCode::BadRequest);

@@ -1,3 +1,6 @@
+// A command-line tool: what `create-clinic`, `create-therapist` and `demo` print on stdout is their output.
+#![allow(clippy::print_stdout)]
+
 use anyhow::Context;
 use clap::Parser;
 use homeplay_server::cli::{self, Cli, Command};
@@ -52,7 +55,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve { .. } => {
             let bind = settings.bind.unwrap_or_else(|| ([127, 0, 0, 1], 8080).into());
-            let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+            let listener =
+                tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
             let local = listener.local_addr()?;
             // Tests and scripts read this line to learn the port when binding port 0.
             tracing::info!(address = %local, backend = store.backend(), "listening");
@@ -73,10 +77,21 @@ async fn main() -> anyhow::Result<()> {
                 }
             };
             let role = if admin { homeplay_core::clinic::Role::Admin } else { homeplay_core::clinic::Role::Therapist };
-            let therapist =
-                cli::create_therapist(&store, clinic, &email, &name, cli::parse_discipline(&discipline)?, role, &password)
-                    .await?;
+            let therapist = cli::create_therapist(
+                &store,
+                clinic,
+                &email,
+                &name,
+                cli::parse_discipline(&discipline)?,
+                role,
+                &password,
+            )
+            .await?;
             println!("{}", therapist.id);
+        }
+        Command::Demo => {
+            let outcome = homeplay_server::demo::run(&store).await?;
+            println!("{}", homeplay_server::demo::report(&outcome));
         }
     }
     Ok(())

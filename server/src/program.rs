@@ -62,10 +62,7 @@ async fn media_entry(store: &DynStore, clinic: ClinicId, media: &MediaRef) -> St
         // Built-in pictures ship with every app.
         return Ok(None);
     };
-    let record = store.media(clinic, sha256_hex).await?.ok_or(crate::store::StoreError::NotFound("media"))?;
-    Ok(Some(FeedEntry::new(Change::Media(MediaInfo {
-        media: media.clone(),
-        content_type: record.content_type,
-        bytes: record.data.len() as u64,
-    }))))
+    let (content_type, bytes) =
+        store.media_info(clinic, sha256_hex).await?.ok_or(crate::store::StoreError::NotFound("media"))?;
+    Ok(Some(FeedEntry::new(Change::Media(MediaInfo { media: media.clone(), content_type, bytes }))))
 }

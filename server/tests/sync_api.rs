@@ -1,6 +1,6 @@
 //! The real server binary over HTTP: dashboard sign-in, device pairing, push and pull, revocation, bad input,
 //! and two server instances sharing one PostgreSQL database. Each test runs on SQLite and on PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
 mod common;
 
@@ -128,7 +128,9 @@ async fn pairing_codes_are_single_use_and_checked() {
         let pair = |body: Value| client().post(server.url("/api/v1/sync/pair")).json(&body).send();
         // Typed loosely: lower case, no hyphen.
         let typed = code.replace('-', "").to_lowercase();
-        let ok = expect_ok(pair(json!({"protocol": 1, "code": typed, "device_label": "Kitchen laptop"})).await.unwrap()).await;
+        let ok =
+            expect_ok(pair(json!({"protocol": 1, "code": typed, "device_label": "Kitchen laptop"})).await.unwrap())
+                .await;
         assert!(ok["token"].as_str().unwrap().starts_with("hpd_"));
         assert_eq!(ok["clinic_name"], "Riverside");
         let again = pair(json!({"protocol": 1, "code": code, "device_label": "Dad"})).await.unwrap();
@@ -137,9 +139,8 @@ async fn pairing_codes_are_single_use_and_checked() {
         expect_error(garbage, StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some("code")).await;
         let unknown = pair(json!({"protocol": 1, "code": "0000-0000", "device_label": "Dad"})).await.unwrap();
         expect_error(unknown, StatusCode::NOT_FOUND, "not_found", Some("code")).await;
-        let future = pair(json!({"protocol": 2, "code": maya.pairing_code(child).await, "device_label": "Dad"}))
-            .await
-            .unwrap();
+        let future =
+            pair(json!({"protocol": 2, "code": maya.pairing_code(child).await, "device_label": "Dad"})).await.unwrap();
         let body = expect_error(future, StatusCode::BAD_REQUEST, "protocol_unsupported", None).await;
         assert_eq!(body["supported"], json!({"min": 1, "max": 1}));
         let long = pair(json!({"protocol": 1, "code": maya.pairing_code(child).await, "device_label": "x".repeat(61)}))
@@ -182,7 +183,10 @@ async fn two_devices_sync_through_the_server_exactly_once() {
         assert_eq!(rejected.len(), 2, "{backend:?}: {reply}");
         assert_eq!((rejected[0]["index"].as_u64(), rejected[0]["field"].as_str()), (Some(1), Some("note")));
         assert_eq!(rejected[0]["reason"], "invalid");
-        assert_eq!((rejected[1]["index"].as_u64(), rejected[1]["reason"].as_str()), (Some(2), Some("unknown_exercise")));
+        assert_eq!(
+            (rejected[1]["index"].as_u64(), rejected[1]["reason"].as_str()),
+            (Some(2), Some("unknown_exercise"))
+        );
 
         // The same batch again (a lost response, retried): nothing twice.
         let again = fam.kitchen.push(batch).await;
@@ -224,7 +228,8 @@ async fn a_revoked_device_is_refused_at_once_and_others_keep_working() {
         maya.post(&format!("/api/v1/devices/{}/revoke", fam.dads.device_id), json!({})).await;
         let pull = fam.dads.post("/api/v1/sync/pull", json!({"protocol": 1})).await;
         expect_error(pull, StatusCode::UNAUTHORIZED, "unauthorized", None).await;
-        let log = log_json(&fam.child, &fam.assignment, &builtin_id(BEAR_WALK), "2026-03-04", &fam.dads.device_id, hlc_now());
+        let log =
+            log_json(&fam.child, &fam.assignment, &builtin_id(BEAR_WALK), "2026-03-04", &fam.dads.device_id, hlc_now());
         let push = fam.dads.post("/api/v1/sync/push", json!({"protocol": 1, "logs": [log]})).await;
         expect_error(push, StatusCode::UNAUTHORIZED, "unauthorized", None).await;
         expect_ok(fam.kitchen.post("/api/v1/sync/pull", json!({"protocol": 1})).await).await;
@@ -232,8 +237,11 @@ async fn a_revoked_device_is_refused_at_once_and_others_keep_working() {
         let revoked: Vec<bool> = devices.as_array().unwrap().iter().map(|d| d["revoked_at"].is_string()).collect();
         assert_eq!(revoked, [false, true], "{backend:?}");
         // Editing the program does not disturb the remaining device's pairing.
-        maya.put(&format!("/api/v1/children/{}", fam.child), json!({"display_name": "Leo", "time_zone": "Europe/Paris"}))
-            .await;
+        maya.put(
+            &format!("/api/v1/children/{}", fam.child),
+            json!({"display_name": "Leo", "time_zone": "Europe/Paris"}),
+        )
+        .await;
         let (changes, _) = fam.kitchen.pull_all(None).await;
         assert!(changes.iter().any(|c| c["type"] == "child" && c["data"]["time_zone"] == "Europe/Paris"));
     }
@@ -257,12 +265,54 @@ async fn bad_sync_input_gets_a_typed_error_never_a_500() {
                 .send()
         };
         let cases: Vec<(&str, &str, String, StatusCode, &str, Option<&str>)> = vec![
-            ("/api/v1/sync/push", "text/plain", "{}".into(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", None),
-            ("/api/v1/sync/push", "application/json", "{\"protocol\": 1, \"logs\": [".into(), StatusCode::BAD_REQUEST, "bad_request", None),
-            ("/api/v1/sync/push", "application/json", "{\"protocol\": 1, \"logs\": [], \"admin\": true}".into(), StatusCode::BAD_REQUEST, "bad_request", None),
-            ("/api/v1/sync/push", "application/json", "{\"protocol\": 1, \"logs\": [{\"id\": \"nope\"}]}".into(), StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some("logs[0].id")),
-            ("/api/v1/sync/pull", "application/json", "{\"protocol\": 1, \"cursor\": \"v2.zz\"}".into(), StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some("cursor")),
-            ("/api/v1/sync/pull", "application/json", "{\"protocol\": 7}".into(), StatusCode::BAD_REQUEST, "protocol_unsupported", None),
+            (
+                "/api/v1/sync/push",
+                "text/plain",
+                "{}".into(),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                None,
+            ),
+            (
+                "/api/v1/sync/push",
+                "application/json",
+                "{\"protocol\": 1, \"logs\": [".into(),
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                None,
+            ),
+            (
+                "/api/v1/sync/push",
+                "application/json",
+                "{\"protocol\": 1, \"logs\": [], \"admin\": true}".into(),
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                None,
+            ),
+            (
+                "/api/v1/sync/push",
+                "application/json",
+                "{\"protocol\": 1, \"logs\": [{\"id\": \"nope\"}]}".into(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                Some("logs[0].id"),
+            ),
+            (
+                "/api/v1/sync/pull",
+                "application/json",
+                "{\"protocol\": 1, \"cursor\": \"v2.zz\"}".into(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                Some("cursor"),
+            ),
+            (
+                "/api/v1/sync/pull",
+                "application/json",
+                "{\"protocol\": 7}".into(),
+                StatusCode::BAD_REQUEST,
+                "protocol_unsupported",
+                None,
+            ),
             ("/api/v1/sync/pull", "application/json", "[]".into(), StatusCode::BAD_REQUEST, "bad_request", None),
         ];
         for (path, ct, body, status, code, field) in cases {
@@ -271,7 +321,9 @@ async fn bad_sync_input_gets_a_typed_error_never_a_500() {
         }
         // Too many logs in one push.
         let logs: Vec<Value> = (0..501)
-            .map(|_| log_json(&fam.child, &fam.assignment, &builtin_id(BEAR_WALK), "2026-03-04", &dev.device_id, hlc_now()))
+            .map(|_| {
+                log_json(&fam.child, &fam.assignment, &builtin_id(BEAR_WALK), "2026-03-04", &dev.device_id, hlc_now())
+            })
             .collect();
         let resp = dev.post("/api/v1/sync/push", json!({"protocol": 1, "logs": logs})).await;
         expect_error(resp, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", Some("logs")).await;
@@ -280,12 +332,22 @@ async fn bad_sync_input_gets_a_typed_error_never_a_500() {
         let resp = raw("/api/v1/sync/push", "application/json", &huge).await.unwrap();
         expect_error(resp, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", None).await;
         // Logs naming another child, an impossible date, a clock a year ahead, SQL and HTML in a note.
-        let mut other_child = log_json(&fam.child, &fam.assignment, &builtin_id(BEAR_WALK), "2026-03-04", &dev.device_id, hlc_now());
+        let mut other_child =
+            log_json(&fam.child, &fam.assignment, &builtin_id(BEAR_WALK), "2026-03-04", &dev.device_id, hlc_now());
         other_child["child_id"] = json!(uuid::Uuid::now_v7().to_string());
-        let mut bad_date = log_json(&fam.child, &fam.assignment, &builtin_id(BEAR_WALK), "2026-02-30", &dev.device_id, hlc_now());
+        let mut bad_date =
+            log_json(&fam.child, &fam.assignment, &builtin_id(BEAR_WALK), "2026-02-30", &dev.device_id, hlc_now());
         bad_date["occurrence"]["date"] = json!("2026-02-30");
-        let future = log_json(&fam.child, &fam.assignment, &builtin_id(BEAR_WALK), "2026-03-04", &dev.device_id, hlc_now() + 400 * 86_400_000);
-        let mut html = log_json(&fam.child, &fam.assignment, &builtin_id(BEAR_WALK), "2026-03-05", &dev.device_id, hlc_now());
+        let future = log_json(
+            &fam.child,
+            &fam.assignment,
+            &builtin_id(BEAR_WALK),
+            "2026-03-04",
+            &dev.device_id,
+            hlc_now() + 400 * 86_400_000,
+        );
+        let mut html =
+            log_json(&fam.child, &fam.assignment, &builtin_id(BEAR_WALK), "2026-03-05", &dev.device_id, hlc_now());
         html["note"] = json!("<script>alert(1)</script>'); DROP TABLE logs;--");
         let reply = dev.push(vec![other_child, bad_date, future, html.clone()]).await;
         let reasons: Vec<(u64, &str)> = reply["rejected"]
@@ -325,7 +387,8 @@ async fn a_device_never_receives_another_familys_data() {
         let leo = family(&server, &maya).await;
         let mia = family(&server, &maya).await;
         let exercise = builtin_id(BEAR_WALK);
-        let mias_log = log_json(&mia.child, &mia.assignment, &exercise, "2026-03-04", &mia.kitchen.device_id, hlc_now());
+        let mias_log =
+            log_json(&mia.child, &mia.assignment, &exercise, "2026-03-04", &mia.kitchen.device_id, hlc_now());
         mia.kitchen.push(vec![mias_log.clone()]).await;
         // Leo's device pushes a log naming Mia and her assignment, and a copy of Mia's log id.
         let mut forged = mias_log.clone();
@@ -358,7 +421,14 @@ async fn two_instances_share_one_postgres() {
 
     let mut kitchen_on_two = DeviceClient { base: two.base.clone(), ..fam.kitchen };
     kitchen_on_two.http = client();
-    let log = log_json(&fam.child, &fam.assignment, &builtin_id(BEAR_WALK), "2026-03-04", &kitchen_on_two.device_id, hlc_now());
+    let log = log_json(
+        &fam.child,
+        &fam.assignment,
+        &builtin_id(BEAR_WALK),
+        "2026-03-04",
+        &kitchen_on_two.device_id,
+        hlc_now(),
+    );
     kitchen_on_two.push(vec![log.clone()]).await;
     let (on_one, cursor) = fam.dads.pull_all(None).await;
     assert_eq!(logs_in(&on_one), vec![log]);
@@ -379,7 +449,14 @@ async fn acknowledged_logs_survive_a_server_kill() {
         let fam = family(&server, &maya).await;
         let logs: Vec<Value> = (1..=20)
             .map(|d| {
-                log_json(&fam.child, &fam.assignment, &builtin_id(BEAR_WALK), &format!("2026-03-{d:02}"), &fam.kitchen.device_id, hlc_now())
+                log_json(
+                    &fam.child,
+                    &fam.assignment,
+                    &builtin_id(BEAR_WALK),
+                    &format!("2026-03-{d:02}"),
+                    &fam.kitchen.device_id,
+                    hlc_now(),
+                )
             })
             .collect();
         let reply = fam.kitchen.push(logs.clone()).await;

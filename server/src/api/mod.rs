@@ -1,9 +1,16 @@
 //! The HTTP API: one router, `/api/v1/…`, JSON in and out.
 
+pub mod adherence;
+pub mod assignments;
+pub mod audit_log;
 pub mod auth;
 pub mod children;
+pub mod feedback;
 pub mod health;
+pub mod library;
+pub mod media;
 pub mod sync;
+pub mod therapists;
 
 use crate::error::Failure;
 use crate::state::AppState;
@@ -29,6 +36,23 @@ pub fn router(state: AppState) -> Router {
         .route("/children/{id}/pairing-codes", post(children::pairing_code))
         .route("/children/{id}/devices", get(children::devices))
         .route("/devices/{id}/revoke", post(children::revoke_device))
+        .route("/library/exercises", get(library::list_exercises).post(library::create_exercise))
+        .route("/library/exercises/{id}", get(library::get_exercise).put(library::update_exercise))
+        .route("/library/exercises/{id}/clone", post(library::clone_exercise))
+        .route("/library/routines", get(library::list_routines).post(library::create_routine))
+        .route("/library/routines/{id}", get(library::get_routine).put(library::update_routine))
+        .route("/children/{id}/assignments", get(assignments::list).post(assignments::create))
+        .route("/assignments/{id}", axum::routing::put(assignments::update))
+        .route("/assignments/{id}/pause", post(assignments::pause))
+        .route("/assignments/{id}/resume", post(assignments::resume))
+        .route("/assignments/{id}/end", post(assignments::end))
+        .route("/assignments/{id}/history", get(assignments::history))
+        .route("/children/{id}/feedback", get(feedback::list).post(feedback::create))
+        .route("/media", post(media::upload))
+        .route("/overview", get(adherence::overview))
+        .route("/children/{id}/adherence", get(adherence::child))
+        .route("/audit", get(audit_log::list))
+        .route("/therapists", get(therapists::list).post(therapists::invite))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()

@@ -215,6 +215,7 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn routines_of_clinic(&self, clinic: ClinicId) -> StoreResult<Vec<Routine>>;
 
     /// Saves an assignment with a history entry, and puts it and what it needs (`feed`) in the family's feed.
+    #[allow(clippy::too_many_arguments)] // one atomic write of several related records
     async fn put_assignment(
         &self,
         clinic: ClinicId,
@@ -299,6 +300,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         now: Millis,
     ) -> StoreResult<()>;
     async fn media(&self, clinic: ClinicId, sha256: &str) -> StoreResult<Option<MediaRecord>>;
+    /// A stored file's content type and size, without reading the file.
+    async fn media_info(&self, clinic: ClinicId, sha256: &str) -> StoreResult<Option<(String, u64)>>;
 
     // Audit.
     async fn audit(&self, entry: &AuditEntry) -> StoreResult<()>;

@@ -948,6 +948,20 @@ macro_rules! sql_store {
                     .transpose()
             }
 
+            async fn media_info(&self, clinic: ClinicId, sha256: &str) -> StoreResult<Option<(String, u64)>> {
+                let row =
+                    sqlx::query(&$sql("SELECT content_type, bytes FROM media WHERE clinic_id = $1 AND sha256 = $2"))
+                        .bind(clinic.to_string())
+                        .bind(sha256)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map(|r| {
+                    let bytes: i64 = r.try_get("bytes")?;
+                    Ok((r.try_get("content_type")?, u64::try_from(bytes).unwrap_or(0)))
+                })
+                .transpose()
+            }
+
             async fn audit(&self, e: &AuditEntry) -> StoreResult<()> {
                 sqlx::query(&$sql(
                     "INSERT INTO audit (clinic_id, at_ms, actor_kind, actor_id, action, child_id, detail, ip)

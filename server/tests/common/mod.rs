@@ -343,3 +343,20 @@ pub fn log_json(child: &str, assignment: &str, exercise: &str, date: &str, devic
 pub fn method(m: &str) -> Method {
     Method::from_bytes(m.as_bytes()).unwrap()
 }
+
+impl Therapist {
+    /// Signs in with a password other than [`PASSWORD`] (the demo's accounts).
+    pub async fn login_with(server: &TestServer, email: &str, password: &str) -> Self {
+        let http = client();
+        let resp = http
+            .post(server.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "login: {}", resp.text().await.unwrap());
+        let me: Value = resp.json().await.unwrap();
+        let csrf = me["csrf_token"].as_str().unwrap().to_owned();
+        Self { http, base: server.base.clone(), csrf, me }
+    }
+}

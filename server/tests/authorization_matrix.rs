@@ -1,0 +1,334 @@
+//! The authorization matrix: every endpoint, tried as anonymous, a therapist of this clinic, a therapist of
+//! another clinic, this family's device, another family's device and a revoked device. Each must be let in
+//! or kept out as the table says, and nothing of this clinic's may leak into another caller's answer.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Actor {
+    Anonymous,
+    OwnTherapist,
+    OtherClinicTherapist,
+    OwnDevice,
+    OtherFamilyDevice,
+    RevokedDevice,
+}
+
+const ACTORS: [Actor; 6] = [
+    Actor::Anonymous,
+    Actor::OwnTherapist,
+    Actor::OtherClinicTherapist,
+    Actor::OwnDevice,
+    Actor::OtherFamilyDevice,
+    Actor::RevokedDevice,
+];
+
+/// Who an endpoint is for.
+#[derive(Debug, Clone, Copy)]
+enum Scope {
+    /// A record of this clinic, named in the path: others get 404, never a hint that it exists.
+    ClinicRecord,
+    /// A list or a create within the caller's own clinic: others get their own (empty) clinic's answer.
+    ClinicWide,
+    /// The device sync API: devices only, each within its own family.
+    Device,
+    /// This clinic's uploaded media: its therapists, and devices of families whose program shows it.
+    Media,
+    /// Open to anyone (pairing is proven by the code itself).
+    Public,
+}
+
+struct World {
+    server: TestServer,
+    own: Therapist,
+    other: Therapist,
+    own_device: DeviceClient,
+    other_device: DeviceClient,
+    revoked: DeviceClient,
+    /// Ids of this clinic's records: none may appear in another caller's answer.
+    secrets: Vec<String>,
+    vars: Vec<(&'static str, String)>,
+    _db: TestDb,
+}
+
+const PNG: &str = "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8dfc0f01f000680027f104c1be10000000049454e44ae426082";
+
+async fn world(backend: Backend) -> World {
+    let db = TestDb::new(backend);
+    let clinic = make_clinic(&db, "Riverside", "maya@riverside.example", true);
+    let other_clinic = make_clinic(&db, "Hillside", "hana@hillside.example", true);
+    let server = TestServer::start(&db);
+    let own = Therapist::login(&server, &clinic.email).await;
+    let other = Therapist::login(&server, &other_clinic.email).await;
+
+    let png = hex::decode(PNG).unwrap();
+    let uploaded = own
+        .http
+        .post(server.url("/api/v1/media"))
+        .header("x-csrf-token", &own.csrf)
+        .header("content-type", "image/png")
+        .body(png)
+        .send()
+        .await
+        .unwrap();
+    let media = expect_ok(uploaded).await["media"].as_str().unwrap().to_owned();
+    let exercise = own
+        .post(
+            "/api/v1/library/exercises",
+            json!({
+                "discipline": "pt", "skill_areas": ["balance_coordination"], "title": "Teddy balance",
+                "kid_title": "Balance Teddy!", "instructions": "Stand on one leg holding Teddy.",
+                "steps": [{"picture": media, "caption": "Hold Teddy"}, {"picture": "builtin:flamingo-stand-1", "caption": "One leg up"}],
+                "dosage": {"hold_seconds": 10}, "ages": {"min_years": 3, "max_years": 9}
+            }),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let routine = own
+        .post(
+            "/api/v1/library/routines",
+            json!({"title": "Morning balance", "kid_title": "Wobble time!", "items": [exercise]}),
+        )
+        .await["routine"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let leo = own.add_child("Leo").await["child"]["id"].as_str().unwrap().to_owned();
+    let mia = own.add_child("Mia").await["child"]["id"].as_str().unwrap().to_owned();
+    let assignment_body = |target: Value| json!({"target": target, "start_date": "2026-03-02", "days": ["mon", "wed", "fri"], "slots": [{"kind": "anytime"}]});
+    let assignment = own
+        .post(
+            &format!("/api/v1/children/{leo}/assignments"),
+            assignment_body(json!({"kind": "routine", "routine_id": routine})),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    own.post(
+        &format!("/api/v1/children/{mia}/assignments"),
+        assignment_body(
+            json!({"kind": "exercise", "exercise_id": homeplay_core::ids::ExerciseId::builtin("bear-walk")}),
+        ),
+    )
+    .await;
+    let own_device = DeviceClient::pair(&server, &own.pairing_code(&leo).await, "Kitchen laptop").await;
+    let revoked = DeviceClient::pair(&server, &own.pairing_code(&leo).await, "Stolen laptop").await;
+    let other_device = DeviceClient::pair(&server, &own.pairing_code(&mia).await, "Mia's laptop").await;
+    own.post(&format!("/api/v1/devices/{}/revoke", revoked.device_id), json!({})).await;
+    let spare_device = DeviceClient::pair(&server, &own.pairing_code(&leo).await, "Spare").await;
+    let log = log_json(&leo, &assignment, &exercise, "2026-03-04", &own_device.device_id, hlc_now());
+    own_device.push(vec![log]).await;
+
+    let secrets = vec![leo.clone(), exercise.clone(), routine.clone(), assignment.clone(), media.clone()];
+    let vars = vec![
+        ("{child}", leo),
+        ("{exercise}", exercise),
+        ("{routine}", routine),
+        ("{assignment}", assignment),
+        ("{device}", spare_device.device_id.clone()),
+        ("{media}", media),
+    ];
+    World { server, own, other, own_device, other_device, revoked, secrets, vars, _db: db }
+}
+
+/// Every endpoint with a body that is valid for its owner.
+fn endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> {
+    use Scope::*;
+    let assignment = json!({"target": {"kind": "exercise", "exercise_id": homeplay_core::ids::ExerciseId::builtin("bear-walk")},
+        "start_date": "2026-03-02", "days": ["tue"], "slots": [{"kind": "anytime"}]});
+    vec![
+        ("GET", "/healthz", None, Public),
+        ("GET", "/api/v1/sync/info", None, Public),
+        ("GET", "/api/v1/auth/me", None, ClinicWide),
+        ("GET", "/api/v1/children", None, ClinicWide),
+        ("POST", "/api/v1/children", Some(json!({"display_name": "Ada", "time_zone": "Europe/London"})), ClinicWide),
+        ("GET", "/api/v1/children/{child}", None, ClinicRecord),
+        (
+            "PUT",
+            "/api/v1/children/{child}",
+            Some(json!({"display_name": "Leo", "time_zone": "Europe/London"})),
+            ClinicRecord,
+        ),
+        ("POST", "/api/v1/children/{child}/pairing-codes", Some(json!({})), ClinicRecord),
+        ("GET", "/api/v1/children/{child}/devices", None, ClinicRecord),
+        ("GET", "/api/v1/children/{child}/assignments", None, ClinicRecord),
+        ("POST", "/api/v1/children/{child}/assignments", Some(assignment), ClinicRecord),
+        ("GET", "/api/v1/children/{child}/feedback", None, ClinicRecord),
+        (
+            "POST",
+            "/api/v1/children/{child}/feedback",
+            Some(json!({"date": "2026-03-04", "sticker": "star"})),
+            ClinicRecord,
+        ),
+        ("GET", "/api/v1/children/{child}/adherence", None, ClinicRecord),
+        ("GET", "/api/v1/overview", None, ClinicWide),
+        ("GET", "/api/v1/library/exercises", None, ClinicWide),
+        ("GET", "/api/v1/library/exercises/{exercise}", None, ClinicRecord),
+        ("POST", "/api/v1/library/exercises/{exercise}/clone", Some(json!({})), ClinicRecord),
+        ("GET", "/api/v1/library/routines", None, ClinicWide),
+        ("GET", "/api/v1/library/routines/{routine}", None, ClinicRecord),
+        ("GET", "/api/v1/assignments/{assignment}/history", None, ClinicRecord),
+        ("POST", "/api/v1/assignments/{assignment}/pause", Some(json!({"on": "2026-03-10"})), ClinicRecord),
+        ("POST", "/api/v1/assignments/{assignment}/resume", Some(json!({"on": "2026-03-12"})), ClinicRecord),
+        ("GET", "/api/v1/audit", None, ClinicWide),
+        ("GET", "/api/v1/therapists", None, ClinicWide),
+        ("GET", "/api/v1/media/{media}", None, Media),
+        ("POST", "/api/v1/sync/pull", Some(json!({"protocol": 1})), Device),
+        ("POST", "/api/v1/sync/push", Some(json!({"protocol": 1, "logs": []})), Device),
+        ("POST", "/api/v1/devices/{device}/revoke", Some(json!({})), ClinicRecord),
+    ]
+}
+
+fn expected(scope: Scope, actor: Actor) -> &'static [u16] {
+    use Actor::*;
+    use Scope::*;
+    const OK: &[u16] = &[200, 201, 204];
+    const NOT_FOUND: &[u16] = &[404];
+    const UNAUTHORIZED: &[u16] = &[401];
+    match (scope, actor) {
+        (Public, _) => OK,
+        (_, Anonymous | RevokedDevice) => UNAUTHORIZED,
+        (ClinicRecord | ClinicWide, OwnDevice | OtherFamilyDevice) => UNAUTHORIZED,
+        (ClinicRecord | ClinicWide | Media, OwnTherapist) => OK,
+        (ClinicRecord | Media, OtherClinicTherapist) => NOT_FOUND,
+        (ClinicWide, OtherClinicTherapist) => OK,
+        (Device, OwnTherapist | OtherClinicTherapist) => UNAUTHORIZED,
+        (Device, OwnDevice | OtherFamilyDevice) => OK,
+        (Media, OwnDevice) => OK,
+        (Media, OtherFamilyDevice) => NOT_FOUND,
+    }
+}
+
+async fn call(w: &World, actor: Actor, method: &str, path: &str, body: &Option<Value>) -> (u16, String) {
+    let url = w.server.url(path);
+    let m = Method::from_bytes(method.as_bytes()).unwrap();
+    let req = match actor {
+        Actor::Anonymous => client().request(m, url),
+        Actor::OwnTherapist => w.own.http.request(m, url).header("x-csrf-token", &w.own.csrf),
+        Actor::OtherClinicTherapist => w.other.http.request(m, url).header("x-csrf-token", &w.other.csrf),
+        Actor::OwnDevice => w.own_device.http.request(m, url).bearer_auth(&w.own_device.token),
+        Actor::OtherFamilyDevice => w.other_device.http.request(m, url).bearer_auth(&w.other_device.token),
+        Actor::RevokedDevice => w.revoked.http.request(m, url).bearer_auth(&w.revoked.token),
+    };
+    let req = match body {
+        Some(b) => req.json(b),
+        None => req,
+    };
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn every_endpoint_lets_in_only_whom_it_should() {
+    for backend in BACKENDS {
+        let w = world(backend).await;
+        let mut failures = Vec::new();
+        for (method, template, body, scope) in endpoints() {
+            let path = w.vars.iter().fold(template.to_owned(), |p, (k, v)| p.replace(k, v));
+            // The owner goes last, so that its writes (a revoke) do not change what the others see.
+            for actor in ACTORS.iter().rev() {
+                let (status, text) = call(&w, *actor, method, &path, &body).await;
+                let allowed = expected(scope, *actor);
+                if !allowed.contains(&status) {
+                    failures.push(format!("{method} {template} as {actor:?}: got {status}, want {allowed:?}: {text}"));
+                }
+                if status >= 400 {
+                    let json: Result<Value, _> = serde_json::from_str(&text);
+                    if !json.is_ok_and(|j| j["error"].is_string()) {
+                        failures
+                            .push(format!("{method} {template} as {actor:?}: error body is not an ApiError: {text}"));
+                    }
+                }
+                let outsider = !matches!(actor, Actor::OwnTherapist | Actor::OwnDevice);
+                if outsider && let Some(secret) = w.secrets.iter().find(|s| text.contains(s.as_str())) {
+                    failures.push(format!("{method} {template} as {actor:?}: leaked {secret}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{backend:?}:\n{}", failures.join("\n"));
+    }
+}
+
+#[tokio::test]
+async fn non_admins_cannot_read_the_audit_log_or_invite() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend);
+        let clinic = make_clinic(&db, "Riverside", "maya@riverside.example", false);
+        let server = TestServer::start(&db);
+        let maya = Therapist::login(&server, &clinic.email).await;
+        let resp = maya.send(method("GET"), "/api/v1/audit", None).await;
+        expect_error(resp, StatusCode::FORBIDDEN, "forbidden", None).await;
+        let invite = json!({"email": "sam@riverside.example", "name": "Sam", "discipline": "pt"});
+        let resp = maya.send(method("POST"), "/api/v1/therapists", Some(invite)).await;
+        expect_error(resp, StatusCode::FORBIDDEN, "forbidden", None).await;
+    }
+}
+
+#[tokio::test]
+async fn an_admin_invites_a_therapist_who_signs_in_and_changes_the_password() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend);
+        let clinic = make_clinic(&db, "Riverside", "maya@riverside.example", true);
+        let server = TestServer::start(&db);
+        let maya = Therapist::login(&server, &clinic.email).await;
+        let invited = maya
+            .post("/api/v1/therapists", json!({"email": "Sam@Riverside.example", "name": "Sam", "discipline": "pt"}))
+            .await;
+        let temporary = invited["temporary_password"].as_str().unwrap().to_owned();
+        assert_eq!(invited["therapist"]["role"], "therapist");
+        let again = maya
+            .send(
+                method("POST"),
+                "/api/v1/therapists",
+                Some(json!({"email": "sam@riverside.example", "name": "Sam", "discipline": "pt"})),
+            )
+            .await;
+        expect_error(again, StatusCode::CONFLICT, "conflict", Some("email")).await;
+
+        let sam = client();
+        let login = sam
+            .post(server.url("/api/v1/auth/login"))
+            .json(&json!({"email": "sam@riverside.example", "password": temporary}))
+            .send()
+            .await
+            .unwrap();
+        let me = expect_ok(login).await;
+        let csrf = me["csrf_token"].as_str().unwrap();
+        let short = sam
+            .post(server.url("/api/v1/auth/password"))
+            .header("x-csrf-token", csrf)
+            .json(&json!({"current_password": temporary, "new_password": "short"}))
+            .send()
+            .await
+            .unwrap();
+        expect_error(short, StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some("new_password")).await;
+        let changed = sam
+            .post(server.url("/api/v1/auth/password"))
+            .header("x-csrf-token", csrf)
+            .json(&json!({"current_password": temporary, "new_password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        expect_ok(changed).await;
+        // The old password no longer works; the new one does.
+        let old = client()
+            .post(server.url("/api/v1/auth/login"))
+            .json(&json!({"email": "sam@riverside.example", "password": temporary}))
+            .send()
+            .await
+            .unwrap();
+        expect_error(old, StatusCode::UNAUTHORIZED, "unauthorized", None).await;
+        Therapist::login(&server, "sam@riverside.example").await;
+        let team = maya.get("/api/v1/therapists").await;
+        assert_eq!(team.as_array().unwrap().len(), 2, "{backend:?}");
+    }
+}
