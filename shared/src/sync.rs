@@ -212,6 +212,24 @@ pub enum Change {
     Removed(Removed),
 }
 
+impl Change {
+    /// The record a change is about, as `(entity, id)`: a replica keeps one row per key.
+    pub fn key(&self) -> (&'static str, String) {
+        match self {
+            Change::Family(f) => ("family", f.id.to_string()),
+            Change::Child(c) => ("child", c.id.to_string()),
+            Change::Caregiver(c) => ("caregiver", c.id.to_string()),
+            Change::Exercise(e) => ("exercise", e.id.to_string()),
+            Change::Routine(r) => ("routine", r.id.to_string()),
+            Change::Assignment(a) => ("assignment", a.id.to_string()),
+            Change::Log(l) => ("log", l.id.to_string()),
+            Change::Feedback(f) => ("feedback", f.id.to_string()),
+            Change::Media(m) => ("media", m.media.to_string()),
+            Change::Removed(r) => (r.entity.name(), r.id.to_string()),
+        }
+    }
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -239,6 +257,19 @@ pub enum Entity {
     Routine,
     Assignment,
     Feedback,
+}
+
+impl Entity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Child => "child",
+            Self::Caregiver => "caregiver",
+            Self::Exercise => "exercise",
+            Self::Routine => "routine",
+            Self::Assignment => "assignment",
+            Self::Feedback => "feedback",
+        }
+    }
 }
 
 /// The body of every error response, from every endpoint.
