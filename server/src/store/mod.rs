@@ -82,36 +82,8 @@ pub struct FeedEntry {
 
 impl FeedEntry {
     pub fn new(change: Change) -> Self {
-        let (entity, entity_id) = feed_key(&change);
+        let (entity, entity_id) = change.key();
         Self { entity, entity_id, change }
-    }
-}
-
-/// The feed key of a change: one feed row per record.
-pub fn feed_key(change: &Change) -> (&'static str, String) {
-    match change {
-        Change::Family(f) => ("family", f.id.to_string()),
-        Change::Child(c) => ("child", c.id.to_string()),
-        Change::Caregiver(c) => ("caregiver", c.id.to_string()),
-        Change::Exercise(e) => ("exercise", e.id.to_string()),
-        Change::Routine(r) => ("routine", r.id.to_string()),
-        Change::Assignment(a) => ("assignment", a.id.to_string()),
-        Change::Log(l) => ("log", l.id.to_string()),
-        Change::Feedback(f) => ("feedback", f.id.to_string()),
-        Change::Media(m) => ("media", m.media.to_string()),
-        Change::Removed(r) => (entity_name(r.entity), r.id.to_string()),
-    }
-}
-
-fn entity_name(e: homeplay_core::sync::Entity) -> &'static str {
-    use homeplay_core::sync::Entity::*;
-    match e {
-        Child => "child",
-        Caregiver => "caregiver",
-        Exercise => "exercise",
-        Routine => "routine",
-        Assignment => "assignment",
-        Feedback => "feedback",
     }
 }
 
