@@ -14,8 +14,13 @@ fi
 for component in rustfmt clippy; do
   rustup component list --installed 2>/dev/null | grep -q "^${component}" || rustup component add "$component"
 done
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm
+need_apt=()
+command -v node >/dev/null && command -v npm >/dev/null || need_apt+=(nodejs npm)
+# libdbus for the device's OS-keyring token store (feature os-keyring).
+dpkg -s libdbus-1-dev >/dev/null 2>&1 || need_apt+=(libdbus-1-dev)
+command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
 fi
 
 step "PostgreSQL (tests create and drop their own databases on this server)"
@@ -39,10 +44,13 @@ cargo fmt --all -- --check
 
 step "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy -p homeplay-device --features os-keyring --all-targets --locked -- -D warnings
 
 step "cargo test"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --all-targets --locked 2>&1 | tee "$log"
+# The OS-keyring token store (with no keyring on a headless machine, it must fall back to the private file).
+cargo test -p homeplay-device --features os-keyring --lib --locked token:: 2>&1 | tee -a "$log"
 # One closing line for the whole run, summed over every suite.
 awk '/^test result:/ { p += $4; f += $6 } END { printf "\ntests: %d passed, %d failed\n", p, f }' "$log"

@@ -14,6 +14,8 @@ mod token;
 pub use error::{DeviceError, Result};
 pub use screens::{ChildProgress, TodayChild, TodayGroup, TodayItem};
 pub use sync::{SyncLoop, SyncReport, SyncState};
+#[cfg(feature = "os-keyring")]
+pub use token::KeyringTokenStore;
 pub use token::{FileTokenStore, TokenStore};
 
 use chrono::{DateTime, Utc};
@@ -79,10 +81,16 @@ pub fn wall_ms() -> u64 {
 }
 
 impl Engine {
-    /// Opens (creating and upgrading as needed) the device's data in `dir`, keeping the token in a private file
-    /// beside it.
+    /// Opens (creating and upgrading as needed) the device's data in `dir`. The token goes to the OS keyring
+    /// where there is one (feature `os-keyring`), else to a private file beside the data.
     pub async fn open(dir: &Path) -> Result<Self> {
-        Self::open_with(dir, Box::new(FileTokenStore::new(dir.join("device-token")))).await
+        let file = FileTokenStore::new(dir.join("device-token"));
+        #[cfg(feature = "os-keyring")]
+        let tokens: Box<dyn TokenStore> =
+            Box::new(token::KeyringTokenStore::new("homeplay", &dir.display().to_string(), file));
+        #[cfg(not(feature = "os-keyring"))]
+        let tokens: Box<dyn TokenStore> = Box::new(file);
+        Self::open_with(dir, tokens).await
     }
 
     pub async fn open_with(dir: &Path, tokens: Box<dyn TokenStore>) -> Result<Self> {

@@ -1,5 +1,5 @@
-//! Where the device keeps its token: a file in the app's data folder that only this user can read.
-//! (An OS keyring, where there is one, is the app's choice: it passes its own [`TokenStore`].)
+//! Where the device keeps its token: the OS keyring where there is one (feature `os-keyring`), else a file in
+//! the app's data folder that only this user can read.
 
 use crate::error::{DeviceError, Result};
 use homeplay_core::pairing::DeviceToken;
@@ -57,6 +57,64 @@ impl TokenStore for FileTokenStore {
     }
 }
 
+/// The OS keyring, falling back to a private file where there is none (a headless machine, no Secret
+/// Service running): the device must work either way.
+#[cfg(feature = "os-keyring")]
+pub struct KeyringTokenStore {
+    entry: Option<keyring::Entry>,
+    file: FileTokenStore,
+}
+
+#[cfg(feature = "os-keyring")]
+impl std::fmt::Debug for KeyringTokenStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyringTokenStore").field("keyring", &self.entry.is_some()).field("file", &self.file).finish()
+    }
+}
+
+#[cfg(feature = "os-keyring")]
+impl KeyringTokenStore {
+    pub fn new(service: &str, account: &str, fallback: FileTokenStore) -> Self {
+        Self { entry: keyring::Entry::new(service, account).ok(), file: fallback }
+    }
+}
+
+#[cfg(feature = "os-keyring")]
+impl TokenStore for KeyringTokenStore {
+    fn load(&self) -> Result<Option<DeviceToken>> {
+        match self.entry.as_ref().map(keyring::Entry::get_password) {
+            Some(Ok(secret)) => DeviceToken::parse(&secret).map(Some).map_err(|e| DeviceError::Token(e.to_string())),
+            Some(Err(keyring::Error::NoEntry)) | None => self.file.load(),
+            Some(Err(e)) => {
+                tracing::warn!(error = %e, "OS keyring unavailable; using the token file");
+                self.file.load()
+            }
+        }
+    }
+
+    fn save(&self, token: &DeviceToken) -> Result<()> {
+        match self.entry.as_ref().map(|e| e.set_password(token.expose())) {
+            // Kept in one place only: no stale copy in a file.
+            Some(Ok(())) => self.file.delete(),
+            Some(Err(e)) => {
+                tracing::warn!(error = %e, "OS keyring unavailable; keeping the token in a private file");
+                self.file.save(token)
+            }
+            None => self.file.save(token),
+        }
+    }
+
+    fn delete(&self) -> Result<()> {
+        if let Some(entry) = &self.entry {
+            match entry.delete_credential() {
+                Ok(()) | Err(keyring::Error::NoEntry) => {}
+                Err(e) => tracing::warn!(error = %e, "could not remove the token from the OS keyring"),
+            }
+        }
+        self.file.delete()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,6 +133,19 @@ mod tests {
             let mode = std::fs::metadata(dir.path().join("token")).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+        store.delete().unwrap();
+        assert!(store.load().unwrap().is_none());
+    }
+
+    #[cfg(feature = "os-keyring")]
+    #[test]
+    fn keyring_store_keeps_the_token_with_or_without_a_keyring() {
+        let dir = tempfile::tempdir().unwrap();
+        let account = format!("test-{}", uuid::Uuid::now_v7());
+        let store = KeyringTokenStore::new("homeplay-tests", &account, FileTokenStore::new(dir.path().join("token")));
+        let token = DeviceToken::from_random_bytes([3; 32]);
+        store.save(&token).unwrap();
+        assert_eq!(store.load().unwrap(), Some(token));
         store.delete().unwrap();
         assert!(store.load().unwrap().is_none());
     }
