@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `create-clinic`, `create-therapist`, `demo`.
+//! The command line: `serve`, `migrate`, `create-clinic`, `create-therapist`, `demo`, `openapi`.
 
 use crate::config::{FileConfig, Limits, database_url, redact_url};
 use crate::state::AppState;
@@ -76,6 +76,9 @@ pub enum Command {
     /// Fill the database with the demo clinic (Riverside Pediatric Therapy: two therapists, three children and
     /// three weeks of history ending today) and print how to sign in. Changes nothing if it is already there.
     Demo,
+    /// Print the HTTP API's OpenAPI 3.1 document (pretty JSON) and exit; needs no database.
+    /// `server/openapi.json` is its output: `cargo run -p homeplay-server -- openapi > server/openapi.json`.
+    Openapi,
 }
 
 /// Settings after layering defaults, file, environment and flags.

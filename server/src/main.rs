@@ -1,4 +1,5 @@
-// A command-line tool: what `create-clinic`, `create-therapist` and `demo` print on stdout is their output.
+// A command-line tool: what `create-clinic`, `create-therapist`, `demo` and `openapi` print on stdout is their
+// output.
 #![allow(clippy::print_stdout)]
 
 use anyhow::Context;
@@ -42,6 +43,11 @@ async fn shutdown_signal() {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Cli::parse();
+    if let Command::Openapi = args.command {
+        // The document depends on the code alone: no settings, no database, no log lines.
+        print!("{}", homeplay_server::api::openapi_json());
+        return Ok(());
+    }
     let bind_flag = match &args.command {
         Command::Serve { bind } => *bind,
         _ => None,
@@ -93,6 +99,7 @@ async fn main() -> anyhow::Result<()> {
             let outcome = homeplay_server::demo::run(&store).await?;
             println!("{}", homeplay_server::demo::report(&outcome));
         }
+        Command::Openapi => unreachable!("handled before opening the database"),
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 //! local dates, and shapes the answer. "Not logged" stays apart from "not done" all the way to the JSON.
 
 use crate::api::children::own_child;
+use crate::api::doc::*;
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::error::{ApiResult, Failure};
@@ -27,6 +28,7 @@ use homeplay_core::log::{CompletionLog, Difficulty, Mood, Outcome, Recorder};
 use homeplay_core::routine::Routine;
 use homeplay_core::schedule::{Expected, exercises_of, expand};
 use homeplay_core::skill::Discipline;
+use homeplay_core::sync::ApiError;
 use homeplay_core::text::{Name, Note, Title};
 use homeplay_core::time::{DateRange, TimeZoneName};
 use serde::Serialize;
@@ -127,7 +129,7 @@ fn date_param(date: NaiveDate) -> String {
 // ---------------------------------------------------------------------------------------------------------
 // The overview.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Trend {
     Up,
@@ -135,14 +137,14 @@ pub enum Trend {
     Flat,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SparkDay {
     pub date: NaiveDate,
     /// `null` on a day with nothing due.
     pub rate: Option<f64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OverviewRow {
     pub child_id: ChildId,
     pub display_name: Name,
@@ -168,7 +170,7 @@ pub struct OverviewRow {
     pub disciplines: Vec<Discipline>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Overview {
     pub generated_at: DateTime<Utc>,
     pub children: Vec<OverviewRow>,
@@ -306,7 +308,32 @@ fn overview_order(a: &OverviewRow, b: &OverviewRow) -> std::cmp::Ordering {
         .then_with(|| a.display_name.as_str().to_lowercase().cmp(&b.display_name.as_str().to_lowercase()))
 }
 
-/// `GET /api/v1/overview?therapist=&discipline=&flag=&q=`: every child of the clinic, who needs attention first.
+/// The clinic's adherence overview
+///
+/// Every child of the clinic, who needs attention first: flagged children (the longest silence first), then
+/// the lowest 7-day adherence. Empty filter values count as absent.
+#[utoipa::path(
+    get, path = "/overview", tag = "adherence", operation_id = "overview",
+    params(
+        ("therapist" = Option<TherapistId>, Query, description = "Only children this therapist has a current \
+            assignment for"),
+        ("discipline" = Option<Discipline>, Query, description = "Only children with a current assignment by a \
+            therapist of this discipline (any case)"),
+        ("flag" = Option<String>, Query, description = "Only flagged children: `any`, or one kind of flag: \
+            `no_logs`, `pain`, `often_hard`, `often_refused` (any case)"),
+        ("q" = Option<String>, Query, max_length = 60, description = "Only children whose display name holds \
+            this text (any case)"),
+    ),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "One row per child", body = Overview),
+        (status = 400, description = BAD_QUERY, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 422, description = "A filter's value is not one this endpoint knows; `field` names it",
+            body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn overview(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -355,7 +382,7 @@ pub async fn overview(
 // ---------------------------------------------------------------------------------------------------------
 // One child.
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ChildSummary {
     pub id: ChildId,
     pub display_name: Name,
@@ -364,7 +391,7 @@ pub struct ChildSummary {
     pub time_zone: TimeZoneName,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct WeekRow {
     /// The Monday that starts the week.
     pub week_start: NaiveDate,
@@ -373,7 +400,7 @@ pub struct WeekRow {
     pub logged_rate: Option<f64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ExerciseRow {
     pub exercise_id: ExerciseId,
     /// `null` if the exercise is no longer in the library.
@@ -383,7 +410,7 @@ pub struct ExerciseRow {
     pub logged_rate: Option<f64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Rtm {
     /// The earliest assignment's start; `null` before anything was assigned.
     pub monitoring_start: Option<NaiveDate>,
@@ -392,7 +419,7 @@ pub struct Rtm {
 }
 
 /// One log as the timeline shows it: its current version.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TimelineEntry {
     pub log_id: LogId,
     pub date: NaiveDate,
@@ -419,7 +446,7 @@ pub struct TimelineEntry {
     pub undone: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ChildAdherence {
     pub child: ChildSummary,
     /// The child's local date: from it on, nothing recorded is "pending", not "not logged".
@@ -514,7 +541,31 @@ fn exercise_rows(report: &Adherence, expected: &[Expected], titles: &HashMap<Exe
         .collect()
 }
 
-/// `GET /api/v1/children/{id}/adherence?from=YYYY-MM-DD&to=YYYY-MM-DD`.
+/// A child's adherence
+///
+/// One child's adherence over a range of their local dates: the heatmap's days, weeks, exercises, streaks,
+/// remote-monitoring periods, flags, the log timeline and the therapists' feedback. "Not logged" is kept
+/// apart from "not done" throughout.
+#[utoipa::path(
+    get, path = "/children/{id}/adherence", tag = "adherence", operation_id = "child_adherence",
+    params(
+        ("id" = ChildId, Path, description = "The child"),
+        ("from" = Option<NaiveDate>, Query, description = "The range's first date; by default twelve weeks \
+            (from a Monday) before `to`"),
+        ("to" = Option<NaiveDate>, Query, description = "The range's last date; by default the child's today \
+            (or `from`, if later). At most 400 days from `from`"),
+    ),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The child's adherence over the range", body = ChildAdherence),
+        (status = 400, description = BAD_QUERY_OR_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 404, description = "No such child in this clinic", body = ApiError),
+        (status = 422, description = "A date is malformed, `to` is before `from`, or the range is longer than \
+            400 days; `field` names it", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn child(
     State(state): State<AppState>,
     auth: TherapistAuth,

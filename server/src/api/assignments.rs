@@ -2,6 +2,7 @@
 //! Every change is kept in the assignment's history and reaches the family's devices with what it needs.
 
 use crate::api::children::own_child;
+use crate::api::doc::*;
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::error::{ApiResult, Failure};
@@ -19,13 +20,13 @@ use homeplay_core::assignment::{Assignment, SlotTime, Status, StatusChangeError,
 use homeplay_core::exercise::Dosage;
 use homeplay_core::family::Child;
 use homeplay_core::ids::{AssignmentId, ChildId, TherapistId};
-use homeplay_core::sync::ErrorCode;
+use homeplay_core::sync::{ApiError, ErrorCode};
 use homeplay_core::text::Note;
 use homeplay_core::time::Weekdays;
 use serde::{Deserialize, Serialize};
 
 /// What a therapist sets on an assignment; the server keeps its id, child, status and pauses.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignmentInput {
     pub target: Target,
@@ -41,13 +42,14 @@ pub struct AssignmentInput {
 }
 
 /// The day a pause, resume or end takes effect, in the family's local dates.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
     pub on: NaiveDate,
 }
 
-#[derive(Debug, Serialize)]
+/// One change of an assignment.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HistoryEntry {
     pub at: DateTime<Utc>,
     pub therapist_id: TherapistId,
@@ -94,6 +96,21 @@ async fn save(
     Ok(())
 }
 
+/// List a child's assignments
+///
+/// The child's assignments, of every status.
+#[utoipa::path(
+    get, path = "/children/{id}/assignments", tag = "assignments", operation_id = "list_assignments",
+    params(("id" = ChildId, Path, description = "The child")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The child's assignments", body = Vec<Assignment>),
+        (status = 400, description = BAD_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 404, description = "No such child in this clinic", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn list(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -114,6 +131,28 @@ pub async fn list(
     Ok(Json(assignments))
 }
 
+/// Assign an exercise or routine
+///
+/// Assigns a library exercise or routine to the child; the family's devices receive it with everything it
+/// needs.
+#[utoipa::path(
+    post, path = "/children/{id}/assignments", tag = "assignments", operation_id = "create_assignment",
+    params(("id" = ChildId, Path, description = "The child")),
+    security(("session" = [], "csrf" = [])),
+    request_body = AssignmentInput,
+    responses(
+        (status = 201, description = "Assigned, active", body = Assignment),
+        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = NO_CSRF, body = ApiError),
+        (status = 404, description = "No such child in this clinic", body = ApiError),
+        (status = 413, description = TOO_LARGE, body = ApiError),
+        (status = 415, description = NOT_JSON, body = ApiError),
+        (status = 422, description = "A value is out of bounds, or the target is not in this clinic's library; \
+            `field` names it", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn create(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -151,6 +190,28 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(assignment)))
 }
 
+/// Change an assignment
+///
+/// Changes an assignment's dates, days, slots, dosage or note. The target cannot change.
+#[utoipa::path(
+    put, path = "/assignments/{id}", tag = "assignments", operation_id = "update_assignment",
+    params(("id" = AssignmentId, Path, description = "The assignment")),
+    security(("session" = [], "csrf" = [])),
+    request_body = AssignmentInput,
+    responses(
+        (status = 200, description = "Changed", body = Assignment),
+        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = NO_CSRF, body = ApiError),
+        (status = 404, description = "No such assignment in this clinic", body = ApiError),
+        (status = 409, description = "The assignment has ended, or the body names another target \
+            (`field`: `target`)", body = ApiError),
+        (status = 413, description = TOO_LARGE, body = ApiError),
+        (status = 415, description = NOT_JSON, body = ApiError),
+        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn update(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -220,6 +281,28 @@ async fn change_status(
     Ok(Json(assignment))
 }
 
+/// Pause an assignment
+///
+/// Pauses an active assignment from a date (in the family's local dates) until it is resumed.
+#[utoipa::path(
+    post, path = "/assignments/{id}/pause", tag = "assignments", operation_id = "pause_assignment",
+    params(("id" = AssignmentId, Path, description = "The assignment")),
+    security(("session" = [], "csrf" = [])),
+    request_body = StatusChange,
+    responses(
+        (status = 200, description = "The assignment after the change", body = Assignment),
+        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = NO_CSRF, body = ApiError),
+        (status = 404, description = "No such assignment in this clinic", body = ApiError),
+        (status = 409, description = "The assignment's status does not allow this change, or the date is too \
+            early (`field`: `on`)", body = ApiError),
+        (status = 413, description = TOO_LARGE, body = ApiError),
+        (status = 415, description = NOT_JSON, body = ApiError),
+        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn pause(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -230,6 +313,28 @@ pub async fn pause(
     change_status(state, auth, ip, id, "pause", |a| a.pause(req.on)).await
 }
 
+/// Resume an assignment
+///
+/// Resumes a paused assignment from a date (in the family's local dates).
+#[utoipa::path(
+    post, path = "/assignments/{id}/resume", tag = "assignments", operation_id = "resume_assignment",
+    params(("id" = AssignmentId, Path, description = "The assignment")),
+    security(("session" = [], "csrf" = [])),
+    request_body = StatusChange,
+    responses(
+        (status = 200, description = "The assignment after the change", body = Assignment),
+        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = NO_CSRF, body = ApiError),
+        (status = 404, description = "No such assignment in this clinic", body = ApiError),
+        (status = 409, description = "The assignment's status does not allow this change, or the date is too \
+            early (`field`: `on`)", body = ApiError),
+        (status = 413, description = TOO_LARGE, body = ApiError),
+        (status = 415, description = NOT_JSON, body = ApiError),
+        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn resume(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -240,6 +345,28 @@ pub async fn resume(
     change_status(state, auth, ip, id, "resume", |a| a.resume(req.on)).await
 }
 
+/// End an assignment
+///
+/// Ends an assignment on a date (in the family's local dates); its record is kept as it was.
+#[utoipa::path(
+    post, path = "/assignments/{id}/end", tag = "assignments", operation_id = "end_assignment",
+    params(("id" = AssignmentId, Path, description = "The assignment")),
+    security(("session" = [], "csrf" = [])),
+    request_body = StatusChange,
+    responses(
+        (status = 200, description = "The assignment after the change", body = Assignment),
+        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = NO_CSRF, body = ApiError),
+        (status = 404, description = "No such assignment in this clinic", body = ApiError),
+        (status = 409, description = "The assignment's status does not allow this change, or the date is too \
+            early (`field`: `on`)", body = ApiError),
+        (status = 413, description = TOO_LARGE, body = ApiError),
+        (status = 415, description = NOT_JSON, body = ApiError),
+        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn end(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -250,6 +377,21 @@ pub async fn end(
     change_status(state, auth, ip, id, "end", |a| a.end(req.on)).await
 }
 
+/// An assignment's history
+///
+/// Every change of the assignment, oldest first, each with the assignment as it was after it.
+#[utoipa::path(
+    get, path = "/assignments/{id}/history", tag = "assignments", operation_id = "assignment_history",
+    params(("id" = AssignmentId, Path, description = "The assignment")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The changes", body = Vec<HistoryEntry>),
+        (status = 400, description = BAD_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 404, description = "No such assignment in this clinic", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn history(
     State(state): State<AppState>,
     auth: TherapistAuth,

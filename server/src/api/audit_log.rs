@@ -2,6 +2,7 @@
 //! Newest first, a page at a time (`before` is the smallest id of the previous page).
 
 use crate::api::adherence::{RawQuery, query_params};
+use crate::api::doc::*;
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::error::{ApiResult, Failure};
@@ -10,6 +11,7 @@ use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use homeplay_core::ids::ChildId;
+use homeplay_core::sync::ApiError;
 use homeplay_core::text::Name;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -17,11 +19,12 @@ use std::collections::HashMap;
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 500;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AuditItem {
     pub id: i64,
     pub at: DateTime<Utc>,
     /// `therapist`, `device` or `system`.
+    #[schema(value_type = String)]
     pub actor_kind: &'static str,
     pub actor_id: String,
     /// The therapist's name, when the actor is one of the clinic's therapists.
@@ -34,7 +37,7 @@ pub struct AuditItem {
     pub ip: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AuditPage {
     pub entries: Vec<AuditItem>,
     /// Pass as `before` for the next (older) page; `null` when this page is the last.
@@ -51,7 +54,28 @@ fn positive(params: &HashMap<String, String>, field: &str, max: i64) -> ApiResul
         .transpose()
 }
 
-/// `GET /api/v1/audit?before=ID&limit=N`: admins only.
+/// Read the audit log
+///
+/// Who read or changed which child's data, when and from where: newest first, a page at a time. Clinic
+/// admins only.
+#[utoipa::path(
+    get, path = "/audit", tag = "audit", operation_id = "audit_log",
+    params(
+        ("before" = Option<i64>, Query, minimum = 1, description = "Only entries older than this id: the \
+            previous page's `next_before`"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "Entries per page; by default 50"),
+    ),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "A page of entries", body = AuditPage),
+        (status = 400, description = BAD_QUERY, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = "Only a clinic admin can read the audit log", body = ApiError),
+        (status = 422, description = "`before` or `limit` is not a whole number in range; `field` names it",
+            body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn list(
     State(state): State<AppState>,
     auth: TherapistAuth,

@@ -1,5 +1,6 @@
 //! Dashboard sign-in: login, logout, who am I, change password.
 
+use crate::api::doc::*;
 use crate::audit::ClientIp;
 use crate::auth::password;
 use crate::auth::session::{self, TherapistAuth};
@@ -11,12 +12,14 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use homeplay_core::clinic::{Clinic, Therapist};
+use homeplay_core::sync::ApiError;
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub email: String,
+    #[schema(format = Password)]
     pub password: String,
 }
 
@@ -28,7 +31,7 @@ impl std::fmt::Debug for LoginRequest {
 }
 
 /// Who is signed in, and the token to send in `X-CSRF-Token` with every write.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Me {
     pub therapist: Therapist,
     pub clinic: Clinic,
@@ -48,6 +51,26 @@ async fn limited(state: &AppState, key: String, max: u32) -> ApiResult<()> {
     Ok(())
 }
 
+/// Sign in
+///
+/// Signs a therapist in: sets the session cookie and returns the CSRF token for writes. Attempts are
+/// rate-limited per address and per account.
+#[utoipa::path(
+    post, path = "/auth/login", tag = "auth", operation_id = "login",
+    security(()),
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = Me,
+            headers(("Set-Cookie" = String, description = "`hp_session=…; Path=/; HttpOnly; SameSite=Strict`"))),
+        (status = 400, description = BAD_JSON, body = ApiError),
+        (status = 401, description = "Wrong email or password", body = ApiError),
+        (status = 413, description = TOO_LARGE, body = ApiError),
+        (status = 415, description = NOT_JSON, body = ApiError),
+        (status = 429, description = RATE_LIMITED, body = ApiError,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn login(
     State(state): State<AppState>,
     ip: ClientIp,
@@ -68,19 +91,47 @@ pub async fn login(
     Ok(([(header::SET_COOKIE, session::set_cookie(&state, &token))], Json(me)).into_response())
 }
 
+/// Sign out
+///
+/// Ends this session and clears the cookie.
+#[utoipa::path(
+    post, path = "/auth/logout", tag = "auth", operation_id = "logout",
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 204, description = "Signed out",
+            headers(("Set-Cookie" = String, description = "Clears `hp_session`"))),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = NO_CSRF, body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn logout(State(state): State<AppState>, auth: TherapistAuth) -> ApiResult<Response> {
     state.store.delete_session(&auth.token_hash).await?;
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, session::clear_cookie())]).into_response())
 }
 
+/// Who is signed in
+///
+/// The signed-in therapist, their clinic, and the session's CSRF token (for a dashboard that reloads).
+#[utoipa::path(
+    get, path = "/auth/me", tag = "auth", operation_id = "me",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The therapist, clinic and CSRF token", body = Me),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn me(State(state): State<AppState>, auth: TherapistAuth) -> ApiResult<Json<Me>> {
     Ok(Json(me_of(&state, auth.therapist, auth.csrf_token).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
+    #[schema(format = Password)]
     pub current_password: String,
+    #[schema(format = Password)]
     pub new_password: String,
 }
 
@@ -90,7 +141,28 @@ impl std::fmt::Debug for PasswordChange {
     }
 }
 
+/// Change the password
+///
 /// Changes the password, ends every session of the account, and starts a new one for this browser.
+#[utoipa::path(
+    post, path = "/auth/password", tag = "auth", operation_id = "change_password",
+    security(("session" = [], "csrf" = [])),
+    request_body = PasswordChange,
+    responses(
+        (status = 200, description = "Changed; a new session replaces every old one", body = Me,
+            headers(("Set-Cookie" = String, description = "The new `hp_session`"))),
+        (status = 400, description = BAD_JSON, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = NO_CSRF, body = ApiError),
+        (status = 413, description = TOO_LARGE, body = ApiError),
+        (status = 415, description = NOT_JSON, body = ApiError),
+        (status = 422, description = "The current password is not right (`field`: `current_password`), or the \
+            new one is too weak (`field`: `new_password`)", body = ApiError),
+        (status = 429, description = RATE_LIMITED, body = ApiError,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn change_password(
     State(state): State<AppState>,
     auth: TherapistAuth,

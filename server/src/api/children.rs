@@ -1,5 +1,6 @@
 //! Children and their families, pairing codes and devices, as therapists manage them.
 
+use crate::api::doc::*;
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::auth::tokens::{random_bytes, sha256_hex};
@@ -14,12 +15,13 @@ use homeplay_core::Validate;
 use homeplay_core::family::{Caregiver, Child, Device, Family};
 use homeplay_core::ids::{CaregiverId, ChildId, DeviceId, FamilyId};
 use homeplay_core::pairing::PairingCode;
+use homeplay_core::sync::ApiError;
 use homeplay_core::text::Name;
 use homeplay_core::time::TimeZoneName;
 use serde::{Deserialize, Serialize};
 
 /// A new child: either into an existing family of the clinic (a sibling) or with a new family.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewChild {
     pub display_name: Name,
@@ -33,7 +35,7 @@ pub struct NewChild {
     pub caregivers: Vec<Name>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChildUpdate {
     pub display_name: Name,
@@ -42,7 +44,8 @@ pub struct ChildUpdate {
     pub age_years: Option<u8>,
 }
 
-#[derive(Debug, Serialize)]
+/// A child with their family, its caregivers and its devices.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ChildDetail {
     pub child: Child,
     pub family: Family,
@@ -62,6 +65,18 @@ async fn detail(state: &AppState, auth: &TherapistAuth, child: Child) -> ApiResu
     Ok(ChildDetail { child, family, caregivers, devices })
 }
 
+/// List the clinic's children
+///
+/// Every child of the clinic.
+#[utoipa::path(
+    get, path = "/children", tag = "children", operation_id = "list_children",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The clinic's children", body = Vec<Child>),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn list(State(state): State<AppState>, auth: TherapistAuth, ip: ClientIp) -> ApiResult<Json<Vec<Child>>> {
     let children = state.store.children_of_clinic(auth.therapist.clinic_id).await?;
     audit::record(&state, Actor::Therapist(&auth), &ip, "list_children", None, format!("{} children", children.len()))
@@ -69,6 +84,26 @@ pub async fn list(State(state): State<AppState>, auth: TherapistAuth, ip: Client
     Ok(Json(children))
 }
 
+/// Add a child
+///
+/// Adds a child, either to an existing family of the clinic (a sibling: `family_id`) or with a new family
+/// and its caregivers.
+#[utoipa::path(
+    post, path = "/children", tag = "children", operation_id = "create_child",
+    security(("session" = [], "csrf" = [])),
+    request_body = NewChild,
+    responses(
+        (status = 201, description = "Added", body = ChildDetail),
+        (status = 400, description = BAD_JSON, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = NO_CSRF, body = ApiError),
+        (status = 404, description = "No such family in this clinic (`field`: `family_id`)", body = ApiError),
+        (status = 413, description = TOO_LARGE, body = ApiError),
+        (status = 415, description = NOT_JSON, body = ApiError),
+        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn create(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -110,6 +145,21 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(detail(&state, &auth, child).await?)))
 }
 
+/// Read a child
+///
+/// A child with their family, caregivers and devices.
+#[utoipa::path(
+    get, path = "/children/{id}", tag = "children", operation_id = "get_child",
+    params(("id" = ChildId, Path, description = "The child")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The child, family, caregivers and devices", body = ChildDetail),
+        (status = 400, description = BAD_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 404, description = "No such child in this clinic", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn get(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -121,6 +171,26 @@ pub async fn get(
     Ok(Json(detail(&state, &auth, child).await?))
 }
 
+/// Change a child
+///
+/// Changes a child's display name, time zone or age.
+#[utoipa::path(
+    put, path = "/children/{id}", tag = "children", operation_id = "update_child",
+    params(("id" = ChildId, Path, description = "The child")),
+    security(("session" = [], "csrf" = [])),
+    request_body = ChildUpdate,
+    responses(
+        (status = 200, description = "The child, family, caregivers and devices", body = ChildDetail),
+        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = NO_CSRF, body = ApiError),
+        (status = 404, description = "No such child in this clinic", body = ApiError),
+        (status = 413, description = TOO_LARGE, body = ApiError),
+        (status = 415, description = NOT_JSON, body = ApiError),
+        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn update(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -138,14 +208,30 @@ pub async fn update(
     Ok(Json(detail(&state, &auth, child).await?))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct NewPairingCode {
     /// Show it as is: `K7QM-4TZD`.
     pub code: PairingCode,
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// A single-use code for one more device of the child's family.
+/// Make a pairing code
+///
+/// A single-use code for one more device of the child's family. Takes no body.
+#[utoipa::path(
+    post, path = "/children/{id}/pairing-codes", tag = "children", operation_id = "create_pairing_code",
+    params(("id" = ChildId, Path, description = "The child")),
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 201, description = "A code for the family to enter in the app before it expires",
+            body = NewPairingCode),
+        (status = 400, description = BAD_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = NO_CSRF, body = ApiError),
+        (status = 404, description = "No such child in this clinic", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn pairing_code(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -172,6 +258,21 @@ pub async fn pairing_code(
     Ok((StatusCode::CREATED, Json(NewPairingCode { code, expires_at })))
 }
 
+/// List the family's devices
+///
+/// The devices of the child's family, revoked ones included.
+#[utoipa::path(
+    get, path = "/children/{id}/devices", tag = "children", operation_id = "list_devices",
+    params(("id" = ChildId, Path, description = "The child")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The family's devices", body = Vec<Device>),
+        (status = 400, description = BAD_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 404, description = "No such child in this clinic", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn devices(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -181,6 +282,22 @@ pub async fn devices(
     Ok(Json(state.store.devices_of_family(auth.therapist.clinic_id, child.family_id).await?))
 }
 
+/// Revoke a device
+///
+/// Revokes a device at once: its token stops working on its next request.
+#[utoipa::path(
+    post, path = "/devices/{id}/revoke", tag = "children", operation_id = "revoke_device",
+    params(("id" = DeviceId, Path, description = "The device")),
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 400, description = BAD_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = NO_CSRF, body = ApiError),
+        (status = 404, description = "No such device in this clinic, or it is already revoked", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn revoke_device(
     State(state): State<AppState>,
     auth: TherapistAuth,

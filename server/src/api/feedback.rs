@@ -2,6 +2,7 @@
 //! devices.
 
 use crate::api::children::own_child;
+use crate::api::doc::*;
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::error::ApiResult;
@@ -17,10 +18,12 @@ use homeplay_core::clinic::Therapist;
 use homeplay_core::feedback::{Feedback, Sticker};
 use homeplay_core::ids::{ChildId, FeedbackId};
 use homeplay_core::skill::Discipline;
+use homeplay_core::sync::ApiError;
 use homeplay_core::text::{Name, Note};
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
+/// A sticker, a comment, or both, for one day.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeedbackInput {
     /// The family's local date the feedback is about.
@@ -42,6 +45,28 @@ fn signature(t: &Therapist) -> ApiResult<Name> {
     Ok(Name::new(format!("{}{suffix}", name.trim_end()))?)
 }
 
+/// Send feedback
+///
+/// Sends the family a sticker or a comment on a day; it is signed with the therapist's name and
+/// discipline and shown on the family's devices.
+#[utoipa::path(
+    post, path = "/children/{id}/feedback", tag = "feedback", operation_id = "create_feedback",
+    params(("id" = ChildId, Path, description = "The child")),
+    security(("session" = [], "csrf" = [])),
+    request_body = FeedbackInput,
+    responses(
+        (status = 201, description = "Sent", body = Feedback),
+        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = NO_CSRF, body = ApiError),
+        (status = 404, description = "No such child in this clinic", body = ApiError),
+        (status = 413, description = TOO_LARGE, body = ApiError),
+        (status = 415, description = NOT_JSON, body = ApiError),
+        (status = 422, description = "A value is out of bounds, or there is neither a sticker nor a comment; \
+            `field` names it", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn create(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -75,6 +100,21 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(feedback)))
 }
 
+/// List a child's feedback
+///
+/// Every sticker and comment the child's family was sent.
+#[utoipa::path(
+    get, path = "/children/{id}/feedback", tag = "feedback", operation_id = "list_feedback",
+    params(("id" = ChildId, Path, description = "The child")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The child's feedback", body = Vec<Feedback>),
+        (status = 400, description = BAD_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 404, description = "No such child in this clinic", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn list(
     State(state): State<AppState>,
     auth: TherapistAuth,

@@ -1,6 +1,7 @@
 //! The therapist's library: the built-in starter exercises (read-only) and the clinic's own exercises and
 //! routines. An edit to an exercise or routine that families already practise reaches their devices.
 
+use crate::api::doc::*;
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::error::{ApiResult, Failure};
@@ -19,14 +20,14 @@ use homeplay_core::ids::{ClinicId, ExerciseId, FamilyId, RoutineId};
 use homeplay_core::media::{MediaRef, MediaSource};
 use homeplay_core::routine::{Reward, Routine, Warning};
 use homeplay_core::skill::{Discipline, ExerciseDiscipline, SkillArea};
-use homeplay_core::sync::{Change, MediaInfo};
+use homeplay_core::sync::{ApiError, Change, MediaInfo};
 use homeplay_core::text::{KidText, Name, Prose, Title};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
 /// An exercise as a therapist writes it; the server gives it its id and origin.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExerciseInput {
     pub discipline: ExerciseDiscipline,
@@ -68,7 +69,8 @@ impl ExerciseInput {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// A routine as a therapist writes it; the server gives it its id.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoutineInput {
     pub title: Title,
@@ -79,7 +81,7 @@ pub struct RoutineInput {
 }
 
 /// A routine with the advice that did not stop it from saving.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RoutineReply {
     pub routine: Routine,
     pub warnings: Vec<Warning>,
@@ -155,6 +157,27 @@ fn builtin_exercises() -> ApiResult<&'static [Exercise]> {
     })
 }
 
+/// List exercises
+///
+/// The built-in starter exercises and the clinic's own, optionally filtered.
+#[utoipa::path(
+    get, path = "/library/exercises", tag = "library", operation_id = "list_exercises",
+    params(
+        ("discipline" = Option<Discipline>, Query, description = "Only exercises for this discipline"),
+        ("area" = Option<SkillArea>, Query, description = "Only exercises training this skill area"),
+        ("q" = Option<String>, Query, max_length = 100,
+            description = "Only exercises with this text in a title or the instructions (any case)"),
+    ),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Built-in exercises first, then the clinic's", body = Vec<Exercise>),
+        (status = 400, description = BAD_QUERY, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 422, description = "A filter's value is not one this endpoint knows, or `q` is too long; \
+            `field` names it", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn list_exercises(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -166,6 +189,21 @@ pub async fn list_exercises(
     Ok(Json(all.filter(|e| filter.matches(e)).collect()))
 }
 
+/// Read an exercise
+///
+/// A built-in exercise or one of the clinic's own.
+#[utoipa::path(
+    get, path = "/library/exercises/{id}", tag = "library", operation_id = "get_exercise",
+    params(("id" = ExerciseId, Path, description = "The exercise")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The exercise", body = Exercise),
+        (status = 400, description = BAD_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 404, description = "No such exercise in the built-in library or this clinic's", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn get_exercise(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -283,6 +321,25 @@ async fn fan_out(state: &AppState, families: &[FamilyId], entries: &[FeedEntry])
     Ok(())
 }
 
+/// Write an exercise
+///
+/// Adds an exercise to the clinic's library. Uploaded media must be uploaded first (`POST /api/v1/media`).
+#[utoipa::path(
+    post, path = "/library/exercises", tag = "library", operation_id = "create_exercise",
+    security(("session" = [], "csrf" = [])),
+    request_body = ExerciseInput,
+    responses(
+        (status = 201, description = "Added", body = Exercise),
+        (status = 400, description = BAD_JSON, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = NO_CSRF, body = ApiError),
+        (status = 413, description = TOO_LARGE, body = ApiError),
+        (status = 415, description = NOT_JSON, body = ApiError),
+        (status = 422, description = "A value is out of bounds, or a media reference names no upload of the \
+            right kind; `field` names it", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn create_exercise(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -299,6 +356,28 @@ pub async fn create_exercise(
     Ok((StatusCode::CREATED, Json(exercise)))
 }
 
+/// Change an exercise
+///
+/// Changes one of the clinic's exercises; families already practising it receive the new version.
+#[utoipa::path(
+    put, path = "/library/exercises/{id}", tag = "library", operation_id = "update_exercise",
+    params(("id" = ExerciseId, Path, description = "The exercise")),
+    security(("session" = [], "csrf" = [])),
+    request_body = ExerciseInput,
+    responses(
+        (status = 200, description = "Changed", body = Exercise),
+        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = "A built-in exercise (read-only: clone it), or the X-CSRF-Token header is \
+            missing or wrong", body = ApiError),
+        (status = 404, description = "No such exercise in this clinic", body = ApiError),
+        (status = 413, description = TOO_LARGE, body = ApiError),
+        (status = 415, description = NOT_JSON, body = ApiError),
+        (status = 422, description = "A value is out of bounds, or a media reference names no upload of the \
+            right kind; `field` names it", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn update_exercise(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -336,6 +415,22 @@ pub async fn update_exercise(
     Ok(Json(exercise))
 }
 
+/// Clone an exercise
+///
+/// Copies a built-in or own exercise into the clinic's library, to adapt it. Takes no body.
+#[utoipa::path(
+    post, path = "/library/exercises/{id}/clone", tag = "library", operation_id = "clone_exercise",
+    params(("id" = ExerciseId, Path, description = "The exercise to copy")),
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 201, description = "The copy", body = Exercise),
+        (status = 400, description = BAD_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = NO_CSRF, body = ApiError),
+        (status = 404, description = "No such exercise in the built-in library or this clinic's", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn clone_exercise(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -359,11 +454,38 @@ pub async fn clone_exercise(
     Ok((StatusCode::CREATED, Json(copy)))
 }
 
+/// List routines
+///
+/// The clinic's routines, each with the advice that did not stop it from saving.
+#[utoipa::path(
+    get, path = "/library/routines", tag = "library", operation_id = "list_routines",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The clinic's routines", body = Vec<RoutineReply>),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn list_routines(State(state): State<AppState>, auth: TherapistAuth) -> ApiResult<Json<Vec<RoutineReply>>> {
     let routines = state.store.routines_of_clinic(auth.therapist.clinic_id).await?;
     Ok(Json(routines.into_iter().map(RoutineReply::from).collect()))
 }
 
+/// Read a routine
+///
+/// One of the clinic's routines, with its warnings.
+#[utoipa::path(
+    get, path = "/library/routines/{id}", tag = "library", operation_id = "get_routine",
+    params(("id" = RoutineId, Path, description = "The routine")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The routine", body = RoutineReply),
+        (status = 400, description = BAD_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 404, description = "No such routine in this clinic", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn get_routine(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -388,6 +510,26 @@ async fn check_routine(state: &AppState, clinic: ClinicId, routine: &Routine) ->
     }
 }
 
+/// Write a routine
+///
+/// Adds a routine of library exercises, with an optional first–then reward.
+#[utoipa::path(
+    post, path = "/library/routines", tag = "library", operation_id = "create_routine",
+    security(("session" = [], "csrf" = [])),
+    request_body = RoutineInput,
+    responses(
+        (status = 201, description = "Added, with warnings (a long routine) that did not stop it",
+            body = RoutineReply),
+        (status = 400, description = BAD_JSON, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = NO_CSRF, body = ApiError),
+        (status = 413, description = TOO_LARGE, body = ApiError),
+        (status = 415, description = NOT_JSON, body = ApiError),
+        (status = 422, description = "A value is out of bounds, an item is not in the library, or the reward's \
+            picture names no picture; `field` names it", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn create_routine(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -417,6 +559,27 @@ pub async fn create_routine(
     Ok((StatusCode::CREATED, Json(routine.into())))
 }
 
+/// Change a routine
+///
+/// Changes a routine; families practising it receive it, and any exercises new to them.
+#[utoipa::path(
+    put, path = "/library/routines/{id}", tag = "library", operation_id = "update_routine",
+    params(("id" = RoutineId, Path, description = "The routine")),
+    security(("session" = [], "csrf" = [])),
+    request_body = RoutineInput,
+    responses(
+        (status = 200, description = "Changed, with warnings that did not stop it", body = RoutineReply),
+        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = NO_CSRF, body = ApiError),
+        (status = 404, description = "No such routine in this clinic", body = ApiError),
+        (status = 413, description = TOO_LARGE, body = ApiError),
+        (status = 415, description = NOT_JSON, body = ApiError),
+        (status = 422, description = "A value is out of bounds, an item is not in the library, or the reward's \
+            picture names no picture; `field` names it", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn update_routine(
     State(state): State<AppState>,
     auth: TherapistAuth,

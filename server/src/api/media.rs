@@ -8,6 +8,7 @@
 //! `limits.max_media_bytes`), rather than by an extractor under the router's `DefaultBodyLimit`: the limit
 //! depends on the type, and it then also holds for a body sent without a length or gzip-compressed.
 
+use crate::api::doc::*;
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::auth::tokens::sha256_hex;
@@ -18,7 +19,7 @@ use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use homeplay_core::media::MediaRef;
-use homeplay_core::sync::{ErrorCode, MediaInfo};
+use homeplay_core::sync::{ApiError, ErrorCode, MediaInfo};
 use std::pin::Pin;
 
 const MIB: usize = 1024 * 1024;
@@ -124,6 +125,33 @@ async fn read_at_most(mut body: Body, max: usize) -> ApiResult<Option<Vec<u8>>> 
     Ok(Some(data))
 }
 
+/// Upload a picture, voice prompt or video
+///
+/// Stores a file's bytes (the body is the file itself, not a form) under the SHA-256 of its contents, and
+/// returns the reference to put in an exercise or reward. Pictures, audio: at most 5 MiB; video: 25 MiB.
+/// The contents must match the content type; SVG is refused.
+#[utoipa::path(
+    post, path = "/media", tag = "media", operation_id = "upload_media",
+    security(("session" = [], "csrf" = [])),
+    request_body(
+        description = "The file's bytes, with its content type",
+        content(
+            ("image/png"), ("image/jpeg"), ("image/webp"), ("image/gif"),
+            ("audio/mpeg"), ("audio/ogg"), ("audio/webm"), ("audio/mp4"), ("audio/wav"),
+            ("video/mp4"), ("video/webm"),
+        ),
+    ),
+    responses(
+        (status = 201, description = "Stored (or already there): its reference, type and size", body = MediaInfo),
+        (status = 400, description = "The body is empty or could not be read", body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = NO_CSRF, body = ApiError),
+        (status = 413, description = "The file is larger than its kind may be", body = ApiError),
+        (status = 415, description = "The content type is not one of those accepted, or the contents are not of \
+            that type", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn upload(
     State(state): State<AppState>,
     auth: TherapistAuth,
@@ -187,6 +215,16 @@ mod tests {
         assert_eq!(sniffs_as(b"RIFF\x10\0\0\0WAVEfmt "), ["audio/wav"]);
         assert_eq!(sniffs_as(&[0x1A, 0x45, 0xDF, 0xA3, 0x9F]), ["audio/webm", "video/webm"]);
         assert_eq!(sniffs_as(b"\0\0\0\x20ftypisom"), ["audio/mp4", "video/mp4"]);
+    }
+
+    #[test]
+    fn the_document_lists_exactly_the_accepted_formats() {
+        let doc = crate::api::openapi();
+        let op = doc.paths.paths["/api/v1/media"].post.as_ref().expect("POST /api/v1/media is documented");
+        let body = op.request_body.as_ref().expect("it documents its body");
+        let documented: std::collections::BTreeSet<&str> = body.content.keys().map(String::as_str).collect();
+        let accepted: std::collections::BTreeSet<&str> = FORMATS.iter().map(|f| f.content_type).collect();
+        assert_eq!(documented, accepted);
     }
 
     #[test]

@@ -1,10 +1,15 @@
-//! The HTTP API: one router, `/api/v1/…`, JSON in and out.
+//! The HTTP API: one router, `/api/v1/…`, JSON in and out, and the OpenAPI document that describes it.
+//!
+//! Each route is declared once, as `routes!(handler)` below, from the handler's `#[utoipa::path]`: the
+//! router and the document (served at `GET /api/openapi.json`, committed as `server/openapi.json`) are built
+//! from the same declarations and cannot drift apart.
 
 pub mod adherence;
 pub mod assignments;
 pub mod audit_log;
 pub mod auth;
 pub mod children;
+pub mod doc;
 pub mod feedback;
 pub mod health;
 pub mod library;
@@ -15,53 +20,101 @@ pub mod therapists;
 use crate::error::Failure;
 use crate::state::AppState;
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use axum::routing::get;
 use homeplay_core::sync::ErrorCode;
+use utoipa::OpenApi as _;
+use utoipa::openapi::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Where the document is served. It describes `/api/v1/…` and the probes, not itself.
+pub const OPENAPI_PATH: &str = "/api/openapi.json";
+
+/// Every documented route, and the document: both from the handlers' `#[utoipa::path]` declarations.
+fn documented() -> (Router<AppState>, OpenApi) {
+    // Paths here are relative to `/api/v1`. Methods of one path go in one `routes!`.
+    let (api, api_doc) = OpenApiRouter::<AppState>::default()
+        .routes(routes!(sync::info))
+        .routes(routes!(sync::pair))
+        .routes(routes!(sync::push))
+        .routes(routes!(sync::pull))
+        .routes(routes!(sync::media))
+        .routes(routes!(media::upload))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(children::list, children::create))
+        .routes(routes!(children::get, children::update))
+        .routes(routes!(children::pairing_code))
+        .routes(routes!(children::devices))
+        .routes(routes!(children::revoke_device))
+        .routes(routes!(library::list_exercises, library::create_exercise))
+        .routes(routes!(library::get_exercise, library::update_exercise))
+        .routes(routes!(library::clone_exercise))
+        .routes(routes!(library::list_routines, library::create_routine))
+        .routes(routes!(library::get_routine, library::update_routine))
+        .routes(routes!(assignments::list, assignments::create))
+        .routes(routes!(assignments::update))
+        .routes(routes!(assignments::pause))
+        .routes(routes!(assignments::resume))
+        .routes(routes!(assignments::end))
+        .routes(routes!(assignments::history))
+        .routes(routes!(feedback::list, feedback::create))
+        .routes(routes!(adherence::overview))
+        .routes(routes!(adherence::child))
+        .routes(routes!(audit_log::list))
+        .routes(routes!(therapists::list, therapists::invite))
+        .split_for_parts();
+    let api = api.fallback(not_found).method_not_allowed_fallback(method_not_allowed);
+    let (root, root_doc) = OpenApiRouter::<AppState>::with_openapi(doc::ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .split_for_parts();
+    (root.nest("/api/v1", api), root_doc.nest("/api/v1", api_doc))
+}
+
+/// The OpenAPI 3.1 document of the API.
+pub fn openapi() -> OpenApi {
+    documented().1
+}
+
+/// The document as `homeplay-server openapi` prints it, `GET /api/openapi.json` serves it, and
+/// `server/openapi.json` holds it: pretty JSON, in a stable order, ending with a newline.
+pub fn openapi_json() -> String {
+    to_json(&openapi())
+}
+
+fn to_json(doc: &OpenApi) -> String {
+    // Serializing plain data structures with string keys cannot fail.
+    let mut json = doc.to_pretty_json().unwrap_or_default();
+    json.push('\n');
+    json
+}
 
 pub fn router(state: AppState) -> Router {
     let max_body = state.limits.max_body_bytes;
-    let api = Router::new()
-        .route("/sync/info", get(sync::info))
-        .route("/sync/pair", post(sync::pair))
-        .route("/sync/push", post(sync::push))
-        .route("/sync/pull", post(sync::pull))
-        .route("/media/{media}", get(sync::media))
-        .route("/auth/login", post(auth::login))
-        .route("/auth/logout", post(auth::logout))
-        .route("/auth/me", get(auth::me))
-        .route("/auth/password", post(auth::change_password))
-        .route("/children", get(children::list).post(children::create))
-        .route("/children/{id}", get(children::get).put(children::update))
-        .route("/children/{id}/pairing-codes", post(children::pairing_code))
-        .route("/children/{id}/devices", get(children::devices))
-        .route("/devices/{id}/revoke", post(children::revoke_device))
-        .route("/library/exercises", get(library::list_exercises).post(library::create_exercise))
-        .route("/library/exercises/{id}", get(library::get_exercise).put(library::update_exercise))
-        .route("/library/exercises/{id}/clone", post(library::clone_exercise))
-        .route("/library/routines", get(library::list_routines).post(library::create_routine))
-        .route("/library/routines/{id}", get(library::get_routine).put(library::update_routine))
-        .route("/children/{id}/assignments", get(assignments::list).post(assignments::create))
-        .route("/assignments/{id}", axum::routing::put(assignments::update))
-        .route("/assignments/{id}/pause", post(assignments::pause))
-        .route("/assignments/{id}/resume", post(assignments::resume))
-        .route("/assignments/{id}/end", post(assignments::end))
-        .route("/assignments/{id}/history", get(assignments::history))
-        .route("/children/{id}/feedback", get(feedback::list).post(feedback::create))
-        .route("/media", post(media::upload))
-        .route("/overview", get(adherence::overview))
-        .route("/children/{id}/adherence", get(adherence::child))
-        .route("/audit", get(audit_log::list))
-        .route("/therapists", get(therapists::list).post(therapists::invite))
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed);
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .nest("/api/v1", api)
+    let (routes, doc) = documented();
+    let doc = Bytes::from(to_json(&doc));
+    routes
+        .route(OPENAPI_PATH, get(move || std::future::ready(([(header::CONTENT_TYPE, "application/json")], doc))))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::map_response(close_when_too_large))
         .with_state(state)
+}
+
+/// A body refused as too large was not read to its end, so the connection cannot carry another request:
+/// say so, rather than let the client reuse it and fail on its next request.
+async fn close_when_too_large(mut response: Response) -> Response {
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
 }
 
 async fn not_found() -> Failure {

@@ -1,5 +1,6 @@
 //! The device sync API (shared/PROTOCOL.md): info, pair, push, pull and media.
 
+use crate::api::doc::*;
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::tokens::{random_bytes, sha256_hex};
 use crate::auth::{Caller, DeviceAuth};
@@ -21,8 +22,8 @@ use homeplay_core::media::{MediaRef, MediaSource};
 use homeplay_core::pairing::DeviceToken;
 use homeplay_core::schedule::exercises_of;
 use homeplay_core::sync::{
-    Ack, Cursor, ErrorCode, PROTOCOL_VERSION, PairRequest, PairResponse, ProtocolRange, PullRequest, PushRequest,
-    PushResponse, RejectReason, Rejection, ServerInfo,
+    Ack, ApiError, Cursor, ErrorCode, PROTOCOL_VERSION, PairRequest, PairResponse, ProtocolRange, PullRequest,
+    PullResponse, PushRequest, PushResponse, RejectReason, Rejection, ServerInfo,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -32,6 +33,14 @@ pub fn check_protocol(version: u32) -> ApiResult<()> {
     if ProtocolRange::CURRENT.accepts(version) { Ok(()) } else { Err(Failure::protocol_unsupported(version)) }
 }
 
+/// The server's name, version, protocol range and clock
+///
+/// Who this server is and which protocol versions it speaks; needs no credentials.
+#[utoipa::path(
+    get, path = "/sync/info", tag = "sync", operation_id = "server_info",
+    security(()),
+    responses((status = 200, description = "About this server", body = ServerInfo)),
+)]
 pub async fn info() -> Json<ServerInfo> {
     Json(ServerInfo {
         service: "homeplay".into(),
@@ -42,6 +51,28 @@ pub async fn info() -> Json<ServerInfo> {
     })
 }
 
+/// Pair a device with a family
+///
+/// Trades a single-use pairing code (from a therapist) for the device's bearer token, shown only this once.
+/// Attempts are rate-limited per address, whether the code parses or not.
+#[utoipa::path(
+    post, path = "/sync/pair", tag = "sync", operation_id = "pair_device",
+    security(()),
+    request_body = PairRequest,
+    responses(
+        (status = 200, description = "Paired: keep the token, it is not shown again", body = PairResponse),
+        (status = 400, description = "The body is not JSON of the expected shape (`bad_request`), or the app \
+            speaks a protocol version this server does not (`protocol_unsupported`, with `supported`)",
+            body = ApiError),
+        (status = 404, description = "No such pairing code (`field`: `code`)", body = ApiError),
+        (status = 410, description = "The pairing code has expired or was already used (`field`: `code`)",
+            body = ApiError),
+        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
+        (status = 429, description = RATE_LIMITED, body = ApiError,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn pair(
     State(state): State<AppState>,
     ip: ClientIp,
@@ -93,7 +124,8 @@ pub async fn pair(
     }))
 }
 
-/// The push body, read item by item so that one bad log is rejected on its own.
+/// The push body, read item by item so that one bad log is rejected on its own. Its JSON is a
+/// [`PushRequest`], as documented.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PushEnvelope {
@@ -178,6 +210,27 @@ fn check_log(
     Ok(())
 }
 
+/// Push completion logs
+///
+/// Sends new logs and new versions of logs. Every log is either accepted (stored, or already superseded) or
+/// rejected on its own with a reason; the answer comes only after everything accepted is committed.
+#[utoipa::path(
+    post, path = "/sync/push", tag = "sync", operation_id = "push_logs",
+    security(("device" = [])),
+    request_body = PushRequest,
+    responses(
+        (status = 200, description = "Each pushed log is in `accepted` or in `rejected`", body = PushResponse),
+        (status = 400, description = "The body is not JSON of the expected shape (`bad_request`), or the app \
+            speaks a protocol version this server does not (`protocol_unsupported`, with `supported`)",
+            body = ApiError),
+        (status = 401, description = NOT_PAIRED, body = ApiError),
+        (status = 413, description = "The body is too large, or holds more than 500 logs", body = ApiError),
+        (status = 415, description = NOT_JSON, body = ApiError),
+        (status = 422, description = "A log has no readable id (`field`: `logs[i].id`); other problems with a \
+            log reject only that log", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn push(
     State(state): State<AppState>,
     auth: DeviceAuth,
@@ -260,6 +313,8 @@ fn cursor_of(seq: i64) -> ApiResult<Cursor> {
     Cursor::new(format!("v1.{seq:016x}")).map_err(Failure::from)
 }
 
+/// A page of changes, with the changes as the feed stored them. Its JSON is a [`PullResponse`], as
+/// documented.
 #[derive(Debug, Serialize)]
 pub struct PullReply {
     protocol: u32,
@@ -269,6 +324,27 @@ pub struct PullReply {
     server_hlc: Hlc,
 }
 
+/// Pull changes
+///
+/// Everything that changed for the device's family since `cursor`, a page at a time: store the changes and
+/// the cursor together, and pull again while `more` is true.
+#[utoipa::path(
+    post, path = "/sync/pull", tag = "sync", operation_id = "pull_changes",
+    security(("device" = [])),
+    request_body = PullRequest,
+    responses(
+        (status = 200, description = "A page of changes", body = PullResponse),
+        (status = 400, description = "The body is not JSON of the expected shape (`bad_request`), or the app \
+            speaks a protocol version this server does not (`protocol_unsupported`, with `supported`)",
+            body = ApiError),
+        (status = 401, description = NOT_PAIRED, body = ApiError),
+        (status = 413, description = TOO_LARGE, body = ApiError),
+        (status = 415, description = NOT_JSON, body = ApiError),
+        (status = 422, description = "Not a cursor this server issued (`field`: `cursor`), or another value is \
+            out of bounds", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn pull(
     State(state): State<AppState>,
     auth: DeviceAuth,
@@ -300,8 +376,25 @@ pub async fn pull(
     Ok(Json(reply).into_response())
 }
 
-/// `GET /api/v1/media/{media}`: an uploaded file, for a device whose family's program uses it, or for any
-/// therapist of the clinic that uploaded it. Built-in pictures are served too (the dashboard shows them).
+/// Fetch a picture, voice prompt or video
+///
+/// An uploaded file, for a device whose family's program uses it, or for any therapist of the clinic that
+/// uploaded it. Built-in pictures are served too (the dashboard shows them). Immutable: the name is the hash.
+#[utoipa::path(
+    get, path = "/media/{media}", tag = "media", operation_id = "get_media",
+    params(("media" = MediaRef, Path, description = "`builtin:<name>` or `sha256:<hex>`, as the program names it")),
+    security(("device" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "The file, with its content type; cacheable for a year",
+            content(("image/*"), ("audio/*"), ("video/*")),
+            headers(("Cache-Control" = String, description = "`public, max-age=31536000, immutable`"))),
+        (status = 400, description = BAD_ID, body = ApiError),
+        (status = 401, description = "Neither a valid device token nor a session", body = ApiError),
+        (status = 404, description = "No such file, or not one the caller may see", body = ApiError),
+        (status = 422, description = "Not a media reference (`field`: `media`)", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn media(State(state): State<AppState>, caller: Caller, Path(media): Path<String>) -> ApiResult<Response> {
     let media = MediaRef::new(&media).map_err(|e| Failure::validation("media", e))?;
     let sha256_hex = match media.source() {

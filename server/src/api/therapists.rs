@@ -1,6 +1,7 @@
 //! A clinic's team: admins invite therapists. The new account gets a one-time temporary password, shown
 //! once to the admin, which the therapist replaces on first sign-in (`POST /auth/password`).
 
+use crate::api::doc::*;
 use crate::audit::ClientIp;
 use crate::auth::TherapistAuth;
 use crate::auth::tokens::random_secret;
@@ -12,16 +13,18 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use homeplay_core::clinic::{Role, Therapist};
 use homeplay_core::skill::Discipline;
-use homeplay_core::sync::ErrorCode;
+use homeplay_core::sync::{ApiError, ErrorCode};
 use homeplay_core::text::Name;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Deserialize)]
+/// A new therapist of the clinic.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Invite {
     pub email: String,
     pub name: Name,
     pub discipline: Discipline,
+    /// By default `therapist`.
     #[serde(default = "therapist_role")]
     pub role: Role,
 }
@@ -30,7 +33,7 @@ fn therapist_role() -> Role {
     Role::Therapist
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Invited {
     pub therapist: Therapist,
     /// Shown once: give it to the therapist, who changes it on first sign-in.
@@ -43,10 +46,44 @@ impl std::fmt::Debug for Invited {
     }
 }
 
+/// List the clinic's therapists
+///
+/// The clinic's therapists.
+#[utoipa::path(
+    get, path = "/therapists", tag = "therapists", operation_id = "list_therapists",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The clinic's therapists", body = Vec<Therapist>),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn list(State(state): State<AppState>, auth: TherapistAuth) -> ApiResult<Json<Vec<Therapist>>> {
     Ok(Json(state.store.therapists_of_clinic(auth.therapist.clinic_id).await?))
 }
 
+/// Invite a therapist
+///
+/// Creates a therapist account with a one-time temporary password, shown only in this answer; the therapist
+/// changes it on first sign-in. Clinic admins only.
+#[utoipa::path(
+    post, path = "/therapists", tag = "therapists", operation_id = "invite_therapist",
+    security(("session" = [], "csrf" = [])),
+    request_body = Invite,
+    responses(
+        (status = 201, description = "Created: give the temporary password to the therapist", body = Invited),
+        (status = 400, description = BAD_JSON, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = "Not a clinic admin, or the X-CSRF-Token header is missing or wrong",
+            body = ApiError),
+        (status = 409, description = "A therapist with this email already exists (`field`: `email`)",
+            body = ApiError),
+        (status = 413, description = TOO_LARGE, body = ApiError),
+        (status = 415, description = NOT_JSON, body = ApiError),
+        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
 pub async fn invite(
     State(state): State<AppState>,
     auth: TherapistAuth,
