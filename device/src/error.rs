@@ -8,6 +8,12 @@ pub enum DeviceError {
     Db(#[from] sqlx::Error),
     #[error("local database upgrade failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The data was saved by a newer version of the app; it is left untouched rather than misread.
+    #[error(
+        "this device's data was saved by a newer version of homeplay (database version {found}; this app \
+         knows up to {known}): update the app"
+    )]
+    DatabaseTooNew { found: i64, known: i64 },
     #[error("stored data does not parse: {0}")]
     Corrupt(#[from] serde_json::Error),
     #[error("{0}")]

@@ -162,6 +162,14 @@ impl Engine {
         if assignment.child_id != tick.child_id {
             return Err(DeviceError::NotFound("assignment for this child"));
         }
+        // The server would reject these for good; refuse them now, while the family is still looking.
+        let routines: Vec<homeplay_core::routine::Routine> = self.db.records("routine").await?;
+        if !homeplay_core::schedule::exercises_of(&assignment, &routines).contains(&tick.exercise_id) {
+            return Err(DeviceError::NotFound("exercise in this assignment"));
+        }
+        if usize::from(tick.occurrence.slot) >= assignment.slots.len() {
+            return Err(DeviceError::NotFound("time of day in this assignment"));
+        }
         let log = CompletionLog {
             id: LogId::new_v7(),
             child_id: tick.child_id,
@@ -251,5 +259,241 @@ impl Engine {
 
     pub(crate) fn now() -> DateTime<Utc> {
         Utc::now()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use homeplay_core::log::NotDoneReason;
+    use homeplay_core::sync::Change;
+    use serde_json::json;
+
+    const CHILD: &str = "01936f4e-0000-7000-8000-0000000c0001";
+    const SISTER: &str = "01936f4e-0000-7000-8000-0000000c0002";
+    const ASSIGNMENT: &str = "01936f4e-0000-7000-8000-0000000a0001";
+    const SISTERS_ASSIGNMENT: &str = "01936f4e-0000-7000-8000-0000000a0002";
+
+    fn change(v: serde_json::Value) -> Change {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn bear_walk() -> ExerciseId {
+        ExerciseId::builtin("bear-walk")
+    }
+
+    fn program() -> Vec<Change> {
+        let child = |id: &str, name: &str| {
+            change(json!({"type": "child", "data": {
+                "id": id, "family_id": "01936f4e-0000-7000-8000-00000000f001",
+                "display_name": name, "time_zone": "Europe/London"
+            }}))
+        };
+        let assignment = |id: &str, child: &str| {
+            change(json!({"type": "assignment", "data": {
+                "id": id, "child_id": child,
+                "target": {"kind": "exercise", "exercise_id": bear_walk()},
+                "assigned_by": "01936f4e-0000-7000-8000-00000000d001",
+                "start_date": "2026-01-05",
+                "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                "slots": [{"kind": "moment", "moment": "after_school"}, {"kind": "moment", "moment": "bedtime"}],
+                "status": "active"
+            }}))
+        };
+        vec![
+            child(CHILD, "Leo"),
+            child(SISTER, "Mia"),
+            assignment(ASSIGNMENT, CHILD),
+            assignment(SISTERS_ASSIGNMENT, SISTER),
+        ]
+    }
+
+    /// An engine paired "by hand" with the program above: no server is involved.
+    async fn paired(dir: &Path) -> Engine {
+        let engine = Engine::open(dir).await.unwrap();
+        engine
+            .db
+            .save_pairing(&Pairing {
+                server_url: "http://127.0.0.1:9".into(),
+                device_id: DeviceId::new_v7(),
+                clinic_name: "Riverside".into(),
+            })
+            .await
+            .unwrap();
+        engine.db.apply_page(&program(), "v1.0000000000000004").await.unwrap();
+        engine
+    }
+
+    fn tick(date: &str, slot: u8) -> Tick {
+        Tick {
+            child_id: CHILD.parse().unwrap(),
+            assignment_id: ASSIGNMENT.parse().unwrap(),
+            exercise_id: bear_walk(),
+            occurrence: Occurrence { date: date.parse().unwrap(), slot },
+            outcome: Outcome::Done,
+            details: Details::default(),
+            by: By::KidMode,
+        }
+    }
+
+    async fn queued(engine: &Engine) -> Vec<(LogId, Hlc)> {
+        engine.db.pending(500).await.unwrap().into_iter().map(|p| (p.log.id, p.log.hlc)).collect()
+    }
+
+    #[tokio::test]
+    async fn an_unpaired_device_records_nothing_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::open(dir.path()).await.unwrap();
+        assert_eq!(engine.status().await.unwrap(), SyncState::NotPaired);
+        assert!(matches!(engine.record(tick("2026-03-04", 0)).await, Err(DeviceError::NotPaired)));
+        assert_eq!(engine.schema_version().await.unwrap(), 2);
+        assert!(engine.integrity_ok().await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn record_edit_and_undo_keep_one_row_per_log_and_queue_the_newest_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = paired(dir.path()).await;
+        engine.set_caregiver(Name::new("Mum").unwrap()).await.unwrap();
+        let first = engine.record(tick("2026-03-04", 0)).await.unwrap();
+        assert_eq!(first.recorded_by, Recorder::KidMode);
+        assert_eq!(first.device_id, engine.pairing().await.unwrap().unwrap().device_id);
+        assert_eq!(queued(&engine).await, vec![(first.id, first.hlc)]);
+
+        let details = Details { difficulty: Some(Difficulty::Hard), pain: true, ..Details::default() };
+        let edited = engine.edit(first.id, Outcome::Partly, details).await.unwrap();
+        let undone = engine.undo(first.id).await.unwrap();
+        assert!(first.hlc < edited.hlc && edited.hlc < undone.hlc, "each version orders after the one before");
+        for v in [&edited, &undone] {
+            assert_eq!(v.id, first.id);
+            assert_eq!(
+                (v.child_id, v.assignment_id, v.exercise_id, v.occurrence),
+                (first.child_id, first.assignment_id, first.exercise_id, first.occurrence),
+                "an edit never moves a log"
+            );
+            assert!(matches!(&v.recorded_by, Recorder::Caregiver { name, .. } if name.as_str() == "Mum"));
+        }
+        assert!(undone.undone && undone.pain && undone.outcome == Outcome::Partly, "undo keeps the rest");
+
+        assert_eq!(engine.all_logs().await.unwrap(), vec![undone.clone()], "one row per log id");
+        assert_eq!(engine.log(first.id).await.unwrap(), Some(undone.clone()));
+        assert_eq!(queued(&engine).await, vec![(first.id, undone.hlc)], "only the newest version is queued");
+        assert_eq!(engine.status().await.unwrap(), SyncState::Waiting { count: 1 });
+
+        // Editing an undone log brings it back.
+        let redone =
+            engine.edit(first.id, Outcome::NotDone { reason: NotDoneReason::Sick }, Details::default()).await.unwrap();
+        assert!(!redone.undone && redone.hlc > undone.hlc);
+        assert!(matches!(
+            engine.edit(LogId::new_v7(), Outcome::Done, Details::default()).await,
+            Err(DeviceError::NotFound(_))
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_tick_must_fit_the_childs_program() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = paired(dir.path()).await;
+        let sisters = Tick { assignment_id: SISTERS_ASSIGNMENT.parse().unwrap(), ..tick("2026-03-04", 0) };
+        assert!(matches!(engine.record(sisters).await, Err(DeviceError::NotFound(_))));
+        let unknown = Tick { assignment_id: AssignmentId::new_v7(), ..tick("2026-03-04", 0) };
+        assert!(matches!(engine.record(unknown).await, Err(DeviceError::NotFound(_))));
+        let other_exercise = Tick { exercise_id: ExerciseId::builtin("crab-walk"), ..tick("2026-03-04", 0) };
+        assert!(matches!(engine.record(other_exercise).await, Err(DeviceError::NotFound(_))));
+        assert!(matches!(engine.record(tick("2026-03-04", 2)).await, Err(DeviceError::NotFound(_))), "two slots");
+        assert!(engine.all_logs().await.unwrap().is_empty());
+        assert_eq!(engine.db.outbox_counts().await.unwrap(), (0, 0));
+        engine.record(tick("2026-03-04", 1)).await.unwrap();
+        let mias = Tick { child_id: SISTER.parse().unwrap(), ..tick("2026-03-04", 0) };
+        let mias = Tick { assignment_id: SISTERS_ASSIGNMENT.parse().unwrap(), ..mias };
+        engine.record(mias).await.unwrap();
+        assert_eq!(engine.all_logs().await.unwrap().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn reopening_shows_every_recorded_tick_and_resumes_the_clock() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut recorded = Vec::new();
+        let future = Hlc::new(wall_ms() + 3_600_000, 7);
+        {
+            let engine = paired(dir.path()).await;
+            for day in 1..=20u32 {
+                recorded.push(engine.record(tick(&format!("2026-03-{day:02}"), 0)).await.unwrap());
+            }
+            // Another caregiver's device with a clock an hour ahead.
+            let mut theirs = recorded[0].clone();
+            theirs.id = LogId::new_v7();
+            theirs.device_id = DeviceId::new_v7();
+            theirs.hlc = future;
+            engine.db.apply_page(&[Change::Log(theirs)], "v1.0000000000000005").await.unwrap();
+        }
+        let engine = Engine::open(dir.path()).await.unwrap();
+        assert!(engine.integrity_ok().await.unwrap());
+        for log in &recorded {
+            assert_eq!(engine.log(log.id).await.unwrap().as_ref(), Some(log));
+        }
+        assert_eq!(engine.all_logs().await.unwrap().len(), 21);
+        let edit = engine.edit(recorded[3].id, Outcome::Partly, Details::default()).await.unwrap();
+        assert!(edit.hlc > future, "an edit after a restart still orders after everything seen: {edit:?}");
+        assert_eq!(engine.db.outbox_counts().await.unwrap(), (20, 0));
+    }
+
+    #[tokio::test]
+    async fn status_follows_the_outbox_and_the_last_attempt() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = paired(dir.path()).await;
+        assert_eq!(engine.status().await.unwrap(), SyncState::Synced { last_sync_ms: None });
+
+        let log = engine.record(tick("2026-03-04", 0)).await.unwrap();
+        assert_eq!(engine.status().await.unwrap(), SyncState::Waiting { count: 1 });
+
+        engine.db.note_attempt(1_000, "offline", "cannot reach the clinic server").await.unwrap();
+        assert_eq!(engine.status().await.unwrap(), SyncState::Offline { waiting: 1, since_ms: 1_000 });
+
+        engine.db.acked(&[(log.id, log.hlc)]).await.unwrap();
+        engine.db.note_attempt(2_000, "ok", "pushed 1 pulled 0").await.unwrap();
+        assert_eq!(engine.status().await.unwrap(), SyncState::Synced { last_sync_ms: Some(2_000) });
+
+        let second = engine.record(tick("2026-03-05", 0)).await.unwrap();
+        assert_eq!(engine.status().await.unwrap(), SyncState::Waiting { count: 1 });
+        engine.db.reject(second.id, "unknown_assignment", Some("assignment_id"), "not in the program").await.unwrap();
+        let third = engine.record(tick("2026-03-06", 0)).await.unwrap();
+        match engine.status().await.unwrap() {
+            SyncState::NeedsAttention { waiting, rejected, problem } => {
+                assert_eq!(waiting, 1);
+                assert_eq!(rejected.len(), 1);
+                assert_eq!(rejected[0].log_id, second.id);
+                assert_eq!(rejected[0].field.as_deref(), Some("assignment_id"));
+                assert!(problem.contains('1'), "{problem}");
+            }
+            other => panic!("expected needs attention, got {other:?}"),
+        }
+
+        // An error a person must fix (a revoked device) outranks the rest until a sync works again.
+        engine.db.acked(&[(third.id, third.hlc)]).await.unwrap();
+        engine.edit(second.id, Outcome::Partly, Details::default()).await.unwrap();
+        engine.db.note_attempt(3_000, "error", "this device was unpaired by the clinic").await.unwrap();
+        assert!(matches!(
+            engine.status().await.unwrap(),
+            SyncState::NeedsAttention { ref problem, waiting: 1, .. } if problem.contains("unpaired")
+        ));
+        engine.db.note_attempt(4_000, "offline", "timeout").await.unwrap();
+        assert_eq!(engine.status().await.unwrap(), SyncState::Offline { waiting: 1, since_ms: 4_000 });
+        engine.db.note_attempt(5_000, "ok", "pushed 1").await.unwrap();
+        assert_eq!(engine.status().await.unwrap(), SyncState::Waiting { count: 1 });
+    }
+
+    #[tokio::test]
+    async fn unpairing_keeps_unsent_logs_unless_told_to_discard_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = paired(dir.path()).await;
+        engine.record(tick("2026-03-04", 0)).await.unwrap();
+        assert!(matches!(engine.unpair(false).await, Err(DeviceError::UnsentLogs(1))));
+        assert_eq!(engine.all_logs().await.unwrap().len(), 1);
+        engine.unpair(true).await.unwrap();
+        assert_eq!(engine.status().await.unwrap(), SyncState::NotPaired);
+        assert!(engine.all_logs().await.unwrap().is_empty());
     }
 }
