@@ -77,8 +77,9 @@ fn run_psql(admin_url: &str, sql: &str) {
     .expect("PostgreSQL setup failed");
 }
 
-/// The server binary: `HOMEPLAY_SERVER_BIN`, else the one cargo built beside this test (`target/<profile>/`),
-/// built on demand if it is missing.
+/// The server binary: `HOMEPLAY_SERVER_BIN`, else the one cargo builds beside these tests
+/// (`target/<profile>/homeplay-server`), rebuilt first if any of its sources is newer: a suite must never
+/// test yesterday's server.
 pub fn binary() -> String {
     if let Ok(path) = std::env::var("HOMEPLAY_SERVER_BIN") {
         return path;
@@ -89,12 +90,28 @@ pub fn binary() -> String {
     let bin = profile_dir.join("homeplay-server");
     static BUILD: std::sync::Once = std::sync::Once::new();
     BUILD.call_once(|| {
-        if !bin.exists() {
-            let status = Command::new(env!("CARGO")).args(["build", "-p", "homeplay-server"]).status().unwrap();
-            assert!(status.success(), "building homeplay-server failed");
+        let built = std::fs::metadata(&bin).and_then(|m| m.modified()).ok();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let sources = ["server/src", "server/migrations", "server/Cargo.toml", "shared/src", "shared/library"];
+        let newest = sources.iter().filter_map(|s| newest_mtime(&root.join(s))).max();
+        if built.is_none() || newest > built {
+            let mut cmd = Command::new(env!("CARGO"));
+            cmd.current_dir(root).args(["build", "-p", "homeplay-server"]);
+            if profile_dir.ends_with("release") {
+                cmd.arg("--release");
+            }
+            assert!(cmd.status().unwrap().success(), "building homeplay-server failed");
         }
     });
     bin.display().to_string()
+}
+
+fn newest_mtime(path: &std::path::Path) -> Option<std::time::SystemTime> {
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.is_file() {
+        return meta.modified().ok();
+    }
+    std::fs::read_dir(path).ok()?.filter_map(Result::ok).filter_map(|e| newest_mtime(&e.path())).max()
 }
 
 /// Runs a one-shot subcommand against `db` and returns its stdout.
