@@ -15,6 +15,13 @@ bind="${HOMEPLAY_BIND:-127.0.0.1:8080}"
 echo "Building the clinic server (the first build takes a few minutes)…"
 cargo build --locked -p homeplay-server
 server=target/debug/homeplay-server
+
+echo "Building the clinic dashboard (ui/)…"
+if ! command -v npm >/dev/null; then
+  echo "npm is missing: install Node.js 20+ and npm (Debian: apt-get install nodejs npm)" >&2
+  exit 1
+fi
+(cd ui && npm ci --no-audit --no-fund --silent && npm run build --silent)
 # Always this folder's SQLite file, whatever database the shell's environment may point at.
 run() { env -u DATABASE_URL -u HOMEPLAY_CONFIG -u HOMEPLAY_DATA_DIR "$server" --data-dir "$data" "$@"; }
 
@@ -27,8 +34,12 @@ fi
 cat <<EOF
 
 homeplay's clinic server is starting on http://$bind (Ctrl-C stops it).
-The dashboard is still to come; the API is at http://$bind/api/v1.
-Sign in as maya@demo.homeplay (OT, clinic admin) or sam@demo.homeplay (PT), password homeplay-demo:
+
+  Clinic dashboard:  http://$bind/
+  API:               http://$bind/api/v1  (OpenAPI document at http://$bind/api/openapi.json)
+
+Sign in as maya@demo.homeplay (OT, clinic admin) or sam@demo.homeplay (PT), password homeplay-demo.
+Or use the API directly:
 
   curl -c cookies.txt -H 'content-type: application/json' \\
        -d '{"email":"maya@demo.homeplay","password":"homeplay-demo"}' http://$bind/api/v1/auth/login
@@ -36,4 +47,5 @@ Sign in as maya@demo.homeplay (OT, clinic admin) or sam@demo.homeplay (PT), pass
   curl -b cookies.txt http://$bind/api/v1/children/CHILD_ID/adherence
 
 EOF
-exec env -u DATABASE_URL -u HOMEPLAY_CONFIG -u HOMEPLAY_DATA_DIR "$server" --data-dir "$data" serve --bind "$bind"
+exec env -u DATABASE_URL -u HOMEPLAY_CONFIG -u HOMEPLAY_DATA_DIR -u HOMEPLAY_UI_DIR "$server" --data-dir "$data" serve --bind "$bind" \
+  --ui-dir ui/dist

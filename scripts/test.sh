@@ -52,5 +52,26 @@ trap 'rm -f "$log"' EXIT
 cargo test --workspace --all-targets --locked 2>&1 | tee "$log"
 # The OS-keyring token store (with no keyring on a headless machine, it must fall back to the private file).
 cargo test -p homeplay-device --features os-keyring --lib --locked token:: 2>&1 | tee -a "$log"
+
+step "clinic dashboard (ui/): types, lint, unit tests, build, end to end in Debian's chromium"
+# Headless Chromium from Debian (never a downloaded browser), with fonts for the screenshots.
+need_apt=()
+command -v chromium >/dev/null || need_apt+=(chromium)
+for font in fonts-dejavu-core fonts-noto-color-emoji; do dpkg -s "$font" >/dev/null 2>&1 || need_apt+=("$font"); done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
+fi
+# The E2E suite runs the debug server binary the cargo tests just built.
+cargo build --locked -p homeplay-server
+(
+  cd ui
+  npm ci --no-audit --no-fund
+  npm run check
+  npm run lint
+  npm test
+  npm run build
+  HOMEPLAY_SERVER_BIN="$PWD/../target/debug/homeplay-server" CHROMIUM=/usr/bin/chromium npm run e2e
+)
+
 # One closing line for the whole run, summed over every suite.
 awk '/^test result:/ { p += $4; f += $6 } END { printf "\ntests: %d passed, %d failed\n", p, f }' "$log"

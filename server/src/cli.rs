@@ -47,6 +47,10 @@ pub enum Command {
         /// Address and port to listen on.
         #[arg(long, env = "HOMEPLAY_BIND")]
         bind: Option<SocketAddr>,
+        /// Serve the clinic dashboard (a built `ui/dist`) from this folder at `/`. By default `ui/dist` if it
+        /// exists there; without one, only the API is served.
+        #[arg(long, env = "HOMEPLAY_UI_DIR")]
+        ui_dir: Option<PathBuf>,
     },
     /// Create or upgrade the database schema, then exit.
     Migrate,

@@ -12,18 +12,29 @@ pub mod json;
 pub mod program;
 pub mod state;
 pub mod store;
+pub mod ui;
 
 use crate::state::AppState;
 use axum::Router;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::trace::TraceLayer;
 
-/// The whole application, ready to serve.
+/// The whole application, ready to serve: the API alone.
 pub fn app(state: AppState) -> Router {
-    api::router(state)
+    app_with_ui(state, None)
+}
+
+/// The whole application, with the clinic dashboard served from `ui_dir` at `/` when given.
+pub fn app_with_ui(state: AppState, ui_dir: Option<PathBuf>) -> Router {
+    let mut router = api::router(state);
+    if let Some(dir) = ui_dir {
+        router = router.fallback(move |request: axum::extract::Request| ui::serve(dir.clone(), request));
+    }
+    router
         .layer(RequestDecompressionLayer::new())
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
@@ -35,13 +46,23 @@ pub fn app(state: AppState) -> Router {
         }))
 }
 
-/// Serves until `shutdown` resolves, then finishes the requests in flight.
+/// Serves the API until `shutdown` resolves, then finishes the requests in flight.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+    serve_with_ui(listener, state, None, shutdown).await
+}
+
+/// Serves the API, and the dashboard from `ui_dir` when given, until `shutdown` resolves.
+pub async fn serve_with_ui(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    ui_dir: Option<PathBuf>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app_with_ui(state, ui_dir).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await
 }

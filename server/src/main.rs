@@ -49,7 +49,7 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let bind_flag = match &args.command {
-        Command::Serve { bind } => *bind,
+        Command::Serve { bind, .. } => *bind,
         _ => None,
     };
     let settings = cli::resolve(&args.common, bind_flag)?;
@@ -59,7 +59,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate => {
             tracing::info!(backend = store.backend(), "database is up to date");
         }
-        Command::Serve { .. } => {
+        Command::Serve { ui_dir, .. } => {
             let bind = settings.bind.unwrap_or_else(|| ([127, 0, 0, 1], 8080).into());
             let listener =
                 tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
@@ -67,7 +67,16 @@ async fn main() -> anyhow::Result<()> {
             // Tests and scripts read this line to learn the port when binding port 0.
             tracing::info!(address = %local, backend = store.backend(), "listening");
             eprintln!("homeplay-server listening on http://{local}");
-            homeplay_server::serve(listener, cli::state(store, settings.limits), shutdown_signal()).await?;
+            let ui_dir = homeplay_server::ui::resolve_dir(ui_dir);
+            match &ui_dir {
+                Some(dir) if dir.join("index.html").is_file() => {
+                    tracing::info!(ui_dir = %dir.display(), "serving the clinic dashboard at /");
+                }
+                Some(dir) => tracing::warn!(ui_dir = %dir.display(), "no index.html in the dashboard folder"),
+                None => tracing::info!("no dashboard folder (build ui/ or pass --ui-dir): serving the API only"),
+            }
+            let state = cli::state(store, settings.limits);
+            homeplay_server::serve_with_ui(listener, state, ui_dir, shutdown_signal()).await?;
         }
         Command::CreateClinic { name, time_zone } => {
             let clinic = cli::create_clinic(&store, &name, &time_zone).await?;

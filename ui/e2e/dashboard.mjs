@@ -1,0 +1,370 @@
+// End to end: the real server binary with a fresh demo clinic, the built dashboard, Debian's chromium
+// driven by playwright-core, and axe-core on every page. Screenshots (and the printed report) go to
+// artifacts/dashboard/ at the repository's root.
+//
+//   npm run build && npm run e2e
+//   HOMEPLAY_SERVER_BIN=…  (default: ../target/debug/homeplay-server)   CHROMIUM=…  (default: /usr/bin/chromium)
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ui = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(ui, '..');
+const serverBin = process.env.HOMEPLAY_SERVER_BIN ?? join(root, 'target/debug/homeplay-server');
+const browserBin = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const dist = join(ui, 'dist');
+const artifacts = join(root, 'artifacts/dashboard');
+const axeSource = readFileSync(join(ui, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+for (const [what, path] of [['server binary', serverBin], ['chromium', browserBin], ['built dashboard', join(dist, 'index.html')]]) {
+  if (!existsSync(path)) {
+    console.error(`e2e: no ${what} at ${path}`);
+    process.exit(2);
+  }
+}
+mkdirSync(artifacts, { recursive: true });
+
+const work = mkdtempSync(join(tmpdir(), 'homeplay-e2e-'));
+const serverEnv = { ...process.env, RUST_LOG: 'warn' };
+for (const k of ['DATABASE_URL', 'HOMEPLAY_CONFIG', 'HOMEPLAY_DATA_DIR', 'HOMEPLAY_UI_DIR', 'HOMEPLAY_BIND']) delete serverEnv[k];
+
+const failures = [];
+const axeFindings = [];
+let step = 'start';
+let server;
+let browser;
+
+function check(ok, message) {
+  if (!ok) throw new Error(`${step}: ${message}`);
+}
+
+async function startServer() {
+  const demo = spawnSync(serverBin, ['--data-dir', work, 'demo'], { env: serverEnv, encoding: 'utf8' });
+  if (demo.status !== 0) throw new Error(`demo failed: ${demo.stderr}`);
+  server = spawn(serverBin, ['--data-dir', work, 'serve', '--bind', '127.0.0.1:0', '--ui-dir', dist], { env: serverEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolveUrl, reject) => {
+    let log = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${log}`)), 20_000);
+    server.stderr.on('data', (chunk) => {
+      log += chunk;
+      const m = /listening on (http:\/\/[\d.]+:\d+)\s/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        resolveUrl(m[1]);
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`server exited (${code}): ${log}`)));
+  });
+}
+
+/** Two animation frames, so a screenshot shows the DOM as it is now. */
+async function settle(page) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+async function shot(page, name) {
+  await settle(page);
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+async function axe(page, name) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  for (const v of violations) {
+    const line = `${name}: [${v.impact}] ${v.id}: ${v.help} (${v.nodes.join(', ')})`;
+    axeFindings.push(line);
+    if (v.impact === 'serious' || v.impact === 'critical') failures.push(`axe ${line}`);
+  }
+}
+
+async function run() {
+  step = 'server';
+  const base = await startServer();
+  console.log(`e2e: server on ${base}, dashboard from ${dist}`);
+  browser = await chromium.launch({
+    executablePath: browserBin,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  // bypassCSP lets axe-core be injected; the dashboard itself runs under the server's CSP otherwise.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true, acceptDownloads: true });
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  page.setDefaultTimeout(10_000);
+
+  step = 'login page';
+  await page.goto(base);
+  await page.waitForURL(/#\/login$/);
+  await page.getByRole('heading', { name: 'Sign in to the clinic dashboard' }).waitFor();
+  await axe(page, 'login');
+  await shot(page, '01-login');
+  await page.getByLabel('Email').fill('maya@demo.homeplay');
+  await page.getByLabel('Password').fill('wrong-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').waitFor();
+  await page.getByLabel('Password').fill('homeplay-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+
+  step = 'overview';
+  await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+  const rows = page.getByTestId('overview-row');
+  await rows.nth(2).waitFor();
+  const names = await rows.locator('th a').allTextContents();
+  check(names.length === 3 && ['Leo', 'Mia', 'Noah'].every((n) => names.includes(n)), `children ${names}`);
+  check(names[0] === 'Noah', `Noah (no logs for days) sorts first: ${names}`);
+  check((await rows.first().textContent()).includes('No logs for'), 'Noah shows his no-logs flag');
+  check((await rows.first().getAttribute('class')).includes('flagged'), 'the flagged row is marked');
+  check((await page.locator('.plot svg').count()) === 3, 'a sparkline per child');
+  await axe(page, 'overview');
+  await shot(page, '02-overview');
+  await page.getByLabel('Search').fill('mi');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="overview-row"]').length === 1);
+  check((await rows.first().locator('th a').textContent()) === 'Mia', 'search narrows to Mia');
+  await page.getByLabel('Search').fill('');
+  await page.getByLabel('Flag').selectOption('any');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="overview-row"]').length === 2);
+  await page.getByLabel('Flag').selectOption('');
+  await rows.nth(2).waitFor();
+
+  step = "Leo's page";
+  await page.getByRole('link', { name: 'Leo' }).click();
+  await page.waitForURL(/#\/children\//);
+  const leoId = decodeURIComponent(page.url().split('#/children/')[1]);
+  await page.getByRole('heading', { name: 'Last 12 weeks' }).waitFor();
+  const statuses = await page.locator('.heatmap button.cell').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+  check(statuses.length >= 80, `about 12 weeks of days: ${statuses.length}`);
+  for (const s of ['done', 'partly', 'not_logged', 'nothing_scheduled']) check(statuses.includes(s), `heatmap has a ${s} day`);
+  check(statuses.includes('not_done'), 'the sick day shows as not done, not silence');
+  const symbols = await page.locator('.heatmap button.cell[data-status="not_done"] span').first().textContent();
+  check(symbols === '✗', 'not done has its own symbol');
+  check((await page.getByTestId('rtm-days').textContent()).match(/^\d+ data days$/), 'RTM data days shown');
+  check((await page.locator('.rtm-level').textContent()).includes('16'), 'RTM threshold named');
+  check((await page.getByTestId('timeline').locator('li').count()) > 10, 'timeline lists logs');
+  check((await page.getByTestId('timeline').textContent()).includes('Recorded by'), 'timeline says who recorded');
+  await axe(page, 'child');
+  await shot(page, '03-child-leo');
+
+  step = 'heatmap keyboard';
+  const selectedCell = page.locator('.heatmap button.cell[tabindex="0"]');
+  const before = await selectedCell.getAttribute('data-date');
+  await selectedCell.focus();
+  await page.keyboard.press('ArrowLeft');
+  const after = await page.locator('.heatmap button.cell[tabindex="0"]').getAttribute('data-date');
+  check(after !== before, `arrow keys move the day (${before} → ${after})`);
+  check(await page.evaluate(() => document.activeElement?.getAttribute('data-date')) === after, 'focus follows');
+
+  step = 'feedback';
+  const comment = 'Super buttons! <script>window.__pwned = 1</script><b>bold?</b>';
+  await page.locator('.feedback').getByLabel('Star').check();
+  await page.locator('.feedback').getByLabel('Comment').fill(comment);
+  await page.getByRole('button', { name: 'Send feedback' }).click();
+  await page.getByRole('status').filter({ hasText: 'Feedback for' }).waitFor();
+  const item = page.locator('.feedback-item').filter({ hasText: 'Super buttons!' });
+  await item.waitFor();
+  check((await item.textContent()).includes('<script>window.__pwned = 1</script><b>bold?</b>'), 'user text shows as text');
+  check((await item.locator('b, script').count()) === 0, 'user text is never markup');
+  check(!(await page.evaluate(() => '__pwned' in window)), 'no script ran');
+
+  step = 'pairing code';
+  await page.getByRole('button', { name: 'Pairing code' }).click();
+  const code = page.getByTestId('pairing-code');
+  await code.waitFor();
+  const codeText = (await code.textContent()).trim();
+  check(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(codeText), `code looks like XXXX-XXXX: ${codeText}`);
+  const fontPx = await code.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  check(fontPx >= 48, `code readable across a desk (${fontPx}px)`);
+  await axe(page, 'pairing dialog');
+  await shot(page, '04-pairing-code');
+  await page.getByRole('button', { name: 'Close' }).click();
+
+  step = 'CSV export';
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  const csvPath = join(artifacts, 'leo-logs.csv');
+  await download.saveAs(csvPath);
+  const csv = readFileSync(csvPath, 'utf8');
+  check(csv.startsWith('date,exercise,outcome,reason'), 'CSV header');
+  check(csv.trim().split('\r\n').length > 10, 'CSV rows');
+
+  step = 'FHIR export';
+  const [fhirDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export FHIR' }).click()]);
+  const fhirPath = join(artifacts, 'leo-fhir.json');
+  await fhirDownload.saveAs(fhirPath);
+  const bundle = JSON.parse(readFileSync(fhirPath, 'utf8'));
+  check(bundle.resourceType === 'Bundle', 'a FHIR Bundle');
+  const kinds = new Set(bundle.entry.map((e) => e.resource.resourceType));
+  for (const k of ['Patient', 'CarePlan', 'Observation', 'RelatedPerson']) check(kinds.has(k), `bundle has a ${k}`);
+  const urls = new Set(bundle.entry.map((e) => e.fullUrl));
+  const refs = JSON.stringify(bundle).match(/"reference":"[^"]+"/g) ?? [];
+  check(refs.every((r) => urls.has(r.slice(13, -1))), 'every reference resolves inside the bundle');
+
+  step = 'print report';
+  await page.emulateMedia({ media: 'print' });
+  await page.pdf({ path: join(artifacts, 'leo-report.pdf'), format: 'A4', printBackground: true });
+  await page.emulateMedia({ media: 'screen' });
+
+  step = 'library';
+  await page.getByRole('link', { name: 'Library' }).click();
+  await page.getByRole('heading', { name: 'Library', level: 1 }).waitFor();
+  await page.getByTestId('exercise').nth(10).waitFor();
+  const firstImg = page.getByTestId('exercise').first().locator('ol.steps img').first();
+  await firstImg.scrollIntoViewIfNeeded();
+  await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await firstImg.elementHandle());
+  await page.getByLabel('Search').fill('playdough');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="exercise"]').length < 5);
+  check((await page.getByTestId('exercise').first().textContent()).includes('Playdough'), 'search finds playdough');
+  await axe(page, 'library');
+  await shot(page, '05-library');
+
+  step = 'custom exercise with a photo';
+  const png = await page.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 200;
+    c.height = 200;
+    const g = c.getContext('2d');
+    g.fillStyle = '#fde68a';
+    g.fillRect(0, 0, 200, 200);
+    g.fillStyle = '#92400e';
+    g.beginPath();
+    g.arc(100, 100, 60, 0, Math.PI * 2);
+    g.fill();
+    return c.toDataURL('image/png').split(',')[1];
+  });
+  const photo = join(work, 'teddy.png');
+  writeFileSync(photo, Buffer.from(png, 'base64'));
+  await page.getByRole('button', { name: 'New custom exercise' }).click();
+  const form = page.locator('form.exercise-form');
+  await form.getByLabel('Title (for parents)').fill("Button Leo's teddy");
+  await form.getByLabel('Title for the child').fill('Dress teddy!');
+  await form.getByLabel('Fine motor').check();
+  await form.getByLabel('Self-care').check();
+  await form.getByLabel('Instructions for the family').fill('Leo buttons his own teddy\'s coat, top button first.');
+  await form.getByLabel('Reps').fill('3');
+  await form.getByLabel('Caption for step 1').fill('Find the top button');
+  await form.getByLabel('Photo for step 1').setInputFiles(photo);
+  await form.locator('.step-thumb img').waitFor();
+  await page.waitForFunction(() => { const i = document.querySelector('.step-thumb img'); return i && i.complete && i.naturalWidth === 200; });
+  await axe(page, 'exercise form');
+  await shot(page, '06-new-exercise');
+  await form.getByRole('button', { name: 'Create exercise' }).click();
+  await page.getByRole('status').filter({ hasText: 'saved in the clinic library' }).waitFor();
+  await page.getByLabel('Search').fill('');
+  const custom = page.getByTestId('exercise').filter({ hasText: "Button Leo's teddy" });
+  await custom.waitFor();
+  check((await custom.textContent()).includes('Clinic'), 'the new exercise is the clinic\'s');
+
+  step = 'clone';
+  await page.getByLabel('Source').selectOption('builtin');
+  await page.getByLabel('Search').fill('clothespin');
+  await page.getByTestId('exercise').filter({ hasText: 'Clothespin' }).first().getByRole('button', { name: /Copy and edit/ }).click();
+  await page.getByRole('heading', { name: 'Edit exercise' }).waitFor();
+  await page.locator('form.exercise-form').getByLabel('Title (for parents)').fill('Clothespin crocodile (Leo)');
+  await page.locator('form.exercise-form').getByRole('button', { name: 'Save changes' }).click();
+  await page.getByRole('status').filter({ hasText: 'Clothespin crocodile (Leo)' }).waitFor();
+
+  step = 'program builder';
+  await page.goto(`${base}/#/builder?child=${encodeURIComponent(leoId)}`);
+  await page.getByRole('heading', { name: 'Program builder' }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('ul.picker li').length > 0);
+  check((await page.locator('select[name="child"]').inputValue()) === leoId, 'the child is preselected');
+  await page.getByLabel('Routine title').fill('Teddy hand warm-up');
+  await page.getByLabel('Title for the child').fill('Hand warm-up!');
+  await page.getByLabel('Then… (reward after the last item, optional)').fill('Bubbles!');
+  const addByName = async (name) => {
+    await page.getByLabel('Find exercises').fill(name);
+    await page.locator('ul.picker li').filter({ hasText: name }).first().getByRole('button', { name: /^Add/ }).click();
+  };
+  await addByName('Playdough snakes');
+  await addByName('Clothespin crocodile (Leo)');
+  await addByName("Button Leo's teddy");
+  await addByName('Bear walk');
+  await addByName('Flamingo stand');
+  check((await page.getByTestId('long-warning').count()) === 0, 'no warning at 5 items');
+  await page.getByLabel('Find exercises').fill('');
+  await page.locator('ul.picker li').first().getByRole('button', { name: /^Add/ }).click();
+  await page.getByTestId('long-warning').waitFor();
+  await page.getByRole('button', { name: /^Remove .*Flamingo stand/ }).click();
+  check((await page.getByTestId('long-warning').count()) === 0, 'the warning goes at 5');
+  const items = page.getByTestId('routine-items').locator('.item-title');
+  const order = async () => (await items.allTextContents()).map((t) => t.replace(/^\d+\. /, ''));
+  const o1 = await order();
+  await page.getByRole('button', { name: `Move ${o1[0]}, item 1 of 5` }).focus();
+  await page.keyboard.press('ArrowDown');
+  const o2 = await order();
+  check(o2[1] === o1[0] && o2[0] === o1[1], `keyboard reorder: ${o1} → ${o2}`);
+  check((await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '')).includes('item 2 of 5'), 'focus stays on the moved item');
+  // Drag the last item to the top.
+  await page.getByTestId('routine-items').locator('li').nth(4).dragTo(page.getByTestId('routine-items').locator('li').nth(0));
+  const o3 = await order();
+  check(o3[0] === o2[4], `drag and drop reorder: ${o2} → ${o3}`);
+  await page.getByLabel('Sat').check();
+  await page.getByLabel('Moment 1').selectOption('after_school');
+  await page.getByRole('button', { name: 'Add a time' }).click();
+  await page.getByLabel('Time 2').selectOption('at');
+  await page.getByLabel('Clock time 2').fill('18:30');
+  await page.getByLabel('Note for the family').fill('Let him choose the playdough colour');
+  await axe(page, 'builder');
+  await shot(page, '07-builder');
+  await page.getByRole('button', { name: 'Save routine and assign' }).click();
+  await page.getByRole('status').filter({ hasText: 'assigned to Leo' }).waitFor();
+
+  step = 'assignment on the child page';
+  await page.getByRole('link', { name: "Open the child's page" }).click();
+  const assignment = page.getByTestId('assignment').filter({ hasText: 'Teddy hand warm-up' });
+  await assignment.waitFor();
+  check((await assignment.textContent()).includes('Let him choose the playdough colour'), 'the note shows');
+  await assignment.getByRole('button', { name: /^Pause/ }).click();
+  await assignment.locator('.badge', { hasText: 'paused' }).waitFor();
+  await assignment.getByRole('button', { name: /^Resume/ }).click();
+  await assignment.locator('.badge', { hasText: 'active' }).waitFor();
+  await shot(page, '08-child-after-assign');
+
+  step = 'tablet width';
+  await page.setViewportSize({ width: 820, height: 1180 });
+  for (const [hash, name] of [['#/', '09-tablet-overview'], [`#/children/${encodeURIComponent(leoId)}`, '10-tablet-child']]) {
+    await page.goto(`${base}/${hash}`);
+    await page.locator('main h1').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 1, `${name}: no sideways scrolling (${overflow}px too wide)`);
+    await shot(page, name);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  step = 'sign out';
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/#\/login$/);
+  const me = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status);
+  check(me === 401, `signed out on the server too (${me})`);
+
+  check(consoleErrors.filter((e) => !e.includes('401')).length === 0, `console errors: ${consoleErrors.join(' | ')}`);
+}
+
+try {
+  await run();
+} catch (e) {
+  failures.push(e instanceof Error ? e.message : String(e));
+  try {
+    const pages = browser?.contexts().flatMap((c) => c.pages()) ?? [];
+    if (pages[0]) await pages[0].screenshot({ path: join(artifacts, 'failure.png'), fullPage: true });
+  } catch {
+    // The failure itself is what matters.
+  }
+} finally {
+  await browser?.close().catch(() => {});
+  server?.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
+}
+
+if (axeFindings.length) console.log(`axe findings (minor/moderate are reported, not failed):\n  ${axeFindings.join('\n  ')}`);
+if (failures.length) {
+  console.error(`e2e: FAILED at ${step}\n  ${failures.join('\n  ')}`);
+  process.exit(1);
+}
+console.log(`e2e: dashboard suite passed; screenshots in ${artifacts}`);

@@ -1,0 +1,71 @@
+// The dashboard's shared state: the API client, who is signed in, the current route, the idle timer.
+import { createApi, type Schemas } from './api/client';
+import { parseRoute, type Route } from './router';
+
+export const api = createApi();
+
+/** The server signs a session out after 30 idle minutes; warn 5 minutes before. */
+export const IDLE_LIMIT_MS = 30 * 60_000;
+export const IDLE_WARNING_MS = 25 * 60_000;
+
+class AppState {
+  me = $state<Schemas['Me'] | null>(null);
+  checked = $state(false);
+  route = $state<Route>(parseRoute(typeof location === 'undefined' ? '' : location.hash));
+  idleWarning = $state(false);
+  notice = $state<string | null>(null);
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  signedIn(me: Schemas['Me']) {
+    this.me = me;
+    api.session.csrf = me.csrf_token;
+    this.touch();
+  }
+
+  signedOut(message: string | null = null) {
+    this.me = null;
+    api.session.csrf = null;
+    this.idleWarning = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.notice = message;
+    if (this.route.page !== 'login') location.hash = '#/login';
+  }
+
+  /** An answered request: the server's idle clock restarted, so ours does too. */
+  touch() {
+    this.idleWarning = false;
+    if (this.timer) clearTimeout(this.timer);
+    if (!this.me) return;
+    this.timer = setTimeout(() => {
+      this.idleWarning = true;
+      this.timer = setTimeout(() => this.signedOut('You were signed out after 30 minutes without activity.'), IDLE_LIMIT_MS - IDLE_WARNING_MS);
+    }, IDLE_WARNING_MS);
+  }
+}
+
+export const app = new AppState();
+
+api.session.onUnauthorized = () => {
+  if (app.me) app.signedOut('Your session ended; please sign in again.');
+};
+api.session.onActivity = () => app.touch();
+
+export async function restoreSession(): Promise<void> {
+  try {
+    const me = await api.call(api.client.GET('/api/v1/auth/me'));
+    app.signedIn(me);
+  } catch {
+    app.me = null;
+  } finally {
+    app.checked = true;
+  }
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await api.call(api.client.POST('/api/v1/auth/logout'));
+  } catch {
+    // Signed out locally either way.
+  }
+  app.signedOut('You are signed out.');
+}

@@ -1,0 +1,69 @@
+// The program builder's "when" part, and how it becomes the API's AssignmentInput.
+import type { Schemas } from './api/client';
+
+export interface SlotDraft {
+  kind: 'moment' | 'at' | 'anytime';
+  moment: Schemas['FamilyMoment'];
+  time: string;
+}
+
+export interface AssignDraft {
+  start_date: string;
+  end_date: string;
+  days: Schemas['Weekdays'];
+  slots: SlotDraft[];
+  reps: number | null;
+  sets: number | null;
+  hold_seconds: number | null;
+  duration_seconds: number | null;
+  note: string;
+}
+
+export const MAX_SLOTS = 3;
+
+export function newSlot(): SlotDraft {
+  return { kind: 'moment', moment: 'after_school', time: '16:00' };
+}
+
+export function emptyAssign(today: string): AssignDraft {
+  return {
+    start_date: today, end_date: '', days: ['mon', 'tue', 'wed', 'thu', 'fri'], slots: [newSlot()],
+    reps: null, sets: null, hold_seconds: null, duration_seconds: null, note: '',
+  };
+}
+
+export function slotInput(s: SlotDraft): Schemas['SlotTime'] {
+  switch (s.kind) {
+    case 'moment':
+      return { kind: 'moment', moment: s.moment };
+    case 'at':
+      return { kind: 'at', time: /^\d\d:\d\d$/.test(s.time) ? `${s.time}:00` : s.time };
+    case 'anytime':
+      return { kind: 'anytime' };
+  }
+}
+
+export function assignProblems(d: AssignDraft): string[] {
+  const p: string[] = [];
+  if (!d.start_date) p.push('Pick a start date.');
+  if (d.end_date && d.end_date < d.start_date) p.push('The end date is before the start date.');
+  if (d.days.length === 0) p.push('Pick at least one day of the week.');
+  if (d.slots.length < 1 || d.slots.length > MAX_SLOTS) p.push(`Pick 1 to ${MAX_SLOTS} times a day.`);
+  if (d.slots.some((s) => s.kind === 'at' && !/^\d\d:\d\d(:\d\d)?$/.test(s.time))) p.push('Give each clock time as HH:MM.');
+  return p;
+}
+
+const positive = (n: number | null) => (n !== null && Number.isFinite(n) && n > 0 ? Math.round(n) : null);
+
+export function toAssignment(target: Schemas['Target'], d: AssignDraft): Schemas['AssignmentInput'] {
+  const order: Schemas['Weekdays'] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+  return {
+    target,
+    start_date: d.start_date,
+    end_date: d.end_date || null,
+    days: order.filter((day) => d.days.includes(day)),
+    slots: d.slots.map(slotInput),
+    dosage: { reps: positive(d.reps), sets: positive(d.sets), hold_seconds: positive(d.hold_seconds), duration_seconds: positive(d.duration_seconds) },
+    note_for_family: d.note.trim() || null,
+  };
+}

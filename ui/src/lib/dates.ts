@@ -1,0 +1,43 @@
+// Calendar dates as the server sends them ("2026-11-27"), handled in UTC so no local zone shifts a day.
+
+export function parseDate(iso: string): Date {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1));
+}
+
+export function formatIso(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+export function addDays(iso: string, days: number): string {
+  const d = parseDate(iso);
+  d.setUTCDate(d.getUTCDate() + days);
+  return formatIso(d);
+}
+
+/** 0 for Monday … 6 for Sunday. */
+export function weekdayIndex(iso: string): number {
+  return (parseDate(iso).getUTCDay() + 6) % 7;
+}
+
+export function mondayOf(iso: string): string {
+  return addDays(iso, -weekdayIndex(iso));
+}
+
+const long = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+const short = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+
+/** "Thu 27 Nov". */
+export function dayLabel(iso: string): string {
+  return long.format(parseDate(iso));
+}
+
+/** "27 Nov". */
+export function shortDate(iso: string): string {
+  return short.format(parseDate(iso));
+}
+
+/** Whole days from `a` to `b`. */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((parseDate(b).getTime() - parseDate(a).getTime()) / 86_400_000);
+}

@@ -1,0 +1,93 @@
+// The custom-exercise form's state and how it becomes the API's ExerciseInput.
+import type { Schemas } from './api/client';
+
+export interface StepDraft {
+  caption: string;
+  picture: string | null;
+  voice_prompt: string | null;
+  video: string | null;
+}
+
+export interface ExerciseDraft {
+  title: string;
+  kid_title: string;
+  discipline: Schemas['ExerciseDiscipline'];
+  skill_areas: Schemas['SkillArea'][];
+  instructions: string;
+  reps: number | null;
+  sets: number | null;
+  hold_seconds: number | null;
+  duration_seconds: number | null;
+  min_years: number;
+  max_years: number;
+  equipment: string;
+  safety_note: string;
+  steps: StepDraft[];
+}
+
+export const MAX_STEPS = 6;
+
+export function emptyStep(): StepDraft {
+  return { caption: '', picture: null, voice_prompt: null, video: null };
+}
+
+export function emptyDraft(): ExerciseDraft {
+  return {
+    title: '', kid_title: '', discipline: 'ot', skill_areas: [], instructions: '',
+    reps: null, sets: null, hold_seconds: null, duration_seconds: null, min_years: 2, max_years: 10,
+    equipment: '', safety_note: '', steps: [emptyStep()],
+  };
+}
+
+export function draftFrom(e: Schemas['Exercise']): ExerciseDraft {
+  return {
+    title: e.title, kid_title: e.kid_title, discipline: e.discipline, skill_areas: [...e.skill_areas],
+    instructions: e.instructions,
+    reps: e.dosage.reps ?? null, sets: e.dosage.sets ?? null, hold_seconds: e.dosage.hold_seconds ?? null,
+    duration_seconds: e.dosage.duration_seconds ?? null,
+    min_years: e.ages.min_years, max_years: e.ages.max_years,
+    equipment: (e.equipment ?? []).join(', '), safety_note: e.safety_note ?? '',
+    steps: e.steps.map((s) => ({ caption: s.caption, picture: s.picture, voice_prompt: s.voice_prompt ?? null, video: s.video ?? null })),
+  };
+}
+
+/** Problems a therapist can fix before sending; the server checks again and names the field. */
+export function draftProblems(d: ExerciseDraft): string[] {
+  const p: string[] = [];
+  if (!d.title.trim()) p.push('Give the exercise a title.');
+  if (!d.kid_title.trim()) p.push('Give it a title for the child.');
+  if (!d.instructions.trim()) p.push('Write the instructions.');
+  if (d.skill_areas.length === 0) p.push('Pick at least one skill area.');
+  if (![d.reps, d.sets, d.hold_seconds, d.duration_seconds].some((n) => n !== null && n > 0)) p.push('Set a dosage: reps, sets, hold or duration.');
+  if (d.steps.length === 0 || d.steps.length > MAX_STEPS) p.push(`An exercise has 1 to ${MAX_STEPS} picture steps.`);
+  d.steps.forEach((s, i) => {
+    if (!s.picture) p.push(`Step ${i + 1} needs a picture.`);
+    if (!s.caption.trim()) p.push(`Step ${i + 1} needs a caption.`);
+  });
+  if (d.min_years > d.max_years) p.push('The youngest age must not be above the oldest.');
+  return p;
+}
+
+const positive = (n: number | null) => (n !== null && Number.isFinite(n) && n > 0 ? Math.round(n) : null);
+
+export function toInput(d: ExerciseDraft): Schemas['ExerciseInput'] {
+  return {
+    discipline: d.discipline,
+    skill_areas: d.skill_areas,
+    title: d.title.trim(),
+    kid_title: d.kid_title.trim(),
+    instructions: d.instructions.trim(),
+    steps: d.steps.map((s) => ({
+      picture: s.picture ?? '',
+      caption: s.caption.trim(),
+      voice_prompt: s.voice_prompt,
+      video: s.video,
+    })),
+    dosage: {
+      reps: positive(d.reps), sets: positive(d.sets), hold_seconds: positive(d.hold_seconds), duration_seconds: positive(d.duration_seconds),
+    },
+    equipment: d.equipment.split(',').map((x) => x.trim()).filter(Boolean),
+    safety_note: d.safety_note.trim() || null,
+    ages: { min_years: d.min_years, max_years: d.max_years },
+  };
+}

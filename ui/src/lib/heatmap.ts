@@ -1,0 +1,98 @@
+// The child page's calendar heatmap: the last 12 weeks, a column per week (Monday first), each day told
+// apart by colour, by a pattern and by a symbol, so no one needs colour to read it.
+import type { Schemas } from './api/client';
+import { addDays, mondayOf, weekdayIndex } from './dates';
+
+export type DayStatus = Schemas['DayStatus'];
+export type DaySummary = Schemas['DaySummary'];
+export type CellKind = DayStatus | 'future' | 'outside';
+
+export interface CellStyle {
+  /** What a screen reader and the legend say. */
+  label: string;
+  /** Shown in the cell; different for every kind. */
+  symbol: string;
+  /** CSS class carrying the colour and the pattern. */
+  className: string;
+}
+
+export const CELL_STYLES: Record<CellKind, CellStyle> = {
+  done: { label: 'Done', symbol: '✓', className: 'cell-done' },
+  partly: { label: 'Partly done', symbol: '◐', className: 'cell-partly' },
+  not_done: { label: 'Not done (reason given)', symbol: '✗', className: 'cell-not-done' },
+  not_logged: { label: 'Not logged', symbol: '?', className: 'cell-not-logged' },
+  pending: { label: 'Today, still to do', symbol: '…', className: 'cell-pending' },
+  nothing_scheduled: { label: 'Nothing scheduled', symbol: '·', className: 'cell-none' },
+  future: { label: 'Not yet', symbol: '', className: 'cell-future' },
+  outside: { label: 'Before this view', symbol: '', className: 'cell-future' },
+};
+
+/** The legend, in reading order: the five statuses a therapist must tell apart, then "today". */
+export const LEGEND: CellKind[] = ['done', 'partly', 'not_done', 'not_logged', 'nothing_scheduled', 'pending'];
+
+export interface Cell {
+  date: string;
+  kind: CellKind;
+  style: CellStyle;
+  day: DaySummary | null;
+}
+
+export interface Week {
+  monday: string;
+  cells: Cell[];
+}
+
+const REASONS: Record<Schemas['NotDoneReason'], string> = {
+  sick: 'sick',
+  refused: 'refused',
+  no_time: 'no time',
+  other: 'other reason',
+};
+
+export function reasonLabel(reason: Schemas['NotDoneReason']): string {
+  return REASONS[reason];
+}
+
+/** The status of one day, as the heatmap shows it. */
+export function classify(day: DaySummary | undefined, date: string, today: string): CellKind {
+  if (date > today) return 'future';
+  if (!day) return 'outside';
+  return day.status;
+}
+
+/** A sentence for a cell's accessible name and tooltip: "Mon 24 Nov: partly done, 2 of 3 done (sick)". */
+export function describeCell(cell: Cell, dayLabel: (iso: string) => string): string {
+  const head = `${dayLabel(cell.date)}: ${cell.style.label.toLowerCase()}`;
+  const day = cell.day;
+  if (!day || day.tally.expected === 0) return head;
+  const t = day.tally;
+  const parts = [`${t.done} of ${t.expected} done`];
+  if (t.partly) parts.push(`${t.partly} partly`);
+  if (t.not_done) parts.push(`${t.not_done} not done`);
+  if (t.not_logged) parts.push(`${t.not_logged} not logged`);
+  const reasons = day.reasons.length ? ` (${day.reasons.map(reasonLabel).join(', ')})` : '';
+  return `${head}, ${parts.join(', ')}${reasons}`;
+}
+
+/** The `weeks` weeks ending with the week of `today`, Monday to Sunday, from the server's day summaries. */
+export function buildCalendar(days: DaySummary[], today: string, weeks = 12): Week[] {
+  const byDate = new Map(days.map((d) => [d.date, d]));
+  const firstMonday = addDays(mondayOf(today), -7 * (weeks - 1));
+  const out: Week[] = [];
+  for (let w = 0; w < weeks; w++) {
+    const monday = addDays(firstMonday, 7 * w);
+    const cells: Cell[] = [];
+    for (let i = 0; i < 7; i++) {
+      const date = addDays(monday, i);
+      const day = byDate.get(date);
+      const kind = classify(day, date, today);
+      cells.push({ date, kind, style: CELL_STYLES[kind], day: day ?? null });
+    }
+    out.push({ monday, cells });
+  }
+  return out;
+}
+
+export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+
+export { weekdayIndex };

@@ -1,0 +1,48 @@
+// A hash router: `#/`, `#/children/<id>`, `#/library`, `#/builder?child=<id>`, `#/login`.
+
+export type Route =
+  | { page: 'overview' }
+  | { page: 'child'; id: string }
+  | { page: 'library' }
+  | { page: 'builder'; child: string | null }
+  | { page: 'login' }
+  | { page: 'not_found'; path: string };
+
+export function parseRoute(hash: string): Route {
+  const raw = hash.replace(/^#/, '') || '/';
+  const [path = '/', query = ''] = raw.split('?');
+  const params = new URLSearchParams(query);
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0) return { page: 'overview' };
+  if (parts[0] === 'login' && parts.length === 1) return { page: 'login' };
+  if (parts[0] === 'library' && parts.length === 1) return { page: 'library' };
+  if (parts[0] === 'builder' && parts.length === 1) return { page: 'builder', child: params.get('child') };
+  if (parts[0] === 'children' && parts.length === 2 && parts[1]) return { page: 'child', id: parts[1] };
+  return { page: 'not_found', path };
+}
+
+export function href(route: Route): string {
+  switch (route.page) {
+    case 'overview':
+      return '#/';
+    case 'child':
+      return `#/children/${encodeURIComponent(route.id)}`;
+    case 'library':
+      return '#/library';
+    case 'builder':
+      return route.child ? `#/builder?child=${encodeURIComponent(route.child)}` : '#/builder';
+    case 'login':
+      return '#/login';
+    case 'not_found':
+      return `#${route.path}`;
+  }
+}
+
+export const TITLES: Record<Route['page'], string> = {
+  overview: 'Overview',
+  child: 'Child',
+  library: 'Library',
+  builder: 'Program builder',
+  login: 'Sign in',
+  not_found: 'Not found',
+};
