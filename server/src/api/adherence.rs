@@ -18,7 +18,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use homeplay_core::adherence::{
-    Adherence, DaySummary, Flag, RtmPeriod, Streaks, Tally, adherence, flags, rtm_periods, streaks, week_start,
+    Adherence, DaySummary, Flag, RtmLevel, RtmPeriod, Streaks, Tally, adherence, flags, streaks, week_start,
 };
 use homeplay_core::assignment::{Assignment, Status, Target};
 use homeplay_core::family::Child;
@@ -120,6 +120,49 @@ fn child_flags(logs: &[CompletionLog], program: &Program, recent_expected: &[Exp
 
 fn last_log_date(logs: &[CompletionLog], today: NaiveDate) -> Option<NaiveDate> {
     logs.iter().filter(|l| l.counts() && l.occurrence.date <= today).map(|l| l.occurrence.date).max()
+}
+
+/// The logs of the child's last data day before `before` (none if there is none since practice was first
+/// expected): all the "no logs" flag needs from older history, found through the per-day rollup rather than by
+/// reading every older log.
+async fn last_logs_before(
+    store: &DynStore,
+    clinic: ClinicId,
+    child: ChildId,
+    program: &Program,
+    before: NaiveDate,
+    today: NaiveDate,
+) -> ApiResult<Vec<CompletionLog>> {
+    let Some(first) = program.first_expected(today).filter(|f| *f < before) else { return Ok(Vec::new()) };
+    let days =
+        store.data_days_of_child(clinic, child, &date_param(first), &date_param(before - TimeDelta::days(1))).await?;
+    let Some(last) = days.last() else { return Ok(Vec::new()) };
+    Ok(store.logs_of_child(clinic, child, &date_param(*last), &date_param(*last)).await?)
+}
+
+/// RTM periods from the data days (as [`rtm_periods`] computes them from logs): 30-day periods from
+/// `monitoring_start` up to the one holding `through`.
+fn rtm_from_days(days: &[NaiveDate], monitoring_start: NaiveDate, through: NaiveDate) -> Vec<RtmPeriod> {
+    let dates: BTreeSet<NaiveDate> = days.iter().copied().collect();
+    let mut out = Vec::new();
+    let mut first = monitoring_start;
+    while first <= through {
+        let range = DateRange { first, last: first + TimeDelta::days(RtmPeriod::DAYS - 1) };
+        let data_days = dates.range(range.first..=range.last).count() as u32;
+        let level = match data_days {
+            n if n >= RtmPeriod::FULL_THRESHOLD => RtmLevel::Full,
+            n if n >= RtmPeriod::SHORT_THRESHOLD => RtmLevel::Short,
+            _ => RtmLevel::Below,
+        };
+        out.push(RtmPeriod {
+            range,
+            data_days,
+            level,
+            days_to_full: RtmPeriod::FULL_THRESHOLD.saturating_sub(data_days),
+        });
+        first = range.last + TimeDelta::days(1);
+    }
+    out
 }
 
 fn date_param(date: NaiveDate) -> String {
@@ -256,14 +299,9 @@ async fn overview_row(
     let week_before = DateRange::ending(today - TimeDelta::days(7), 7);
     let expected = program.expand(month);
     let mut logs = store.logs_of_child(clinic, child.id, &date_param(month.first), &date_param(today)).await?;
-    if last_log_date(&logs, today).is_none()
-        && let Some(first) = program.first_expected(today).filter(|f| *f < month.first)
-    {
+    if last_log_date(&logs, today).is_none() {
         // Silent for the whole month: the last log (if any) is older, and the "no logs" flag counts from it.
-        let older = store
-            .logs_of_child(clinic, child.id, &date_param(first), &date_param(month.first - TimeDelta::days(1)))
-            .await?;
-        logs.extend(older);
+        logs.extend(last_logs_before(store, clinic, child.id, program, month.first, today).await?);
     }
     let of = |range: DateRange| adherence(&expected, &logs, range, today).total;
     let (t30, t7, t7_before) = (of(month), of(week), of(week_before));
@@ -582,18 +620,28 @@ pub async fn child(
     let program = Program::load(store, clinic, child.id, &routines).await?;
     let monitoring_start = program.monitoring_start();
 
-    // One read covers the range, the RTM periods (from the monitoring start) and the flags (as of today).
+    // One read covers the range and the flags (as of today); the RTM periods (from the monitoring start) need
+    // only the data days, from the per-day rollup, so the page does not read the whole history.
     let month = DateRange::ending(today, 30);
-    let first = [range.first, month.first].into_iter().chain(monitoring_start).min().unwrap_or(range.first);
+    let first = range.first.min(month.first);
     let last = range.last.max(today);
-    let logs = store.logs_of_child(clinic, child.id, &date_param(first), &date_param(last)).await?;
+    let mut logs = store.logs_of_child(clinic, child.id, &date_param(first), &date_param(last)).await?;
+    if last_log_date(&logs, today).is_none() {
+        logs.extend(last_logs_before(store, clinic, child.id, &program, first, today).await?);
+    }
 
     let expected = program.expand(range);
     let report = adherence(&expected, &logs, range, today);
     let streaks = streaks(&report.days);
     let rtm = Rtm {
         monitoring_start,
-        periods: monitoring_start.filter(|s| *s <= today).map(|s| rtm_periods(&logs, s, today)).unwrap_or_default(),
+        periods: match monitoring_start.filter(|s| *s <= today) {
+            Some(start) => {
+                let days = store.data_days_of_child(clinic, child.id, &date_param(start), &date_param(today)).await?;
+                rtm_from_days(&days, start, today)
+            }
+            None => Vec::new(),
+        },
     };
     let flags = child_flags(&logs, &program, &program.expand(month), today);
 
@@ -672,6 +720,32 @@ pub async fn child(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rtm_from_days_matches_the_core_from_logs() {
+        use homeplay_core::adherence::rtm_periods;
+        let log: CompletionLog = serde_json::from_value(serde_json::json!({
+            "id": "01936f52-1c00-7a10-8b20-3c40d50e6f70", "child_id": "01936f4e-0000-7000-8000-0000000c0001",
+            "assignment_id": "01936f4e-0000-7000-8000-0000000a0001",
+            "exercise_id": "6bee5186-956d-596c-b5e9-07ae3131bd25", "occurrence": {"date": "2026-01-01", "slot": 0},
+            "outcome": {"status": "done"}, "pain": false, "recorded_by": {"kind": "kid_mode"},
+            "device_id": "01936f4e-8a2b-7c3d-9e4f-5a6b7c8d9e0f", "hlc": {"wall_ms": 1, "counter": 0}, "undone": false
+        }))
+        .unwrap();
+        let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let through = NaiveDate::from_ymd_opt(2026, 4, 15).unwrap();
+        let days: Vec<NaiveDate> =
+            (0..100).filter(|d| d % 3 != 0 || *d < 40).map(|d| start + TimeDelta::days(d)).collect();
+        let logs: Vec<CompletionLog> = days
+            .iter()
+            .map(|d| {
+                let mut l = log.clone();
+                l.occurrence.date = *d;
+                l
+            })
+            .collect();
+        assert_eq!(rtm_from_days(&days, start, through), rtm_periods(&logs, start, through));
+    }
 
     #[test]
     fn trend_ignores_small_changes_and_missing_weeks() {

@@ -259,6 +259,16 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         from: &str,
         to: &str,
     ) -> StoreResult<Vec<CompletionLog>>;
+    /// The child's data days from `from` to `to` (inclusive, local dates), oldest first: the dates with at
+    /// least one log that counts (not undone). Read from a per-day rollup kept by `push_logs`, so it costs one
+    /// small row per day, however many logs a day holds.
+    async fn data_days_of_child(
+        &self,
+        clinic: ClinicId,
+        child: ChildId,
+        from: &str,
+        to: &str,
+    ) -> StoreResult<Vec<chrono::NaiveDate>>;
     /// Whether the family's feed lists this media (so its devices may fetch it).
     async fn family_has_media(&self, family: FamilyId, media: &str) -> StoreResult<bool>;
 

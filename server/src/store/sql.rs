@@ -850,6 +850,24 @@ macro_rules! sql_store {
                     );
                     q.build().execute(&mut *tx).await?;
                 }
+                // The per-day rollup: how many logs count on each of the child's dates, changed by this push.
+                let mut days: std::collections::BTreeMap<(String, String), i64> = std::collections::BTreeMap::new();
+                for l in &changed {
+                    let before = existing.get(&l.id.to_string()).map_or(0, |s| i64::from(s.counts()));
+                    let delta = i64::from(l.counts()) - before;
+                    if delta != 0 {
+                        *days.entry((l.child_id.to_string(), l.occurrence.date.to_string())).or_default() += delta;
+                    }
+                }
+                let days: Vec<_> = days.into_iter().collect();
+                for chunk in days.chunks(500) {
+                    let mut q = QueryBuilder::<$db>::new("INSERT INTO log_days (child_id, occ_date, logs) ");
+                    q.push_values(chunk, |mut b, ((child, date), delta)| {
+                        b.push_bind(child.clone()).push_bind(date.clone()).push_bind(*delta);
+                    });
+                    q.push(" ON CONFLICT (child_id, occ_date) DO UPDATE SET logs = log_days.logs + excluded.logs");
+                    q.build().execute(&mut *tx).await?;
+                }
                 let entries: Vec<FeedEntry> =
                     changed.iter().map(|l| FeedEntry::new(homeplay_core::sync::Change::Log((*l).clone()))).collect();
                 write_feed(&mut tx, family, &entries).await?;
@@ -901,6 +919,28 @@ macro_rules! sql_store {
                 .fetch_all(&self.pool)
                 .await?;
                 docs(rows)
+            }
+
+            async fn data_days_of_child(
+                &self,
+                clinic: ClinicId,
+                child: ChildId,
+                from: &str,
+                to: &str,
+            ) -> StoreResult<Vec<chrono::NaiveDate>> {
+                let rows: Vec<String> = sqlx::query_scalar(&$sql(
+                    "SELECT d.occ_date FROM log_days d JOIN children c ON c.id = d.child_id
+                     WHERE d.child_id = $1 AND c.clinic_id = $2 AND d.occ_date >= $3 AND d.occ_date <= $4
+                       AND d.logs > 0
+                     ORDER BY d.occ_date",
+                ))
+                .bind(child.to_string())
+                .bind(clinic.to_string())
+                .bind(from)
+                .bind(to)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(|d| d.parse().map_err(|_| StoreError::NotFound("log date"))).collect()
             }
 
             async fn family_has_media(&self, family: FamilyId, media: &str) -> StoreResult<bool> {
