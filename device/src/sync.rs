@@ -149,6 +149,8 @@ impl Engine {
                 }
             }
             self.observe_clock(page.server_hlc);
+            // Saved too, so that after a restart the clock resumes above what the server has shown us.
+            self.db.remember_observed(page.server_hlc).await?;
             self.db.apply_page(&page.changes, page.cursor.as_str()).await?;
             report.pulled += page.changes.len() as u64;
             if !page.more {

@@ -363,8 +363,12 @@ pub async fn pull(
         .map(|i| RawValue::from_string(i.change_json))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::from(crate::store::StoreError::Corrupt(e)))?;
-    if !changes.is_empty() {
-        audit::record(&state, Actor::Device(&auth), &ip, "pull", None, format!("{} changes", changes.len())).await?;
+    // A pull from scratch hands over the family's whole record: audited. Incremental pulls are the family's own
+    // device keeping up (its last contact is on the device record); auditing each would turn every read
+    // into a write.
+    if after == 0 && !changes.is_empty() {
+        audit::record(&state, Actor::Device(&auth), &ip, "pull_all", None, format!("{} changes", changes.len()))
+            .await?;
     }
     let reply = PullReply {
         protocol: PROTOCOL_VERSION,
