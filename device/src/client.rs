@@ -44,7 +44,13 @@ impl Client {
         let status = resp.status();
         let bytes = resp.bytes().await.map_err(|e| DeviceError::Offline(e.to_string()))?;
         if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| DeviceError::Protocol(e.to_string()));
+            // An unreadable success is most often a network's sign-in page (hotel or school wifi) answering in the
+            // server's place: treated as offline, so sync resumes by itself once the network lets it through.
+            return serde_json::from_slice(&bytes).map_err(|e| {
+                DeviceError::Offline(format!(
+                    "the answer could not be read ({e}); is a network sign-in page in the way?"
+                ))
+            });
         }
         match serde_json::from_slice::<ApiError>(&bytes) {
             Ok(e) => Err(DeviceError::Server(e)),

@@ -72,6 +72,9 @@ pub struct Engine {
     tokens: Box<dyn TokenStore>,
     clock: Mutex<HlcClock>,
     sync_lock: tokio::sync::Mutex<()>,
+    /// Held from reading a log to storing its new version, and while a pulled page is applied: a new version is
+    /// always stamped after, and stored after, every version it could replace.
+    writes: tokio::sync::Mutex<()>,
     dir: PathBuf,
 }
 
@@ -103,6 +106,7 @@ impl Engine {
             tokens,
             clock: Mutex::new(HlcClock::resume(last)),
             sync_lock: tokio::sync::Mutex::new(()),
+            writes: tokio::sync::Mutex::new(()),
             dir: dir.to_owned(),
         })
     }
@@ -215,6 +219,7 @@ impl Engine {
 
     async fn change(&self, id: LogId, apply: impl FnOnce(&mut CompletionLog)) -> Result<CompletionLog> {
         let pairing = self.db.pairing().await?.ok_or(DeviceError::NotPaired)?;
+        let _writing = self.writes.lock().await;
         let mut log = self.db.log(id).await?.ok_or(DeviceError::NotFound("log"))?;
         apply(&mut log);
         log.recorded_by = match log.recorded_by {
@@ -458,7 +463,11 @@ mod tests {
 
         let second = engine.record(tick("2026-03-05", 0)).await.unwrap();
         assert_eq!(engine.status().await.unwrap(), SyncState::Waiting { count: 1 });
-        engine.db.reject(second.id, "unknown_assignment", Some("assignment_id"), "not in the program").await.unwrap();
+        engine
+            .db
+            .reject(second.id, second.hlc, "unknown_assignment", Some("assignment_id"), "not in the program")
+            .await
+            .unwrap();
         let third = engine.record(tick("2026-03-06", 0)).await.unwrap();
         match engine.status().await.unwrap() {
             SyncState::NeedsAttention { waiting, rejected, problem } => {

@@ -301,11 +301,16 @@ impl Db {
         Ok(())
     }
 
-    pub async fn reject(&self, id: LogId, reason: &str, field: Option<&str>, message: &str) -> Result<()> {
+    /// The server refused the version `hlc` of a log. A newer local edit made since stays queued: it may fix
+    /// what was refused.
+    pub async fn reject(&self, id: LogId, hlc: Hlc, reason: &str, field: Option<&str>, message: &str) -> Result<()> {
         sqlx::query(
-            "UPDATE outbox SET rejected_reason = ?2, rejected_field = ?3, rejected_message = ?4 WHERE log_id = ?1",
+            "UPDATE outbox SET rejected_reason = ?4, rejected_field = ?5, rejected_message = ?6
+             WHERE log_id = ?1 AND hlc_wall = ?2 AND hlc_counter = ?3",
         )
         .bind(id.to_string())
+        .bind(i64::try_from(hlc.wall_ms).unwrap_or(i64::MAX))
+        .bind(i64::from(hlc.counter))
         .bind(reason)
         .bind(field)
         .bind(message)
@@ -560,7 +565,12 @@ mod tests {
         let (db, _dir) = db().await;
         let id = LogId::new_v7();
         db.save_local(&version(id, 1_000, 0, device(1), Outcome::Done)).await.unwrap();
-        db.reject(id, "unknown_assignment", Some("assignment_id"), "not part of the program").await.unwrap();
+        // A rejection of an older version does not touch the queued one.
+        db.reject(id, Hlc::new(999, 0), "unknown_assignment", None, "stale").await.unwrap();
+        assert_eq!(db.outbox_counts().await.unwrap(), (1, 0));
+        db.reject(id, Hlc::new(1_000, 0), "unknown_assignment", Some("assignment_id"), "not part of the program")
+            .await
+            .unwrap();
         assert_eq!(db.outbox_counts().await.unwrap(), (0, 1));
         assert!(db.pending(10).await.unwrap().is_empty(), "a rejection is final: not resent as it is");
         assert_eq!(

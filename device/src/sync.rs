@@ -130,7 +130,9 @@ impl Engine {
             self.db.acked(&acks).await?;
             for r in &reply.rejected {
                 let reason = serde_json::to_value(r.reason)?.as_str().unwrap_or("invalid").to_owned();
-                self.db.reject(r.id, &reason, r.field.as_deref(), &r.message).await?;
+                // The version that was sent: the server names the log, this batch holds its stamp.
+                let Some(sent) = logs.iter().find(|l| l.id == r.id) else { continue };
+                self.db.reject(r.id, sent.hlc, &reason, r.field.as_deref(), &r.message).await?;
             }
             report.pushed += acks.len() as u64;
             report.rejected += reply.rejected.len() as u64;
@@ -143,6 +145,8 @@ impl Engine {
         loop {
             let cursor = self.db.setting("cursor").await?.map(homeplay_core::sync::Cursor::new).transpose()?;
             let page = client.pull(&token, &PullRequest { protocol: PROTOCOL_VERSION, cursor, limit: None }).await?;
+            // Not while a local edit is between reading a log and storing its new version.
+            let _writing = self.writes.lock().await;
             for change in &page.changes {
                 if let homeplay_core::sync::Change::Log(l) = change {
                     self.observe_clock(l.hlc);

@@ -184,6 +184,8 @@ fn endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> {
         ("POST", "/api/v1/sync/pull", Some(json!({"protocol": 1})), Device),
         ("POST", "/api/v1/sync/push", Some(json!({"protocol": 1, "logs": []})), Device),
         ("POST", "/api/v1/devices/{device}/revoke", Some(json!({})), ClinicRecord),
+        ("DELETE", "/api/v1/library/routines/{routine}", None, ClinicRecord),
+        ("DELETE", "/api/v1/library/exercises/{exercise}", None, ClinicRecord),
     ]
 }
 

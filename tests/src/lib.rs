@@ -3,5 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr, missing_debug_implementations)]
 
 pub mod harness;
+pub mod proxy;
 
 pub use harness::*;

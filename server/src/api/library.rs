@@ -623,3 +623,67 @@ pub async fn update_routine(
     .await?;
     Ok(Json(routine.into()))
 }
+
+/// Remove a clinic exercise from the library
+///
+/// Takes one of the clinic's own exercises out of the library. Programs that already use it keep it; it can
+/// no longer be picked for new ones. Built-in exercises cannot be removed.
+#[utoipa::path(
+    delete, path = "/library/exercises/{id}", tag = "library", operation_id = "archive_exercise",
+    params(("id" = ExerciseId, Path, description = "The exercise")),
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 204, description = "Removed from the library"),
+        (status = 400, description = BAD_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = "Built-in exercises are read-only, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such exercise in this clinic's library", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
+pub async fn archive_exercise(
+    State(state): State<AppState>,
+    auth: TherapistAuth,
+    ip: ClientIp,
+    Path(id): Path<ExerciseId>,
+) -> ApiResult<StatusCode> {
+    if homeplay_core::library::starter().is_ok_and(|lib| lib.get(id).is_some()) {
+        return Err(Failure::forbidden("built-in exercises are read-only"));
+    }
+    let archivable = crate::store::Archivable::Exercise;
+    if !state.store.archive(auth.therapist.clinic_id, archivable, id.0, now_ms()).await? {
+        return Err(Failure::not_found("exercise"));
+    }
+    audit::record(&state, Actor::Therapist(&auth), &ip, "archive_exercise", None, format!("exercise {id}")).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Remove a routine from the library
+///
+/// Takes a clinic routine out of the library. Programs that already use it keep it.
+#[utoipa::path(
+    delete, path = "/library/routines/{id}", tag = "library", operation_id = "archive_routine",
+    params(("id" = RoutineId, Path, description = "The routine")),
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 204, description = "Removed from the library"),
+        (status = 400, description = BAD_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = NO_CSRF, body = ApiError),
+        (status = 404, description = "No such routine in this clinic's library", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
+pub async fn archive_routine(
+    State(state): State<AppState>,
+    auth: TherapistAuth,
+    ip: ClientIp,
+    Path(id): Path<RoutineId>,
+) -> ApiResult<StatusCode> {
+    let archivable = crate::store::Archivable::Routine;
+    if !state.store.archive(auth.therapist.clinic_id, archivable, id.0, now_ms()).await? {
+        return Err(Failure::not_found("routine"));
+    }
+    audit::record(&state, Actor::Therapist(&auth), &ip, "archive_routine", None, format!("routine {id}")).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

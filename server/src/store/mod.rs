@@ -87,6 +87,13 @@ impl FeedEntry {
     }
 }
 
+/// What can be taken out of a clinic's library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Archivable {
+    Exercise,
+    Routine,
+}
+
 /// One page of a family's feed: `(seq, change as JSON)`.
 #[derive(Debug, Clone)]
 pub struct FeedItem {
@@ -184,6 +191,9 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn exercises_of_clinic(&self, clinic: ClinicId) -> StoreResult<Vec<Exercise>>;
     async fn put_routine(&self, clinic: ClinicId, routine: &Routine, now: Millis) -> StoreResult<()>;
     async fn routine(&self, clinic: ClinicId, id: RoutineId) -> StoreResult<Option<Routine>>;
+    /// Takes a clinic exercise or routine out of the library (`entity` is `exercises` or `routines`). It stays
+    /// readable by id, so programs that use it keep working. Returns whether it was in the library.
+    async fn archive(&self, clinic: ClinicId, entity: Archivable, id: uuid::Uuid, now: Millis) -> StoreResult<bool>;
     async fn routines_of_clinic(&self, clinic: ClinicId) -> StoreResult<Vec<Routine>>;
 
     /// Saves an assignment with a history entry, and puts it and what it needs (`feed`) in the family's feed.

@@ -463,6 +463,28 @@ macro_rules! sql_store {
                 doc.map(|d| parse(&d)).transpose()
             }
 
+            async fn archive(
+                &self,
+                clinic: ClinicId,
+                entity: super::Archivable,
+                id: uuid::Uuid,
+                now: Millis,
+            ) -> StoreResult<bool> {
+                let sql = match entity {
+                    super::Archivable::Exercise => $sql(
+                        "UPDATE exercises SET archived = TRUE, updated_ms = $3
+                         WHERE id = $1 AND clinic_id = $2 AND archived = FALSE",
+                    ),
+                    super::Archivable::Routine => $sql(
+                        "UPDATE routines SET archived = TRUE, updated_ms = $3
+                         WHERE id = $1 AND clinic_id = $2 AND archived = FALSE",
+                    ),
+                };
+                let result =
+                    sqlx::query(&sql).bind(id.to_string()).bind(clinic.to_string()).bind(now).execute(&self.pool).await?;
+                Ok(result.rows_affected() == 1)
+            }
+
             async fn routines_of_clinic(&self, clinic: ClinicId) -> StoreResult<Vec<Routine>> {
                 let rows: Vec<String> = sqlx::query_scalar(&$sql(
                     "SELECT doc FROM routines WHERE clinic_id = $1 AND archived = FALSE ORDER BY updated_ms, id",
