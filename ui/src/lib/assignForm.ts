@@ -67,3 +67,32 @@ export function toAssignment(target: Schemas['Target'], d: AssignDraft): Schemas
     note_for_family: d.note.trim() || null,
   };
 }
+
+/** An existing assignment as the editable draft (dates, days, times, dosage overrides and note). */
+export function draftFromAssignment(a: Schemas['Assignment']): AssignDraft {
+  return {
+    start_date: a.start_date,
+    end_date: a.end_date ?? '',
+    days: [...a.days],
+    slots: a.slots.map((s): SlotDraft => {
+      switch (s.kind) {
+        case 'moment':
+          return { kind: 'moment', moment: s.moment, time: '16:00' };
+        case 'at':
+          return { kind: 'at', moment: 'after_school', time: s.time.slice(0, 5) };
+        case 'anytime':
+          return { kind: 'anytime', moment: 'after_school', time: '16:00' };
+      }
+    }),
+    reps: a.dosage?.reps ?? null,
+    sets: a.dosage?.sets ?? null,
+    hold_seconds: a.dosage?.hold_seconds ?? null,
+    duration_seconds: a.dosage?.duration_seconds ?? null,
+    note: a.note_for_family ?? '',
+  };
+}
+
+/** The `PUT /api/v1/assignments/{id}` body: the edited draft, with the assignment's own target (it cannot change). */
+export function toAssignmentUpdate(a: Schemas['Assignment'], d: AssignDraft): Schemas['AssignmentInput'] {
+  return toAssignment(a.target, d);
+}

@@ -429,7 +429,12 @@ export interface paths {
          */
         put: operations["update_exercise"];
         post?: never;
-        delete?: never;
+        /**
+         * Remove a clinic exercise from the library
+         * @description Takes one of the clinic's own exercises out of the library. Programs that already use it keep it; it can
+         *     no longer be picked for new ones. Built-in exercises cannot be removed.
+         */
+        delete: operations["archive_exercise"];
         options?: never;
         head?: never;
         patch?: never;
@@ -497,7 +502,11 @@ export interface paths {
          */
         put: operations["update_routine"];
         post?: never;
-        delete?: never;
+        /**
+         * Remove a routine from the library
+         * @description Takes a clinic routine out of the library. Programs that already use it keep it.
+         */
+        delete: operations["archive_routine"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3625,6 +3634,72 @@ export interface operations {
             };
         };
     };
+    archive_exercise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The exercise */
+                id: components["schemas"]["ExerciseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed from the library */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The address has a malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Built-in exercises are read-only, or the CSRF token is missing */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such exercise in this clinic's library */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     clone_exercise: {
         parameters: {
             query?: never;
@@ -3958,6 +4033,72 @@ export interface operations {
             };
             /** @description A value is out of bounds, an item is not in the library, or the reward's picture names no picture; `field` names it */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    archive_routine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The routine */
+                id: components["schemas"]["RoutineId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed from the library */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The address has a malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The X-CSRF-Token header is missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such routine in this clinic's library */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { href, parseRoute, type Route } from './router';
+
+describe('router', () => {
+  it('round-trips every page', () => {
+    const routes: Route[] = [
+      { page: 'overview' }, { page: 'child', id: 'a b' }, { page: 'library' }, { page: 'builder', child: 'c1' },
+      { page: 'builder', child: null }, { page: 'password' }, { page: 'audit' }, { page: 'login' },
+    ];
+    for (const r of routes) expect(parseRoute(href(r))).toEqual(r);
+  });
+
+  it('does not match pages with extra parts', () => {
+    expect(parseRoute('#/audit/x')).toEqual({ page: 'not_found', path: '/audit/x' });
+    expect(parseRoute('#/password/x').page).toBe('not_found');
+  });
+});
