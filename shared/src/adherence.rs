@@ -270,7 +270,17 @@ impl RtmPeriod {
 /// RTM data days: distinct local dates with any counting log, in consecutive 30-day periods from
 /// `monitoring_start` up to the period holding `through`.
 pub fn rtm_periods(logs: &[CompletionLog], monitoring_start: NaiveDate, through: NaiveDate) -> Vec<RtmPeriod> {
-    let dates: BTreeSet<NaiveDate> = logs.iter().filter(|l| l.counts()).map(|l| l.occurrence.date).collect();
+    rtm_periods_from_days(logs.iter().filter(|l| l.counts()).map(|l| l.occurrence.date), monitoring_start, through)
+}
+
+/// The same from the data days themselves (any order, repeats allowed), for callers that keep a per-day rollup
+/// instead of reading every log.
+pub fn rtm_periods_from_days(
+    days: impl IntoIterator<Item = NaiveDate>,
+    monitoring_start: NaiveDate,
+    through: NaiveDate,
+) -> Vec<RtmPeriod> {
+    let dates: BTreeSet<NaiveDate> = days.into_iter().collect();
     let mut out = Vec::new();
     let mut first = monitoring_start;
     while first <= through {

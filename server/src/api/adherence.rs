@@ -18,7 +18,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use homeplay_core::adherence::{
-    Adherence, DaySummary, Flag, RtmLevel, RtmPeriod, Streaks, Tally, adherence, flags, streaks, week_start,
+    Adherence, DaySummary, Flag, RtmPeriod, Streaks, Tally, adherence, flags, streaks, week_start,
 };
 use homeplay_core::assignment::{Assignment, Status, Target};
 use homeplay_core::family::Child;
@@ -140,29 +140,8 @@ async fn last_logs_before(
     Ok(store.logs_of_child(clinic, child, &date_param(*last), &date_param(*last)).await?)
 }
 
-/// RTM periods from the data days (as [`rtm_periods`] computes them from logs): 30-day periods from
-/// `monitoring_start` up to the one holding `through`.
 fn rtm_from_days(days: &[NaiveDate], monitoring_start: NaiveDate, through: NaiveDate) -> Vec<RtmPeriod> {
-    let dates: BTreeSet<NaiveDate> = days.iter().copied().collect();
-    let mut out = Vec::new();
-    let mut first = monitoring_start;
-    while first <= through {
-        let range = DateRange { first, last: first + TimeDelta::days(RtmPeriod::DAYS - 1) };
-        let data_days = dates.range(range.first..=range.last).count() as u32;
-        let level = match data_days {
-            n if n >= RtmPeriod::FULL_THRESHOLD => RtmLevel::Full,
-            n if n >= RtmPeriod::SHORT_THRESHOLD => RtmLevel::Short,
-            _ => RtmLevel::Below,
-        };
-        out.push(RtmPeriod {
-            range,
-            data_days,
-            level,
-            days_to_full: RtmPeriod::FULL_THRESHOLD.saturating_sub(data_days),
-        });
-        first = range.last + TimeDelta::days(1);
-    }
-    out
+    homeplay_core::adherence::rtm_periods_from_days(days.iter().copied(), monitoring_start, through)
 }
 
 fn date_param(date: NaiveDate) -> String {

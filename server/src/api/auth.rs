@@ -43,7 +43,9 @@ async fn me_of(state: &AppState, therapist: Therapist, csrf_token: String) -> Ap
     Ok(Me { therapist, clinic, csrf_token })
 }
 
-async fn limited(state: &AppState, key: String, max: u32) -> ApiResult<()> {
+/// Counts one attempt against `key`; refuses with 429 once more than `max` fall in the current window.
+/// The counters live in the database, so every server instance shares them.
+pub(crate) async fn limited(state: &AppState, key: String, max: u32) -> ApiResult<()> {
     let window = state.limits.rate_window_ms();
     if state.store.hit_rate_limit(&key, window, now_ms()).await? > max {
         return Err(Failure::rate_limited(u64::try_from(window / 1000).unwrap_or(900)));

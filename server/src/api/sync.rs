@@ -80,10 +80,7 @@ pub async fn pair(
 ) -> ApiResult<Json<PairResponse>> {
     // Limit before parsing, so that guessing codes costs the same whether they parse or not.
     let key = format!("pair:ip:{}", ip.0.as_deref().unwrap_or("unknown"));
-    let window = state.limits.rate_window_ms();
-    if state.store.hit_rate_limit(&key, window, now_ms()).await? > state.limits.pair_per_ip {
-        return Err(Failure::rate_limited(u64::try_from(window / 1000).unwrap_or(900)));
-    }
+    super::auth::limited(&state, key, state.limits.pair_per_ip).await?;
     let req: PairRequest = parse(&body)?;
     check_protocol(req.protocol)?;
     let token = DeviceToken::from_random_bytes(random_bytes::<32>());
