@@ -462,9 +462,16 @@ pub async fn paired_engine(
     caregiver: &str,
 ) -> (homeplay_device::Engine, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let engine = homeplay_device::Engine::open(dir.path()).await.unwrap();
+    let engine = open_engine(dir.path()).await.unwrap();
     let code = maya.pairing_code(child_id).await;
     engine.pair(server_url, &code, label).await.unwrap();
     engine.set_caregiver(homeplay_core::text::Name::new(caregiver).unwrap()).await.unwrap();
     (engine, dir)
+}
+
+/// Opens a device engine keeping its token in a private file in `dir`: tests never touch a developer's OS
+/// keyring, whatever features the workspace build turned on.
+pub async fn open_engine(dir: &std::path::Path) -> homeplay_device::Result<homeplay_device::Engine> {
+    let tokens = homeplay_device::FileTokenStore::new(dir.join("device-token"));
+    homeplay_device::Engine::open_with(dir, Box::new(tokens)).await
 }

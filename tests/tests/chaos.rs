@@ -491,8 +491,9 @@ impl Run {
         if Arc::into_inner(engine).is_none() {
             self.fail(&format!("{label}: the engine is still in use"));
         }
-        let engine =
-            Engine::open(dir.path()).await.unwrap_or_else(|e| self.fail(&format!("{label}: reopening its data: {e}")));
+        let engine = homeplay_tests::open_engine(dir.path())
+            .await
+            .unwrap_or_else(|e| self.fail(&format!("{label}: reopening its data: {e}")));
         if !engine.integrity_ok().await.unwrap() {
             self.fail(&format!("{label}: the local database is damaged after a restart"));
         }

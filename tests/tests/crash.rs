@@ -6,7 +6,7 @@
 use chrono::{TimeDelta, Utc};
 use homeplay_core::hlc::Hlc;
 use homeplay_core::ids::LogId;
-use homeplay_device::{Engine, SyncState};
+use homeplay_device::SyncState;
 use homeplay_tests::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -87,7 +87,7 @@ async fn run_and_kill(dir: &Path, kill_after: usize, said: &mut Said) {
 
 /// Reopens the device's data in this process and checks that everything the writer reported is there.
 async fn check_reopened(dir: &Path, said: &Said, round: &str) {
-    let engine = Engine::open(dir).await.unwrap_or_else(|e| panic!("{round}: reopening failed: {e}"));
+    let engine = homeplay_tests::open_engine(dir).await.unwrap_or_else(|e| panic!("{round}: reopening failed: {e}"));
     assert!(engine.integrity_ok().await.unwrap(), "{round}: integrity_check failed");
     assert_eq!(engine.schema_version().await.unwrap(), 2);
     for id in &said.acked {
@@ -122,7 +122,7 @@ async fn a_killed_device_keeps_every_acknowledged_tick() {
     eprintln!("{} ticks and {} edits reported across {ROUNDS} kills", said.acked.len(), said.edited.len());
 
     // Back to the network: everything reaches the clinic, exactly once, in the version the device holds.
-    let engine = Engine::open(dir.path()).await.unwrap();
+    let engine = homeplay_tests::open_engine(dir.path()).await.unwrap();
     engine.sync_once().await.unwrap();
     assert!(matches!(engine.status().await.unwrap(), SyncState::Synced { .. }), "{:?}", engine.status().await);
     let on_device = engine.all_logs().await.unwrap();

@@ -6,7 +6,7 @@
 use chrono::{TimeDelta, Utc};
 use homeplay_core::log::CompletionLog;
 use homeplay_core::pairing::DeviceToken;
-use homeplay_device::{DeviceError, Engine, FileTokenStore, SyncState, TokenStore};
+use homeplay_device::{DeviceError, FileTokenStore, SyncState, TokenStore};
 use homeplay_tests::*;
 use serde_json::Value;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool};
@@ -149,7 +149,7 @@ async fn a_version_1_device_database_migrates_and_keeps_working() {
         FileTokenStore::new(dir.path().join("device-token")).save(&DeviceToken::parse(&device.token).unwrap()).unwrap();
 
         // The new app opens it: migrated, intact.
-        let engine = Engine::open(dir.path()).await.unwrap();
+        let engine = homeplay_tests::open_engine(dir.path()).await.unwrap();
         assert_eq!(engine.schema_version().await.unwrap(), 2, "{backend:?}");
         assert!(engine.integrity_ok().await.unwrap());
         assert_eq!(engine.pairing().await.unwrap().unwrap().device_id.to_string(), device.device_id);
@@ -199,7 +199,7 @@ async fn a_version_1_device_database_migrates_and_keeps_working() {
         drop(engine);
 
         // Opening again changes nothing.
-        let engine = Engine::open(dir.path()).await.unwrap();
+        let engine = homeplay_tests::open_engine(dir.path()).await.unwrap();
         assert_eq!(engine.schema_version().await.unwrap(), 2);
         assert_eq!(engine.all_logs().await.unwrap().len(), 3);
         drop(engine);
@@ -223,7 +223,7 @@ async fn an_unpaired_version_1_database_migrates_and_records_sync_attempts() {
     let pool = v1_database(dir.path()).await;
     exec(&pool, "INSERT INTO settings (key, value) VALUES ('caregiver', 'Dad')", &[]).await;
     pool.close().await;
-    let engine = Engine::open(dir.path()).await.unwrap();
+    let engine = homeplay_tests::open_engine(dir.path()).await.unwrap();
     assert_eq!(engine.schema_version().await.unwrap(), 2);
     assert_eq!(engine.caregiver().await.unwrap().unwrap().as_str(), "Dad");
     assert_eq!(engine.status().await.unwrap(), SyncState::NotPaired);
@@ -240,7 +240,7 @@ async fn an_unpaired_version_1_database_migrates_and_records_sync_attempts() {
 async fn a_database_from_a_newer_app_is_refused_and_left_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let engine = Engine::open(dir.path()).await.unwrap();
+        let engine = homeplay_tests::open_engine(dir.path()).await.unwrap();
         engine.set_caregiver(homeplay_core::text::Name::new("Mum").unwrap()).await.unwrap();
     }
     let pool = connect(dir.path()).await;
@@ -260,7 +260,7 @@ async fn a_database_from_a_newer_app_is_refused_and_left_as_it_was() {
             .unwrap();
     pool.close().await;
 
-    let err = Engine::open(dir.path()).await.unwrap_err();
+    let err = homeplay_tests::open_engine(dir.path()).await.unwrap_err();
     assert!(matches!(err, DeviceError::DatabaseTooNew { found: 99, known: 2 }), "{err:?}");
     let message = err.to_string();
     assert!(message.contains("newer version") && message.contains("update the app"), "{message}");

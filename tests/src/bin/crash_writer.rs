@@ -12,7 +12,7 @@
 use chrono::{TimeDelta, Utc};
 use homeplay_core::ids::LogId;
 use homeplay_core::log::{NotDoneReason, Outcome};
-use homeplay_device::{By, Details, Engine, Tick};
+use homeplay_device::{By, Details, Tick};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -24,7 +24,7 @@ async fn main() -> Result<(), Error> {
     let dir = PathBuf::from(args.next().ok_or("usage: crash_writer <data dir> [max operations]")?);
     let max: u64 = args.next().map(|n| n.parse()).transpose()?.unwrap_or(10_000);
 
-    let engine = Engine::open(&dir).await?;
+    let engine = homeplay_tests::open_engine(&dir).await?;
     let today = engine.today(Utc::now()).await?;
     let child = today.first().ok_or("the device knows no child: pair it first")?;
     let expected: Vec<_> = child.groups.iter().flat_map(|g| g.items.iter().map(|i| i.expected)).collect();

@@ -1,0 +1,118 @@
+//! The commands, as plain async functions over an [`Engine`] so they are tested without a window. Each one
+//! parses what the screens sent, calls `homeplay-device`, and shapes the answer: no decisions of its own.
+
+use crate::dto::{
+    AppStatus, CommandError, DetailsView, EditInput, LogView, MediaView, PairInput, RecordInput, SlotKey,
+    TodayChildView, difficulty, mood,
+};
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use homeplay_core::ids::{AssignmentId, ChildId, ExerciseId, LogId};
+use homeplay_core::log::Occurrence;
+use homeplay_core::media::MediaRef;
+use homeplay_core::text::{Name, Note};
+use homeplay_device::{By, Details, Engine, Tick};
+use std::str::FromStr;
+
+pub type CmdResult<T> = Result<T, CommandError>;
+
+fn parse_id<T: FromStr>(what: &str, s: &str) -> CmdResult<T> {
+    T::from_str(s.trim()).map_err(|_| CommandError::invalid(format!("{what}: not a valid id")))
+}
+
+fn name(field: &str, s: &str) -> CmdResult<Name> {
+    Name::new(s).map_err(|e| CommandError::invalid(format!("{field}: {e}")))
+}
+
+pub async fn status(engine: &Engine) -> CmdResult<AppStatus> {
+    let pairing = engine.pairing().await?;
+    Ok(AppStatus {
+        paired: pairing.is_some(),
+        clinic_name: pairing.as_ref().map(|p| p.clinic_name.clone()),
+        server_url: pairing.map(|p| p.server_url),
+        caregiver: engine.caregiver().await?.map(|n| n.as_str().to_owned()),
+        sync: engine.status().await?.into(),
+    })
+}
+
+pub async fn pair(engine: &Engine, input: PairInput) -> CmdResult<AppStatus> {
+    // Check what the person typed before touching the network, so each mistake is named.
+    let caregiver = name("Your name", &input.caregiver)?;
+    name("Device name", &input.device_name)?;
+    if input.code.trim().is_empty() {
+        return Err(CommandError::invalid("Pairing code: type the code your therapist gave you"));
+    }
+    if input.server_url.trim().is_empty() {
+        return Err(CommandError::invalid("Clinic address: type the address your therapist gave you"));
+    }
+    engine.pair(input.server_url.trim(), input.code.trim(), input.device_name.trim()).await?;
+    engine.set_caregiver(caregiver).await?;
+    status(engine).await
+}
+
+pub async fn set_caregiver(engine: &Engine, caregiver: &str) -> CmdResult<AppStatus> {
+    engine.set_caregiver(name("Your name", caregiver)?).await?;
+    status(engine).await
+}
+
+pub async fn today(engine: &Engine, now: DateTime<Utc>) -> CmdResult<Vec<TodayChildView>> {
+    Ok(engine.today(now).await?.iter().map(TodayChildView::from).collect())
+}
+
+fn details(d: DetailsView) -> CmdResult<Details> {
+    let note = match d.note.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(n) => Some(Note::new(n).map_err(|e| CommandError::invalid(format!("Note: {e}")))?),
+    };
+    Ok(Details {
+        actual_reps: d.actual_reps,
+        actual_seconds: d.actual_seconds,
+        difficulty: d.difficulty.map(difficulty),
+        mood: d.mood.map(mood),
+        pain: d.pain,
+        note,
+    })
+}
+
+fn occurrence(key: &SlotKey) -> CmdResult<Occurrence> {
+    let date = key.date.parse().map_err(|_| CommandError::invalid("date: expected YYYY-MM-DD"))?;
+    Ok(Occurrence { date, slot: key.slot })
+}
+
+pub async fn record(engine: &Engine, input: RecordInput) -> CmdResult<LogView> {
+    let tick = Tick {
+        child_id: parse_id::<ChildId>("child", &input.key.child_id)?,
+        assignment_id: parse_id::<AssignmentId>("assignment", &input.key.assignment_id)?,
+        exercise_id: parse_id::<ExerciseId>("exercise", &input.key.exercise_id)?,
+        occurrence: occurrence(&input.key)?,
+        outcome: input.outcome.into(),
+        details: details(input.details)?,
+        by: if input.by_kid { By::KidMode } else { By::Caregiver },
+    };
+    Ok(LogView::from(&engine.record(tick).await?))
+}
+
+pub async fn undo(engine: &Engine, log_id: &str) -> CmdResult<LogView> {
+    Ok(LogView::from(&engine.undo(parse_id::<LogId>("log", log_id)?).await?))
+}
+
+pub async fn edit(engine: &Engine, input: EditInput) -> CmdResult<LogView> {
+    let id = parse_id::<LogId>("log", &input.log_id)?;
+    Ok(LogView::from(&engine.edit(id, input.outcome.into(), details(input.details)?).await?))
+}
+
+/// Syncs now and answers the resulting state. A failure is not an error for the screen: the state says it
+/// (offline, needs attention), and the logs wait safely.
+pub async fn sync_now(engine: &Engine) -> CmdResult<AppStatus> {
+    if let Err(e) = engine.sync_once().await {
+        tracing::info!(error = %e, "sync did not complete");
+    }
+    status(engine).await
+}
+
+pub async fn media(engine: &Engine, media_ref: &str) -> CmdResult<MediaView> {
+    let media = MediaRef::new(media_ref).map_err(|e| CommandError::invalid(format!("picture: {e}")))?;
+    let (content_type, bytes) = engine.media(&media).await?.ok_or(homeplay_device::DeviceError::NotFound("picture"))?;
+    let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+    Ok(MediaView { data_url: format!("data:{content_type};base64,{data}") })
+}

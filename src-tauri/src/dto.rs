@@ -1,0 +1,480 @@
+//! What crosses the bridge to the family screens: plain, flat shapes, declared once here; the TypeScript side is
+//! generated from them (`ui/src/family/bindings/index.ts`, checked by `bindings_are_current`).
+//!
+//! These only copy fields out of `homeplay-device`'s answers; the decisions stay there.
+
+use homeplay_core::assignment::SlotTime;
+use homeplay_core::exercise::Dosage;
+use homeplay_core::log::{CompletionLog, Difficulty, Mood, NotDoneReason, Outcome, Recorder};
+use homeplay_device::{DeviceError, SyncState, TodayChild, TodayItem};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The app's state for the header: paired or not, who is using it, how sync stands.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct AppStatus {
+    pub paired: bool,
+    pub clinic_name: Option<String>,
+    pub server_url: Option<String>,
+    pub caregiver: Option<String>,
+    pub sync: SyncView,
+}
+
+/// Sync, honestly: synced / N waiting / offline / needs attention.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SyncView {
+    NotPaired,
+    Synced {
+        #[ts(type = "number | null")]
+        last_sync_ms: Option<i64>,
+    },
+    Waiting {
+        #[ts(type = "number")]
+        count: u64,
+    },
+    Offline {
+        #[ts(type = "number")]
+        waiting: u64,
+        #[ts(type = "number")]
+        since_ms: i64,
+    },
+    NeedsAttention {
+        problem: String,
+        #[ts(type = "number")]
+        waiting: u64,
+        /// What the clinic refused, one line each.
+        rejected: Vec<String>,
+    },
+}
+
+impl From<SyncState> for SyncView {
+    fn from(s: SyncState) -> Self {
+        match s {
+            SyncState::NotPaired => Self::NotPaired,
+            SyncState::Synced { last_sync_ms } => Self::Synced { last_sync_ms },
+            SyncState::Waiting { count } => Self::Waiting { count },
+            SyncState::Offline { waiting, since_ms } => Self::Offline { waiting, since_ms },
+            SyncState::NeedsAttention { problem, waiting, rejected } => {
+                Self::NeedsAttention { problem, waiting, rejected: rejected.into_iter().map(|r| r.message).collect() }
+            }
+        }
+    }
+}
+
+/// First run: where the clinic is, the code the therapist gave, and names for this device and its user.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct PairInput {
+    pub server_url: String,
+    pub code: String,
+    pub device_name: String,
+    pub caregiver: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TodayChildView {
+    pub child_id: String,
+    pub name: String,
+    /// The child's local date, `YYYY-MM-DD`.
+    pub date: String,
+    pub groups: Vec<TodayGroupView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SlotView {
+    /// A family moment: `wake_up`, `breakfast`, `lunch`, `after_school`, `dinner`, `bath`, `bedtime`.
+    Moment {
+        moment: String,
+    },
+    /// A clock time, `HH:MM`.
+    At {
+        time: String,
+    },
+    Anytime,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TodayGroupView {
+    pub slot: SlotView,
+    /// The family's clock time for it, `HH:MM`.
+    pub clock: Option<String>,
+    pub items: Vec<TodayItemView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct StepView {
+    /// A media reference for the `media` command.
+    pub picture: String,
+    pub caption: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DosageView {
+    pub reps: Option<u16>,
+    pub sets: Option<u16>,
+    pub hold_seconds: Option<u16>,
+    pub duration_seconds: Option<u16>,
+}
+
+impl From<&Dosage> for DosageView {
+    fn from(d: &Dosage) -> Self {
+        Self { reps: d.reps, sets: d.sets, hold_seconds: d.hold_seconds, duration_seconds: d.duration_seconds }
+    }
+}
+
+/// Where a tick belongs: the same activity at the same time of day on the same date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SlotKey {
+    pub child_id: String,
+    pub assignment_id: String,
+    pub exercise_id: String,
+    /// `YYYY-MM-DD`
+    pub date: String,
+    pub slot: u8,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TodayItemView {
+    pub key: SlotKey,
+    pub title: String,
+    pub kid_title: String,
+    pub steps: Vec<StepView>,
+    pub dosage: DosageView,
+    pub note: Option<String>,
+    pub routine_title: Option<String>,
+    pub then_reward: Option<String>,
+    pub log: Option<LogView>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum OutcomeView {
+    Done,
+    Partly,
+    NotDone { reason: ReasonView },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonView {
+    Sick,
+    Refused,
+    NoTime,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DifficultyView {
+    Easy,
+    JustRight,
+    Hard,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MoodView {
+    Happy,
+    Okay,
+    Tired,
+    Frustrated,
+    Upset,
+}
+
+/// The optional follow-up: never forced.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DetailsView {
+    pub actual_reps: Option<u16>,
+    pub actual_seconds: Option<u32>,
+    pub difficulty: Option<DifficultyView>,
+    pub mood: Option<MoodView>,
+    pub pain: bool,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct LogView {
+    pub id: String,
+    pub outcome: OutcomeView,
+    pub details: DetailsView,
+    /// "Mum", or "Kid mode".
+    pub recorded_by: String,
+    pub by_kid: bool,
+    pub undone: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RecordInput {
+    pub key: SlotKey,
+    pub outcome: OutcomeView,
+    pub details: DetailsView,
+    /// Recorded by kid mode rather than the caregiver.
+    pub by_kid: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct EditInput {
+    pub log_id: String,
+    pub outcome: OutcomeView,
+    pub details: DetailsView,
+}
+
+/// A picture as a `data:` URL, ready for `<img src>`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct MediaView {
+    pub data_url: String,
+}
+
+/// Every failure, in words a parent can act on, with a kind the screens can branch on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CommandError {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// A value typed in is not acceptable (see the message).
+    Invalid,
+    NotPaired,
+    AlreadyPaired,
+    /// The server cannot be reached.
+    Offline,
+    /// The pairing code is wrong.
+    CodeWrong,
+    /// The pairing code has expired or was already used.
+    CodeExpired,
+    /// The server speaks another protocol version: one of the two needs updating.
+    WrongVersion,
+    /// Too many attempts: wait a little.
+    RateLimited,
+    /// The device was revoked or the server refused it.
+    Refused,
+    NotFound,
+    UnsentLogs,
+    /// Anything else: a local problem with the app's data.
+    Internal,
+}
+
+impl CommandError {
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self { kind: ErrorKind::Invalid, message: message.into() }
+    }
+}
+
+impl From<DeviceError> for CommandError {
+    fn from(e: DeviceError) -> Self {
+        use homeplay_core::sync::ErrorCode;
+        let kind = match &e {
+            DeviceError::Invalid(_) => ErrorKind::Invalid,
+            DeviceError::NotPaired => ErrorKind::NotPaired,
+            DeviceError::AlreadyPaired => ErrorKind::AlreadyPaired,
+            DeviceError::Offline(_) => ErrorKind::Offline,
+            DeviceError::NotFound(_) => ErrorKind::NotFound,
+            DeviceError::UnsentLogs(_) => ErrorKind::UnsentLogs,
+            DeviceError::Server(api) => match api.error {
+                ErrorCode::NotFound | ErrorCode::Unauthorized => ErrorKind::CodeWrong,
+                ErrorCode::Gone => ErrorKind::CodeExpired,
+                ErrorCode::ProtocolUnsupported => ErrorKind::WrongVersion,
+                ErrorCode::RateLimited => ErrorKind::RateLimited,
+                ErrorCode::Invalid | ErrorCode::BadRequest => ErrorKind::Invalid,
+                ErrorCode::Internal | ErrorCode::Unavailable => ErrorKind::Offline,
+                _ => ErrorKind::Refused,
+            },
+            DeviceError::Protocol(_) => ErrorKind::WrongVersion,
+            _ => ErrorKind::Internal,
+        };
+        Self { kind, message: e.to_string() }
+    }
+}
+
+impl From<Outcome> for OutcomeView {
+    fn from(o: Outcome) -> Self {
+        match o {
+            Outcome::Done => Self::Done,
+            Outcome::Partly => Self::Partly,
+            Outcome::NotDone { reason } => Self::NotDone {
+                reason: match reason {
+                    NotDoneReason::Sick => ReasonView::Sick,
+                    NotDoneReason::Refused => ReasonView::Refused,
+                    NotDoneReason::NoTime => ReasonView::NoTime,
+                    NotDoneReason::Other => ReasonView::Other,
+                },
+            },
+        }
+    }
+}
+
+impl From<OutcomeView> for Outcome {
+    fn from(o: OutcomeView) -> Self {
+        match o {
+            OutcomeView::Done => Self::Done,
+            OutcomeView::Partly => Self::Partly,
+            OutcomeView::NotDone { reason } => Self::NotDone {
+                reason: match reason {
+                    ReasonView::Sick => NotDoneReason::Sick,
+                    ReasonView::Refused => NotDoneReason::Refused,
+                    ReasonView::NoTime => NotDoneReason::NoTime,
+                    ReasonView::Other => NotDoneReason::Other,
+                },
+            },
+        }
+    }
+}
+
+fn difficulty_view(d: Difficulty) -> DifficultyView {
+    match d {
+        Difficulty::Easy => DifficultyView::Easy,
+        Difficulty::JustRight => DifficultyView::JustRight,
+        Difficulty::Hard => DifficultyView::Hard,
+    }
+}
+
+pub(crate) fn difficulty(d: DifficultyView) -> Difficulty {
+    match d {
+        DifficultyView::Easy => Difficulty::Easy,
+        DifficultyView::JustRight => Difficulty::JustRight,
+        DifficultyView::Hard => Difficulty::Hard,
+    }
+}
+
+fn mood_view(m: Mood) -> MoodView {
+    match m {
+        Mood::Happy => MoodView::Happy,
+        Mood::Okay => MoodView::Okay,
+        Mood::Tired => MoodView::Tired,
+        Mood::Frustrated => MoodView::Frustrated,
+        Mood::Upset => MoodView::Upset,
+    }
+}
+
+pub(crate) fn mood(m: MoodView) -> Mood {
+    match m {
+        MoodView::Happy => Mood::Happy,
+        MoodView::Okay => Mood::Okay,
+        MoodView::Tired => Mood::Tired,
+        MoodView::Frustrated => Mood::Frustrated,
+        MoodView::Upset => Mood::Upset,
+    }
+}
+
+impl From<&CompletionLog> for LogView {
+    fn from(l: &CompletionLog) -> Self {
+        let (recorded_by, by_kid) = match &l.recorded_by {
+            Recorder::Caregiver { name, .. } => (name.as_str().to_owned(), false),
+            Recorder::KidMode => ("Kid mode".to_owned(), true),
+        };
+        Self {
+            id: l.id.to_string(),
+            outcome: l.outcome.into(),
+            details: DetailsView {
+                actual_reps: l.actual_reps,
+                actual_seconds: l.actual_seconds,
+                difficulty: l.difficulty.map(difficulty_view),
+                mood: l.mood.map(mood_view),
+                pain: l.pain,
+                note: l.note.as_ref().map(|n| n.as_str().to_owned()),
+            },
+            recorded_by,
+            by_kid,
+            undone: l.undone,
+        }
+    }
+}
+
+fn slot_view(s: &SlotTime) -> SlotView {
+    match s {
+        SlotTime::Moment { moment } => SlotView::Moment {
+            moment: serde_json::to_value(moment).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+        },
+        SlotTime::At { time } => SlotView::At { time: time.format("%H:%M").to_string() },
+        SlotTime::Anytime => SlotView::Anytime,
+    }
+}
+
+fn item_view(child_id: &str, i: &TodayItem) -> TodayItemView {
+    TodayItemView {
+        key: SlotKey {
+            child_id: child_id.to_owned(),
+            assignment_id: i.expected.assignment_id.to_string(),
+            exercise_id: i.expected.exercise_id.to_string(),
+            date: i.expected.occurrence.date.to_string(),
+            slot: i.expected.occurrence.slot,
+        },
+        title: i.exercise.title.as_str().to_owned(),
+        kid_title: i.exercise.kid_title.as_str().to_owned(),
+        steps: i
+            .exercise
+            .steps
+            .iter()
+            .map(|s| StepView { picture: s.picture.as_str().to_owned(), caption: s.caption.as_str().to_owned() })
+            .collect(),
+        dosage: (&i.dosage).into(),
+        note: i.note_for_family.as_ref().map(|n| n.as_str().to_owned()),
+        routine_title: i.routine_title.as_ref().map(|t| t.as_str().to_owned()),
+        then_reward: i.then_reward.as_ref().map(|r| r.label.as_str().to_owned()),
+        log: i.log.as_ref().map(LogView::from),
+    }
+}
+
+impl From<&TodayChild> for TodayChildView {
+    fn from(c: &TodayChild) -> Self {
+        let child_id = c.child.id.to_string();
+        Self {
+            name: c.child.display_name.as_str().to_owned(),
+            date: c.date.to_string(),
+            groups: c
+                .groups
+                .iter()
+                .map(|g| TodayGroupView {
+                    slot: slot_view(&g.slot_time),
+                    clock: g.clock.map(|t| t.format("%H:%M").to_string()),
+                    items: g.items.iter().map(|i| item_view(&child_id, i)).collect(),
+                })
+                .collect(),
+            child_id,
+        }
+    }
+}
+
+/// Every type the screens use, in declaration order, for the generated bindings.
+pub fn bindings() -> String {
+    let cfg = ts_rs::Config::default().with_large_int("number");
+    let decls = [
+        AppStatus::decl(&cfg),
+        SyncView::decl(&cfg),
+        PairInput::decl(&cfg),
+        TodayChildView::decl(&cfg),
+        SlotView::decl(&cfg),
+        TodayGroupView::decl(&cfg),
+        StepView::decl(&cfg),
+        DosageView::decl(&cfg),
+        SlotKey::decl(&cfg),
+        TodayItemView::decl(&cfg),
+        OutcomeView::decl(&cfg),
+        ReasonView::decl(&cfg),
+        DifficultyView::decl(&cfg),
+        MoodView::decl(&cfg),
+        DetailsView::decl(&cfg),
+        LogView::decl(&cfg),
+        RecordInput::decl(&cfg),
+        EditInput::decl(&cfg),
+        MediaView::decl(&cfg),
+        CommandError::decl(&cfg),
+        ErrorKind::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from src-tauri/src/dto.rs by ts-rs: do not edit.\n\
+         // Regenerate: UPDATE_BINDINGS=1 cargo test -p homeplay-app --test bindings\n\n",
+    );
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}

@@ -1,0 +1,130 @@
+//! homeplay's family desktop app: a Tauri 2 shell whose commands are thin calls into `homeplay-device`
+//! ([`api`]), with the shapes the screens see declared once in [`dto`] and generated for TypeScript.
+
+pub mod api;
+pub mod dto;
+
+use dto::{AppStatus, CommandError, EditInput, LogView, MediaView, PairInput, RecordInput, TodayChildView};
+use homeplay_device::{Engine, SyncLoop};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tauri::{Manager, State};
+
+/// How often the background loop syncs while things work.
+const SYNC_INTERVAL: Duration = Duration::from_secs(60);
+
+/// What the commands share: the engine, and its background sync loop once paired.
+#[derive(Debug)]
+pub struct AppState {
+    engine: Arc<Engine>,
+    sync_loop: Mutex<Option<SyncLoop>>,
+}
+
+impl AppState {
+    fn start_sync(&self) {
+        let mut slot = self.sync_loop.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if slot.is_none() {
+            *slot = Some(self.engine.start_sync_loop(SYNC_INTERVAL));
+        }
+    }
+}
+
+/// Where the family's data lives: `HOMEPLAY_DATA_DIR` (tests), else the OS app-data folder.
+pub fn data_dir(app_data: Option<PathBuf>) -> Result<PathBuf, String> {
+    match std::env::var_os("HOMEPLAY_DATA_DIR") {
+        Some(dir) if !dir.is_empty() => Ok(PathBuf::from(dir)),
+        _ => app_data.ok_or_else(|| "no app-data folder on this system; set HOMEPLAY_DATA_DIR".to_owned()),
+    }
+}
+
+#[tauri::command]
+async fn status(state: State<'_, AppState>) -> Result<AppStatus, CommandError> {
+    api::status(&state.engine).await
+}
+
+#[tauri::command]
+async fn pair(state: State<'_, AppState>, input: PairInput) -> Result<AppStatus, CommandError> {
+    let out = api::pair(&state.engine, input).await?;
+    state.start_sync();
+    Ok(out)
+}
+
+#[tauri::command]
+async fn set_caregiver(state: State<'_, AppState>, name: String) -> Result<AppStatus, CommandError> {
+    api::set_caregiver(&state.engine, &name).await
+}
+
+#[tauri::command]
+async fn today(state: State<'_, AppState>) -> Result<Vec<TodayChildView>, CommandError> {
+    api::today(&state.engine, chrono::Utc::now()).await
+}
+
+#[tauri::command]
+async fn record(state: State<'_, AppState>, input: RecordInput) -> Result<LogView, CommandError> {
+    api::record(&state.engine, input).await
+}
+
+#[tauri::command]
+async fn undo(state: State<'_, AppState>, log_id: String) -> Result<LogView, CommandError> {
+    api::undo(&state.engine, &log_id).await
+}
+
+#[tauri::command]
+async fn edit(state: State<'_, AppState>, input: EditInput) -> Result<LogView, CommandError> {
+    api::edit(&state.engine, input).await
+}
+
+#[tauri::command]
+async fn sync_now(state: State<'_, AppState>) -> Result<AppStatus, CommandError> {
+    api::sync_now(&state.engine).await
+}
+
+#[tauri::command]
+async fn media(state: State<'_, AppState>, media_ref: String) -> Result<MediaView, CommandError> {
+    api::media(&state.engine, &media_ref).await
+}
+
+/// Runs the app until its window closes.
+pub fn run() {
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            // A second launch brings the running window forward instead of opening the data twice.
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .setup(|app| {
+            let dir = data_dir(app.path().app_data_dir().ok())?;
+            // Inside the async runtime: the sync loop is a task on it.
+            let state = tauri::async_runtime::block_on(async {
+                let engine = Engine::open(&dir).await?;
+                let state = AppState { engine: Arc::new(engine), sync_loop: Mutex::new(None) };
+                if state.engine.pairing().await?.is_some() {
+                    state.start_sync();
+                }
+                Ok::<_, homeplay_device::DeviceError>(state)
+            })?;
+            tracing::info!(dir = %dir.display(), "homeplay data folder");
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            status,
+            pair,
+            set_caregiver,
+            today,
+            record,
+            undo,
+            edit,
+            sync_now,
+            media
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        tracing::error!(error = %e, "homeplay stopped");
+        std::process::exit(1);
+    }
+}
