@@ -1,101 +1,188 @@
 // A child's program and logs as a FHIR R4 Bundle (collection): a CarePlan with an activity per assignment,
-// an Observation per completion log, and a RelatedPerson as the performer for each caregiver who logged.
-// Structural only (resource types, references that resolve inside the Bundle); no profile validation.
+// an Observation per completion log (based on the CarePlan), and a RelatedPerson as the performer for each
+// caregiver who logged. Typed against the R4 definitions (`@types/fhir`), so a missing required element or a
+// wrong code fails `npm run check`; `bundleProblems` re-checks what types cannot: cardinalities at run time,
+// ids, and that every reference resolves inside the Bundle.
+import type {
+  Bundle, BundleEntry, CarePlan, CarePlanActivity, CarePlanActivityDetail, Observation, ObservationComponent, Patient, Reference,
+  RelatedPerson, Resource, TimingRepeat,
+} from 'fhir/r4';
 import type { Schemas } from './api/client';
 
-type Resource = Record<string, unknown> & { resourceType: string; id: string };
+export type HomeplayResource = Patient | CarePlan | RelatedPerson | Observation;
+export type HomeplayBundle = Bundle<HomeplayResource>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// R4 `id`: https://hl7.org/fhir/R4/datatypes.html#id
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
 const urn = (id: string) => `urn:uuid:${id}`;
+const ref = (id: string, display?: string): Reference => (display ? { reference: urn(id), display } : { reference: urn(id) });
 
-export function fhirBundle(data: Schemas['ChildAdherence'], assignments: Schemas['Assignment'][], titles: Record<string, string>, now = new Date()): Record<string, unknown> {
+const CAREPLAN_ACTIVITY_STATUS: Record<Schemas['Status'], CarePlanActivityDetail['status']> = {
+  active: 'in-progress',
+  paused: 'on-hold',
+  ended: 'completed',
+};
+
+const OUTCOME_DISPLAY: Record<Schemas['Outcome']['status'], string> = {
+  done: 'Done',
+  partly: 'Partly done',
+  not_done: 'Not done',
+};
+
+/** Where resource ids come from when the data has none (the CarePlan, a caregiver known only by name). */
+export type NewId = () => string;
+
+export function fhirBundle(
+  data: Schemas['ChildAdherence'],
+  assignments: Schemas['Assignment'][],
+  titles: Record<string, string>,
+  now = new Date(),
+  newId: NewId = () => crypto.randomUUID(),
+): HomeplayBundle {
   const patientId = data.child.id;
-  const patient: Resource = { resourceType: 'Patient', id: patientId, name: [{ text: data.child.display_name }] };
-  const people = new Map<string, Resource>();
-  const observations: Resource[] = [];
+  const patient: Patient = { resourceType: 'Patient', id: patientId, name: [{ text: data.child.display_name }] };
+  const carePlanId = newId();
+  const people = new Map<string, RelatedPerson>();
+  const observations: Observation[] = [];
   for (const log of data.timeline) {
+    // An undone log was withdrawn by the family: it is history, not an observation.
     if (log.undone) continue;
-    let performer: string;
+    let performer: Reference;
     if (log.recorded_by.kind === 'caregiver') {
-      const key = log.recorded_by.caregiver_id ?? `name-${log.recorded_by.name}`;
-      const id = log.recorded_by.caregiver_id ?? `caregiver-${people.size + 1}`;
-      if (!people.has(key)) {
-        people.set(key, { resourceType: 'RelatedPerson', id, patient: { reference: urn(patientId) }, name: [{ text: log.recorded_by.name }] });
+      const key = log.recorded_by.caregiver_id ?? `name:${log.recorded_by.name}`;
+      let person = people.get(key);
+      if (!person) {
+        person = {
+          resourceType: 'RelatedPerson',
+          id: log.recorded_by.caregiver_id ?? newId(),
+          patient: ref(patientId),
+          name: [{ text: log.recorded_by.name }],
+          relationship: [{ text: 'Caregiver' }],
+        };
+        people.set(key, person);
       }
-      performer = urn(people.get(key)!.id);
+      performer = ref(person.id!, log.recorded_by.name);
     } else {
-      performer = urn(patientId);
+      // Kid mode: the child recorded it.
+      performer = ref(patientId, data.child.display_name);
     }
-    const components: Record<string, unknown>[] = [];
-    if (log.difficulty) components.push({ code: { text: 'difficulty' }, valueString: log.difficulty });
-    if (log.mood) components.push({ code: { text: 'mood' }, valueString: log.mood });
-    components.push({ code: { text: 'pain' }, valueBoolean: log.pain });
-    if (log.outcome.status === 'not_done') components.push({ code: { text: 'reason not done' }, valueString: log.outcome.reason });
-    observations.push({
+    const component: ObservationComponent[] = [];
+    if (log.difficulty) component.push({ code: { text: 'difficulty' }, valueString: log.difficulty });
+    if (log.mood) component.push({ code: { text: 'mood' }, valueString: log.mood });
+    component.push({ code: { text: 'pain' }, valueBoolean: log.pain });
+    if (log.outcome.status === 'not_done') component.push({ code: { text: 'reason not done' }, valueString: log.outcome.reason });
+    if (log.actual_reps != null) component.push({ code: { text: 'repetitions' }, valueInteger: log.actual_reps });
+    if (log.actual_seconds != null) {
+      component.push({ code: { text: 'duration' }, valueQuantity: { value: log.actual_seconds, unit: 's', system: 'http://unitsofmeasure.org', code: 's' } });
+    }
+    const observation: Observation = {
       resourceType: 'Observation',
       id: log.log_id,
+      basedOn: [ref(carePlanId)],
       status: 'final',
       category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'activity', display: 'Activity' }] }],
       code: { text: `Home exercise: ${log.exercise_title ?? log.exercise_id}` },
-      subject: { reference: urn(patientId) },
+      subject: ref(patientId),
       effectiveDateTime: log.date,
-      ...(log.recorded_at ? { issued: log.recorded_at } : {}),
-      performer: [{ reference: performer }],
-      valueCodeableConcept: { text: log.outcome.status },
-      component: components,
-      ...(log.note ? { note: [{ text: log.note }] } : {}),
-    });
+      performer: [performer],
+      valueCodeableConcept: { text: OUTCOME_DISPLAY[log.outcome.status] },
+      component,
+    };
+    if (log.recorded_at) observation.issued = log.recorded_at;
+    if (log.note) observation.note = [{ text: log.note }];
+    observations.push(observation);
   }
-  const status = (s: Schemas['Status']) => (s === 'active' ? 'in-progress' : s === 'paused' ? 'on-hold' : 'completed');
-  const dayCode = (d: string) => d;
-  const carePlan: Resource = {
+  const activity: CarePlanActivity[] = assignments.map((a) => {
+    const key = a.target.kind === 'exercise' ? a.target.exercise_id : a.target.routine_id;
+    const repeat: TimingRepeat = {
+      boundsPeriod: a.end_date ? { start: a.start_date, end: a.end_date } : { start: a.start_date },
+      frequency: a.slots.length,
+      period: 1,
+      periodUnit: 'd',
+      dayOfWeek: a.days,
+    };
+    return {
+      detail: {
+        kind: 'ServiceRequest',
+        status: CAREPLAN_ACTIVITY_STATUS[a.status],
+        code: { text: titles[key] ?? key },
+        scheduledTiming: { repeat },
+        ...(a.note_for_family ? { description: a.note_for_family } : {}),
+      },
+    };
+  });
+  const carePlan: CarePlan = {
     resourceType: 'CarePlan',
-    id: `careplan-${patientId}`,
+    id: carePlanId,
     status: assignments.some((a) => a.status !== 'ended') ? 'active' : 'completed',
     intent: 'plan',
     title: `Home program for ${data.child.display_name}`,
-    subject: { reference: urn(patientId) },
+    subject: ref(patientId, data.child.display_name),
     created: now.toISOString(),
-    activity: assignments.map((a) => {
-      const key = a.target.kind === 'exercise' ? a.target.exercise_id : a.target.routine_id;
-      return {
-        detail: {
-          kind: 'ServiceRequest',
-          status: status(a.status),
-          code: { text: titles[key] ?? key },
-          scheduledTiming: {
-            repeat: {
-              boundsPeriod: { start: a.start_date, ...(a.end_date ? { end: a.end_date } : {}) },
-              frequency: a.slots.length,
-              period: 1,
-              periodUnit: 'd',
-              dayOfWeek: a.days.map(dayCode),
-            },
-          },
-          ...(a.note_for_family ? { description: a.note_for_family } : {}),
-        },
-      };
-    }),
+    activity,
   };
-  const resources = [patient, carePlan, ...people.values(), ...observations];
-  return {
-    resourceType: 'Bundle',
-    type: 'collection',
-    timestamp: now.toISOString(),
-    entry: resources.map((r) => ({ fullUrl: urn(r.id), resource: r })),
-  };
+  const resources: HomeplayResource[] = [patient, carePlan, ...people.values(), ...observations];
+  const entry: BundleEntry<HomeplayResource>[] = resources.map((r) => ({ fullUrl: urn(r.id!), resource: r }));
+  return { resourceType: 'Bundle', type: 'collection', timestamp: now.toISOString(), entry };
 }
 
-/** Problems with a Bundle's structure: missing types or ids, duplicate fullUrls, references that do not resolve. */
-export function bundleProblems(bundle: Record<string, unknown>): string[] {
+/** Elements R4 requires (cardinality 1..1 or 1..*) on the resources the export makes, by dotted path. */
+export const REQUIRED: Record<string, string[]> = {
+  Bundle: ['type'],
+  Patient: [],
+  CarePlan: ['status', 'intent', 'subject', 'activity[].detail.status'],
+  Observation: ['status', 'code', 'component[].code'],
+  RelatedPerson: ['patient'],
+};
+
+/** The values at a dotted path; `a[]` steps into every item of the array `a`. */
+function valuesAt(value: unknown, path: string[]): unknown[] {
+  if (path.length === 0) return [value];
+  const [head, ...rest] = path as [string, ...string[]];
+  if (value === null || typeof value !== 'object') return [];
+  const many = head.endsWith('[]');
+  const child = (value as Record<string, unknown>)[many ? head.slice(0, -2) : head];
+  if (many) return Array.isArray(child) ? child.flatMap((c) => valuesAt(c, rest)) : [];
+  return child === undefined ? [] : valuesAt(child, rest);
+}
+
+/** Whether each object on the way to `path` has it (a missing array means nothing to check). */
+function missing(resource: unknown, path: string): boolean {
+  const parts = path.split('.');
+  const last = parts.pop()!;
+  return valuesAt(resource, parts).some((owner) => {
+    const v = (owner as Record<string, unknown>)[last];
+    return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+  });
+}
+
+/**
+ * What is wrong with a Bundle: a missing required element, a bad id or fullUrl, a duplicate fullUrl, or a
+ * reference that does not resolve to an entry. Empty when sound.
+ */
+export function bundleProblems(bundle: { resourceType?: string; entry?: { fullUrl?: string; resource?: Resource }[] }): string[] {
   const problems: string[] = [];
   if (bundle.resourceType !== 'Bundle') problems.push('not a Bundle');
-  const entries = (bundle.entry as { fullUrl?: string; resource?: Resource }[] | undefined) ?? [];
+  for (const path of REQUIRED.Bundle!) if (missing(bundle, path)) problems.push(`Bundle: ${path} is required`);
+  const entries = bundle.entry ?? [];
   const urls = new Set<string>();
-  for (const e of entries) {
-    if (!e.fullUrl || !e.resource?.resourceType || !e.resource.id) problems.push(`entry without fullUrl, type or id: ${JSON.stringify(e).slice(0, 80)}`);
-    if (e.fullUrl && urls.has(e.fullUrl)) problems.push(`duplicate fullUrl ${e.fullUrl}`);
+  entries.forEach((e, i) => {
+    const r = e.resource;
+    const where = `entry[${i}]${r?.resourceType ? ` ${r.resourceType}` : ''}`;
+    if (!r?.resourceType) problems.push(`${where}: no resource`);
+    if (!r?.id || !FHIR_ID.test(r.id)) problems.push(`${where}: id ${JSON.stringify(r?.id)} is not a FHIR id`);
+    if (!e.fullUrl || !e.fullUrl.startsWith('urn:uuid:') || !UUID.test(e.fullUrl.slice(9))) {
+      problems.push(`${where}: fullUrl ${JSON.stringify(e.fullUrl)} is not a urn:uuid`);
+    } else if (urls.has(e.fullUrl)) {
+      problems.push(`${where}: duplicate fullUrl ${e.fullUrl}`);
+    }
     if (e.fullUrl) urls.add(e.fullUrl);
-  }
+    const required = r?.resourceType ? REQUIRED[r.resourceType] : undefined;
+    if (r && !required) problems.push(`${where}: unexpected resource type`);
+    for (const path of required ?? []) if (missing(r, path)) problems.push(`${where}: ${path} is required`);
+  });
   const walk = (v: unknown) => {
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') {
@@ -109,7 +196,7 @@ export function bundleProblems(bundle: Record<string, unknown>): string[] {
   return problems;
 }
 
-export function downloadFhir(bundle: Record<string, unknown>, name: string): void {
+export function downloadFhir(bundle: HomeplayBundle, name: string): void {
   const blob = new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/fhir+json' });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
