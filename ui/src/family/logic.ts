@@ -1,39 +1,32 @@
 // The family screens' logic, kept apart from the components so vitest checks it without a window.
-import type { CommandError, DosageView, ErrorKind, OutcomeView, PairInput, SlotView, SyncView } from './bindings';
+import type { CommandError, DosageView, ErrorKind, OutcomeView, PairInput, ReasonView, SlotView, SyncView } from './bindings';
+import { t } from './i18n.svelte';
 
-const MOMENTS: Record<string, string> = {
-  wake_up: 'Wake-up',
-  breakfast: 'Breakfast',
-  lunch: 'Lunch',
-  after_school: 'After school',
-  dinner: 'Dinner',
-  bath: 'Bath time',
-  bedtime: 'Bedtime',
-};
+const MOMENTS = new Set(['wake_up', 'breakfast', 'lunch', 'after_school', 'dinner', 'bath', 'bedtime']);
 
 export function slotLabel(slot: SlotView): string {
   switch (slot.kind) {
     case 'moment':
-      return MOMENTS[slot.moment] ?? slot.moment.replaceAll('_', ' ');
+      return MOMENTS.has(slot.moment) ? t(`moment.${slot.moment}`) : slot.moment.replaceAll('_', ' ');
     case 'at':
-      return `At ${slot.time}`;
+      return t('slot.at', { time: slot.time });
     case 'anytime':
-      return 'Any time today';
+      return t('slot.anytime');
   }
 }
 
 function seconds(s: number): string {
-  if (s >= 60 && s % 60 === 0) return `${s / 60} min`;
-  return `${s} s`;
+  if (s >= 60 && s % 60 === 0) return t('unit.minutes', { count: s / 60 });
+  return t('unit.seconds', { count: s });
 }
 
 /** "10 times · 2 rounds", "hold 10 s", "2 min". Empty when the therapist set no dosage. */
 export function formatDosage(d: DosageView): string {
   const parts: string[] = [];
-  if (d.reps != null) parts.push(d.reps === 1 ? 'once' : `${d.reps} times`);
-  if (d.hold_seconds != null) parts.push(`hold ${seconds(d.hold_seconds)}`);
+  if (d.reps != null) parts.push(t('dosage.reps', { count: d.reps }));
+  if (d.hold_seconds != null) parts.push(t('dosage.hold', { time: seconds(d.hold_seconds) }));
   if (d.duration_seconds != null) parts.push(seconds(d.duration_seconds));
-  if (d.sets != null && d.sets > 1) parts.push(`${d.sets} rounds`);
+  if (d.sets != null && d.sets > 1) parts.push(t('dosage.rounds', { count: d.sets }));
   return parts.join(' · ');
 }
 
@@ -41,24 +34,20 @@ export type Tone = 'ok' | 'waiting' | 'offline' | 'attention';
 
 /** The always-visible sync line: honest about what has and has not reached the clinic. */
 export function syncLine(sync: SyncView): { tone: Tone; text: string } {
-  const logs = (n: number) => (n === 1 ? '1 tick' : `${n} ticks`);
   switch (sync.state) {
     case 'not_paired':
-      return { tone: 'attention', text: 'Not connected to a clinic yet' };
+      return { tone: 'attention', text: t('sync.not_paired') };
     case 'synced':
-      return { tone: 'ok', text: 'Synced: everything is with the clinic' };
+      return { tone: 'ok', text: t('sync.synced') };
     case 'waiting':
-      return { tone: 'waiting', text: `${logs(sync.count)} waiting to sync` };
+      return { tone: 'waiting', text: t('sync.waiting', { count: sync.count }) };
     case 'offline':
       return {
         tone: 'offline',
-        text:
-          sync.waiting > 0
-            ? `Offline: ${logs(sync.waiting)} saved on this computer, sent when the clinic is reachable`
-            : 'Offline: ticks are saved on this computer',
+        text: sync.waiting > 0 ? t('sync.offline_waiting', { count: sync.waiting }) : t('sync.offline'),
       };
     case 'needs_attention':
-      return { tone: 'attention', text: `Needs attention: ${sync.problem}` };
+      return { tone: 'attention', text: t('sync.attention', { problem: sync.problem }) };
   }
 }
 
@@ -66,18 +55,12 @@ export function isCommandError(e: unknown): e is CommandError {
   return typeof e === 'object' && e !== null && 'kind' in e && 'message' in e;
 }
 
-const HINTS: Partial<Record<ErrorKind, string>> = {
-  offline: 'Cannot reach the clinic server. Check the address and your internet connection, then try again.',
-  code_wrong: 'That pairing code is not right. Check it with your therapist.',
-  code_expired: 'That pairing code has expired or was already used. Ask your therapist for a new one.',
-  wrong_version: 'This app and the clinic server do not speak the same version. One of them needs an update.',
-  rate_limited: 'Too many tries. Wait a minute, then try again.',
-  already_paired: 'This computer is already connected to a clinic.',
-};
+/** Failures a parent can act on get a sentence of their own; the rest carry the engine's message. */
+const HINTED: ReadonlySet<ErrorKind> = new Set(['offline', 'code_wrong', 'code_expired', 'wrong_version', 'rate_limited', 'already_paired']);
 
 /** A sentence a parent can act on, for any failure a command reports. */
 export function errorMessage(e: unknown): string {
-  if (isCommandError(e)) return HINTS[e.kind] ?? e.message;
+  if (isCommandError(e)) return HINTED.has(e.kind) ? t(`error.${e.kind}`) : e.message;
   if (e instanceof Error) return e.message;
   return String(e);
 }
@@ -89,11 +72,11 @@ export type PairErrors = Partial<Record<keyof PairForm, string>>;
 export function checkPairForm(f: PairForm): PairErrors {
   const errors: PairErrors = {};
   const url = f.server_url.trim();
-  if (!url) errors.server_url = 'Type the clinic address your therapist gave you.';
-  else if (!/^https?:\/\/[^\s/]+/.test(normalizeServerUrl(url))) errors.server_url = 'This does not look like an address.';
-  if (!f.code.trim()) errors.code = 'Type the pairing code.';
-  if (!f.device_name.trim()) errors.device_name = 'Give this computer a name, e.g. "Kitchen laptop".';
-  if (!f.caregiver.trim()) errors.caregiver = 'Who is using this computer? e.g. "Mum".';
+  if (!url) errors.server_url = t('pair.error.server_url');
+  else if (!/^https?:\/\/[^\s/]+/.test(normalizeServerUrl(url))) errors.server_url = t('pair.error.server_url_odd');
+  if (!f.code.trim()) errors.code = t('pair.error.code');
+  if (!f.device_name.trim()) errors.device_name = t('pair.error.device_name');
+  if (!f.caregiver.trim()) errors.caregiver = t('pair.error.caregiver');
   return errors;
 }
 
@@ -107,15 +90,20 @@ export function normalizeServerUrl(url: string): string {
 export function outcomeLabel(o: OutcomeView): string {
   switch (o.status) {
     case 'done':
-      return 'Done';
+      return t('outcome.done');
     case 'partly':
-      return 'Partly done';
+      return t('outcome.partly');
     case 'not_done':
-      return `Not done: ${REASONS[o.reason]}`;
+      return t('outcome.not_done', { reason: reasonLabel(o.reason) });
   }
 }
 
-export const REASONS = { sick: 'sick', refused: 'did not want to', no_time: 'no time', other: 'other reason' } as const;
+/** The reasons a parent can give for "not done", in the order the card offers them. */
+export const REASONS: readonly ReasonView[] = ['sick', 'refused', 'no_time', 'other'];
+
+export function reasonLabel(r: ReasonView): string {
+  return t(`reason.${r}`);
+}
 
 /** How long an undo stays offered after a tick. */
 export const UNDO_MS = 6000;
