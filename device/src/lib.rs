@@ -6,12 +6,18 @@
 
 mod client;
 mod error;
+mod prefs;
+mod program;
+mod reminders;
 mod screens;
 mod store;
 mod sync;
 mod token;
 
 pub use error::{DeviceError, Result};
+pub use prefs::{Language, Prefs, ReminderPrefs};
+pub use program::{ProgramActivity, WeekProgram, week_program};
+pub use reminders::{MomentDue, Reminder, SentReminder, due_reminders};
 pub use screens::{ChildProgress, TodayChild, TodayGroup, TodayItem};
 pub use sync::{SyncLoop, SyncReport, SyncState};
 #[cfg(feature = "os-keyring")]

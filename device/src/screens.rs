@@ -61,7 +61,9 @@ pub struct ChildProgress {
 }
 
 impl Engine {
-    async fn program(&self) -> Result<(Vec<Child>, Vec<Assignment>, Vec<Routine>, HashMap<String, Exercise>)> {
+    pub(crate) async fn program(
+        &self,
+    ) -> Result<(Vec<Child>, Vec<Assignment>, Vec<Routine>, HashMap<String, Exercise>)> {
         let children: Vec<Child> = self.db.records("child").await?;
         let assignments: Vec<Assignment> = self.db.records("assignment").await?;
         let routines: Vec<Routine> = self.db.records("routine").await?;

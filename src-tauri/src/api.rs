@@ -2,8 +2,8 @@
 //! parses what the screens sent, calls `homeplay-device`, and shapes the answer: no decisions of its own.
 
 use crate::dto::{
-    AppStatus, CommandError, DetailsView, EditInput, LogView, MediaView, PairInput, RecordInput, SlotKey,
-    TodayChildView, difficulty, mood,
+    AppSettings, AppStatus, CommandError, DetailsView, EditInput, ErrorKind, LogView, MediaView, PairInput,
+    ProgressView, RecordInput, SlotKey, TodayChildView, WeekProgramView, difficulty, mood,
 };
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
@@ -115,4 +115,66 @@ pub async fn media(engine: &Engine, media_ref: &str) -> CmdResult<MediaView> {
     let (content_type, bytes) = engine.media(&media).await?.ok_or(homeplay_device::DeviceError::NotFound("picture"))?;
     let data = base64::engine::general_purpose::STANDARD.encode(bytes);
     Ok(MediaView { data_url: format!("data:{content_type};base64,{data}") })
+}
+
+pub async fn settings(engine: &Engine) -> CmdResult<AppSettings> {
+    let caregiver = engine.caregiver().await?.map(|n| n.as_str().to_owned());
+    Ok(AppSettings::from_parts(caregiver, &engine.prefs().await?, &engine.moment_times().await?))
+}
+
+/// Checks every field before saving any, so a mistake leaves the settings as they were.
+pub async fn save_settings(engine: &Engine, input: AppSettings) -> CmdResult<AppSettings> {
+    let (prefs, moments) = input.to_parts()?;
+    let caregiver = input.caregiver.as_deref().map(|c| name("Your name", c)).transpose()?;
+    engine.set_moment_times(&moments).await?;
+    engine.set_prefs(&prefs).await?;
+    if let Some(c) = caregiver {
+        engine.set_caregiver(c).await?;
+    }
+    settings(engine).await
+}
+
+pub async fn progress(engine: &Engine, child_id: &str, now: DateTime<Utc>) -> CmdResult<ProgressView> {
+    let id = parse_id::<ChildId>("child", child_id)?;
+    let p = engine.progress(id, now).await?.ok_or(homeplay_device::DeviceError::NotFound("child"))?;
+    Ok(ProgressView::new(&p, p.child.time_zone.local_date(now)))
+}
+
+pub async fn week_program(engine: &Engine, child_id: &str, now: DateTime<Utc>) -> CmdResult<WeekProgramView> {
+    let id = parse_id::<ChildId>("child", child_id)?;
+    let p = engine.week_program(id, now).await?.ok_or(homeplay_device::DeviceError::NotFound("child"))?;
+    Ok(WeekProgramView::from(&p))
+}
+
+/// Forgets this device's pairing and data. While logs wait to be sent it refuses (kind `unsent_logs`) unless
+/// the family chose to discard them.
+pub async fn unpair(engine: &Engine, discard_unsent: bool) -> CmdResult<AppStatus> {
+    engine.unpair(discard_unsent).await.map_err(|e| match e {
+        homeplay_device::DeviceError::UnsentLogs(n) => CommandError {
+            kind: ErrorKind::UnsentLogs,
+            message: format!(
+                "{n} {} not reached the clinic yet. Sync first, or unpair anyway and lose {}.",
+                if n == 1 { "activity has" } else { "activities have" },
+                if n == 1 { "it" } else { "them" }
+            ),
+        },
+        other => other.into(),
+    })?;
+    status(engine).await
+}
+
+/// The demo's unattended first run: pairs with `url` and `code` when the device is not paired yet. Answers
+/// whether it paired; a failure is for the caller to log (the pairing screen then shows as usual).
+pub async fn auto_pair(engine: &Engine, url: &str, code: &str, device: &str, caregiver: &str) -> CmdResult<bool> {
+    if engine.pairing().await?.is_some() {
+        return Ok(false);
+    }
+    let input = PairInput {
+        server_url: url.to_owned(),
+        code: code.to_owned(),
+        device_name: device.to_owned(),
+        caregiver: caregiver.to_owned(),
+    };
+    pair(engine, input).await?;
+    Ok(true)
 }

@@ -10,6 +10,14 @@ use homeplay_device::{DeviceError, SyncState, TodayChild, TodayItem};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod settings;
+mod week;
+
+pub use settings::{AppSettings, Language, MomentTimeView, ReminderSettings, parse_time};
+pub use week::{
+    DayStatusView, DayView, FeedbackView, ProgramActivityView, ProgramTimeView, ProgressView, WeekProgramView,
+};
+
 /// The app's state for the header: paired or not, who is using it, how sync stands.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct AppStatus {
@@ -107,6 +115,10 @@ pub struct StepView {
     /// A media reference for the `media` command.
     pub picture: String,
     pub caption: String,
+    /// The therapist's recorded voice reading the step: a media reference for the `media` command.
+    pub voice_prompt: Option<String>,
+    /// A short demonstration video: a media reference for the `media` command.
+    pub video: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -384,7 +396,7 @@ impl From<&CompletionLog> for LogView {
     }
 }
 
-fn slot_view(s: &SlotTime) -> SlotView {
+pub(crate) fn slot_view(s: &SlotTime) -> SlotView {
     match s {
         SlotTime::Moment { moment } => SlotView::Moment {
             moment: serde_json::to_value(moment).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
@@ -409,7 +421,12 @@ fn item_view(child_id: &str, i: &TodayItem) -> TodayItemView {
             .exercise
             .steps
             .iter()
-            .map(|s| StepView { picture: s.picture.as_str().to_owned(), caption: s.caption.as_str().to_owned() })
+            .map(|s| StepView {
+                picture: s.picture.as_str().to_owned(),
+                caption: s.caption.as_str().to_owned(),
+                voice_prompt: s.voice_prompt.as_ref().map(|m| m.as_str().to_owned()),
+                video: s.video.as_ref().map(|m| m.as_str().to_owned()),
+            })
             .collect(),
         dosage: (&i.dosage).into(),
         note: i.note_for_family.as_ref().map(|n| n.as_str().to_owned()),
@@ -462,6 +479,17 @@ pub fn bindings() -> String {
         RecordInput::decl(&cfg),
         EditInput::decl(&cfg),
         MediaView::decl(&cfg),
+        Language::decl(&cfg),
+        MomentTimeView::decl(&cfg),
+        ReminderSettings::decl(&cfg),
+        AppSettings::decl(&cfg),
+        DayStatusView::decl(&cfg),
+        DayView::decl(&cfg),
+        FeedbackView::decl(&cfg),
+        ProgressView::decl(&cfg),
+        ProgramTimeView::decl(&cfg),
+        ProgramActivityView::decl(&cfg),
+        WeekProgramView::decl(&cfg),
         CommandError::decl(&cfg),
         ErrorKind::decl(&cfg),
     ];

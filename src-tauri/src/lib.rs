@@ -3,8 +3,12 @@
 
 pub mod api;
 pub mod dto;
+pub mod ready;
 
-use dto::{AppStatus, CommandError, EditInput, LogView, MediaView, PairInput, RecordInput, TodayChildView};
+use dto::{
+    AppSettings, AppStatus, CommandError, EditInput, LogView, MediaView, PairInput, ProgressView, RecordInput,
+    TodayChildView, WeekProgramView,
+};
 use homeplay_device::{Engine, SyncLoop};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -22,6 +26,13 @@ pub struct AppState {
 }
 
 impl AppState {
+    async fn stop_sync(&self) {
+        let running = self.sync_loop.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        if let Some(running) = running {
+            running.stop().await;
+        }
+    }
+
     fn start_sync(&self) {
         let mut slot = self.sync_loop.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if slot.is_none() {
@@ -85,6 +96,63 @@ async fn media(state: State<'_, AppState>, media_ref: String) -> Result<MediaVie
     api::media(&state.engine, &media_ref).await
 }
 
+#[tauri::command]
+async fn settings(state: State<'_, AppState>) -> Result<AppSettings, CommandError> {
+    api::settings(&state.engine).await
+}
+
+#[tauri::command]
+async fn save_settings(state: State<'_, AppState>, settings: AppSettings) -> Result<AppSettings, CommandError> {
+    api::save_settings(&state.engine, settings).await
+}
+
+#[tauri::command]
+async fn progress(state: State<'_, AppState>, child_id: String) -> Result<ProgressView, CommandError> {
+    api::progress(&state.engine, &child_id, chrono::Utc::now()).await
+}
+
+#[tauri::command]
+async fn week_program(state: State<'_, AppState>, child_id: String) -> Result<WeekProgramView, CommandError> {
+    api::week_program(&state.engine, &child_id, chrono::Utc::now()).await
+}
+
+#[tauri::command]
+async fn unpair(state: State<'_, AppState>, discard_unsent: bool) -> Result<AppStatus, CommandError> {
+    // The loop would only find nothing to do; stopping it first keeps it from racing the forgetting.
+    state.stop_sync().await;
+    match api::unpair(&state.engine, discard_unsent).await {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            state.start_sync();
+            Err(e)
+        }
+    }
+}
+
+/// The UI calls this once, after the main screen's first paint.
+#[tauri::command]
+fn app_ready() {
+    if let Some(file) = std::env::var_os("HOMEPLAY_READY_FILE").filter(|f| !f.is_empty())
+        && let Err(e) = ready::note_ready(std::path::Path::new(&file), chrono::Utc::now().timestamp_millis())
+    {
+        tracing::warn!(error = %e, "cannot write the ready file");
+    }
+}
+
+/// Pairs unattended for the demo when `HOMEPLAY_PAIR_URL` and `HOMEPLAY_PAIR_CODE` are set.
+async fn auto_pair(engine: &Engine) {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let (Some(url), Some(code)) = (var("HOMEPLAY_PAIR_URL"), var("HOMEPLAY_PAIR_CODE")) else { return };
+    let device = var("HOMEPLAY_DEVICE_NAME").unwrap_or_else(|| "Demo laptop".to_owned());
+    let caregiver = var("HOMEPLAY_CAREGIVER").unwrap_or_else(|| "Parent".to_owned());
+    match api::auto_pair(engine, &url, &code, &device, &caregiver).await {
+        Ok(true) => tracing::info!("paired from the environment"),
+        Ok(false) => {}
+        // The kind only: the message may carry the address, and the code must not reach the log.
+        Err(e) => tracing::warn!(kind = ?e.kind, "pairing from the environment failed"),
+    }
+}
+
 /// Runs the app until its window closes.
 pub fn run() {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
@@ -101,6 +169,7 @@ pub fn run() {
             // Inside the async runtime: the sync loop is a task on it.
             let state = tauri::async_runtime::block_on(async {
                 let engine = Engine::open(&dir).await?;
+                auto_pair(&engine).await;
                 let state = AppState { engine: Arc::new(engine), sync_loop: Mutex::new(None) };
                 if state.engine.pairing().await?.is_some() {
                     state.start_sync();
@@ -120,7 +189,13 @@ pub fn run() {
             undo,
             edit,
             sync_now,
-            media
+            media,
+            settings,
+            save_settings,
+            progress,
+            week_program,
+            unpair,
+            app_ready
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

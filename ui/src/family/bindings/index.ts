@@ -29,7 +29,15 @@ export type StepView = {
 /**
  * A media reference for the `media` command.
  */
-picture: string, caption: string, };
+picture: string, caption: string, 
+/**
+ * The therapist's recorded voice reading the step: a media reference for the `media` command.
+ */
+voice_prompt: string | null, 
+/**
+ * A short demonstration video: a media reference for the `media` command.
+ */
+video: string | null, };
 
 export type DosageView = { reps: number | null, sets: number | null, hold_seconds: number | null, duration_seconds: number | null, };
 
@@ -66,6 +74,112 @@ by_kid: boolean, };
 export type EditInput = { log_id: string, outcome: OutcomeView, details: DetailsView, };
 
 export type MediaView = { data_url: string, };
+
+export type Language = "en" | "es";
+
+export type MomentTimeView = { 
+/**
+ * `wake_up`, `breakfast`, `lunch`, `after_school`, `dinner`, `bath`, `bedtime`.
+ */
+moment: string, 
+/**
+ * `HH:MM`
+ */
+time: string, };
+
+export type ReminderSettings = { enabled: boolean, 
+/**
+ * Every moment, in the order of the day.
+ */
+moments: Array<MomentTimeView>, 
+/**
+ * `HH:MM`; quiet hours may cross midnight.
+ */
+quiet_start: string, quiet_end: string, 
+/**
+ * One gentle repeat this long after a reminder if nothing was logged; 0 for none.
+ */
+repeat_after_minutes: number, };
+
+export type AppSettings = { 
+/**
+ * Who uses this device now; `null` on save keeps the current one.
+ */
+caregiver: string | null, language: Language, 
+/**
+ * Kid mode's sounds.
+ */
+sound: boolean, reminders: ReminderSettings, };
+
+export type DayStatusView = "done" | "partly" | "not_done" | "not_logged" | "nothing_scheduled" | "today" | "future";
+
+export type DayView = { 
+/**
+ * `YYYY-MM-DD`
+ */
+date: string, status: DayStatusView, expected: number, done: number, partly: number, not_done: number, not_logged: number, };
+
+export type FeedbackView = { 
+/**
+ * The day it is about, `YYYY-MM-DD`.
+ */
+date: string, 
+/**
+ * "Maya (OT)"
+ */
+from: string, comment: string | null, 
+/**
+ * `star`, `heart`, `trophy`, `rocket`, `rainbow`, `thumbs_up`, `high_five`, `super_hero`.
+ */
+sticker: string | null, };
+
+export type ProgressView = { child_id: string, name: string, 
+/**
+ * Monday to Sunday of this week.
+ */
+days: Array<DayView>, 
+/**
+ * Done (partly counts half) out of what was due this week so far; `null` when nothing was due yet.
+ */
+week_rate: number | null, 
+/**
+ * Practice days in a row up to today.
+ */
+current_streak: number, best_streak: number, 
+/**
+ * Activities finished in kid mode.
+ */
+stickers: number, 
+/**
+ * Newest first.
+ */
+feedback: Array<FeedbackView>, };
+
+export type ProgramTimeView = { slot: SlotView, 
+/**
+ * The family's clock time for it, `HH:MM`.
+ */
+clock: string | null, };
+
+export type ProgramActivityView = { assignment_id: string, exercise_id: string, title: string, kid_title: string, 
+/**
+ * The first step's picture, a media reference for the `media` command.
+ */
+picture: string | null, dosage: DosageView, note: string | null, routine_title: string | null, 
+/**
+ * In the order of the day.
+ */
+times: Array<ProgramTimeView>, 
+/**
+ * Monday to Sunday, beside `WeekProgramView::dates`: on the program that day or not.
+ */
+days: Array<boolean>, };
+
+export type WeekProgramView = { child_id: string, name: string, 
+/**
+ * Monday to Sunday, `YYYY-MM-DD`.
+ */
+dates: Array<string>, activities: Array<ProgramActivityView>, };
 
 export type CommandError = { kind: ErrorKind, message: string, };
 
