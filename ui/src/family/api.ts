@@ -1,14 +1,17 @@
 // The Tauri commands of src-tauri/src/lib.rs, typed with the generated bindings. Calls go through the bridge
 // Tauri injects into every window (`__TAURI_INTERNALS__`), so the family screens need no extra package.
 import type {
+  AppSettings,
   AppStatus,
   CommandError,
   EditInput,
   LogView,
   MediaView,
   PairInput,
+  ProgressView,
   RecordInput,
   TodayChildView,
+  WeekProgramView,
 } from './bindings';
 
 type Invoke = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
@@ -38,6 +41,14 @@ export const undo = (logId: string) => invoke<LogView>('undo', { logId });
 export const edit = (input: EditInput) => invoke<LogView>('edit', { input });
 export const syncNow = () => invoke<AppStatus>('sync_now');
 export const media = (mediaRef: string) => invoke<MediaView>('media', { mediaRef });
+export const settings = () => invoke<AppSettings>('settings');
+export const saveSettings = (settings: AppSettings) => invoke<AppSettings>('save_settings', { settings });
+export const progress = (childId: string) => invoke<ProgressView>('progress', { childId });
+export const weekProgram = (childId: string) => invoke<WeekProgramView>('week_program', { childId });
+/** Refused with kind `unsent_logs` while logs wait to be sent, unless `discardUnsent`. */
+export const unpair = (discardUnsent: boolean) => invoke<AppStatus>('unpair', { discardUnsent });
+/** Once, after the main screen's first paint (the benchmark measures start-up with it). */
+export const appReady = () => invoke<null>('app_ready');
 
 const pictures = new Map<string, Promise<string>>();
 
