@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DetailsView, LogView } from './bindings';
+import { canFollowUp, detailsFromForm, detailsSummary, formFromDetails, NOTE_MAX, noteProblem } from './followUp';
+import { setLocale } from './i18n.svelte';
+
+afterEach(() => setLocale('en'));
+
+const empty: DetailsView = { actual_reps: null, actual_seconds: null, difficulty: null, mood: null, pain: false, note: null };
+const log = (over: Partial<LogView>): LogView => ({
+  id: 'l1',
+  outcome: { status: 'done' },
+  details: empty,
+  recorded_by: 'Mum',
+  by_kid: false,
+  undone: false,
+  ...over,
+});
+
+describe('follow-up form', () => {
+  it("keeps kid mode's counts and fills in the answers", () => {
+    const base = { ...empty, actual_reps: 6 };
+    const d = detailsFromForm(base, { difficulty: 'hard', mood: 'tired', pain: true, note: '  left knee  ' });
+    expect(d).toEqual({ ...empty, actual_reps: 6, difficulty: 'hard', mood: 'tired', pain: true, note: 'left knee' });
+  });
+  it('saves a blank note as none', () => {
+    expect(detailsFromForm(empty, { ...formFromDetails(empty), note: '   ' }).note).toBeNull();
+  });
+  it('round-trips what was saved before', () => {
+    const d = { ...empty, difficulty: 'easy', mood: 'happy', note: 'fun' } as const;
+    expect(detailsFromForm(d, formFromDetails(d))).toEqual(d);
+  });
+  it('names a note over the limit, counting characters not bytes', () => {
+    expect(noteProblem('é'.repeat(NOTE_MAX))).toBeNull();
+    expect(noteProblem('😀'.repeat(NOTE_MAX))).toBeNull();
+    expect(noteProblem('a'.repeat(NOTE_MAX + 1))).toBe(`The note is too long: ${NOTE_MAX + 1} of ${NOTE_MAX} characters.`);
+  });
+  it('is offered after done or partly, not after not done or an undo', () => {
+    expect(canFollowUp(log({}))).toBe(true);
+    expect(canFollowUp(log({ outcome: { status: 'partly' } }))).toBe(true);
+    expect(canFollowUp(log({ outcome: { status: 'not_done', reason: 'sick' } }))).toBe(false);
+    expect(canFollowUp(log({ undone: true }))).toBe(false);
+    expect(canFollowUp(null)).toBe(false);
+  });
+  it('sums up the answers in the current language', () => {
+    expect(detailsSummary(empty)).toBe('');
+    const d = { ...empty, difficulty: 'just_right', mood: 'happy', pain: true } as const;
+    expect(detailsSummary(d)).toBe('🙂 Just right · 😊 Happy · pain');
+    setLocale('es');
+    expect(detailsSummary(d)).toBe('🙂 En su punto · 😊 Con alegría · dolor');
+  });
+});
