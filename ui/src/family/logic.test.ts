@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPairForm, errorMessage, formatDosage, kidGoal, normalizeServerUrl, outcomeLabel, slotLabel, syncLine, undoOpen, UNDO_MS } from './logic';
+import { checkPairForm, errorMessage, formatDosage, normalizeServerUrl, outcomeLabel, slotLabel, syncLine, undoOpen, UNDO_MS } from './logic';
 
 const none = { reps: null, sets: null, hold_seconds: null, duration_seconds: null };
 
@@ -60,13 +60,5 @@ describe('ticks', () => {
   it('offers undo for a few seconds only', () => {
     expect(undoOpen(1000, 1000 + UNDO_MS - 1)).toBe(true);
     expect(undoOpen(1000, 1000 + UNDO_MS)).toBe(false);
-  });
-});
-
-describe('kidGoal', () => {
-  it('counts reps, times holds', () => {
-    expect(kidGoal({ ...none, reps: 5, sets: 2 })).toEqual({ kind: 'count', target: 10 });
-    expect(kidGoal({ ...none, hold_seconds: 10 })).toEqual({ kind: 'timer', seconds: 10 });
-    expect(kidGoal(none)).toEqual({ kind: 'count', target: 5 });
   });
 });

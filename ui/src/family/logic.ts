@@ -112,14 +112,5 @@ export function undoOpen(tickedAt: number, now: number): boolean {
   return now - tickedAt < UNDO_MS;
 }
 
-/** What kid mode shows for an activity: a countdown for holds and timed play, else a tap counter. */
-export type KidGoal = { kind: 'timer'; seconds: number } | { kind: 'count'; target: number };
-
-export function kidGoal(d: DosageView): KidGoal {
-  if (d.hold_seconds != null) return { kind: 'timer', seconds: d.hold_seconds };
-  if (d.duration_seconds != null) return { kind: 'timer', seconds: d.duration_seconds };
-  return { kind: 'count', target: Math.max(1, (d.reps ?? 5) * (d.sets ?? 1)) };
-}
-
 /** Press-and-hold to leave kid mode: long enough that a child's tap does not open it. */
 export const PARENT_GATE_MS = 2000;

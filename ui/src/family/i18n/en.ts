@@ -125,4 +125,7 @@ export default {
   'kid.now': 'Now: {reward}',
   'kid.gate': 'Grown-ups: hold to leave',
   'kid.gate_hint': 'Press and hold for two seconds',
+  'kid.round': 'Round {round} of {rounds}',
+  'kid.next_activity': 'Next: {title}',
+  'kid.stickers_label': 'Stars earned today',
 } satisfies Record<string, string>;

@@ -127,4 +127,7 @@ export default {
   'kid.now': 'Ahora: {reward}',
   'kid.gate': 'Adultos: mantener presionado para salir',
   'kid.gate_hint': 'Mantén presionado dos segundos',
+  'kid.round': 'Ronda {round} de {rounds}',
+  'kid.next_activity': 'Siguiente: {title}',
+  'kid.stickers_label': 'Estrellas ganadas hoy',
 } satisfies Record<string, string>;
