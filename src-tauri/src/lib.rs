@@ -3,7 +3,9 @@
 
 pub mod api;
 pub mod dto;
+pub mod logging;
 pub mod ready;
+pub mod reminders;
 
 use dto::{
     AppSettings, AppStatus, CommandError, EditInput, LogView, MediaView, PairInput, ProgressView, RecordInput,
@@ -155,7 +157,6 @@ async fn auto_pair(engine: &Engine) {
 
 /// Runs the app until its window closes.
 pub fn run() {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             // A second launch brings the running window forward instead of opening the data twice.
@@ -164,7 +165,10 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
+            logging::init(app.path().app_log_dir().ok().as_deref());
             let dir = data_dir(app.path().app_data_dir().ok())?;
             // Inside the async runtime: the sync loop is a task on it.
             let state = tauri::async_runtime::block_on(async {
@@ -177,6 +181,13 @@ pub fn run() {
                 Ok::<_, homeplay_device::DeviceError>(state)
             })?;
             tracing::info!(dir = %dir.display(), "homeplay data folder");
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(reminders::run(state.engine.clone(), move |title, body| {
+                use tauri_plugin_notification::NotificationExt;
+                if let Err(e) = handle.notification().builder().title(title).body(body).show() {
+                    tracing::warn!(error = %e, "cannot show a reminder");
+                }
+            }));
             app.manage(state);
             Ok(())
         })
@@ -200,6 +211,7 @@ pub fn run() {
         .run(tauri::generate_context!());
     if let Err(e) = result {
         tracing::error!(error = %e, "homeplay stopped");
+        eprintln!("homeplay stopped: {e}");
         std::process::exit(1);
     }
 }
