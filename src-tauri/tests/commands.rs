@@ -2,13 +2,18 @@
 #![allow(clippy::unwrap_used)]
 
 use homeplay_app::api;
-use homeplay_app::dto::{DetailsView, ErrorKind, OutcomeView, PairInput, ReasonView, RecordInput, SyncView};
+use homeplay_app::dto::{
+    DayStatusView, DetailsView, ErrorKind, Language, OutcomeView, PairInput, ReasonView, RecordInput, SlotView,
+    SyncView,
+};
 use homeplay_device::Engine;
-use homeplay_tests::{Backend, TestDb, TestServer, program};
+use homeplay_tests::{Backend, TestDb, TestServer, open_engine, program};
+use serde_json::json;
 
+/// An engine whose token stays in a private file: tests never touch the OS keyring.
 async fn engine() -> (Engine, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    (Engine::open(dir.path()).await.unwrap(), dir)
+    (open_engine(dir.path()).await.unwrap(), dir)
 }
 
 fn pair_input(url: &str, code: &str) -> PairInput {
@@ -114,4 +119,160 @@ async fn pair_tick_undo_and_sync_against_the_real_server() {
     server.start_again();
     let s = api::sync_now(&engine).await.unwrap();
     assert!(matches!(s.sync, SyncView::Synced { .. }), "{:?}", s.sync);
+}
+
+#[tokio::test]
+async fn settings_round_trip_and_a_bad_time_names_its_field() {
+    let (engine, dir) = engine().await;
+    let mut s = api::settings(&engine).await.unwrap();
+    assert!(s.reminders.enabled && s.sound);
+    assert_eq!(s.language, Language::En);
+    assert_eq!(s.caregiver, None);
+    assert_eq!((s.reminders.quiet_start.as_str(), s.reminders.quiet_end.as_str()), ("20:30", "07:00"));
+    assert_eq!(s.reminders.repeat_after_minutes, 30);
+    let names: Vec<&str> = s.reminders.moments.iter().map(|m| m.moment.as_str()).collect();
+    assert_eq!(names, ["wake_up", "breakfast", "lunch", "after_school", "dinner", "bath", "bedtime"]);
+
+    s.caregiver = Some("Abuela".into());
+    s.language = Language::Es;
+    s.sound = false;
+    s.reminders.enabled = false;
+    s.reminders.quiet_start = "21:15".into();
+    s.reminders.repeat_after_minutes = 0;
+    s.reminders.moments[6].time = "20:00".into();
+    assert_eq!(api::save_settings(&engine, s.clone()).await.unwrap(), s);
+
+    let mut bad = s.clone();
+    bad.reminders.quiet_end = "7pm".into();
+    bad.sound = true;
+    let e = api::save_settings(&engine, bad).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Invalid);
+    assert!(e.message.starts_with("quiet_end:"), "{}", e.message);
+    let mut bad = s.clone();
+    bad.reminders.moments[0].time = "25:00".into();
+    assert!(api::save_settings(&engine, bad).await.unwrap_err().message.starts_with("wake_up:"));
+    let mut bad = s.clone();
+    bad.caregiver = Some("  ".into());
+    assert!(api::save_settings(&engine, bad).await.unwrap_err().message.starts_with("Your name"));
+    let mut bad = s.clone();
+    bad.reminders.repeat_after_minutes = 1000;
+    assert!(api::save_settings(&engine, bad).await.unwrap_err().message.starts_with("repeat_after_minutes:"));
+
+    // A refused save changed nothing, and what was saved survives a restart.
+    drop(engine);
+    let engine = open_engine(dir.path()).await.unwrap();
+    assert_eq!(api::settings(&engine).await.unwrap(), s);
+}
+
+#[tokio::test]
+async fn progress_week_program_and_unpair_against_the_real_server() {
+    let db = TestDb::new(Backend::Sqlite);
+    let server = TestServer::start(&db);
+    let start = (chrono::Utc::now() - chrono::TimeDelta::days(2)).date_naive().to_string();
+    let p = program(&db, &server, &start).await;
+    let (engine, _dir) = engine().await;
+
+    // The demo's unattended pairing, once.
+    let code = p.maya.pairing_code(&p.child_id).await;
+    assert!(api::auto_pair(&engine, &server.base, &code, "Demo laptop", "Parent").await.unwrap());
+    assert!(!api::auto_pair(&engine, &server.base, "USED-CODE", "Demo laptop", "Parent").await.unwrap());
+    assert_eq!(api::status(&engine).await.unwrap().caregiver.as_deref(), Some("Parent"));
+
+    let today = api::today(&engine, chrono::Utc::now()).await.unwrap();
+    let date = today[0].date.clone();
+    p.maya
+        .post(
+            &format!("/api/v1/children/{}/feedback", p.child_id),
+            json!({"date": date, "sticker": "star", "comment": "Great bear walks!"}),
+        )
+        .await;
+    api::sync_now(&engine).await.unwrap();
+
+    // The family's own bedtime shows on the program.
+    let mut s = api::settings(&engine).await.unwrap();
+    s.reminders.moments[6].time = "20:15".into();
+    api::save_settings(&engine, s).await.unwrap();
+
+    let items: Vec<_> = today[0].groups.iter().flat_map(|g| g.items.clone()).collect();
+    for (i, by_kid) in [(0, true), (1, false)] {
+        let tick = RecordInput {
+            key: items[i].key.clone(),
+            outcome: OutcomeView::Done,
+            details: DetailsView::default(),
+            by_kid,
+        };
+        api::record(&engine, tick).await.unwrap();
+    }
+
+    let progress = api::progress(&engine, &p.child_id, chrono::Utc::now()).await.unwrap();
+    assert_eq!(progress.name, "Leo");
+    assert_eq!(progress.days.len(), 7);
+    for d in &progress.days {
+        let expected = match d.date.as_str() {
+            x if x < start.as_str() => DayStatusView::NothingScheduled,
+            x if x < date.as_str() => DayStatusView::NotLogged,
+            x if x == date.as_str() => DayStatusView::Done,
+            _ => DayStatusView::Future,
+        };
+        assert_eq!(d.status, expected, "{d:?}");
+    }
+    let today_view = progress.days.iter().find(|d| d.date == date).unwrap();
+    assert_eq!((today_view.expected, today_view.done), (2, 2));
+    assert_eq!(progress.current_streak, 1);
+    assert_eq!(progress.best_streak, 1);
+    assert_eq!(progress.stickers, 1, "one finished in kid mode");
+    assert_eq!(progress.feedback.len(), 1);
+    let f = &progress.feedback[0];
+    assert_eq!((f.date.as_str(), f.sticker.as_deref()), (date.as_str(), Some("star")));
+    assert_eq!(f.comment.as_deref(), Some("Great bear walks!"));
+    assert!(!f.from.is_empty());
+
+    let week = api::week_program(&engine, &p.child_id, chrono::Utc::now()).await.unwrap();
+    assert_eq!(week.name, "Leo");
+    assert_eq!(week.dates.len(), 7);
+    assert_eq!(week.activities.len(), 1, "one activity, once, though it comes twice a day");
+    let a = &week.activities[0];
+    assert_eq!(a.exercise_id, p.exercise_id);
+    assert!(!a.kid_title.is_empty() && a.picture.is_some());
+    let times: Vec<_> = a.times.iter().map(|t| (t.slot.clone(), t.clock.clone().unwrap())).collect();
+    assert!(matches!(&times[0].0, SlotView::Moment { moment } if moment == "after_school"));
+    assert!(matches!(&times[1].0, SlotView::Moment { moment } if moment == "bedtime"));
+    assert_eq!(times[1].1, "20:15");
+    let on: Vec<bool> = week.dates.iter().map(|d| d.as_str() >= start.as_str()).collect();
+    assert_eq!(a.days, on);
+
+    assert_eq!(api::progress(&engine, "nope", chrono::Utc::now()).await.unwrap_err().kind, ErrorKind::Invalid);
+    let stranger = homeplay_core::ids::ChildId::new_v7().to_string();
+    assert_eq!(api::week_program(&engine, &stranger, chrono::Utc::now()).await.unwrap_err().kind, ErrorKind::NotFound);
+
+    // Two ticks wait: unpairing refuses and says how many, and nothing is lost.
+    let e = api::unpair(&engine, false).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::UnsentLogs);
+    assert!(e.message.starts_with("2 activities"), "{}", e.message);
+    assert!(api::status(&engine).await.unwrap().paired);
+    assert_eq!(engine.all_logs().await.unwrap().len(), 2);
+
+    assert!(matches!(api::sync_now(&engine).await.unwrap().sync, SyncView::Synced { .. }));
+    let s = api::unpair(&engine, false).await.unwrap();
+    assert!(!s.paired);
+    assert_eq!(s.sync, SyncView::NotPaired);
+    assert!(api::today(&engine, chrono::Utc::now()).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn unpairing_can_discard_waiting_logs_when_asked() {
+    let db = TestDb::new(Backend::Sqlite);
+    let server = TestServer::start(&db);
+    let start = (chrono::Utc::now() - chrono::TimeDelta::days(1)).date_naive().to_string();
+    let p = program(&db, &server, &start).await;
+    let (engine, _dir) = engine().await;
+    let code = p.maya.pairing_code(&p.child_id).await;
+    api::pair(&engine, pair_input(&server.base, &code)).await.unwrap();
+    let today = api::today(&engine, chrono::Utc::now()).await.unwrap();
+    let key = today[0].groups[0].items[0].key.clone();
+    let tick = RecordInput { key, outcome: OutcomeView::Partly, details: DetailsView::default(), by_kid: false };
+    api::record(&engine, tick).await.unwrap();
+    let e = api::unpair(&engine, false).await.unwrap_err();
+    assert!(e.message.starts_with("1 activity has"), "{}", e.message);
+    assert!(!api::unpair(&engine, true).await.unwrap().paired);
 }
