@@ -1,13 +1,18 @@
-//! The command line: `serve`, `migrate`, `create-clinic`, `create-therapist`, `demo`, `openapi`.
+//! The command line: `serve`, `migrate`, `create-clinic`, `create-therapist`, `pairing-code`, `demo`, `openapi`.
 
+use crate::audit::ClientIp;
+use crate::auth::TherapistAuth;
 use crate::config::{FileConfig, Limits, database_url, redact_url};
+use crate::json::IdPath;
 use crate::state::AppState;
 use crate::store::{self, DynStore};
 use anyhow::Context;
+use axum::Json;
+use axum::extract::State;
 use clap::{Args, Parser, Subcommand};
 use homeplay_core::Validate;
 use homeplay_core::clinic::{Clinic, Role, Therapist};
-use homeplay_core::ids::{ClinicId, TherapistId};
+use homeplay_core::ids::{ChildId, ClinicId, TherapistId};
 use homeplay_core::skill::Discipline;
 use homeplay_core::text::Name;
 use homeplay_core::time::TimeZoneName;
@@ -76,6 +81,16 @@ pub enum Command {
         /// Make the therapist a clinic admin.
         #[arg(long)]
         admin: bool,
+    },
+    /// Make a single-use pairing code for a child's family and print just the code, as the therapist's
+    /// "pairing code" button does (same expiry, same audit entry, made by and audited as that therapist).
+    PairingCode {
+        /// The child: its id, or its display name in the therapist's clinic.
+        #[arg(long)]
+        child: String,
+        /// The email of the therapist the code is made by.
+        #[arg(long)]
+        therapist: String,
     },
     /// Fill the database with the demo clinic (Riverside Pediatric Therapy: two therapists, three children and
     /// three weeks of history ending today) and print how to sign in. Changes nothing if it is already there.
@@ -152,6 +167,47 @@ pub async fn create_therapist(
     let hash = crate::auth::password::hash(password)?;
     store.insert_therapist(&therapist, &hash, crate::state::now_ms()).await?;
     Ok(therapist)
+}
+
+/// A pairing code for `child` (an id, or a display name in the therapist's clinic), made by the therapist with
+/// `therapist_email` through the API's own handler, so that the code, its lifetime and its audit entry are
+/// exactly what the dashboard's button makes.
+pub async fn pairing_code(
+    state: &AppState,
+    therapist_email: &str,
+    child: &str,
+) -> anyhow::Result<crate::api::children::NewPairingCode> {
+    let email = therapist_email.trim().to_lowercase();
+    let therapist = state
+        .store
+        .therapist_by_email(&email)
+        .await?
+        .with_context(|| format!("--therapist: no therapist with the email {email}"))?
+        .therapist;
+    let child_id = match child.trim().parse::<ChildId>() {
+        Ok(id) => id,
+        Err(_) => {
+            let named: Vec<ChildId> = state
+                .store
+                .children_of_clinic(therapist.clinic_id)
+                .await?
+                .into_iter()
+                .filter(|c| c.display_name.as_str().eq_ignore_ascii_case(child.trim()))
+                .map(|c| c.id)
+                .collect();
+            match named.as_slice() {
+                [id] => *id,
+                [] => anyhow::bail!("--child: no child named {child:?} in {email}'s clinic"),
+                _ => anyhow::bail!("--child: several children are named {child:?}; give the child's id instead"),
+            }
+        }
+    };
+    let auth = TherapistAuth { therapist, token_hash: String::new(), csrf_token: String::new() };
+    let (_, Json(code)) =
+        crate::api::children::pairing_code(State(state.clone()), auth, ClientIp::default(), IdPath(child_id))
+            .await
+            .map_err(|f| anyhow::anyhow!("--child: {}", f.body.message))?;
+    Ok(code)
 }
 
 pub fn parse_discipline(s: &str) -> anyhow::Result<Discipline> {

@@ -1,5 +1,5 @@
-// A command-line tool: what `create-clinic`, `create-therapist`, `demo` and `openapi` print on stdout is their
-// output.
+// A command-line tool: what `create-clinic`, `create-therapist`, `pairing-code`, `demo` and `openapi` print on
+// stdout is their output.
 #![allow(clippy::print_stdout)]
 
 use anyhow::Context;
@@ -103,6 +103,11 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
             println!("{}", therapist.id);
+        }
+        Command::PairingCode { child, therapist } => {
+            let state = cli::state(store, settings.limits);
+            let code = cli::pairing_code(&state, &therapist, &child).await?;
+            println!("{}", code.code.as_str());
         }
         Command::Demo => {
             let outcome = homeplay_server::demo::run(&store).await?;
