@@ -175,6 +175,7 @@ fn endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> {
         ("POST", "/api/v1/library/exercises/{exercise}/clone", Some(json!({})), ClinicRecord),
         ("GET", "/api/v1/library/routines", None, ClinicWide),
         ("GET", "/api/v1/library/routines/{routine}", None, ClinicRecord),
+        ("GET", "/api/v1/library/routine-uses", None, ClinicWide),
         ("GET", "/api/v1/assignments/{assignment}/history", None, ClinicRecord),
         ("POST", "/api/v1/assignments/{assignment}/pause", Some(json!({"on": "2026-03-10"})), ClinicRecord),
         ("POST", "/api/v1/assignments/{assignment}/resume", Some(json!({"on": "2026-03-12"})), ClinicRecord),

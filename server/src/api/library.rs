@@ -14,9 +14,9 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri};
 use homeplay_core::Validate;
-use homeplay_core::assignment::{Assignment, Target};
+use homeplay_core::assignment::{Assignment, Status, Target};
 use homeplay_core::exercise::{AgeRange, Dosage, Exercise, Origin, PictureStep};
-use homeplay_core::ids::{ClinicId, ExerciseId, FamilyId, RoutineId};
+use homeplay_core::ids::{AssignmentId, ChildId, ClinicId, ExerciseId, FamilyId, RoutineId};
 use homeplay_core::media::{MediaRef, MediaSource};
 use homeplay_core::routine::{Reward, Routine, Warning};
 use homeplay_core::skill::{Discipline, ExerciseDiscipline, SkillArea};
@@ -493,6 +493,67 @@ pub async fn get_routine(
 ) -> ApiResult<Json<RoutineReply>> {
     let routine = state.store.routine(auth.therapist.clinic_id, id).await?.ok_or(Failure::not_found("routine"))?;
     Ok(Json(routine.into()))
+}
+
+/// A child's assignment of a clinic routine that has not ended: who a change to the routine reaches.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RoutineUse {
+    pub routine_id: RoutineId,
+    pub assignment_id: AssignmentId,
+    pub child_id: ChildId,
+    pub child_name: Name,
+    pub status: Status,
+}
+
+/// List who practises the clinic's routines
+///
+/// Every assignment of a clinic routine that has not ended, with its child. An edit of a routine reaches all
+/// of them; the dashboard shows them before saving one.
+#[utoipa::path(
+    get, path = "/library/routine-uses", tag = "library", operation_id = "list_routine_uses",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Active and paused routine assignments, by child name", body = Vec<RoutineUse>),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
+pub async fn list_routine_uses(
+    State(state): State<AppState>,
+    auth: TherapistAuth,
+    ip: ClientIp,
+) -> ApiResult<Json<Vec<RoutineUse>>> {
+    let clinic = auth.therapist.clinic_id;
+    let children = state.store.children_of_clinic(clinic).await?;
+    let names: HashMap<ChildId, Name> = children.iter().map(|c| (c.id, c.display_name.clone())).collect();
+    let families: BTreeSet<FamilyId> = children.iter().map(|c| c.family_id).collect();
+    let mut uses = Vec::new();
+    for family in families {
+        for a in state.store.assignments_of_family(family).await? {
+            let (Target::Routine { routine_id }, Some(name)) = (a.target, names.get(&a.child_id)) else { continue };
+            if a.status != Status::Ended {
+                uses.push(RoutineUse {
+                    routine_id,
+                    assignment_id: a.id,
+                    child_id: a.child_id,
+                    child_name: name.clone(),
+                    status: a.status,
+                });
+            }
+        }
+    }
+    uses.sort_by(|a, b| a.child_name.as_str().cmp(b.child_name.as_str()).then(a.assignment_id.cmp(&b.assignment_id)));
+    // Names children: their records were read.
+    audit::record(
+        &state,
+        Actor::Therapist(&auth),
+        &ip,
+        "list_routine_uses",
+        None,
+        format!("{} assignments", uses.len()),
+    )
+    .await?;
+    Ok(Json(uses))
 }
 
 /// Checks a routine's items and reward exist for the clinic; returns the reward's upload, if it is one.

@@ -460,6 +460,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/library/routine-uses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List who practises the clinic's routines
+         * @description Every assignment of a clinic routine that has not ended, with its child. An edit of a routine reaches all
+         *     of them; the dashboard shows them before saving one.
+         */
+        get: operations["list_routine_uses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/library/routines": {
         parameters: {
             query?: never;
@@ -1437,6 +1458,14 @@ export interface components {
         RoutineReply: {
             routine: components["schemas"]["Routine"];
             warnings: components["schemas"]["Warning"][];
+        };
+        /** @description A child's assignment of a clinic routine that has not ended: who a change to the routine reaches. */
+        RoutineUse: {
+            routine_id: components["schemas"]["RoutineId"];
+            assignment_id: components["schemas"]["AssignmentId"];
+            child_id: components["schemas"]["ChildId"];
+            child_name: components["schemas"]["Name"];
+            status: components["schemas"]["Status"];
         };
         Rtm: {
             /**
@@ -3750,6 +3779,44 @@ export interface operations {
             };
             /** @description No such exercise in the built-in library or this clinic's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_routine_uses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Active and paused routine assignments, by child name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutineUse"][];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
