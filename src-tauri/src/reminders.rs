@@ -21,10 +21,10 @@ fn moment_label(lang: Language, m: FamilyMoment) -> &'static str {
         (Language::Es, FamilyMoment::WakeUp) => "Al despertar",
         (Language::Es, FamilyMoment::Breakfast) => "Desayuno",
         (Language::Es, FamilyMoment::Lunch) => "Almuerzo",
-        (Language::Es, FamilyMoment::AfterSchool) => "Después del colegio",
+        (Language::Es, FamilyMoment::AfterSchool) => "Después de la escuela",
         (Language::Es, FamilyMoment::Dinner) => "Cena",
         (Language::Es, FamilyMoment::Bath) => "Hora del baño",
-        (Language::Es, FamilyMoment::Bedtime) => "Hora de dormir",
+        (Language::Es, FamilyMoment::Bedtime) => "Antes de dormir",
     }
 }
 
@@ -105,7 +105,7 @@ mod tests {
     fn reminders_read_naturally_in_both_languages() {
         let bedtime = SlotTime::Moment { moment: FamilyMoment::Bedtime };
         assert_eq!(text(Language::En, &reminder(2, false, bedtime)).1, "Bedtime: 2 activities for Lea");
-        assert_eq!(text(Language::Es, &reminder(1, false, bedtime)).1, "Hora de dormir: 1 actividad para Lea");
+        assert_eq!(text(Language::Es, &reminder(1, false, bedtime)).1, "Antes de dormir: 1 actividad para Lea");
         let at = SlotTime::At { time: NaiveTime::from_hms_opt(8, 15, 0).unwrap() };
         assert_eq!(text(Language::En, &reminder(1, true, at)).1, "Still to do · 08:15: 1 activity for Lea");
     }
