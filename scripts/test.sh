@@ -88,5 +88,27 @@ command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --vers
 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- \
   cargo test --locked -p homeplay-app --test e2e -- --ignored 2>&1 | tee -a "$log"
 
+step "family app .deb: the Tauri bundler (npm @tauri-apps/cli, installed by npm ci above) on a release build"
+# The screens in src-tauri/dist were built above, so no beforeBuildCommand. The .deb counts as one check.
+deb_dir=target/release/bundle/deb
+rm -f "$deb_dir"/*.deb
+deb=
+deb_ok=
+if (cd src-tauri && ../ui/node_modules/.bin/tauri build --ci --bundles deb -- --locked); then
+  deb=$(find "$deb_dir" -maxdepth 1 -name '*.deb' | head -n 1)
+fi
+if [ -n "$deb" ] && dpkg-deb --info "$deb" && contents=$(dpkg-deb --contents "$deb") \
+  && grep -Eq ' (\./)?usr/bin/homeplay(-app)?$' <<<"$contents" \
+  && grep -Eq ' (\./)?usr/share/applications/[^/]+\.desktop$' <<<"$contents"; then
+  grep -E ' (\./)?usr/(bin|share/applications)/' <<<"$contents"
+  echo "the family app's .deb: $deb ($(du -h "$deb" | cut -f1))"
+  deb_ok=1
+  echo "test result: ok. 1 passed; 0 failed; 0 ignored (the family app's .deb)" | tee -a "$log"
+else
+  echo "the family app's .deb is missing, or lacks the binary or the .desktop file: ${deb:-no .deb built}" >&2
+  echo "test result: FAILED. 0 passed; 1 failed; 0 ignored (the family app's .deb)" | tee -a "$log"
+fi
+
 # One closing line for the whole run, summed over every suite.
 awk '/^test result:/ { p += $4; f += $6 } END { printf "\ntests: %d passed, %d failed\n", p, f }' "$log"
+[ -n "$deb_ok" ]
