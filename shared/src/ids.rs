@@ -66,6 +66,9 @@ id_type! {
     /// Made by the device that first records the log: always a UUIDv7.
     LogId;
     FeedbackId;
+    GoalId;
+    GoalReviewId;
+    GoalCheckInId;
 }
 
 /// Namespace for the UUIDv5 ids of built-in library items (a fixed, random value: never change it).

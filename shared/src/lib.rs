@@ -5,11 +5,13 @@
 
 pub mod adherence;
 pub mod assignment;
+pub mod care_team;
 pub mod clinic;
 pub mod error;
 pub mod exercise;
 pub mod family;
 pub mod feedback;
+pub mod goal;
 pub mod hlc;
 pub mod ids;
 pub mod library;

@@ -1,6 +1,7 @@
 //! OpenAPI schemas for the types whose JSON form is a plain string (checked text, ids, time zones, media
 //! references, cursors) or a list (weekdays). Everything else derives its schema next to its definition.
 
+use crate::goal::GasScore;
 use crate::ids::*;
 use crate::media::MediaRef;
 use crate::pairing::{DeviceToken, PairingCode};
@@ -54,7 +55,10 @@ id_schema!(
     RoutineId,
     AssignmentId,
     LogId,
-    FeedbackId
+    FeedbackId,
+    GoalId,
+    GoalReviewId,
+    GoalCheckInId
 );
 
 string_schema! {
@@ -73,5 +77,11 @@ string_schema! {
     PairingCode => string("A pairing code, shown as XXXX-XXXX (Crockford base 32)", Some(8), Some(9), None);
     DeviceToken => string("A device's bearer token: hpd_ and 43 base64url characters", Some(47), Some(47), None);
     Cursor => string("An opaque position in the change feed", Some(1), Some(Cursor::MAX_LEN), None);
+    GasScore => ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .description(Some("A Goal Attainment Scaling score: -2 much less … 0 expected … +2 much more"))
+        .minimum(Some(-2))
+        .maximum(Some(2))
+        .into();
     Weekdays => ArrayBuilder::new().items(DayName::schema()).unique_items(true).max_items(Some(7)).into();
 }

@@ -1,0 +1,521 @@
+//! Therapy goals set with the family, scored with Goal Attainment Scaling (GAS), and the family's weekly
+//! check-in on each goal.
+//!
+//! A goal's text is for the family ("puts on socks by himself"); its five GAS levels are the therapist's
+//! yardstick, with level 0 the expected outcome by the target date. Goals are never deleted: a goal that was
+//! met, changed or dropped keeps its history of versions and reviews, so a report can say what was aimed at
+//! and when.
+
+use crate::error::{Checker, Problem, Validate, ValidationError};
+use crate::hlc::Hlc;
+use crate::ids::{ChildId, DeviceId, GoalCheckInId, GoalId, GoalReviewId, TherapistId};
+use crate::skill::{Discipline, SkillArea};
+use crate::text::{Name, Note, Title};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A Goal Attainment Scaling score, −2 … +2, sent as that number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i8", into = "i8")]
+pub struct GasScore(i8);
+
+impl GasScore {
+    pub const MIN: i8 = -2;
+    pub const MAX: i8 = 2;
+    /// The expected outcome: the goal reached as set.
+    pub const EXPECTED: GasScore = GasScore(0);
+    pub const ALL: [GasScore; 5] = [GasScore(-2), GasScore(-1), GasScore(0), GasScore(1), GasScore(2)];
+
+    pub fn new(score: i8) -> Result<Self, ValidationError> {
+        if (Self::MIN..=Self::MAX).contains(&score) {
+            Ok(Self(score))
+        } else {
+            Err(ValidationError::single("score", Problem::OutOfRange { min: Self::MIN.into(), max: Self::MAX.into() }))
+        }
+    }
+
+    pub fn value(self) -> i8 {
+        self.0
+    }
+
+    /// At or past the expected outcome.
+    pub fn attained(self) -> bool {
+        self.0 >= 0
+    }
+}
+
+impl TryFrom<i8> for GasScore {
+    type Error = ValidationError;
+    fn try_from(v: i8) -> Result<Self, Self::Error> {
+        Self::new(v)
+    }
+}
+
+impl From<GasScore> for i8 {
+    fn from(s: GasScore) -> i8 {
+        s.0
+    }
+}
+
+/// The therapist's words for each GAS level of one goal.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GasScale {
+    /// −2: much less than expected (often where the child is now).
+    pub much_less: Note,
+    /// −1: somewhat less than expected.
+    pub less: Note,
+    /// 0: the expected outcome by the target date.
+    pub expected: Note,
+    /// +1: somewhat more than expected.
+    pub more: Note,
+    /// +2: much more than expected.
+    pub much_more: Note,
+}
+
+impl GasScale {
+    pub fn describe(&self, score: GasScore) -> &Note {
+        match score.0 {
+            ..=-2 => &self.much_less,
+            -1 => &self.less,
+            0 => &self.expected,
+            1 => &self.more,
+            _ => &self.much_more,
+        }
+    }
+}
+
+impl Validate for GasScale {
+    fn validate(&self) -> Result<(), ValidationError> {
+        // Two levels with the same words cannot be told apart when scoring.
+        let mut c = Checker::new();
+        let levels: Vec<(&str, &str)> = [
+            ("much_less", &self.much_less),
+            ("less", &self.less),
+            ("expected", &self.expected),
+            ("more", &self.more),
+            ("much_more", &self.much_more),
+        ]
+        .iter()
+        .map(|(f, n)| (*f, n.as_str()))
+        .collect();
+        for (i, (field, text)) in levels.iter().enumerate() {
+            if levels[..i].iter().any(|(_, t)| t.eq_ignore_ascii_case(text)) {
+                c.fail(*field, Problem::Duplicate { value: (*text).to_owned() });
+            }
+        }
+        c.finish()
+    }
+}
+
+/// Where a goal stands. Only an active goal is reviewed, linked to new program items and asked about.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalStatus {
+    Active,
+    /// Reached; kept for the record.
+    Met,
+    /// Replaced by a rewritten goal (named in `replaced_by`).
+    Changed,
+    /// No longer worked on.
+    Dropped,
+}
+
+/// A functional goal for one child.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Goal {
+    pub id: GoalId,
+    pub child_id: ChildId,
+    /// In plain words, for the family: "Puts on socks by himself".
+    pub text: Title,
+    pub discipline: Discipline,
+    /// One to eight skill areas, each at most once.
+    pub areas: Vec<SkillArea>,
+    /// Where the child is when the goal is set: "needs hand-over-hand help".
+    pub baseline: Note,
+    pub scale: GasScale,
+    pub start_date: NaiveDate,
+    pub target_date: NaiveDate,
+    pub status: GoalStatus,
+    /// For a changed goal: the goal that replaced it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<GoalId>,
+    pub set_by: TherapistId,
+    /// Counts the goal's versions from 1; each change to the goal is kept as a new version.
+    pub version: u32,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Goal {
+    /// The expected outcome, in the therapist's words.
+    pub fn expected_outcome(&self) -> &Note {
+        &self.scale.expected
+    }
+}
+
+impl Validate for Goal {
+    fn validate(&self) -> Result<(), ValidationError> {
+        let mut c = Checker::new();
+        c.count("areas", self.areas.len(), 1, SkillArea::ALL.len());
+        c.unique("areas", &self.areas);
+        c.nest("scale", self.scale.validate());
+        c.ensure(self.target_date > self.start_date, "target_date", || Problem::Invalid {
+            reason: "must be after the start date".into(),
+        });
+        c.ensure(self.version >= 1, "version", || Problem::OutOfRange { min: 1, max: i64::from(u32::MAX) });
+        match (self.status, self.replaced_by) {
+            (GoalStatus::Changed, None) => c.fail(
+                "replaced_by",
+                Problem::Invalid { reason: "a changed goal names the goal that replaced it".into() },
+            ),
+            (GoalStatus::Changed, Some(id)) if id == self.id => {
+                c.fail("replaced_by", Problem::Invalid { reason: "a goal cannot replace itself".into() })
+            }
+            (GoalStatus::Active | GoalStatus::Met | GoalStatus::Dropped, Some(_)) => {
+                c.fail("replaced_by", Problem::Invalid { reason: "only a changed goal is replaced".into() })
+            }
+            _ => {}
+        }
+        c.finish()
+    }
+}
+
+/// A therapist's scoring of a goal on a date.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoalReview {
+    pub id: GoalReviewId,
+    pub goal_id: GoalId,
+    pub child_id: ChildId,
+    pub date: NaiveDate,
+    pub score: GasScore,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Note>,
+    pub therapist_id: TherapistId,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The faces a family picks from in the weekly check-in: "How did putting on socks go this week?"
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckInFace {
+    Hard,
+    SoSo,
+    Good,
+    Great,
+}
+
+/// A family's answer to the weekly question about one goal. Made on the device offline and synced like a
+/// completion log: keyed by its UUIDv7, the newest version (by HLC) wins, and an undo withdraws it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoalCheckIn {
+    pub id: GoalCheckInId,
+    pub goal_id: GoalId,
+    pub child_id: ChildId,
+    /// The Monday of the week the answer is about.
+    pub week: NaiveDate,
+    pub face: CheckInFace,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Note>,
+    /// The caregiver who answered, as they named themselves on the device.
+    pub answered_by: Name,
+    pub device_id: DeviceId,
+    pub hlc: Hlc,
+    #[serde(default)]
+    pub undone: bool,
+}
+
+impl Validate for GoalCheckIn {
+    fn validate(&self) -> Result<(), ValidationError> {
+        let mut c = Checker::new();
+        c.ensure(self.week.weekday() == chrono::Weekday::Mon, "week", || Problem::Invalid {
+            reason: "must be the Monday of the week".into(),
+        });
+        c.ensure(self.id.as_uuid().get_version_num() == 7, "id", || Problem::Invalid {
+            reason: "must be a UUIDv7 made by the device".into(),
+        });
+        c.finish()
+    }
+}
+
+/// Of several versions and answers for the same goal and week, the one that stands: the newest that was not
+/// withdrawn. Two caregivers may both answer; the later answer is the family's word for the week.
+pub fn current_check_ins(check_ins: &[GoalCheckIn]) -> Vec<&GoalCheckIn> {
+    let mut newest: std::collections::BTreeMap<GoalCheckInId, &GoalCheckIn> = Default::default();
+    for c in check_ins {
+        let slot = newest.entry(c.id).or_insert(c);
+        if c.hlc > slot.hlc {
+            *slot = c;
+        }
+    }
+    let mut per_week: std::collections::BTreeMap<(GoalId, NaiveDate), &GoalCheckIn> = Default::default();
+    for c in newest.into_values().filter(|c| !c.undone) {
+        let slot = per_week.entry((c.goal_id, c.week)).or_insert(c);
+        if c.hlc > slot.hlc {
+            *slot = c;
+        }
+    }
+    per_week.into_values().collect()
+}
+
+/// The combined GAS T-score of several goals (Kiresuk & Sherman), with equal weights and the customary
+/// inter-goal correlation of 0.3: 50 means every goal at its expected outcome, 10 points per standard
+/// deviation. None when there is no score.
+pub fn gas_t_score(scores: &[GasScore]) -> Option<f64> {
+    const RHO: f64 = 0.3;
+    if scores.is_empty() {
+        return None;
+    }
+    let n = scores.len() as f64;
+    let sum: f64 = scores.iter().map(|s| f64::from(s.0)).sum();
+    // With unit weights: Σw² = n and (Σw)² = n².
+    let denominator = ((1.0 - RHO) * n + RHO * n * n).sqrt();
+    Some(50.0 + 10.0 * sum / denominator)
+}
+
+/// How a goal moves beside the practice that serves it; the dashboard shows these four apart, because "no
+/// progress with little practice" calls for a talk about routines, "no progress with lots of practice" for a
+/// change of program.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalTrend {
+    /// Fewer than two reviews: nothing to compare yet.
+    NotEnoughReviews,
+    ProgressWithPractice,
+    ProgressWithLittlePractice,
+    NoProgressWithLittlePractice,
+    NoProgressDespitePractice,
+}
+
+/// The adherence rate from which practice counts as "regular".
+pub const REGULAR_PRACTICE: f64 = 0.6;
+
+/// Classifies a goal's reviews (any order) against the adherence of its linked exercises over the same time
+/// (`None` when nothing linked was scheduled, which counts as little practice).
+pub fn goal_trend(reviews: &[GoalReview], linked_adherence: Option<f64>) -> GoalTrend {
+    let mut dated: Vec<&GoalReview> = reviews.iter().collect();
+    dated.sort_by_key(|r| (r.date, r.created_at));
+    let (Some(first), Some(last)) = (dated.first(), dated.last()) else { return GoalTrend::NotEnoughReviews };
+    if dated.len() < 2 {
+        return GoalTrend::NotEnoughReviews;
+    }
+    let progress = last.score > first.score;
+    let practice = linked_adherence.is_some_and(|a| a >= REGULAR_PRACTICE);
+    match (progress, practice) {
+        (true, true) => GoalTrend::ProgressWithPractice,
+        (true, false) => GoalTrend::ProgressWithLittlePractice,
+        (false, false) => GoalTrend::NoProgressWithLittlePractice,
+        (false, true) => GoalTrend::NoProgressDespitePractice,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::hlc::Hlc;
+    use uuid::Uuid;
+
+    fn note(s: &str) -> Note {
+        Note::new(s).unwrap()
+    }
+
+    fn scale() -> GasScale {
+        GasScale {
+            much_less: note("Needs hand-over-hand help"),
+            less: note("Pulls socks up once started"),
+            expected: note("Puts on socks with one verbal prompt"),
+            more: note("Puts on socks alone"),
+            much_more: note("Puts on socks and shoes alone"),
+        }
+    }
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn goal() -> Goal {
+        Goal {
+            id: GoalId::new_v7(),
+            child_id: ChildId::new_v7(),
+            text: Title::new("Puts on socks by himself").unwrap(),
+            discipline: Discipline::Ot,
+            areas: vec![SkillArea::SelfCare, SkillArea::FineMotor],
+            baseline: note("Needs hand-over-hand help"),
+            scale: scale(),
+            start_date: date("2026-09-01"),
+            target_date: date("2026-12-01"),
+            status: GoalStatus::Active,
+            replaced_by: None,
+            set_by: TherapistId::new_v7(),
+            version: 1,
+            updated_at: DateTime::from_timestamp(1_790_000_000, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn gas_scores_outside_minus_two_to_two_are_refused_by_name() {
+        assert!(GasScore::new(-2).is_ok() && GasScore::new(2).is_ok());
+        for bad in [-3, 3, i8::MIN, i8::MAX] {
+            let e = GasScore::new(bad).unwrap_err();
+            assert_eq!(e.field(), "score");
+        }
+        let parsed: Result<GasScore, _> = serde_json::from_str("3");
+        assert!(parsed.is_err());
+        assert_eq!(serde_json::to_string(&GasScore::new(-1).unwrap()).unwrap(), "-1");
+    }
+
+    #[test]
+    fn a_scale_describes_each_level() {
+        let s = scale();
+        assert_eq!(s.describe(GasScore::new(-2).unwrap()).as_str(), "Needs hand-over-hand help");
+        assert_eq!(s.describe(GasScore::EXPECTED).as_str(), "Puts on socks with one verbal prompt");
+        assert_eq!(s.describe(GasScore::new(2).unwrap()).as_str(), "Puts on socks and shoes alone");
+        assert!(GasScore::EXPECTED.attained() && !GasScore::new(-1).unwrap().attained());
+    }
+
+    #[test]
+    fn a_scale_with_two_levels_worded_alike_is_refused() {
+        let mut s = scale();
+        s.more = note("puts on socks with one verbal prompt");
+        assert_eq!(s.validate().unwrap_err().field(), "more");
+    }
+
+    #[test]
+    fn a_valid_goal_passes_and_each_fault_names_its_field() {
+        assert!(goal().validate().is_ok());
+
+        let mut g = goal();
+        g.areas.clear();
+        assert_eq!(g.validate().unwrap_err().field(), "areas");
+
+        let mut g = goal();
+        g.areas = vec![SkillArea::SelfCare, SkillArea::SelfCare];
+        assert_eq!(g.validate().unwrap_err().field(), "areas[1]");
+
+        let mut g = goal();
+        g.target_date = g.start_date;
+        assert_eq!(g.validate().unwrap_err().field(), "target_date");
+
+        let mut g = goal();
+        g.scale.less = g.scale.much_less.clone();
+        assert_eq!(g.validate().unwrap_err().field(), "scale.less");
+
+        let mut g = goal();
+        g.status = GoalStatus::Changed;
+        assert_eq!(g.validate().unwrap_err().field(), "replaced_by");
+        g.replaced_by = Some(g.id);
+        assert_eq!(g.validate().unwrap_err().field(), "replaced_by");
+        g.replaced_by = Some(GoalId::new_v7());
+        assert!(g.validate().is_ok());
+
+        let mut g = goal();
+        g.replaced_by = Some(GoalId::new_v7());
+        assert_eq!(g.validate().unwrap_err().field(), "replaced_by");
+    }
+
+    #[test]
+    fn a_goal_round_trips_through_json_and_unknown_fields_are_refused() {
+        let g = goal();
+        let json = serde_json::to_value(&g).unwrap();
+        assert_eq!(json["scale"]["expected"], "Puts on socks with one verbal prompt");
+        assert_eq!(serde_json::from_value::<Goal>(json.clone()).unwrap(), g);
+        let mut extra = json;
+        extra["surprise"] = serde_json::json!(1);
+        assert!(serde_json::from_value::<Goal>(extra).is_err());
+    }
+
+    fn check_in(goal_id: GoalId, week: &str, face: CheckInFace, hlc: u64) -> GoalCheckIn {
+        GoalCheckIn {
+            id: GoalCheckInId::new_v7(),
+            goal_id,
+            child_id: ChildId(Uuid::nil()),
+            week: date(week),
+            face,
+            note: None,
+            answered_by: Name::new("Ana").unwrap(),
+            device_id: DeviceId(Uuid::nil()),
+            hlc: Hlc::new(hlc, 0),
+            undone: false,
+        }
+    }
+
+    #[test]
+    fn a_check_in_is_about_a_monday_and_made_by_a_device() {
+        let g = GoalId::new_v7();
+        assert!(check_in(g, "2026-11-23", CheckInFace::Good, 1).validate().is_ok());
+        assert_eq!(check_in(g, "2026-11-24", CheckInFace::Good, 1).validate().unwrap_err().field(), "week");
+        let mut c = check_in(g, "2026-11-23", CheckInFace::Good, 1);
+        c.id = GoalCheckInId(Uuid::from_u128(1));
+        assert_eq!(c.validate().unwrap_err().field(), "id");
+    }
+
+    #[test]
+    fn the_newest_answer_per_goal_and_week_stands_and_an_undo_withdraws_it() {
+        let g = GoalId::new_v7();
+        let first = check_in(g, "2026-11-23", CheckInFace::Hard, 10);
+        let second = check_in(g, "2026-11-23", CheckInFace::Great, 20);
+        let other_week = check_in(g, "2026-11-16", CheckInFace::SoSo, 5);
+        let all = [second.clone(), first.clone(), other_week.clone()];
+        let current = current_check_ins(&all);
+        assert_eq!(current.len(), 2);
+        assert!(current.iter().any(|c| c.id == second.id));
+        assert!(current.iter().any(|c| c.id == other_week.id));
+
+        let mut withdrawn = second.clone();
+        withdrawn.undone = true;
+        withdrawn.hlc = Hlc::new(30, 0);
+        let all = [first.clone(), second, withdrawn];
+        let current = current_check_ins(&all);
+        assert_eq!(current.iter().map(|c| c.id).collect::<Vec<_>>(), vec![first.id]);
+    }
+
+    #[test]
+    fn the_t_score_is_fifty_at_expected_and_moves_with_the_scores() {
+        assert_eq!(gas_t_score(&[]), None);
+        let at = |v: i8| GasScore::new(v).unwrap();
+        assert!((gas_t_score(&[at(0), at(0), at(0)]).unwrap() - 50.0).abs() < 1e-9);
+        // One goal: T = 50 + 10x.
+        assert!((gas_t_score(&[at(1)]).unwrap() - 60.0).abs() < 1e-9);
+        assert!((gas_t_score(&[at(-2)]).unwrap() - 30.0).abs() < 1e-9);
+        // Three goals at −1 with ρ = 0.3: 50 + 10·(−3)/√(0.7·3 + 0.3·9) = 50 − 30/√4.8.
+        let t = gas_t_score(&[at(-1), at(-1), at(-1)]).unwrap();
+        assert!((t - (50.0 - 30.0 / 4.8_f64.sqrt())).abs() < 1e-9);
+    }
+
+    fn review(goal: &Goal, day: &str, score: i8) -> GoalReview {
+        GoalReview {
+            id: GoalReviewId::new_v7(),
+            goal_id: goal.id,
+            child_id: goal.child_id,
+            date: date(day),
+            score: GasScore::new(score).unwrap(),
+            note: None,
+            therapist_id: goal.set_by,
+            created_at: DateTime::from_timestamp(1_790_000_000, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn progress_and_practice_are_told_apart() {
+        let g = goal();
+        let up = [review(&g, "2026-10-20", 0), review(&g, "2026-09-01", -2)];
+        let flat = [review(&g, "2026-09-01", -2), review(&g, "2026-10-20", -2)];
+        assert_eq!(goal_trend(&[], Some(0.9)), GoalTrend::NotEnoughReviews);
+        assert_eq!(goal_trend(&up[..1], Some(0.9)), GoalTrend::NotEnoughReviews);
+        assert_eq!(goal_trend(&up, Some(0.9)), GoalTrend::ProgressWithPractice);
+        assert_eq!(goal_trend(&up, Some(0.2)), GoalTrend::ProgressWithLittlePractice);
+        assert_eq!(goal_trend(&flat, Some(0.2)), GoalTrend::NoProgressWithLittlePractice);
+        assert_eq!(goal_trend(&flat, None), GoalTrend::NoProgressWithLittlePractice);
+        assert_eq!(goal_trend(&flat, Some(REGULAR_PRACTICE)), GoalTrend::NoProgressDespitePractice);
+    }
+}
