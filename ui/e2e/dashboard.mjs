@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 const ui = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const root = resolve(ui, '..');
@@ -81,6 +82,20 @@ async function axe(page, name) {
     axeFindings.push(line);
     if (v.impact === 'serious' || v.impact === 'critical') failures.push(`axe ${line}`);
   }
+}
+
+/** A PDF's pages and its text, read with PDF.js: what a reader (or a screen reader) gets from it. */
+async function pdfText(path) {
+  const doc = await getDocument({ data: new Uint8Array(readFileSync(path)), useSystemFonts: true, isEvalSupported: false }).promise;
+  let text = '';
+  for (let i = 1; i <= doc.numPages; i++) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    text += content.items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : '')).join('') + '\n';
+  }
+  const pages = doc.numPages;
+  await doc.destroy();
+  // `flat` joins lines, so a phrase the layout wrapped still reads as one.
+  return { pages, text, flat: text.replace(/\s+/g, ' ') };
 }
 
 async function run() {
@@ -184,6 +199,29 @@ async function run() {
   await shot(page, '04-pairing-code');
   await page.getByRole('button', { name: 'Close' }).click();
 
+  step = 'revoke a paired device';
+  // A real device pairs with the code through the sync API, and can pull; revoked, it is refused.
+  const deviceApi = await browser.newContext();
+  const paired = await deviceApi.request.post(`${base}/api/v1/sync/pair`, { data: { protocol: 1, code: codeText, device_label: 'Grandma tablet <i>2</i>' } });
+  check(paired.ok(), `the device pairs with the code (${paired.status()}: ${await paired.text()})`);
+  const { token, device_id: deviceId } = await paired.json();
+  const pull = () => deviceApi.request.post(`${base}/api/v1/sync/pull`, { data: { protocol: 1 }, headers: { authorization: `Bearer ${token}` } });
+  check((await pull()).status() === 200, 'the paired device can pull');
+  await page.reload();
+  const deviceItem = page.locator('.devices li').filter({ hasText: 'Grandma tablet <i>2</i>' });
+  await deviceItem.waitFor();
+  check((await deviceItem.locator('i').count()) === 0, 'the device label shows as text');
+  page.once('dialog', (d) => void d.accept());
+  await deviceItem.getByRole('button', { name: /^Revoke/ }).click();
+  await page.getByRole('status').filter({ hasText: 'revoked' }).waitFor();
+  await deviceItem.locator('.badge', { hasText: 'revoked' }).waitFor();
+  check((await deviceItem.getByRole('button', { name: /^Revoke/ }).count()) === 0, 'no revoke button once revoked');
+  const refused = await pull();
+  check(refused.status() === 401, `the revoked device is refused (${refused.status()})`);
+  const devices = await page.evaluate(async (child) => (await (await fetch(`/api/v1/children/${encodeURIComponent(child)}/devices`)).json()), leoId);
+  check(devices.some((d) => d.id === deviceId && d.revoked_at), 'the server records the revocation');
+  await deviceApi.close();
+
   step = 'CSV export';
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
   const csvPath = join(artifacts, 'leo-logs.csv');
@@ -204,10 +242,37 @@ async function run() {
   const refs = JSON.stringify(bundle).match(/"reference":"[^"]+"/g) ?? [];
   check(refs.every((r) => urls.has(r.slice(13, -1))), 'every reference resolves inside the bundle');
 
-  step = 'print report';
+  step = 'progress report';
+  await page.getByRole('link', { name: 'Progress report' }).click();
+  await page.waitForURL(/#\/children\/[^/]+\/report$/);
+  const report = page.getByTestId('report');
+  await report.getByRole('heading', { name: 'Home program progress report' }).waitFor();
+  await report.locator('.plot svg').first().waitFor();
+  const reportCells = await report.locator('.heatmap [data-status]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+  check(reportCells.length >= 80 && reportCells.includes('done') && reportCells.includes('not_done'), `the report has the calendar (${reportCells.length} days)`);
+  check((await report.locator('.heatmap button').count()) === 0, 'the report calendar is not interactive');
+  const clinicName = (await report.locator('.report-clinic').textContent()).trim();
+  check(clinicName.length > 0, 'the report names the clinic');
+  await axe(page, 'progress report');
+  await shot(page, '03b-report');
   await page.emulateMedia({ media: 'print' });
-  await page.pdf({ path: join(artifacts, 'leo-report.pdf'), format: 'A4', printBackground: true });
+  const pdfPath = join(artifacts, 'leo-report.pdf');
+  await page.pdf({ path: pdfPath, format: 'A4', printBackground: true, preferCSSPageSize: true });
   await page.emulateMedia({ media: 'screen' });
+  const printed = await pdfText(pdfPath);
+  writeFileSync(join(artifacts, 'leo-report.txt'), printed.text);
+  step = 'progress report PDF';
+  check(printed.pages >= 1 && printed.pages <= 3, `the report prints on 1–3 A4 pages (${printed.pages})`);
+  for (const expected of [
+    clinicName, 'Home program progress report', 'Leo', 'Period', '12 weeks', 'Adherence summary', 'Day by day',
+    'Completion by exercise', 'Playdough snakes', 'Remote monitoring data days', 'Flags and notes',
+    'Said his wrists hurt a bit', 'Current program', 'Signature: Maya', 'Occupational therapist',
+  ]) check(printed.flat.includes(expected), `the PDF says “${expected}”`);
+  for (const chrome of ['Program builder', 'Sign out', 'Print or save as PDF', 'Skip to content', 'Audit log']) {
+    check(!printed.flat.includes(chrome), `the PDF has no screen chrome (“${chrome}”)`);
+  }
+  await page.goBack();
+  await page.getByRole('heading', { name: 'Last 12 weeks' }).waitFor();
 
   step = 'library';
   await page.getByRole('link', { name: 'Library' }).click();
@@ -347,9 +412,80 @@ async function run() {
   const teddy = stored.find((a) => a.note_for_family === 'Warm hands first, then the teddy');
   check(teddy && teddy.days.includes('sun') && teddy.dosage.reps === 4 && teddy.slots.length === 2, 'the server has the edit');
 
+  step = 'routine templates';
+  await page.getByRole('link', { name: 'Routines' }).click();
+  await page.getByRole('heading', { name: 'Routine templates', level: 1 }).waitFor();
+  const teddyCard = page.getByTestId('routine').filter({ hasText: 'Teddy hand warm-up' });
+  await teddyCard.waitFor();
+  check((await teddyCard.getByTestId('used-by').textContent()).includes('Assigned to Leo'), 'the template says who has it');
+  check((await teddyCard.locator('ol.routine-steps li').count()) === 5, 'the template lists its five items');
+  await axe(page, 'routines');
+  await shot(page, '14-routines');
+  await page.getByLabel('Search routines').fill('bear walk');
+  await teddyCard.waitFor();
+  await page.getByLabel('Search routines').fill('no such routine');
+  await page.getByText('No routine matches.').waitFor();
+  await page.getByLabel('Search routines').fill('');
+
+  step = 'new routine template';
+  await page.getByRole('button', { name: 'New routine template' }).click();
+  const newForm = page.locator('form.routine-form');
+  await newForm.getByRole('button', { name: 'Create routine template' }).click();
+  await newForm.getByRole('alert').filter({ hasText: 'Give the routine a title.' }).waitFor();
+  await newForm.getByLabel('Routine title').fill('Calm-down corner');
+  await newForm.getByLabel('Title for the child').fill('Calm down!');
+  for (const name of ['Bear walk', 'Playdough snakes']) {
+    await newForm.getByLabel('Find exercises').fill(name);
+    await newForm.locator('ul.picker li').filter({ hasText: name }).first().getByRole('button', { name: /^Add/ }).click();
+  }
+  await axe(page, 'new routine template');
+  await newForm.getByRole('button', { name: 'Create routine template' }).click();
+  await page.getByRole('status').filter({ hasText: '“Calm-down corner” added' }).waitFor();
+  const calm = page.getByTestId('routine').filter({ hasText: 'Calm-down corner' });
+  check((await calm.getByTestId('used-by').textContent()).includes('Not assigned'), 'a new template is not assigned');
+
+  step = 'edit a routine template (it follows to the children who have it)';
+  await teddyCard.getByRole('button', { name: /^Edit/ }).click();
+  const editRoutine = page.locator('form.routine-form');
+  await editRoutine.waitFor();
+  check((await editRoutine.getByTestId('reach').textContent()).includes('Saving changes this routine for Leo'), 'the form says whom the change reaches');
+  check((await editRoutine.getByLabel('Routine title').inputValue()) === 'Teddy hand warm-up', 'the form starts from the template');
+  check((await editRoutine.getByTestId('routine-items').locator('.item-title').count()) === 5, 'with its items');
+  await editRoutine.getByRole('button', { name: /^Remove .*Bear walk/ }).click();
+  await editRoutine.getByLabel('Title for the child').fill('Warm hands!');
+  await axe(page, 'edit routine template');
+  await shot(page, '15-edit-routine');
+  await editRoutine.getByRole('button', { name: 'Save for this child' }).click();
+  await page.getByRole('status').filter({ hasText: 'Leo gets it on the next sync' }).waitFor();
+  const teddyId = (await page.evaluate(async () => (await (await fetch('/api/v1/library/routines')).json())))
+    .find((r) => r.routine.title === 'Teddy hand warm-up').routine;
+  check(teddyId.items.length === 4 && teddyId.kid_title === 'Warm hands!', 'the server has the edited template');
+  check((await teddyCard.locator('ol.routine-steps li').count()) === 4, 'the list shows the edit');
+
+  step = 'copy a template for one child';
+  await teddyCard.getByRole('button', { name: /^Edit/ }).click();
+  await editRoutine.getByLabel('Routine title').fill('Teddy warm-up for Mia');
+  await editRoutine.getByRole('button', { name: 'Save as a copy' }).click();
+  await page.getByRole('status').filter({ hasText: 'saved as a new template' }).waitFor();
+  const copyCard = page.getByTestId('routine').filter({ hasText: 'Teddy warm-up for Mia' });
+  check((await copyCard.getByTestId('used-by').textContent()).includes('Not assigned'), 'the copy is nobody\'s yet');
+  check((await teddyCard.getByTestId('used-by').textContent()).includes('Assigned to Leo'), 'the original is still Leo\'s');
+  await copyCard.getByRole('link', { name: /^Assign to a child/ }).click();
+  await page.getByRole('heading', { name: 'Program builder' }).waitFor();
+  await page.waitForFunction(() => (document.querySelector('select[name="routine"]')?.selectedOptions[0]?.textContent ?? '').includes('Teddy warm-up for Mia'));
+  check(await page.getByLabel('A clinic routine').isChecked(), 'the builder opens on the template');
+  await page.locator('select[name="child"]').selectOption({ label: 'Mia' });
+  await page.getByRole('button', { name: 'Assign', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: 'assigned to Mia' }).waitFor();
+  await page.getByRole('link', { name: 'Routines' }).click();
+  await copyCard.getByTestId('used-by').filter({ hasText: 'Assigned to Mia' }).waitFor();
+
   step = 'tablet width';
   await page.setViewportSize({ width: 820, height: 1180 });
-  for (const [hash, name] of [['#/', '09-tablet-overview'], [`#/children/${encodeURIComponent(leoId)}`, '10-tablet-child']]) {
+  for (const [hash, name] of [
+    ['#/', '09-tablet-overview'], [`#/children/${encodeURIComponent(leoId)}`, '10-tablet-child'],
+    [`#/children/${encodeURIComponent(leoId)}/report`, '10b-tablet-report'], ['#/routines', '10c-tablet-routines'],
+  ]) {
     await page.goto(`${base}/${hash}`);
     await page.locator('main h1').first().waitFor();
     await page.waitForLoadState('networkidle');
@@ -435,6 +571,24 @@ async function run() {
   check((await samElsewhere.request.get(`${base}/api/v1/auth/me`)).status() === 401, 'the other session was ended');
   check(await samPage.evaluate(async () => (await fetch('/api/v1/auth/me')).status) === 200, 'this session goes on');
   await samElsewhere.close();
+
+  step = 'idle timeout';
+  // The timer is shortened for this tab (only shorter is accepted); the next answered request restarts it.
+  await samPage.evaluate(() => sessionStorage.setItem('homeplay.idle-limit-ms', '6000'));
+  await samPage.getByRole('link', { name: 'Overview' }).click();
+  const idleWarning = samPage.getByTestId('idle-warning');
+  await idleWarning.waitFor();
+  check((await idleWarning.textContent()).includes('signed out in 3 seconds'), `the warning says when: ${await idleWarning.textContent()}`);
+  check(await samPage.evaluate(() => document.activeElement?.textContent === 'Stay signed in'), 'the warning takes focus');
+  await axe(samPage, 'idle warning');
+  await shot(samPage, '16-idle-warning');
+  await samPage.keyboard.press('Enter');
+  await idleWarning.waitFor({ state: 'detached' });
+  check(await samPage.evaluate(async () => (await fetch('/api/v1/auth/me')).status) === 200, 'staying keeps the session');
+  await idleWarning.waitFor();
+  await samPage.waitForURL(/#\/login$/, { timeout: 15_000 });
+  await samPage.getByText('You were signed out after 6 seconds without activity.').waitFor();
+  check(await samPage.evaluate(async () => (await fetch('/api/v1/auth/me')).status) === 401, 'the idle sign-out ended the session on the server');
   await sam.close();
 
   step = 'sign out';

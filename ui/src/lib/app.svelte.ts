@@ -1,18 +1,16 @@
 // The dashboard's shared state: the API client, who is signed in, the current route, the idle timer.
 import { createApi, type Schemas } from './api/client';
 import { parseRoute, type Route } from './router';
+import { durationLabel, idleTimes, storedOverride, type IdleTimes } from './idle';
 
 export const api = createApi();
-
-/** The server signs a session out after 30 idle minutes; warn 5 minutes before. */
-export const IDLE_LIMIT_MS = 30 * 60_000;
-export const IDLE_WARNING_MS = 25 * 60_000;
 
 class AppState {
   me = $state<Schemas['Me'] | null>(null);
   checked = $state(false);
   route = $state<Route>(parseRoute(typeof location === 'undefined' ? '' : location.hash));
   idleWarning = $state(false);
+  idle = $state<IdleTimes>(idleTimes(null));
   notice = $state<string | null>(null);
   private timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -36,10 +34,11 @@ class AppState {
     this.idleWarning = false;
     if (this.timer) clearTimeout(this.timer);
     if (!this.me) return;
+    const idle = (this.idle = idleTimes(storedOverride()));
     this.timer = setTimeout(() => {
       this.idleWarning = true;
-      this.timer = setTimeout(() => this.signedOut('You were signed out after 30 minutes without activity.'), IDLE_LIMIT_MS - IDLE_WARNING_MS);
-    }, IDLE_WARNING_MS);
+      this.timer = setTimeout(() => void expire(), idle.limitMs - idle.warnAfterMs);
+    }, idle.warnAfterMs);
   }
 }
 
@@ -59,6 +58,17 @@ export async function restoreSession(): Promise<void> {
   } finally {
     app.checked = true;
   }
+}
+
+/** Idle too long: end the session on the server too, rather than leave it to its own clock. */
+async function expire(): Promise<void> {
+  app.me = null;
+  try {
+    await api.call(api.client.POST('/api/v1/auth/logout'));
+  } catch {
+    // Signed out locally either way; the server's idle limit ends the session too.
+  }
+  app.signedOut(`You were signed out after ${durationLabel(app.idle.limitMs)} without activity.`);
 }
 
 export async function logout(): Promise<void> {

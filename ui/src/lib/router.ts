@@ -1,10 +1,12 @@
-// A hash router: `#/`, `#/children/<id>`, `#/library`, `#/builder?child=<id>`, `#/password`, `#/audit`, `#/login`.
+// A hash router: `#/`, `#/children/<id>`, `#/children/<id>/report`, `#/routines`, `#/library`, `#/builder?child=<id>`, `#/password`, `#/audit`, `#/login`.
 
 export type Route =
   | { page: 'overview' }
   | { page: 'child'; id: string }
+  | { page: 'report'; id: string }
+  | { page: 'routines' }
   | { page: 'library' }
-  | { page: 'builder'; child: string | null }
+  | { page: 'builder'; child: string | null; routine?: string }
   | { page: 'password' }
   | { page: 'audit' }
   | { page: 'login' }
@@ -20,8 +22,13 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'library' && parts.length === 1) return { page: 'library' };
   if (parts[0] === 'password' && parts.length === 1) return { page: 'password' };
   if (parts[0] === 'audit' && parts.length === 1) return { page: 'audit' };
-  if (parts[0] === 'builder' && parts.length === 1) return { page: 'builder', child: params.get('child') };
+  if (parts[0] === 'builder' && parts.length === 1) {
+    const routine = params.get('routine');
+    return { page: 'builder', child: params.get('child'), ...(routine ? { routine } : {}) };
+  }
   if (parts[0] === 'children' && parts.length === 2 && parts[1]) return { page: 'child', id: parts[1] };
+  if (parts[0] === 'children' && parts.length === 3 && parts[1] && parts[2] === 'report') return { page: 'report', id: parts[1] };
+  if (parts[0] === 'routines' && parts.length === 1) return { page: 'routines' };
   return { page: 'not_found', path };
 }
 
@@ -31,10 +38,20 @@ export function href(route: Route): string {
       return '#/';
     case 'child':
       return `#/children/${encodeURIComponent(route.id)}`;
+    case 'report':
+      return `#/children/${encodeURIComponent(route.id)}/report`;
+    case 'routines':
+      return '#/routines';
     case 'library':
       return '#/library';
     case 'builder':
-      return route.child ? `#/builder?child=${encodeURIComponent(route.child)}` : '#/builder';
+    {
+      const params = new URLSearchParams();
+      if (route.child) params.set('child', route.child);
+      if (route.routine) params.set('routine', route.routine);
+      const query = params.toString();
+      return query ? `#/builder?${query}` : '#/builder';
+    }
     case 'password':
       return '#/password';
     case 'audit':
@@ -49,6 +66,8 @@ export function href(route: Route): string {
 export const TITLES: Record<Route['page'], string> = {
   overview: 'Overview',
   child: 'Child',
+  report: 'Progress report',
+  routines: 'Routine templates',
   library: 'Library',
   builder: 'Program builder',
   password: 'Change password',

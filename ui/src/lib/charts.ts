@@ -1,0 +1,23 @@
+// Chart options shared by the child page and the printed report.
+import * as P from '@observablehq/plot';
+import type { Schemas } from './api/client';
+import { exerciseBars } from './child';
+
+const OUTCOMES = ['Done', 'Partly', 'Not done', 'Not logged'];
+
+/** A stacked bar per exercise: the share of what was due that was done, partly done, not done, not logged. */
+export function exerciseBarOptions(rows: Schemas['ExerciseRow'][], width?: number): P.PlotOptions {
+  return {
+    ...(width ? { width } : {}),
+    height: Math.max(90, 34 * rows.length + 40),
+    marginLeft: 190,
+    marginRight: 20,
+    x: { label: 'share of what was due (%)', domain: [0, 100], grid: true },
+    y: { label: null },
+    color: { domain: OUTCOMES, range: ['#15803d', '#86efac', '#b45309', '#cbd5e1'], legend: true },
+    marks: [
+      P.barX(exerciseBars(rows), { y: 'title', x: 'percent', fill: 'outcome', order: OUTCOMES, sort: { y: null } }),
+      P.ruleX([0]),
+    ],
+  };
+}
