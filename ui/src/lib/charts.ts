@@ -6,10 +6,10 @@ import { exerciseBars } from './child';
 const OUTCOMES = ['Done', 'Partly', 'Not done', 'Not logged'];
 
 /** A stacked bar per exercise: the share of what was due that was done, partly done, not done, not logged. */
-export function exerciseBarOptions(rows: Schemas['ExerciseRow'][], width?: number): P.PlotOptions {
+export function exerciseBarOptions(rows: Schemas['ExerciseRow'][], size: { width?: number; rowHeight?: number } = {}): P.PlotOptions {
   return {
-    ...(width ? { width } : {}),
-    height: Math.max(90, 34 * rows.length + 40),
+    ...(size.width ? { width: size.width } : {}),
+    height: Math.max(90, (size.rowHeight ?? 34) * rows.length + 40),
     marginLeft: 190,
     marginRight: 20,
     x: { label: 'share of what was due (%)', domain: [0, 100], grid: true },
