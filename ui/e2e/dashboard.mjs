@@ -84,6 +84,17 @@ async function axe(page, name) {
   }
 }
 
+/** A version-7 UUID, as devices make log ids. */
+function uuidv7() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  const ms = BigInt(Date.now());
+  for (let i = 0; i < 6; i++) b[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
+  b[6] = (b[6] & 0x0f) | 0x70;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 /** A PDF's pages and its text, read with PDF.js: what a reader (or a screen reader) gets from it. */
 async function pdfText(path) {
   const doc = await getDocument({ data: new Uint8Array(readFileSync(path)), useSystemFonts: true, isEvalSupported: false }).promise;
@@ -207,7 +218,27 @@ async function run() {
   const { token, device_id: deviceId } = await paired.json();
   const pull = () => deviceApi.request.post(`${base}/api/v1/sync/pull`, { data: { protocol: 1 }, headers: { authorization: `Bearer ${token}` } });
   check((await pull()).status() === 200, 'the paired device can pull');
+  // The device logs today's flamingo stand with a parent's note full of markup: it must stay text everywhere.
+  const program = await page.evaluate(async (child) => (await (await fetch(`/api/v1/children/${encodeURIComponent(child)}/assignments`)).json()), leoId);
+  const everyDay = program.find((a) => a.status === 'active' && a.target.kind === 'exercise' && a.days.length === 7);
+  check(everyDay, 'Leo has an everyday exercise');
+  const leoToday = (await page.evaluate(async (child) => (await (await fetch(`/api/v1/children/${encodeURIComponent(child)}/adherence`)).json()), leoId)).today;
+  const markupNote = 'Wobbly <img src=x onerror="window.__pwned=1"> but <b>proud</b>';
+  const pushed = await deviceApi.request.post(`${base}/api/v1/sync/push`, {
+    headers: { authorization: `Bearer ${token}` },
+    data: { protocol: 1, logs: [{
+      id: uuidv7(), child_id: leoId, assignment_id: everyDay.id, exercise_id: everyDay.target.exercise_id,
+      occurrence: { date: leoToday, slot: 0 }, outcome: { status: 'done' }, pain: true, note: markupNote,
+      recorded_by: { kind: 'caregiver', name: 'Grandma' }, device_id: deviceId, hlc: { wall_ms: Date.now(), counter: 0 },
+    }] },
+  });
+  const pushReply = await pushed.json();
+  check(pushed.ok() && pushReply.accepted.length === 1, `the device's log is accepted: ${JSON.stringify(pushReply)}`);
   await page.reload();
+  const noteShown = page.getByTestId('timeline').locator('blockquote.note').filter({ hasText: 'Wobbly' });
+  await noteShown.waitFor();
+  check((await noteShown.textContent()) === markupNote, `the parent's note shows as text: ${await noteShown.textContent()}`);
+  check((await noteShown.locator('img, b').count()) === 0, 'the parent\'s note is never markup');
   const deviceItem = page.locator('.devices li').filter({ hasText: 'Grandma tablet <i>2</i>' });
   await deviceItem.waitFor();
   check((await deviceItem.locator('i').count()) === 0, 'the device label shows as text');
@@ -253,6 +284,9 @@ async function run() {
   check((await report.locator('.heatmap button').count()) === 0, 'the report calendar is not interactive');
   const clinicName = (await report.locator('.report-clinic').textContent()).trim();
   check(clinicName.length > 0, 'the report names the clinic');
+  const reportNote = report.locator('.report-note').filter({ hasText: 'Wobbly' });
+  check((await reportNote.textContent()).includes(markupNote) && (await reportNote.locator('img, b').count()) === 0, 'the report shows the note as text');
+  check(!(await page.evaluate(() => '__pwned' in window)), 'no parent\'s markup ran');
   await axe(page, 'progress report');
   await shot(page, '03b-report');
   await page.emulateMedia({ media: 'print' });
@@ -266,7 +300,7 @@ async function run() {
   for (const expected of [
     clinicName, 'Home program progress report', 'Leo', 'Period', '12 weeks', 'Adherence summary', 'Day by day',
     'Completion by exercise', 'Playdough snakes', 'Remote monitoring data days', 'Flags and notes',
-    'Said his wrists hurt a bit', 'Current program', 'Signature: Maya', 'Occupational therapist',
+    'Said his wrists hurt a bit', markupNote, 'Current program', 'Signature: Maya', 'Occupational therapist',
   ]) check(printed.flat.includes(expected), `the PDF says “${expected}”`);
   for (const chrome of ['Program builder', 'Sign out', 'Print or save as PDF', 'Skip to content', 'Audit log']) {
     check(!printed.flat.includes(chrome), `the PDF has no screen chrome (“${chrome}”)`);
