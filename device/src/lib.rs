@@ -257,15 +257,21 @@ impl Engine {
     }
 
     /// Forgets the pairing, the token and the family's data on this device. Refused while logs are waiting to
-    /// be sent, unless `discard_unsent`: nothing recorded is lost by accident.
+    /// be sent, unless `discard_unsent`: nothing recorded is lost by accident. The device's own preferences
+    /// (language, sound, reminder rules) stay, so the next pairing starts in the family's language.
     pub async fn unpair(&self, discard_unsent: bool) -> Result<()> {
         let _guard = self.sync_lock.lock().await;
         let waiting = self.db.outbox_counts().await?.0;
         if waiting > 0 && !discard_unsent {
             return Err(DeviceError::UnsentLogs(waiting));
         }
+        let prefs = self.db.setting("prefs").await?;
         self.tokens.delete()?;
-        self.db.forget_everything().await
+        self.db.forget_everything().await?;
+        match prefs {
+            Some(p) => self.db.set_setting("prefs", &p).await,
+            None => Ok(()),
+        }
     }
 
     pub(crate) fn now() -> DateTime<Utc> {
@@ -505,10 +511,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let engine = paired(dir.path()).await;
         engine.record(tick("2026-03-04", 0)).await.unwrap();
+        let spanish = Prefs { language: Language::Es, sound: false, ..Prefs::default() };
+        engine.set_prefs(&spanish).await.unwrap();
+        engine.set_caregiver(Name::new("Mum").unwrap()).await.unwrap();
         assert!(matches!(engine.unpair(false).await, Err(DeviceError::UnsentLogs(1))));
         assert_eq!(engine.all_logs().await.unwrap().len(), 1);
         engine.unpair(true).await.unwrap();
         assert_eq!(engine.status().await.unwrap(), SyncState::NotPaired);
         assert!(engine.all_logs().await.unwrap().is_empty());
+        assert_eq!(engine.caregiver().await.unwrap(), None, "the family's names go");
+        assert_eq!(engine.prefs().await.unwrap(), spanish, "the device's language and sound stay");
     }
 }

@@ -65,6 +65,7 @@ export default {
   'settings.language': 'Language',
   'settings.language.en': 'English',
   'settings.language.es': 'Español',
+  'settings.sound_legend': 'Sound',
   'settings.sound': 'Sounds in play time',
   'settings.reminders': 'Reminders',
   'settings.reminders_on': 'Remind me when activities are due',

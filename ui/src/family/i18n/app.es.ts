@@ -64,6 +64,7 @@ export default {
   'settings.language': 'Idioma',
   'settings.language.en': 'English',
   'settings.language.es': 'Español',
+  'settings.sound_legend': 'Sonido',
   'settings.sound': 'Sonidos en la hora de jugar',
   'settings.reminders': 'Recordatorios',
   'settings.reminders_on': 'Avisarme cuando toquen las actividades',
