@@ -58,17 +58,35 @@ pub async fn run(cfg: &Config, backend: Backend) -> anyhow::Result<Vec<Measureme
     let devices: Arc<Vec<(String, String)>> =
         Arc::new(stage.world.families.iter().zip(cursors).map(|(f, c)| (f.devices[0].token.clone(), c)).collect());
     let health_url = stage.server.url("/healthz");
-    // Warm up both paths (connections, caches), then measure the baseline, then the pull.
+    // Warm up both paths (connections, caches), then measure the baseline and the pull in alternating rounds
+    // (baseline first in even rounds, pull first in odd ones), so that whatever else the shared machine is
+    // doing meanwhile weighs on both alike.
     load(&client, &devices, &health_url, &pull_url, 1, false).await?;
     load(&client, &devices, &health_url, &pull_url, 1, true).await?;
-    let (health, health_secs) = load(&client, &devices, &health_url, &pull_url, cfg.pull_requests, false).await?;
-    let (pulls, pull_secs) = load(&client, &devices, &health_url, &pull_url, cfg.pull_requests, true).await?;
+    let rounds = cfg.pull_requests.clamp(1, 6);
+    let (mut health, mut health_secs, mut pulls, mut pull_secs) = (Vec::new(), 0.0, Vec::new(), 0.0);
+    for round in 0..rounds {
+        let each = cfg.pull_requests / rounds + usize::from(round < cfg.pull_requests % rounds);
+        for pull in if round % 2 == 0 { [false, true] } else { [true, false] } {
+            let (times, secs) = load(&client, &devices, &health_url, &pull_url, each, pull).await?;
+            if pull {
+                pulls.extend(times);
+                pull_secs += secs;
+            } else {
+                health.extend(times);
+                health_secs += secs;
+            }
+        }
+    }
+    health.sort();
+    pulls.sort();
     stage.finish().await;
 
     let n = health.len();
     let params = json!({
         "devices": cfg.pull_devices, "requests_each": cfg.pull_requests, "changes_each": cfg.pull_changes,
-        "requests": n, "baseline": "GET /healthz, same clients and concurrency", "seed": cfg.seed,
+        "requests": n, "rounds": rounds, "seed": cfg.seed,
+        "baseline": "GET /healthz, same clients and concurrency, in rounds alternating with the pulls",
     });
     let b = backend.name();
     let p99 = Measurement::new("pull.p99", b, percentile_ms(&pulls, 99.0), "ms", Some(percentile_ms(&health, 99.0)))

@@ -262,6 +262,14 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     ) -> StoreResult<Vec<LogWrite>>;
     /// The family's feed after `after_seq`, oldest first.
     async fn pull(&self, family: FamilyId, after_seq: i64, limit: u32) -> StoreResult<Vec<FeedItem>>;
+    /// A device's pull in one round trip: the device with this token (`None` if there is none), and its
+    /// family's feed after `after_seq`, oldest first. A revoked device gets its record and no feed.
+    async fn pull_by_token(
+        &self,
+        token_hash: &str,
+        after_seq: i64,
+        limit: u32,
+    ) -> StoreResult<Option<(DeviceRecord, Vec<FeedItem>)>>;
     async fn logs_of_child(
         &self,
         clinic: ClinicId,

@@ -908,19 +908,46 @@ macro_rules! sql_store {
                 .bind(i64::from(limit))
                 .fetch_all(&self.pool)
                 .await?;
-                rows.iter()
-                    .map(|r| {
-                        let seq: i64 = r.try_get("seq")?;
-                        let change_json = match r.try_get::<Option<String>, _>("doc")? {
-                            Some(doc) => doc,
-                            None => {
-                                let log: Option<String> = r.try_get("log_doc")?;
-                                format!("{{\"type\":\"log\",\"data\":{}}}", log.ok_or(StoreError::NotFound("log"))?)
-                            }
-                        };
-                        Ok(FeedItem { seq, change_json })
-                    })
-                    .collect()
+                rows.iter().map(|r| feed_item(r.try_get("seq")?, r)).collect()
+            }
+
+            async fn pull_by_token(
+                &self,
+                token_hash: &str,
+                after_seq: i64,
+                limit: u32,
+            ) -> StoreResult<Option<(DeviceRecord, Vec<FeedItem>)>> {
+                // The device's row, then the page of its family's feed. The family is found by a scalar
+                // subquery, so the page is read in feed order straight off (family_id, seq) and stops at the
+                // limit, as `pull` does; the row order of a UNION is not promised, hence the sort below.
+                let rows = sqlx::query(&$sql(
+                    "SELECT d.doc AS device_doc, d.clinic_id, d.last_seen_ms, d.revoked_ms,
+                            CAST(NULL AS BIGINT) AS seq, CAST(NULL AS TEXT) AS doc, CAST(NULL AS TEXT) AS log_doc
+                     FROM devices d WHERE d.token_hash = $1
+                     UNION ALL
+                     SELECT NULL, NULL, NULL, NULL, page.seq, page.doc, page.log_doc FROM (
+                       SELECT f.seq, f.doc, l.doc AS log_doc FROM feed f
+                       LEFT JOIN logs l ON f.entity = 'log' AND l.id = f.entity_id AND l.family_id = f.family_id
+                       WHERE f.family_id = (SELECT family_id FROM devices WHERE token_hash = $1 AND revoked_ms IS NULL)
+                         AND f.seq > $2
+                       ORDER BY f.seq LIMIT $3
+                     ) page",
+                ))
+                .bind(token_hash)
+                .bind(after_seq)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                let mut device = None;
+                let mut items = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    match r.try_get::<Option<String>, _>("device_doc")? {
+                        Some(doc) => device = Some(device_record_with(&doc, r)?),
+                        None => items.push(feed_item(r.try_get::<Option<i64>, _>("seq")?.unwrap_or(0), r)?),
+                    }
+                }
+                items.sort_by_key(|i| i.seq);
+                Ok(device.map(|d| (d, items)))
             }
 
             async fn logs_of_child(
@@ -1083,8 +1110,24 @@ macro_rules! sql_store {
             }
         }
 
+        /// A feed row (`doc`, and `log_doc` for a log, whose feed row has no doc) as the device receives it.
+        fn feed_item(seq: i64, r: &<$db as sqlx::Database>::Row) -> StoreResult<FeedItem> {
+            let change_json = match r.try_get::<Option<String>, _>("doc")? {
+                Some(doc) => doc,
+                None => {
+                    let log: Option<String> = r.try_get("log_doc")?;
+                    format!("{{\"type\":\"log\",\"data\":{}}}", log.ok_or(StoreError::NotFound("log"))?)
+                }
+            };
+            Ok(FeedItem { seq, change_json })
+        }
+
         fn device_record(r: &<$db as sqlx::Database>::Row) -> StoreResult<DeviceRecord> {
-            let mut device: Device = parse(&r.try_get::<String, _>("doc")?)?;
+            device_record_with(&r.try_get::<String, _>("doc")?, r)
+        }
+
+        fn device_record_with(doc: &str, r: &<$db as sqlx::Database>::Row) -> StoreResult<DeviceRecord> {
+            let mut device: Device = parse(doc)?;
             let clinic: String = r.try_get("clinic_id")?;
             device.last_seen_at = r.try_get::<Option<i64>, _>("last_seen_ms")?.and_then(chrono::DateTime::from_timestamp_millis);
             device.revoked_at = r.try_get::<Option<i64>, _>("revoked_ms")?.and_then(chrono::DateTime::from_timestamp_millis);
