@@ -166,6 +166,16 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .on_window_event(|window, event| {
+            // The plugin writes its file only when the whole app exits cleanly; writing it as the window goes
+            // keeps the size and place even if the process is then stopped (logout, a kill).
+            if let tauri::WindowEvent::Destroyed = event {
+                use tauri_plugin_window_state::{AppHandleExt, StateFlags};
+                if let Err(e) = window.app_handle().save_window_state(StateFlags::all()) {
+                    tracing::warn!(error = %e, "cannot save the window's size and place");
+                }
+            }
+        })
         .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             logging::init(app.path().app_log_dir().ok().as_deref());
