@@ -282,6 +282,11 @@ async function run() {
   const reportCells = await report.locator('.heatmap [data-status]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
   check(reportCells.length >= 80 && reportCells.includes('done') && reportCells.includes('not_done'), `the report has the calendar (${reportCells.length} days)`);
   check((await report.locator('.heatmap button').count()) === 0, 'the report calendar is not interactive');
+  await page.getByLabel('Period').selectOption({ label: 'Last 4 weeks' });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="report"] .heatmap [data-status]').length <= 28);
+  check((await report.locator('.report-facts').textContent()).includes('(4 weeks)'), 'the report covers the chosen period');
+  await page.getByLabel('Period').selectOption({ label: 'Last 12 weeks' });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="report"] .heatmap [data-status]').length >= 80);
   const clinicName = (await report.locator('.report-clinic').textContent()).trim();
   check(clinicName.length > 0, 'the report names the clinic');
   const reportNote = report.locator('.report-note').filter({ hasText: 'Wobbly' });

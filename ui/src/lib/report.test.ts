@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { notableLogs, periodLabel, rtmPeriodsIn, weeksLabel } from './report';
+import { notableLogs, periodLabel, rtmPeriodsIn, weeksIn, weeksLabel } from './report';
 import { buildCsvFixture } from './fixtures';
 
 describe('progress report', () => {
@@ -8,6 +8,10 @@ describe('progress report', () => {
     expect(periodLabel({ first: '2025-12-08', last: '2026-02-27' })).toBe('8 Dec 2025 – 27 Feb 2026');
     expect(weeksLabel({ first: '2026-09-07', last: '2026-11-29' })).toBe('12 weeks');
     expect(weeksLabel({ first: '2026-11-27', last: '2026-11-27' })).toBe('1 day');
+    // Monday 7 Sep to Friday 27 Nov: 12 calendar weeks; Friday to the next Monday touches 2.
+    expect(weeksIn({ first: '2026-09-07', last: '2026-11-27' })).toBe(12);
+    expect(weeksIn({ first: '2026-11-27', last: '2026-11-30' })).toBe(2);
+    expect(weeksIn({ first: '2026-11-27', last: '2026-11-27' })).toBe(1);
   });
 
   it('picks pain, hard, refusals and notes, newest first, and leaves out undone logs', () => {

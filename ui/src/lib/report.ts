@@ -1,6 +1,6 @@
 // The printable progress report: what it picks out of a child's adherence for the chart and for parents.
 import type { Schemas } from './api/client';
-import { shortDate } from './dates';
+import { mondayOf, shortDate } from './dates';
 
 type Entry = Schemas['TimelineEntry'];
 
@@ -36,6 +36,11 @@ export function notableLogs(timeline: Entry[], max = MAX_NOTABLE): { log: Entry;
 /** The RTM periods that overlap the report's range, oldest first. */
 export function rtmPeriodsIn(data: Schemas['ChildAdherence']): Schemas['RtmPeriod'][] {
   return data.rtm.periods.filter((p) => p.range.last >= data.range.first && p.range.first <= data.range.last);
+}
+
+/** Calendar weeks (Monday to Sunday) the range touches: the heatmap's columns. */
+export function weeksIn(range: Schemas['DateRange']): number {
+  return Math.max(1, Math.round((Date.parse(mondayOf(range.last)) - Date.parse(mondayOf(range.first))) / (7 * 86_400_000)) + 1);
 }
 
 /** Whole weeks in the range, rounded: "12 weeks". */
