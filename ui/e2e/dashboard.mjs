@@ -483,6 +483,11 @@ async function run() {
   const calm = page.getByTestId('routine').filter({ hasText: 'Calm-down corner' });
   check((await calm.getByTestId('used-by').textContent()).includes('Not assigned'), 'a new template is not assigned');
 
+  page.once('dialog', (d) => void d.accept());
+  await calm.getByRole('button', { name: /^Remove/ }).click();
+  await page.getByRole('status').filter({ hasText: '“Calm-down corner” removed' }).waitFor();
+  await calm.waitFor({ state: 'detached' });
+
   step = 'edit a routine template (it follows to the children who have it)';
   await teddyCard.getByRole('button', { name: /^Edit/ }).click();
   const editRoutine = page.locator('form.routine-form');
