@@ -284,6 +284,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+    use homeplay_core::assignment::SlotTime;
     use homeplay_core::log::NotDoneReason;
     use homeplay_core::sync::Change;
     use serde_json::json;
@@ -504,6 +505,41 @@ mod tests {
         assert_eq!(engine.status().await.unwrap(), SyncState::Offline { waiting: 1, since_ms: 4_000 });
         engine.db.note_attempt(5_000, "ok", "pushed 1").await.unwrap();
         assert_eq!(engine.status().await.unwrap(), SyncState::Waiting { count: 1 });
+    }
+
+    #[tokio::test]
+    async fn reminders_come_once_then_repeat_once_and_a_restart_does_not_send_them_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let exercise = homeplay_core::library::starter().unwrap().by_slug("bear-walk").unwrap().clone();
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let slots = |due: &[Reminder]| {
+            let mut v: Vec<(String, bool)> = due.iter().map(|r| (r.child_name.clone(), r.repeat)).collect();
+            v.sort();
+            v
+        };
+        {
+            let engine = paired(dir.path()).await;
+            engine.db.apply_page(&[Change::Exercise(Box::new(exercise))], "v1.0000000000000005").await.unwrap();
+            // London in March is on GMT: after school (15:30) has come, bedtime (19:30) has not.
+            assert!(engine.take_due_reminders(at("2026-03-04T15:29:00Z")).await.unwrap().is_empty());
+            let due = engine.take_due_reminders(at("2026-03-04T17:00:00Z")).await.unwrap();
+            assert_eq!(slots(&due), [("Leo".into(), false), ("Mia".into(), false)]);
+            assert!(due.iter().all(|r| r.remaining == 1
+                && r.slot == SlotTime::Moment { moment: homeplay_core::assignment::FamilyMoment::AfterSchool }));
+            assert!(engine.take_due_reminders(at("2026-03-04T17:01:00Z")).await.unwrap().is_empty());
+            engine.record(tick("2026-03-04", 0)).await.unwrap();
+        }
+        // After a restart: nothing is sent again; Mia's one repeat comes (Leo's after school is logged).
+        let engine = Engine::open(dir.path()).await.unwrap();
+        assert!(engine.take_due_reminders(at("2026-03-04T17:20:00Z")).await.unwrap().is_empty());
+        let due = engine.take_due_reminders(at("2026-03-04T17:31:00Z")).await.unwrap();
+        assert_eq!(slots(&due), [("Mia".into(), true)]);
+        assert!(engine.take_due_reminders(at("2026-03-04T18:05:00Z")).await.unwrap().is_empty());
+
+        // Switched off: nothing, even when bedtime comes.
+        let off = Prefs { reminders: ReminderPrefs { enabled: false, ..ReminderPrefs::default() }, ..Prefs::default() };
+        engine.set_prefs(&off).await.unwrap();
+        assert!(engine.take_due_reminders(at("2026-03-04T19:31:00Z")).await.unwrap().is_empty());
     }
 
     #[tokio::test]
