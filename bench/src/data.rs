@@ -418,8 +418,21 @@ impl Raw {
                 }
             }
         }
-        if let Raw::Postgres(pool) = self {
-            sqlx::query("ANALYZE logs").execute(pool).await?;
+        Ok(())
+    }
+
+    /// After loading: leaves the database as a server that has run for a while would have it, not mid-way
+    /// through digesting a bulk load (otherwise the first timings after a load pay for its checkpoint, or for
+    /// autovacuum and stale statistics).
+    pub async fn settle(&self) -> anyhow::Result<()> {
+        match self {
+            Raw::Postgres(pool) => {
+                sqlx::query("VACUUM ANALYZE logs").execute(pool).await?;
+                sqlx::query("VACUUM ANALYZE log_days").execute(pool).await.ok();
+            }
+            Raw::Sqlite(pool) => {
+                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await?;
+            }
         }
         Ok(())
     }

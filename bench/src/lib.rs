@@ -129,10 +129,7 @@ pub async fn run(name: &str, cfg: &Config) -> anyhow::Result<Vec<Measurement>> {
     let mut out = Vec::new();
     match name {
         "device" => out.extend(scenarios::device::run(cfg).await?),
-        "app" => out.push(
-            Measurement::new("app", "-", 0.0, "skipped", None)
-                .params(serde_json::json!({"note": "skipped: the desktop app (src-tauri/) does not exist yet"})),
-        ),
+        "app" => out.extend(scenarios::app::run(cfg).await?),
         _ => {
             for &backend in &cfg.backends {
                 eprintln!("== {name} on {}", backend.name());

@@ -1,6 +1,7 @@
 //! The scenarios of issue 7. Each builds its own database, measures, and measures its baseline on the same
 //! data in the same run.
 
+pub mod app;
 pub mod catchup;
 pub mod device;
 pub mod ingest;

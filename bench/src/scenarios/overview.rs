@@ -40,6 +40,7 @@ pub async fn run(cfg: &Config, backend: Backend) -> anyhow::Result<Vec<Measureme
             n += rows.len();
             raw.load(&rows).await?;
         }
+        raw.settle().await?;
         Ok(n)
     };
     loaded += load_range(&mut g, 0).await?;
@@ -79,8 +80,10 @@ async fn measure(
         anyhow::ensure!(!body.is_empty(), "{path}: empty");
         Ok(t.elapsed())
     };
-    // Warm up once: caches, connections, the first query plans.
-    get("/api/v1/overview".into()).await?;
+    // Warm up: caches, connections, the first query plans.
+    for _ in 0..2 {
+        get("/api/v1/overview".into()).await?;
+    }
     let mut lists = Vec::new();
     for _ in 0..repeats {
         lists.push(get("/api/v1/overview".into()).await?);
