@@ -15,6 +15,7 @@ use anyhow::{Context, bail};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, Utc, Weekday};
 use homeplay_core::Validate;
 use homeplay_core::assignment::{Assignment, FamilyMoment, SlotTime, Status, Target};
+use homeplay_core::care_team::{CareTeam, CareTeamMember, TeamRole};
 use homeplay_core::clinic::{Role, Therapist};
 use homeplay_core::exercise::Dosage;
 use homeplay_core::family::{Caregiver, Child, Family};
@@ -268,7 +269,14 @@ impl<'a> Demo<'a> {
         }
     }
 
-    async fn child(&self, house: &Household, name: &str, age: u8) -> anyhow::Result<Child> {
+    /// A child of the household, with its care team.
+    async fn child(
+        &self,
+        house: &Household,
+        name: &str,
+        age: u8,
+        team: &[(&Therapist, TeamRole)],
+    ) -> anyhow::Result<Child> {
         let child = Child {
             id: ChildId::new_v7(),
             family_id: house.family.id,
@@ -277,7 +285,15 @@ impl<'a> Demo<'a> {
             age_years: Some(age),
         };
         child.validate()?;
-        self.store.put_child(self.clinic, &child, self.at(self.first_day, 9, 5)).await?;
+        let at = self.at(self.first_day, 9, 5);
+        self.store.put_child(self.clinic, &child, at).await?;
+        let members = team
+            .iter()
+            .map(|(t, role)| CareTeamMember { therapist_id: t.id, discipline: t.discipline, role: *role })
+            .collect();
+        let team = CareTeam { child_id: child.id, members };
+        team.validate()?;
+        self.store.put_care_team(self.clinic, &team, at).await?;
         Ok(child)
     }
 
@@ -306,6 +322,7 @@ impl<'a> Demo<'a> {
             note_for_family: note_for_family.map(Note::new).transpose()?,
             status: Status::Active,
             pauses: vec![],
+            goal_ids: vec![],
         };
         assignment.validate()?;
         let feed = feed_for_assignment(self.store, self.clinic, &assignment).await?;
@@ -415,7 +432,7 @@ impl<'a> Demo<'a> {
     async fn leo(&self, maya: &Therapist, sam: &Therapist) -> anyhow::Result<usize> {
         let people = [("Mum", "Kitchen laptop"), ("Dad", "Dad's laptop"), ("Grandma", "Grandma's laptop")];
         let mut house = self.household("Leo's family", &people, maya).await?;
-        let child = self.child(&house, "Leo", 5).await?;
+        let child = self.child(&house, "Leo", 5, &[(maya, TeamRole::Lead), (sam, TeamRole::Member)]).await?;
         let (playdough, crocodile, buttons) =
             (builtin("Playdough snakes")?, builtin("Clothespin crocodile")?, builtin("Button the teddy's coat")?);
         let (flamingo, bear) = (builtin("Flamingo stand")?, builtin("Bear walk")?);
@@ -611,7 +628,7 @@ impl<'a> Demo<'a> {
     async fn mia(&self, maya: &Therapist, sam: &Therapist) -> anyhow::Result<usize> {
         let people = [("Mum", "Family laptop"), ("Dad", "Family laptop")];
         let mut house = self.household("Mia's family", &people, maya).await?;
-        let child = self.child(&house, "Mia", 7).await?;
+        let child = self.child(&house, "Mia", 7, &[(maya, TeamRole::Lead), (sam, TeamRole::Member)]).await?;
         let (beads, zip, hop) = (builtin("Bead threading")?, builtin("Zip-up practice")?, builtin("Hopscotch")?);
         let start = self.first_day;
         let ex = |exercise_id| Target::Exercise { exercise_id };
@@ -706,7 +723,7 @@ impl<'a> Demo<'a> {
     async fn noah(&self, maya: &Therapist, sam: &Therapist) -> anyhow::Result<usize> {
         let people = [("Dad", "Living-room PC"), ("Grandma", "Living-room PC")];
         let mut house = self.household("Noah's family", &people, sam).await?;
-        let child = self.child(&house, "Noah", 4).await?;
+        let child = self.child(&house, "Noah", 4, &[(sam, TeamRole::Lead), (maya, TeamRole::Member)]).await?;
         let (stones, sit_stand, stickers) =
             (builtin("Pillow stepping stones")?, builtin("Pop-up sit-to-stand")?, builtin("Sticker peeling")?);
         let start = self.first_day;

@@ -1,6 +1,8 @@
-//! The authorization matrix: every endpoint, tried as anonymous, a therapist of this clinic, a therapist of
-//! another clinic, this family's device, another family's device and a revoked device. Each must be let in
-//! or kept out as the table says, and nothing of this clinic's may leak into another caller's answer.
+//! The authorization matrix: every endpoint, tried as anonymous, a therapist of this clinic on the child's
+//! care team, a therapist of this clinic who is not on it, a therapist of another clinic, this family's
+//! device, another family's device and a revoked device. Each must be let in or kept out as the table says,
+//! and nothing of this clinic's may leak into another caller's answer (nor the child's data into the answers
+//! of a colleague off the child's team).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -13,15 +15,18 @@ use serde_json::{Value, json};
 enum Actor {
     Anonymous,
     OwnTherapist,
+    /// A therapist of the same clinic, not an admin, on no child's care team.
+    TeamOutsider,
     OtherClinicTherapist,
     OwnDevice,
     OtherFamilyDevice,
     RevokedDevice,
 }
 
-const ACTORS: [Actor; 6] = [
+const ACTORS: [Actor; 7] = [
     Actor::Anonymous,
     Actor::OwnTherapist,
+    Actor::TeamOutsider,
     Actor::OtherClinicTherapist,
     Actor::OwnDevice,
     Actor::OtherFamilyDevice,
@@ -33,6 +38,11 @@ const ACTORS: [Actor; 6] = [
 enum Scope {
     /// A record of this clinic, named in the path: others get 404, never a hint that it exists.
     ClinicRecord,
+    /// A child's data (or a record of one, or the family's devices), named in the path: only the child's care
+    /// team (under the default `team_only` policy); everyone else gets 404.
+    ChildRecord,
+    /// The clinic's settings: its admins only (each clinic's its own).
+    ClinicAdmin,
     /// A list or a create within the caller's own clinic: others get their own (empty) clinic's answer.
     ClinicWide,
     /// The device sync API: devices only, each within its own family.
@@ -46,12 +56,15 @@ enum Scope {
 struct World {
     server: TestServer,
     own: Therapist,
+    outsider: Therapist,
     other: Therapist,
     own_device: DeviceClient,
     other_device: DeviceClient,
     revoked: DeviceClient,
     /// Ids of this clinic's records: none may appear in another caller's answer.
     secrets: Vec<String>,
+    /// Ids of the child's data: none may appear in the answer of a colleague off the child's team.
+    child_secrets: Vec<String>,
     vars: Vec<(&'static str, String)>,
     _db: TestDb,
 }
@@ -62,8 +75,10 @@ async fn world(backend: Backend) -> World {
     let db = TestDb::new(backend);
     let clinic = make_clinic(&db, "Riverside", "maya@riverside.example", true);
     let other_clinic = make_clinic(&db, "Hillside", "hana@hillside.example", true);
+    add_therapist(&db, &clinic.id, "ari@riverside.example", false);
     let server = TestServer::start(&db);
     let own = Therapist::login(&server, &clinic.email).await;
+    let outsider = Therapist::login(&server, "ari@riverside.example").await;
     let other = Therapist::login(&server, &other_clinic.email).await;
 
     let png = hex::decode(PNG).unwrap();
@@ -102,7 +117,19 @@ async fn world(backend: Backend) -> World {
         .to_owned();
     let leo = own.add_child("Leo").await["child"]["id"].as_str().unwrap().to_owned();
     let mia = own.add_child("Mia").await["child"]["id"].as_str().unwrap().to_owned();
-    let assignment_body = |target: Value| json!({"target": target, "start_date": "2026-03-02", "days": ["mon", "wed", "fri"], "slots": [{"kind": "anytime"}]});
+    // The library is the clinic's: a colleague off every team may archive from it too, so they get their own.
+    let spare_exercise = own.post(&format!("/api/v1/library/exercises/{exercise}/clone"), json!({})).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let spare_routine = own
+        .post("/api/v1/library/routines", json!({"title": "Spare", "kid_title": "Go!", "items": [exercise]}))
+        .await["routine"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let goal = own.post(&format!("/api/v1/children/{leo}/goals"), goal_body()).await["id"].as_str().unwrap().to_owned();
+    let assignment_body = |target: Value| json!({"target": target, "start_date": "2026-03-02", "days": ["mon", "wed", "fri"], "slots": [{"kind": "anytime"}], "goal_ids": [goal]});
     let assignment = own
         .post(
             &format!("/api/v1/children/{leo}/assignments"),
@@ -112,13 +139,11 @@ async fn world(backend: Backend) -> World {
         .as_str()
         .unwrap()
         .to_owned();
-    own.post(
-        &format!("/api/v1/children/{mia}/assignments"),
-        assignment_body(
-            json!({"kind": "exercise", "exercise_id": homeplay_core::ids::ExerciseId::builtin("bear-walk")}),
-        ),
-    )
-    .await;
+    let mut mia_assignment = assignment_body(
+        json!({"kind": "exercise", "exercise_id": homeplay_core::ids::ExerciseId::builtin("bear-walk")}),
+    );
+    mia_assignment["goal_ids"] = json!([]);
+    own.post(&format!("/api/v1/children/{mia}/assignments"), mia_assignment).await;
     let own_device = DeviceClient::pair(&server, &own.pairing_code(&leo).await, "Kitchen laptop").await;
     let revoked = DeviceClient::pair(&server, &own.pairing_code(&leo).await, "Stolen laptop").await;
     let other_device = DeviceClient::pair(&server, &own.pairing_code(&mia).await, "Mia's laptop").await;
@@ -127,48 +152,47 @@ async fn world(backend: Backend) -> World {
     let log = log_json(&leo, &assignment, &exercise, "2026-03-04", &own_device.device_id, hlc_now());
     own_device.push(vec![log]).await;
 
-    let secrets = vec![leo.clone(), exercise.clone(), routine.clone(), assignment.clone(), media.clone()];
+    let secrets = vec![leo.clone(), exercise.clone(), routine.clone(), assignment.clone(), media.clone(), goal.clone()];
+    let child_secrets = vec![leo.clone(), mia.clone(), assignment.clone(), goal.clone()];
     let vars = vec![
         ("{child}", leo),
+        ("{goal}", goal),
+        ("{own_id}", own.me["therapist"]["id"].as_str().unwrap().to_owned()),
+        ("{spare_exercise}", spare_exercise),
+        ("{spare_routine}", spare_routine),
         ("{exercise}", exercise),
         ("{routine}", routine),
         ("{assignment}", assignment),
         ("{device}", spare_device.device_id.clone()),
         ("{media}", media),
     ];
-    World { server, own, other, own_device, other_device, revoked, secrets, vars, _db: db }
+    World { server, own, outsider, other, own_device, other_device, revoked, secrets, child_secrets, vars, _db: db }
+}
+
+/// A goal as the dashboard sends it.
+fn goal_body() -> Value {
+    json!({
+        "text": "Climbs the stairs holding the rail", "discipline": "pt", "areas": ["gross_motor", "balance_coordination"],
+        "baseline": "Climbs with both hands held", "start_date": "2026-03-02", "target_date": "2026-06-01",
+        "scale": {"much_less": "Climbs with both hands held", "less": "Climbs with one hand held",
+                  "expected": "Climbs holding the rail, one step at a time", "more": "Climbs holding the rail, alternating feet",
+                  "much_more": "Climbs alternating feet without the rail"}
+    })
 }
 
 /// Every endpoint with a body that is valid for its owner.
 fn endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> {
     use Scope::*;
-    let assignment = json!({"target": {"kind": "exercise", "exercise_id": homeplay_core::ids::ExerciseId::builtin("bear-walk")},
-        "start_date": "2026-03-02", "days": ["tue"], "slots": [{"kind": "anytime"}]});
     vec![
         ("GET", "/healthz", None, Public),
         ("GET", "/api/v1/sync/info", None, Public),
         ("GET", "/api/v1/auth/me", None, ClinicWide),
         ("GET", "/api/v1/children", None, ClinicWide),
         ("POST", "/api/v1/children", Some(json!({"display_name": "Ada", "time_zone": "Europe/London"})), ClinicWide),
-        ("GET", "/api/v1/children/{child}", None, ClinicRecord),
-        (
-            "PUT",
-            "/api/v1/children/{child}",
-            Some(json!({"display_name": "Leo", "time_zone": "Europe/London"})),
-            ClinicRecord,
-        ),
-        ("POST", "/api/v1/children/{child}/pairing-codes", Some(json!({})), ClinicRecord),
-        ("GET", "/api/v1/children/{child}/devices", None, ClinicRecord),
-        ("GET", "/api/v1/children/{child}/assignments", None, ClinicRecord),
-        ("POST", "/api/v1/children/{child}/assignments", Some(assignment), ClinicRecord),
-        ("GET", "/api/v1/children/{child}/feedback", None, ClinicRecord),
-        (
-            "POST",
-            "/api/v1/children/{child}/feedback",
-            Some(json!({"date": "2026-03-04", "sticker": "star"})),
-            ClinicRecord,
-        ),
-        ("GET", "/api/v1/children/{child}/adherence", None, ClinicRecord),
+    ]
+    .into_iter()
+    .chain(child_endpoints())
+    .chain(vec![
         ("GET", "/api/v1/overview", None, ClinicWide),
         ("GET", "/api/v1/library/exercises", None, ClinicWide),
         ("GET", "/api/v1/library/exercises/{exercise}", None, ClinicRecord),
@@ -176,18 +200,78 @@ fn endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> {
         ("GET", "/api/v1/library/routines", None, ClinicWide),
         ("GET", "/api/v1/library/routines/{routine}", None, ClinicRecord),
         ("GET", "/api/v1/library/routine-uses", None, ClinicWide),
-        ("GET", "/api/v1/assignments/{assignment}/history", None, ClinicRecord),
-        ("POST", "/api/v1/assignments/{assignment}/pause", Some(json!({"on": "2026-03-10"})), ClinicRecord),
-        ("POST", "/api/v1/assignments/{assignment}/resume", Some(json!({"on": "2026-03-12"})), ClinicRecord),
-        ("GET", "/api/v1/audit", None, ClinicWide),
+        ("GET", "/api/v1/audit", None, ClinicAdmin),
+        ("GET", "/api/v1/clinic/policy", None, ClinicAdmin),
+        ("PUT", "/api/v1/clinic/policy", Some(json!({"outside_team_policy": "team_only"})), ClinicAdmin),
         ("GET", "/api/v1/therapists", None, ClinicWide),
         ("GET", "/api/v1/media/{media}", None, Media),
         ("POST", "/api/v1/sync/pull", Some(json!({"protocol": 1})), Device),
         ("POST", "/api/v1/sync/push", Some(json!({"protocol": 1, "logs": []})), Device),
-        ("POST", "/api/v1/devices/{device}/revoke", Some(json!({})), ClinicRecord),
         ("DELETE", "/api/v1/library/routines/{routine}", None, ClinicRecord),
         ("DELETE", "/api/v1/library/exercises/{exercise}", None, ClinicRecord),
+    ])
+    .collect()
+}
+
+/// Every endpoint that reads or changes a child's data, with a body valid for the child's team. Writes that
+/// would change what later calls see (a goal settled, a device revoked) come last.
+fn child_endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> {
+    use Scope::*;
+    let assignment = json!({"target": {"kind": "exercise", "exercise_id": homeplay_core::ids::ExerciseId::builtin("bear-walk")},
+        "start_date": "2026-03-02", "days": ["tue"], "slots": [{"kind": "anytime"}], "goal_ids": ["{goal}"]});
+    let mut goal_update = goal_body();
+    for field in ["discipline", "start_date"] {
+        goal_update.as_object_mut().unwrap().remove(field);
+    }
+    vec![
+        ("GET", "/api/v1/children/{child}", None, ChildRecord),
+        (
+            "PUT",
+            "/api/v1/children/{child}",
+            Some(json!({"display_name": "Leo", "time_zone": "Europe/London"})),
+            ChildRecord,
+        ),
+        ("POST", "/api/v1/children/{child}/pairing-codes", Some(json!({})), ChildRecord),
+        ("GET", "/api/v1/children/{child}/devices", None, ChildRecord),
+        ("GET", "/api/v1/children/{child}/assignments", None, ChildRecord),
+        ("POST", "/api/v1/children/{child}/assignments", Some(assignment), ChildRecord),
+        ("GET", "/api/v1/children/{child}/feedback", None, ChildRecord),
+        (
+            "POST",
+            "/api/v1/children/{child}/feedback",
+            Some(json!({"date": "2026-03-04", "sticker": "star"})),
+            ChildRecord,
+        ),
+        ("GET", "/api/v1/children/{child}/adherence", None, ChildRecord),
+        ("GET", "/api/v1/children/{child}/care-team", None, ChildRecord),
+        (
+            "PUT",
+            "/api/v1/children/{child}/care-team",
+            Some(json!({"members": [{"therapist_id": "{own_id}", "role": "lead"}]})),
+            ChildRecord,
+        ),
+        ("GET", "/api/v1/children/{child}/goals", None, ChildRecord),
+        ("POST", "/api/v1/children/{child}/goals", Some(goal_body()), ChildRecord),
+        ("GET", "/api/v1/children/{child}/goals/progress", None, ChildRecord),
+        ("PUT", "/api/v1/goals/{goal}", Some(goal_update), ChildRecord),
+        ("GET", "/api/v1/goals/{goal}/history", None, ChildRecord),
+        (
+            "POST",
+            "/api/v1/goals/{goal}/reviews",
+            Some(json!({"date": "2026-03-16", "score": -1, "note": "Better"})),
+            ChildRecord,
+        ),
+        ("GET", "/api/v1/assignments/{assignment}/history", None, ChildRecord),
+        ("POST", "/api/v1/assignments/{assignment}/pause", Some(json!({"on": "2026-03-10"})), ChildRecord),
+        ("POST", "/api/v1/assignments/{assignment}/resume", Some(json!({"on": "2026-03-12"})), ChildRecord),
+        ("POST", "/api/v1/goals/{goal}/status", Some(json!({"status": "met"})), ChildRecord),
+        ("POST", "/api/v1/devices/{device}/revoke", Some(json!({})), ChildRecord),
     ]
+}
+
+/// Fills a template's `{var}`s, in the path and in the body.
+fn fill(w: &World, text: &str) -> String {
+    w.vars.iter().fold(text.to_owned(), |p, (k, v)| p.replace(k, v))
 }
 
 fn expected(scope: Scope, actor: Actor) -> &'static [u16] {
@@ -199,11 +283,14 @@ fn expected(scope: Scope, actor: Actor) -> &'static [u16] {
     match (scope, actor) {
         (Public, _) => OK,
         (_, Anonymous | RevokedDevice) => UNAUTHORIZED,
-        (ClinicRecord | ClinicWide, OwnDevice | OtherFamilyDevice) => UNAUTHORIZED,
-        (ClinicRecord | ClinicWide | Media, OwnTherapist) => OK,
-        (ClinicRecord | Media, OtherClinicTherapist) => NOT_FOUND,
-        (ClinicWide, OtherClinicTherapist) => OK,
-        (Device, OwnTherapist | OtherClinicTherapist) => UNAUTHORIZED,
+        (ClinicRecord | ChildRecord | ClinicWide | ClinicAdmin, OwnDevice | OtherFamilyDevice) => UNAUTHORIZED,
+        (ClinicRecord | ChildRecord | ClinicWide | ClinicAdmin | Media, OwnTherapist) => OK,
+        (ClinicRecord | ChildRecord | Media, OtherClinicTherapist) => NOT_FOUND,
+        (ClinicWide | ClinicAdmin, OtherClinicTherapist) => OK,
+        (ClinicRecord | ClinicWide | Media, TeamOutsider) => OK,
+        (ChildRecord, TeamOutsider) => NOT_FOUND,
+        (ClinicAdmin, TeamOutsider) => &[403],
+        (Device, OwnTherapist | TeamOutsider | OtherClinicTherapist) => UNAUTHORIZED,
         (Device, OwnDevice | OtherFamilyDevice) => OK,
         (Media, OwnDevice) => OK,
         (Media, OtherFamilyDevice) => NOT_FOUND,
@@ -216,13 +303,14 @@ async fn call(w: &World, actor: Actor, method: &str, path: &str, body: &Option<V
     let req = match actor {
         Actor::Anonymous => client().request(m, url),
         Actor::OwnTherapist => w.own.http.request(m, url).header("x-csrf-token", &w.own.csrf),
+        Actor::TeamOutsider => w.outsider.http.request(m, url).header("x-csrf-token", &w.outsider.csrf),
         Actor::OtherClinicTherapist => w.other.http.request(m, url).header("x-csrf-token", &w.other.csrf),
         Actor::OwnDevice => w.own_device.http.request(m, url).bearer_auth(&w.own_device.token),
         Actor::OtherFamilyDevice => w.other_device.http.request(m, url).bearer_auth(&w.other_device.token),
         Actor::RevokedDevice => w.revoked.http.request(m, url).bearer_auth(&w.revoked.token),
     };
     let req = match body {
-        Some(b) => req.json(b),
+        Some(b) => req.json(&serde_json::from_str::<Value>(&fill(w, &b.to_string())).unwrap()),
         None => req,
     };
     let resp = req.send().await.unwrap();
@@ -236,9 +324,15 @@ async fn every_endpoint_lets_in_only_whom_it_should() {
         let w = world(backend).await;
         let mut failures = Vec::new();
         for (method, template, body, scope) in endpoints() {
-            let path = w.vars.iter().fold(template.to_owned(), |p, (k, v)| p.replace(k, v));
             // The owner goes last, so that its writes (a revoke) do not change what the others see.
             for actor in ACTORS.iter().rev() {
+                let template_for = match (actor, method) {
+                    (Actor::TeamOutsider, "DELETE") => {
+                        template.replace("{exercise}", "{spare_exercise}").replace("{routine}", "{spare_routine}")
+                    }
+                    _ => template.to_owned(),
+                };
+                let path = fill(&w, &template_for);
                 let (status, text) = call(&w, *actor, method, &path, &body).await;
                 let allowed = expected(scope, *actor);
                 if !allowed.contains(&status) {
@@ -251,13 +345,81 @@ async fn every_endpoint_lets_in_only_whom_it_should() {
                             .push(format!("{method} {template} as {actor:?}: error body is not an ApiError: {text}"));
                     }
                 }
-                let outsider = !matches!(actor, Actor::OwnTherapist | Actor::OwnDevice);
-                if outsider && let Some(secret) = w.secrets.iter().find(|s| text.contains(s.as_str())) {
+                let secrets = match actor {
+                    Actor::OwnTherapist | Actor::OwnDevice => &[][..],
+                    Actor::TeamOutsider => &w.child_secrets[..],
+                    _ => &w.secrets[..],
+                };
+                if let Some(secret) = secrets.iter().find(|s| text.contains(s.as_str())) {
                     failures.push(format!("{method} {template} as {actor:?}: leaked {secret}"));
                 }
             }
         }
         assert!(failures.is_empty(), "{backend:?}:\n{}", failures.join("\n"));
+    }
+}
+
+#[tokio::test]
+async fn under_a_clinic_wide_policy_a_colleague_off_the_team_gets_in_and_is_audited() {
+    for backend in BACKENDS {
+        let w = world(backend).await;
+        let leo = w.vars.iter().find(|(k, _)| *k == "{child}").unwrap().1.clone();
+        // Under team_only the colleague sees none of the clinic's children anywhere.
+        assert_eq!(w.outsider.get("/api/v1/children").await, json!([]), "{backend:?}");
+        assert_eq!(w.outsider.get("/api/v1/overview").await["children"], json!([]), "{backend:?}");
+
+        let policy = w.own.put("/api/v1/clinic/policy", json!({"outside_team_policy": "clinic_wide"})).await;
+        assert_eq!(policy["outside_team_policy"], "clinic_wide");
+        assert_eq!(w.own.get("/api/v1/clinic/policy").await, policy);
+        let mut failures = Vec::new();
+        let mut calls = 0;
+        for (method, template, body, _) in child_endpoints() {
+            let path = fill(&w, template);
+            let (status, text) = call(&w, Actor::OtherClinicTherapist, method, &path, &body).await;
+            if status != 404 {
+                failures.push(format!("{method} {template} as another clinic: got {status}: {text}"));
+            }
+            let (status, text) = call(&w, Actor::TeamOutsider, method, &path, &body).await;
+            calls += 1;
+            // Only a lead of the team (or an admin) changes the team; seeing it is not enough.
+            let want: &[u16] =
+                if template.ends_with("care-team") && method == "PUT" { &[403] } else { &[200, 201, 204] };
+            if !want.contains(&status) {
+                failures.push(format!(
+                    "{method} {template} as a colleague off the team: got {status}, want {want:?}: {text}"
+                ));
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{backend:?}:
+{}",
+            failures.join(
+                "
+"
+            )
+        );
+
+        let outsider_id = w.outsider.me["therapist"]["id"].as_str().unwrap();
+        let audit = w.own.get("/api/v1/audit?limit=500").await;
+        let outside: Vec<&Value> = audit["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "outside_team_access" && e["actor_id"] == outsider_id)
+            .collect();
+        assert_eq!(outside.len(), calls, "{backend:?}: one outside-team entry per call: {outside:?}");
+        assert!(outside.iter().all(|e| e["child_id"] == leo.as_str()), "{backend:?}");
+
+        // The overview shows the child, marked as off the colleague's team; `team=mine` leaves it out.
+        let overview = w.outsider.get("/api/v1/overview").await;
+        let row = overview["children"].as_array().unwrap().iter().find(|r| r["child_id"] == leo.as_str()).unwrap();
+        assert_eq!(row["on_my_team"], false);
+        assert_eq!(row["team"][0]["role"], "lead");
+        assert_eq!(row["team"][0]["therapist_id"], w.own.me["therapist"]["id"]);
+        assert_eq!(w.outsider.get("/api/v1/overview?team=mine").await["children"], json!([]), "{backend:?}");
+        let resp = w.outsider.send(method("GET"), "/api/v1/overview?team=theirs", None).await;
+        expect_error(resp, StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some("team")).await;
     }
 }
 

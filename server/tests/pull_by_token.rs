@@ -50,6 +50,7 @@ async fn family(store: &DynStore, clinic: ClinicId, by: TherapistId, token_hash:
         note_for_family: None,
         status: Status::Active,
         pauses: vec![],
+        goal_ids: vec![],
     };
     store.put_assignment(clinic, family.id, &assignment, by, "create", &[], 1).await.unwrap();
     let code = format!("code-{token_hash}");

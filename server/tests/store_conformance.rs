@@ -74,6 +74,7 @@ async fn fixture(backend: Backend) -> Fixture {
         note_for_family: None,
         status: Status::Active,
         pauses: vec![],
+        goal_ids: vec![],
     };
     store.put_assignment(clinic.id, family.id, &assignment, therapist.id, "create", &[], 1).await.unwrap();
     Fixture {

@@ -55,6 +55,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         note_for_family: Some(Note::new("Let him choose the playdough colour.")?),
         status: Status::Active,
         pauses: vec![],
+        goal_ids: vec![],
     })?;
 
     // Two weeks: Leo practises most days; one day is skipped silently, one is "not done — sick".

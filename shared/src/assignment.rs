@@ -2,7 +2,7 @@
 
 use crate::error::{Checker, Problem, Validate, ValidationError};
 use crate::exercise::Dosage;
-use crate::ids::{AssignmentId, ChildId, ExerciseId, RoutineId, TherapistId};
+use crate::ids::{AssignmentId, ChildId, ExerciseId, GoalId, RoutineId, TherapistId};
 use crate::text::Note;
 use crate::time::Weekdays;
 use chrono::{NaiveDate, NaiveTime};
@@ -123,6 +123,9 @@ pub struct Assignment {
     /// Past and current pauses, oldest first; kept so that past adherence stays right after a resume.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pauses: Vec<Pause>,
+    /// The child's goals this item serves (each at most once). Absent for items set before goals existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub goal_ids: Vec<GoalId>,
 }
 
 /// A state change that does not fit the assignment's current status.
@@ -140,6 +143,8 @@ pub enum StatusChangeError {
 
 impl Assignment {
     pub const MAX_SLOTS: usize = 3;
+    /// An item serving more goals than this says little about any of them.
+    pub const MAX_GOALS: usize = 8;
 
     /// Whether practice is expected on local date `d` (before looking at slots).
     pub fn is_expected_on(&self, d: NaiveDate) -> bool {
@@ -210,6 +215,8 @@ impl Validate for Assignment {
         c.count("slots", self.slots.len(), 1, Self::MAX_SLOTS);
         c.unique("slots", &self.slots);
         c.nest("dosage", self.dosage.validate());
+        c.count("goal_ids", self.goal_ids.len(), 0, Self::MAX_GOALS);
+        c.unique("goal_ids", &self.goal_ids);
         let mut prev_end: Option<NaiveDate> = None;
         for (i, p) in self.pauses.iter().enumerate() {
             let field = format!("pauses[{i}]");
@@ -266,6 +273,7 @@ pub(crate) mod tests {
             note_for_family: None,
             status: Status::Active,
             pauses: vec![],
+            goal_ids: vec![],
         }
     }
 
@@ -314,15 +322,30 @@ pub(crate) mod tests {
         let mut a = daily(d(2026, 3, 1));
         a.status = Status::Paused;
         assert_eq!(a.validate().unwrap_err().field(), "status");
+
+        let mut a = daily(d(2026, 3, 1));
+        let g = GoalId::new_v7();
+        a.goal_ids = vec![g, GoalId::new_v7(), g];
+        assert_eq!(a.validate().unwrap_err().field(), "goal_ids[2]");
+        a.goal_ids = (0..=Assignment::MAX_GOALS).map(|_| GoalId::new_v7()).collect();
+        assert_eq!(a.validate().unwrap_err().field(), "goal_ids");
     }
 
     #[test]
     fn json_shape() {
         let a = daily(d(2026, 3, 1));
         let v = serde_json::to_value(&a).unwrap();
+        // Without goals the JSON is as before goals existed, so older devices read it unchanged.
+        assert!(v.get("goal_ids").is_none());
         assert_eq!(v["slots"][0], serde_json::json!({"kind": "moment", "moment": "after_school"}));
         assert_eq!(v["days"], serde_json::json!(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]));
         let back: Assignment = serde_json::from_value(v).unwrap();
         assert_eq!(back, a);
+
+        let mut linked = a.clone();
+        linked.goal_ids = vec![GoalId::new_v7()];
+        let v = serde_json::to_value(&linked).unwrap();
+        assert_eq!(v["goal_ids"][0], serde_json::json!(linked.goal_ids[0]));
+        assert_eq!(serde_json::from_value::<Assignment>(v).unwrap(), linked);
     }
 }

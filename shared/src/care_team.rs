@@ -98,6 +98,12 @@ pub fn child_access(team: &CareTeam, therapist: TherapistId, policy: OutsideTeam
     }
 }
 
+/// Who may change a child's team: one of its leads, or a clinic admin (who may also mend a team that lost
+/// its leads).
+pub fn may_manage_team(team: &CareTeam, therapist: TherapistId, clinic_admin: bool) -> bool {
+    clinic_admin || team.member(therapist).is_some_and(|m| m.role == TeamRole::Lead)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -151,5 +157,16 @@ mod tests {
         assert_eq!(child_access(&t, outsider, OutsideTeamPolicy::ClinicWide), ChildAccess::OutsideTeam);
         assert!(child_access(&t, outsider, OutsideTeamPolicy::ClinicWide).allowed());
         assert_eq!(OutsideTeamPolicy::default(), OutsideTeamPolicy::TeamOnly);
+    }
+
+    #[test]
+    fn a_lead_or_an_admin_manages_the_team() {
+        let t = team();
+        let (lead, member) = (t.members[0].therapist_id, t.members[1].therapist_id);
+        assert!(may_manage_team(&t, lead, false));
+        assert!(!may_manage_team(&t, member, false));
+        assert!(may_manage_team(&t, member, true));
+        assert!(!may_manage_team(&t, TherapistId::new_v7(), false));
+        assert!(may_manage_team(&t, TherapistId::new_v7(), true));
     }
 }

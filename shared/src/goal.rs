@@ -150,11 +150,69 @@ pub struct Goal {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A change that does not fit the goal's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum GoalChangeError {
+    #[error("the goal is {0:?}; only an active goal can be changed, reviewed or settled")]
+    NotActive(GoalStatus),
+    #[error("a goal is settled as met, changed or dropped, not as active")]
+    StillActive,
+}
+
 impl Goal {
     /// The expected outcome, in the therapist's words.
     pub fn expected_outcome(&self) -> &Note {
         &self.scale.expected
     }
+
+    /// Whether the goal can be changed or reviewed: only while it is worked on. A settled goal stays as it
+    /// was, so its reviews keep meaning what they meant.
+    pub fn check_active(&self) -> Result<(), GoalChangeError> {
+        match self.status {
+            GoalStatus::Active => Ok(()),
+            other => Err(GoalChangeError::NotActive(other)),
+        }
+    }
+
+    /// The goal's next version, stamped `at`: the caller changes its fields, and the old version is kept.
+    pub fn next_version(&self, at: DateTime<Utc>) -> Result<Goal, GoalChangeError> {
+        self.check_active()?;
+        Ok(Goal { version: self.version + 1, updated_at: at, ..self.clone() })
+    }
+
+    /// Settles an active goal as met, changed (naming its replacement) or dropped, as a new version.
+    /// Whether `replaced_by` is right is for [`Validate`] and the caller (same child) to say.
+    pub fn settle(
+        &self,
+        status: GoalStatus,
+        replaced_by: Option<GoalId>,
+        at: DateTime<Utc>,
+    ) -> Result<Goal, GoalChangeError> {
+        if status == GoalStatus::Active {
+            return Err(GoalChangeError::StillActive);
+        }
+        let mut next = self.next_version(at)?;
+        next.status = status;
+        next.replaced_by = replaced_by;
+        Ok(next)
+    }
+}
+
+/// The T-score of a child's active goals, each at its latest review (goals never reviewed are left out).
+pub fn current_t_score<'a>(goals: &[Goal], reviews: impl IntoIterator<Item = &'a GoalReview>) -> Option<f64> {
+    let mut latest: std::collections::BTreeMap<GoalId, &GoalReview> = Default::default();
+    for r in reviews {
+        let slot = latest.entry(r.goal_id).or_insert(r);
+        if (r.date, r.created_at) > (slot.date, slot.created_at) {
+            *slot = r;
+        }
+    }
+    let scores: Vec<GasScore> = goals
+        .iter()
+        .filter(|g| g.status == GoalStatus::Active)
+        .filter_map(|g| latest.get(&g.id).map(|r| r.score))
+        .collect();
+    gas_t_score(&scores)
 }
 
 impl Validate for Goal {
@@ -503,6 +561,52 @@ mod tests {
             therapist_id: goal.set_by,
             created_at: DateTime::from_timestamp(1_790_000_000, 0).unwrap(),
         }
+    }
+
+    #[test]
+    fn only_an_active_goal_changes_and_each_change_is_a_new_version() {
+        let g = goal();
+        let at = DateTime::from_timestamp(1_790_100_000, 0).unwrap();
+        let next = g.next_version(at).unwrap();
+        assert_eq!((next.version, next.updated_at, next.id), (2, at, g.id));
+
+        assert_eq!(g.settle(GoalStatus::Active, None, at), Err(GoalChangeError::StillActive));
+        let met = g.settle(GoalStatus::Met, None, at).unwrap();
+        assert_eq!((met.status, met.version), (GoalStatus::Met, 2));
+        assert!(met.validate().is_ok());
+        assert_eq!(met.next_version(at), Err(GoalChangeError::NotActive(GoalStatus::Met)));
+        assert_eq!(met.settle(GoalStatus::Dropped, None, at), Err(GoalChangeError::NotActive(GoalStatus::Met)));
+        assert!(met.check_active().is_err());
+
+        let changed = g.settle(GoalStatus::Changed, None, at).unwrap();
+        assert_eq!(changed.validate().unwrap_err().field(), "replaced_by");
+        let changed = g.settle(GoalStatus::Changed, Some(GoalId::new_v7()), at).unwrap();
+        assert!(changed.validate().is_ok());
+    }
+
+    #[test]
+    fn the_current_t_score_takes_each_active_goals_latest_review() {
+        let socks = goal();
+        let mut stairs = goal();
+        stairs.id = GoalId::new_v7();
+        let mut dropped = goal();
+        dropped.id = GoalId::new_v7();
+        dropped.status = GoalStatus::Dropped;
+        let never_reviewed = {
+            let mut g = goal();
+            g.id = GoalId::new_v7();
+            g
+        };
+        let goals = [socks.clone(), stairs.clone(), dropped.clone(), never_reviewed];
+        let reviews = [
+            review(&socks, "2026-10-20", 1),
+            review(&socks, "2026-09-01", -2),
+            review(&stairs, "2026-10-01", -1),
+            review(&dropped, "2026-10-01", -2),
+        ];
+        let at = |v: i8| GasScore::new(v).unwrap();
+        assert_eq!(current_t_score(&goals, &reviews), gas_t_score(&[at(1), at(-1)]));
+        assert_eq!(current_t_score(&goals, &[]), None);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use crate::api::children::own_child;
 use crate::api::doc::*;
+use crate::api::team::{TeamMemberView, members_view};
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::error::{ApiResult, Failure};
@@ -21,6 +22,7 @@ use homeplay_core::adherence::{
     Adherence, DaySummary, Flag, RtmPeriod, Streaks, Tally, adherence, flags, streaks, week_start,
 };
 use homeplay_core::assignment::{Assignment, Status, Target};
+use homeplay_core::care_team::{CareTeam, ChildAccess, child_access};
 use homeplay_core::family::Child;
 use homeplay_core::feedback::Feedback;
 use homeplay_core::ids::{AssignmentId, ChildId, ClinicId, DeviceId, ExerciseId, LogId, TherapistId};
@@ -190,6 +192,10 @@ pub struct OverviewRow {
     /// Therapists with a current assignment for the child.
     pub therapist_ids: Vec<TherapistId>,
     pub disciplines: Vec<Discipline>,
+    /// The child's care team, leads first.
+    pub team: Vec<TeamMemberView>,
+    /// Whether the caller is on the child's care team (else they see the child under the clinic-wide policy).
+    pub on_my_team: bool,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -211,6 +217,8 @@ fn flag_kind(f: &Flag) -> &'static str {
 }
 
 struct OverviewFilter {
+    /// Only the children whose care team the caller is on.
+    mine: bool,
     therapist: Option<TherapistId>,
     discipline: Option<Discipline>,
     flag: Option<String>,
@@ -219,7 +227,13 @@ struct OverviewFilter {
 
 impl OverviewFilter {
     fn parse(query: RawQuery) -> ApiResult<Self> {
-        let p = query_params(query, &["therapist", "discipline", "flag", "q"])?;
+        let p = query_params(query, &["team", "therapist", "discipline", "flag", "q"])?;
+        let mine = match p.get("team").map(|t| t.trim().to_ascii_lowercase()) {
+            None => false,
+            Some(t) if t == "all" => false,
+            Some(t) if t == "mine" => true,
+            Some(_) => return Err(Failure::invalid("team", "team: must be mine or all")),
+        };
         let therapist = p
             .get("therapist")
             .map(|t| t.trim().parse::<TherapistId>())
@@ -241,7 +255,7 @@ impl OverviewFilter {
         if q.as_ref().is_some_and(|q| q.chars().count() > Name::MAX_CHARS) {
             return Err(Failure::invalid("q", format!("q: at most {} characters", Name::MAX_CHARS)));
         }
-        Ok(Self { therapist, discipline, flag, q })
+        Ok(Self { mine, therapist, discipline, flag, q })
     }
 
     fn keeps_flags(&self, flags: &[Flag]) -> bool {
@@ -270,6 +284,7 @@ async fn overview_row(
     child: Child,
     program: &Program,
     disciplines: Vec<Discipline>,
+    team: (Vec<TeamMemberView>, bool),
     now: DateTime<Utc>,
 ) -> ApiResult<OverviewRow> {
     let today = child.time_zone.local_date(now);
@@ -304,6 +319,8 @@ async fn overview_row(
         flags: child_flags(&logs, program, &expected, today),
         therapist_ids: program.current_therapists().into_iter().collect(),
         disciplines,
+        team: team.0,
+        on_my_team: team.1,
     })
 }
 
@@ -327,11 +344,14 @@ fn overview_order(a: &OverviewRow, b: &OverviewRow) -> std::cmp::Ordering {
 
 /// The clinic's adherence overview
 ///
-/// Every child of the clinic, who needs attention first: flagged children (the longest silence first), then
-/// the lowest 7-day adherence. Empty filter values count as absent.
+/// The children the caller may open (their care teams' children; every child of the clinic under its
+/// `clinic_wide` policy), who needs attention first: flagged children (the longest silence first), then the
+/// lowest 7-day adherence. Each row names the child's care team. Empty filter values count as absent.
 #[utoipa::path(
     get, path = "/overview", tag = "adherence", operation_id = "overview",
     params(
+        ("team" = Option<String>, Query, description = "`mine`: only children whose care team the caller is \
+            on; `all` (the default): every child the caller may open"),
         ("therapist" = Option<TherapistId>, Query, description = "Only children this therapist has a current \
             assignment for"),
         ("discipline" = Option<Discipline>, Query, description = "Only children with a current assignment by a \
@@ -362,10 +382,21 @@ pub async fn overview(
     let now = Utc::now();
     let children = state.store.children_of_clinic(clinic).await?;
     let routines = state.store.routines_of_clinic(clinic).await?;
-    let discipline_of: HashMap<TherapistId, Discipline> =
-        state.store.therapists_of_clinic(clinic).await?.into_iter().map(|t| (t.id, t.discipline)).collect();
+    let therapists = state.store.therapists_of_clinic(clinic).await?;
+    let discipline_of: HashMap<TherapistId, Discipline> = therapists.iter().map(|t| (t.id, t.discipline)).collect();
+    let names: HashMap<TherapistId, Name> = therapists.into_iter().map(|t| (t.id, t.name)).collect();
+    let policy = state.store.outside_team_policy(clinic).await?;
+    let teams: HashMap<ChildId, CareTeam> =
+        state.store.care_teams_of_clinic(clinic).await?.into_iter().map(|t| (t.child_id, t)).collect();
     let mut rows = Vec::new();
+    let mut outside = 0usize;
     for child in children {
+        let team = teams.get(&child.id).cloned().unwrap_or(CareTeam { child_id: child.id, members: Vec::new() });
+        let on_my_team = match child_access(&team, auth.therapist.id, policy) {
+            ChildAccess::Team(_) => true,
+            ChildAccess::OutsideTeam if !filter.mine => false,
+            ChildAccess::OutsideTeam | ChildAccess::Denied => continue,
+        };
         if let Some(q) = &filter.q
             && !child.display_name.as_str().to_lowercase().contains(q.as_str())
         {
@@ -385,14 +416,20 @@ pub async fn overview(
         if filter.discipline.is_some_and(|d| !disciplines.contains(&d)) {
             continue;
         }
-        let row = overview_row(&state.store, clinic, child, &program, disciplines, now).await?;
+        let team_view = (members_view(&team, &names), on_my_team);
+        let row = overview_row(&state.store, clinic, child, &program, disciplines, team_view, now).await?;
         if filter.keeps_flags(&row.flags) {
+            outside += usize::from(!on_my_team);
             rows.push(row);
         }
     }
     rows.sort_by(overview_order);
-    audit::record(&state, Actor::Therapist(&auth), &ip, "read_overview", None, format!("{} children", rows.len()))
-        .await?;
+    // Children seen from outside their team are counted here, one entry for the whole list.
+    let detail = match outside {
+        0 => format!("{} children", rows.len()),
+        n => format!("{} children; {n} outside the caller's care teams", rows.len()),
+    };
+    audit::record(&state, Actor::Therapist(&auth), &ip, "read_overview", None, detail).await?;
     Ok(Json(Overview { generated_at: now, children: rows }))
 }
 
@@ -577,7 +614,7 @@ fn exercise_rows(report: &Adherence, expected: &[Expected], titles: &HashMap<Exe
         (status = 200, description = "The child's adherence over the range", body = ChildAdherence),
         (status = 400, description = BAD_QUERY_OR_ID, body = ApiError),
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 404, description = "No such child in this clinic", body = ApiError),
+        (status = 404, description = NO_CHILD, body = ApiError),
         (status = 422, description = "A date is malformed, `to` is before `from`, or the range is longer than \
             400 days; `field` names it", body = ApiError),
         (status = 500, description = SERVER_FAILED, body = ApiError),
@@ -591,7 +628,7 @@ pub async fn child(
     query: RawQuery,
 ) -> ApiResult<Json<ChildAdherence>> {
     let clinic = auth.therapist.clinic_id;
-    let child = own_child(&state, &auth, id).await?;
+    let child = own_child(&state, &auth, &ip, id).await?;
     let today = child.time_zone.local_date(Utc::now());
     let range = requested_range(query, today)?;
     let store = &state.store;

@@ -3,6 +3,7 @@
 
 use crate::api::children::own_child;
 use crate::api::doc::*;
+use crate::api::team::{open_child, therapist_names};
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::error::{ApiResult, Failure};
@@ -19,9 +20,10 @@ use homeplay_core::Validate;
 use homeplay_core::assignment::{Assignment, SlotTime, Status, StatusChangeError, Target};
 use homeplay_core::exercise::Dosage;
 use homeplay_core::family::Child;
-use homeplay_core::ids::{AssignmentId, ChildId, TherapistId};
+use homeplay_core::goal::GoalStatus;
+use homeplay_core::ids::{AssignmentId, ChildId, GoalId, TherapistId};
 use homeplay_core::sync::{ApiError, ErrorCode};
-use homeplay_core::text::Note;
+use homeplay_core::text::{Name, Note};
 use homeplay_core::time::Weekdays;
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +41,54 @@ pub struct AssignmentInput {
     pub dosage: Dosage,
     #[serde(default)]
     pub note_for_family: Option<Note>,
+    /// The child's goals this item serves: active goals of the same child (a goal that was linked before it
+    /// was settled may stay linked).
+    #[serde(default)]
+    pub goal_ids: Vec<GoalId>,
+}
+
+/// An assignment with the name of the therapist who assigned it, so every program item shows who set it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AssignmentView {
+    #[serde(flatten)]
+    pub assignment: Assignment,
+    /// `null` if the therapist's account is gone.
+    pub assigned_by_name: Option<Name>,
+}
+
+async fn view(state: &AppState, auth: &TherapistAuth, assignment: Assignment) -> ApiResult<AssignmentView> {
+    let assigned_by_name = state
+        .store
+        .therapist(assignment.assigned_by)
+        .await?
+        .filter(|t| t.therapist.clinic_id == auth.therapist.clinic_id)
+        .map(|t| t.therapist.name);
+    Ok(AssignmentView { assignment, assigned_by_name })
+}
+
+/// Each goal must be one of the child's active goals, or one the assignment already served (`kept`).
+async fn check_goals(
+    state: &AppState,
+    auth: &TherapistAuth,
+    child: ChildId,
+    goal_ids: &[GoalId],
+    kept: &[GoalId],
+) -> ApiResult<()> {
+    if goal_ids.is_empty() {
+        return Ok(());
+    }
+    let goals = state.store.goals_of_child(auth.therapist.clinic_id, child).await?;
+    for (i, id) in goal_ids.iter().enumerate() {
+        let field = format!("goal_ids[{i}]");
+        match goals.iter().find(|g| g.id == *id) {
+            None => return Err(Failure::invalid(field.clone(), format!("{field}: not a goal of this child"))),
+            Some(g) if g.status != GoalStatus::Active && !kept.contains(id) => {
+                return Err(Failure::invalid(field.clone(), format!("{field}: the goal is no longer active")));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
 }
 
 /// The day a pause, resume or end takes effect, in the family's local dates.
@@ -56,7 +106,7 @@ pub struct HistoryEntry {
     /// `create`, `update`, `pause`, `resume` or `end`.
     pub action: String,
     /// The assignment as it was after this change.
-    pub assignment: Assignment,
+    pub assignment: AssignmentView,
 }
 
 /// The target must be in the clinic's library: a built-in or own exercise, or one of its routines.
@@ -73,11 +123,19 @@ async fn check_target(state: &AppState, auth: &TherapistAuth, target: Target) ->
     if exists { Ok(()) } else { Err(Failure::invalid(field, format!("{field}: not in this clinic's library"))) }
 }
 
-async fn own_assignment(state: &AppState, auth: &TherapistAuth, id: AssignmentId) -> ApiResult<(Assignment, Child)> {
+/// The assignment, if it is of a child the caller may open; else 404.
+async fn own_assignment(
+    state: &AppState,
+    auth: &TherapistAuth,
+    ip: &ClientIp,
+    id: AssignmentId,
+) -> ApiResult<(Assignment, Child)> {
     let clinic = auth.therapist.clinic_id;
     let assignment = state.store.assignment(clinic, id).await?.ok_or(Failure::not_found("assignment"))?;
-    let child = state.store.child(clinic, assignment.child_id).await?.ok_or(Failure::not_found("assignment"))?;
-    Ok((assignment, child))
+    let opened = open_child(state, auth, ip, assignment.child_id)
+        .await
+        .map_err(|f| if f.body.error == ErrorCode::NotFound { Failure::not_found("assignment") } else { f })?;
+    Ok((assignment, opened.record.child))
 }
 
 /// Saves with a history entry; `with_program` also sends the exercises, routine and media it names.
@@ -98,16 +156,16 @@ async fn save(
 
 /// List a child's assignments
 ///
-/// The child's assignments, of every status.
+/// The child's assignments, of every status, each with the name of the therapist who assigned it.
 #[utoipa::path(
     get, path = "/children/{id}/assignments", tag = "assignments", operation_id = "list_assignments",
     params(("id" = ChildId, Path, description = "The child")),
     security(("session" = [])),
     responses(
-        (status = 200, description = "The child's assignments", body = Vec<Assignment>),
+        (status = 200, description = "The child's assignments", body = Vec<AssignmentView>),
         (status = 400, description = BAD_ID, body = ApiError),
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 404, description = "No such child in this clinic", body = ApiError),
+        (status = 404, description = NO_CHILD, body = ApiError),
         (status = 500, description = SERVER_FAILED, body = ApiError),
     ),
 )]
@@ -116,9 +174,10 @@ pub async fn list(
     auth: TherapistAuth,
     ip: ClientIp,
     Path(id): Path<ChildId>,
-) -> ApiResult<Json<Vec<Assignment>>> {
-    let child = own_child(&state, &auth, id).await?;
+) -> ApiResult<Json<Vec<AssignmentView>>> {
+    let child = own_child(&state, &auth, &ip, id).await?;
     let assignments = state.store.assignments_of_child(auth.therapist.clinic_id, child.id).await?;
+    let names = therapist_names(&state, &auth).await?;
     audit::record(
         &state,
         Actor::Therapist(&auth),
@@ -128,7 +187,15 @@ pub async fn list(
         format!("{} assignments", assignments.len()),
     )
     .await?;
-    Ok(Json(assignments))
+    Ok(Json(
+        assignments
+            .into_iter()
+            .map(|a| {
+                let assigned_by_name = names.get(&a.assigned_by).cloned();
+                AssignmentView { assignment: a, assigned_by_name }
+            })
+            .collect(),
+    ))
 }
 
 /// Assign an exercise or routine
@@ -141,15 +208,15 @@ pub async fn list(
     security(("session" = [], "csrf" = [])),
     request_body = AssignmentInput,
     responses(
-        (status = 201, description = "Assigned, active", body = Assignment),
+        (status = 201, description = "Assigned, active", body = AssignmentView),
         (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 404, description = "No such child in this clinic", body = ApiError),
+        (status = 404, description = NO_CHILD, body = ApiError),
         (status = 413, description = TOO_LARGE, body = ApiError),
         (status = 415, description = NOT_JSON, body = ApiError),
-        (status = 422, description = "A value is out of bounds, or the target is not in this clinic's library; \
-            `field` names it", body = ApiError),
+        (status = 422, description = "A value is out of bounds, the target is not in this clinic's library, or \
+            a goal is not an active goal of this child (`goal_ids[i]`); `field` names it", body = ApiError),
         (status = 500, description = SERVER_FAILED, body = ApiError),
     ),
 )]
@@ -159,8 +226,8 @@ pub async fn create(
     ip: ClientIp,
     Path(id): Path<ChildId>,
     StrictJson(req): StrictJson<AssignmentInput>,
-) -> ApiResult<(StatusCode, Json<Assignment>)> {
-    let child = own_child(&state, &auth, id).await?;
+) -> ApiResult<(StatusCode, Json<AssignmentView>)> {
+    let child = own_child(&state, &auth, &ip, id).await?;
     let assignment = Assignment {
         id: AssignmentId::new_v7(),
         child_id: child.id,
@@ -174,9 +241,11 @@ pub async fn create(
         note_for_family: req.note_for_family,
         status: Status::Active,
         pauses: Vec::new(),
+        goal_ids: req.goal_ids,
     };
     assignment.validate()?;
     check_target(&state, &auth, assignment.target).await?;
+    check_goals(&state, &auth, child.id, &assignment.goal_ids, &[]).await?;
     save(&state, &auth, &child, &assignment, "create", true).await?;
     audit::record(
         &state,
@@ -187,28 +256,29 @@ pub async fn create(
         format!("assignment {}", assignment.id),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(assignment)))
+    Ok((StatusCode::CREATED, Json(view(&state, &auth, assignment).await?)))
 }
 
 /// Change an assignment
 ///
-/// Changes an assignment's dates, days, slots, dosage or note. The target cannot change.
+/// Changes an assignment's dates, days, slots, dosage, note or goals. The target cannot change.
 #[utoipa::path(
     put, path = "/assignments/{id}", tag = "assignments", operation_id = "update_assignment",
     params(("id" = AssignmentId, Path, description = "The assignment")),
     security(("session" = [], "csrf" = [])),
     request_body = AssignmentInput,
     responses(
-        (status = 200, description = "Changed", body = Assignment),
+        (status = 200, description = "Changed", body = AssignmentView),
         (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 404, description = "No such assignment in this clinic", body = ApiError),
+        (status = 404, description = "No such assignment in this clinic, or of a child the caller may not open", body = ApiError),
         (status = 409, description = "The assignment has ended, or the body names another target \
             (`field`: `target`)", body = ApiError),
         (status = 413, description = TOO_LARGE, body = ApiError),
         (status = 415, description = NOT_JSON, body = ApiError),
-        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
+        (status = 422, description = "A value is out of bounds, or a goal is not an active goal of this child \
+            (`goal_ids[i]`); `field` names it", body = ApiError),
         (status = 500, description = SERVER_FAILED, body = ApiError),
     ),
 )]
@@ -218,8 +288,8 @@ pub async fn update(
     ip: ClientIp,
     Path(id): Path<AssignmentId>,
     StrictJson(req): StrictJson<AssignmentInput>,
-) -> ApiResult<Json<Assignment>> {
-    let (mut assignment, child) = own_assignment(&state, &auth, id).await?;
+) -> ApiResult<Json<AssignmentView>> {
+    let (mut assignment, child) = own_assignment(&state, &auth, &ip, id).await?;
     if assignment.status == Status::Ended {
         return Err(Failure::new(ErrorCode::Conflict, "the assignment has ended; its record is kept as it was"));
     }
@@ -237,6 +307,8 @@ pub async fn update(
     assignment.slots = req.slots;
     assignment.dosage = req.dosage;
     assignment.note_for_family = req.note_for_family;
+    check_goals(&state, &auth, child.id, &req.goal_ids, &assignment.goal_ids).await?;
+    assignment.goal_ids = req.goal_ids;
     assignment.validate()?;
     save(&state, &auth, &child, &assignment, "update", true).await?;
     audit::record(
@@ -248,7 +320,7 @@ pub async fn update(
         format!("assignment {id}"),
     )
     .await?;
-    Ok(Json(assignment))
+    Ok(Json(view(&state, &auth, assignment).await?))
 }
 
 fn conflict(e: StatusChangeError) -> Failure {
@@ -263,8 +335,8 @@ async fn change_status(
     id: AssignmentId,
     action: &str,
     apply: impl FnOnce(&mut Assignment) -> Result<(), StatusChangeError>,
-) -> ApiResult<Json<Assignment>> {
-    let (mut assignment, child) = own_assignment(&state, &auth, id).await?;
+) -> ApiResult<Json<AssignmentView>> {
+    let (mut assignment, child) = own_assignment(&state, &auth, &ip, id).await?;
     apply(&mut assignment).map_err(conflict)?;
     assignment.validate()?;
     // The family already holds the program; only the assignment itself changed.
@@ -278,7 +350,7 @@ async fn change_status(
         format!("assignment {id}"),
     )
     .await?;
-    Ok(Json(assignment))
+    Ok(Json(view(&state, &auth, assignment).await?))
 }
 
 /// Pause an assignment
@@ -290,11 +362,11 @@ async fn change_status(
     security(("session" = [], "csrf" = [])),
     request_body = StatusChange,
     responses(
-        (status = 200, description = "The assignment after the change", body = Assignment),
+        (status = 200, description = "The assignment after the change", body = AssignmentView),
         (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 404, description = "No such assignment in this clinic", body = ApiError),
+        (status = 404, description = "No such assignment in this clinic, or of a child the caller may not open", body = ApiError),
         (status = 409, description = "The assignment's status does not allow this change, or the date is too \
             early (`field`: `on`)", body = ApiError),
         (status = 413, description = TOO_LARGE, body = ApiError),
@@ -309,7 +381,7 @@ pub async fn pause(
     ip: ClientIp,
     Path(id): Path<AssignmentId>,
     StrictJson(req): StrictJson<StatusChange>,
-) -> ApiResult<Json<Assignment>> {
+) -> ApiResult<Json<AssignmentView>> {
     change_status(state, auth, ip, id, "pause", |a| a.pause(req.on)).await
 }
 
@@ -322,11 +394,11 @@ pub async fn pause(
     security(("session" = [], "csrf" = [])),
     request_body = StatusChange,
     responses(
-        (status = 200, description = "The assignment after the change", body = Assignment),
+        (status = 200, description = "The assignment after the change", body = AssignmentView),
         (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 404, description = "No such assignment in this clinic", body = ApiError),
+        (status = 404, description = "No such assignment in this clinic, or of a child the caller may not open", body = ApiError),
         (status = 409, description = "The assignment's status does not allow this change, or the date is too \
             early (`field`: `on`)", body = ApiError),
         (status = 413, description = TOO_LARGE, body = ApiError),
@@ -341,7 +413,7 @@ pub async fn resume(
     ip: ClientIp,
     Path(id): Path<AssignmentId>,
     StrictJson(req): StrictJson<StatusChange>,
-) -> ApiResult<Json<Assignment>> {
+) -> ApiResult<Json<AssignmentView>> {
     change_status(state, auth, ip, id, "resume", |a| a.resume(req.on)).await
 }
 
@@ -354,11 +426,11 @@ pub async fn resume(
     security(("session" = [], "csrf" = [])),
     request_body = StatusChange,
     responses(
-        (status = 200, description = "The assignment after the change", body = Assignment),
+        (status = 200, description = "The assignment after the change", body = AssignmentView),
         (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 404, description = "No such assignment in this clinic", body = ApiError),
+        (status = 404, description = "No such assignment in this clinic, or of a child the caller may not open", body = ApiError),
         (status = 409, description = "The assignment's status does not allow this change, or the date is too \
             early (`field`: `on`)", body = ApiError),
         (status = 413, description = TOO_LARGE, body = ApiError),
@@ -373,7 +445,7 @@ pub async fn end(
     ip: ClientIp,
     Path(id): Path<AssignmentId>,
     StrictJson(req): StrictJson<StatusChange>,
-) -> ApiResult<Json<Assignment>> {
+) -> ApiResult<Json<AssignmentView>> {
     change_status(state, auth, ip, id, "end", |a| a.end(req.on)).await
 }
 
@@ -388,7 +460,7 @@ pub async fn end(
         (status = 200, description = "The changes", body = Vec<HistoryEntry>),
         (status = 400, description = BAD_ID, body = ApiError),
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 404, description = "No such assignment in this clinic", body = ApiError),
+        (status = 404, description = "No such assignment in this clinic, or of a child the caller may not open", body = ApiError),
         (status = 500, description = SERVER_FAILED, body = ApiError),
     ),
 )]
@@ -398,8 +470,9 @@ pub async fn history(
     ip: ClientIp,
     Path(id): Path<AssignmentId>,
 ) -> ApiResult<Json<Vec<HistoryEntry>>> {
-    let (_, child) = own_assignment(&state, &auth, id).await?;
+    let (_, child) = own_assignment(&state, &auth, &ip, id).await?;
     let records = state.store.assignment_history(auth.therapist.clinic_id, id).await?;
+    let names = therapist_names(&state, &auth).await?;
     audit::record(
         &state,
         Actor::Therapist(&auth),
@@ -415,7 +488,10 @@ pub async fn history(
             at: DateTime::from_timestamp_millis(r.at_ms).unwrap_or_default(),
             therapist_id: r.therapist_id,
             action: r.action,
-            assignment: r.assignment,
+            assignment: {
+                let assigned_by_name = names.get(&r.assignment.assigned_by).cloned();
+                AssignmentView { assignment: r.assignment, assigned_by_name }
+            },
         })
         .collect();
     Ok(Json(entries))

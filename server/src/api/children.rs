@@ -1,6 +1,7 @@
 //! Children and their families, pairing codes and devices, as therapists manage them.
 
 use crate::api::doc::*;
+use crate::api::team::open_child;
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::auth::tokens::{random_bytes, sha256_hex};
@@ -12,6 +13,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use homeplay_core::Validate;
+use homeplay_core::care_team::{CareTeam, CareTeamMember, TeamRole};
 use homeplay_core::family::{Caregiver, Child, Device, Family};
 use homeplay_core::ids::{CaregiverId, ChildId, DeviceId, FamilyId};
 use homeplay_core::pairing::PairingCode;
@@ -53,8 +55,9 @@ pub struct ChildDetail {
     pub devices: Vec<Device>,
 }
 
-pub(crate) async fn own_child(state: &AppState, auth: &TherapistAuth, id: ChildId) -> ApiResult<Child> {
-    state.store.child(auth.therapist.clinic_id, id).await?.ok_or(Failure::not_found("child"))
+/// The child, if the caller may open it (see [`crate::api::team::open_child`]); else 404.
+pub(crate) async fn own_child(state: &AppState, auth: &TherapistAuth, ip: &ClientIp, id: ChildId) -> ApiResult<Child> {
+    Ok(open_child(state, auth, ip, id).await?.record.child)
 }
 
 async fn detail(state: &AppState, auth: &TherapistAuth, child: Child) -> ApiResult<ChildDetail> {
@@ -67,18 +70,20 @@ async fn detail(state: &AppState, auth: &TherapistAuth, child: Child) -> ApiResu
 
 /// List the clinic's children
 ///
-/// Every child of the clinic.
+/// The children the caller may open: those whose care team they are on, or every child of the clinic under
+/// its `clinic_wide` policy. A clinic admin sees every child, to keep teams in order.
 #[utoipa::path(
     get, path = "/children", tag = "children", operation_id = "list_children",
     security(("session" = [])),
     responses(
-        (status = 200, description = "The clinic's children", body = Vec<Child>),
+        (status = 200, description = "The children the caller may open (an admin: all)", body = Vec<Child>),
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 500, description = SERVER_FAILED, body = ApiError),
     ),
 )]
 pub async fn list(State(state): State<AppState>, auth: TherapistAuth, ip: ClientIp) -> ApiResult<Json<Vec<Child>>> {
     let children = state.store.children_of_clinic(auth.therapist.clinic_id).await?;
+    let children = crate::api::team::listable_children(&state, &auth, children).await?;
     audit::record(&state, Actor::Therapist(&auth), &ip, "list_children", None, format!("{} children", children.len()))
         .await?;
     Ok(Json(children))
@@ -87,7 +92,7 @@ pub async fn list(State(state): State<AppState>, auth: TherapistAuth, ip: Client
 /// Add a child
 ///
 /// Adds a child, either to an existing family of the clinic (a sibling: `family_id`) or with a new family
-/// and its caregivers.
+/// and its caregivers. The therapist who adds the child leads the child's care team.
 #[utoipa::path(
     post, path = "/children", tag = "children", operation_id = "create_child",
     security(("session" = [], "csrf" = [])),
@@ -141,6 +146,9 @@ pub async fn create(
     };
     child.validate()?;
     state.store.put_child(clinic, &child, now).await?;
+    let lead =
+        CareTeamMember { therapist_id: auth.therapist.id, discipline: auth.therapist.discipline, role: TeamRole::Lead };
+    state.store.put_care_team(clinic, &CareTeam { child_id: child.id, members: vec![lead] }, now).await?;
     audit::record(&state, Actor::Therapist(&auth), &ip, "create_child", Some(child.id), "").await?;
     Ok((StatusCode::CREATED, Json(detail(&state, &auth, child).await?)))
 }
@@ -156,7 +164,7 @@ pub async fn create(
         (status = 200, description = "The child, family, caregivers and devices", body = ChildDetail),
         (status = 400, description = BAD_ID, body = ApiError),
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 404, description = "No such child in this clinic", body = ApiError),
+        (status = 404, description = NO_CHILD, body = ApiError),
         (status = 500, description = SERVER_FAILED, body = ApiError),
     ),
 )]
@@ -166,7 +174,7 @@ pub async fn get(
     ip: ClientIp,
     Path(id): Path<ChildId>,
 ) -> ApiResult<Json<ChildDetail>> {
-    let child = own_child(&state, &auth, id).await?;
+    let child = own_child(&state, &auth, &ip, id).await?;
     audit::record(&state, Actor::Therapist(&auth), &ip, "read_child", Some(id), "").await?;
     Ok(Json(detail(&state, &auth, child).await?))
 }
@@ -184,7 +192,7 @@ pub async fn get(
         (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 404, description = "No such child in this clinic", body = ApiError),
+        (status = 404, description = NO_CHILD, body = ApiError),
         (status = 413, description = TOO_LARGE, body = ApiError),
         (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
@@ -198,7 +206,7 @@ pub async fn update(
     Path(id): Path<ChildId>,
     StrictJson(req): StrictJson<ChildUpdate>,
 ) -> ApiResult<Json<ChildDetail>> {
-    let mut child = own_child(&state, &auth, id).await?;
+    let mut child = own_child(&state, &auth, &ip, id).await?;
     child.display_name = req.display_name;
     child.time_zone = req.time_zone;
     child.age_years = req.age_years;
@@ -228,7 +236,7 @@ pub struct NewPairingCode {
         (status = 400, description = BAD_ID, body = ApiError),
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 404, description = "No such child in this clinic", body = ApiError),
+        (status = 404, description = NO_CHILD, body = ApiError),
         (status = 500, description = SERVER_FAILED, body = ApiError),
     ),
 )]
@@ -238,7 +246,7 @@ pub async fn pairing_code(
     ip: ClientIp,
     Path(id): Path<ChildId>,
 ) -> ApiResult<(StatusCode, Json<NewPairingCode>)> {
-    let child = own_child(&state, &auth, id).await?;
+    let child = own_child(&state, &auth, &ip, id).await?;
     let code = PairingCode::from_random_bytes(random_bytes::<5>());
     let now = now_ms();
     let expires = now + state.limits.pairing_code_ms();
@@ -269,16 +277,17 @@ pub async fn pairing_code(
         (status = 200, description = "The family's devices", body = Vec<Device>),
         (status = 400, description = BAD_ID, body = ApiError),
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 404, description = "No such child in this clinic", body = ApiError),
+        (status = 404, description = NO_CHILD, body = ApiError),
         (status = 500, description = SERVER_FAILED, body = ApiError),
     ),
 )]
 pub async fn devices(
     State(state): State<AppState>,
     auth: TherapistAuth,
+    ip: ClientIp,
     Path(id): Path<ChildId>,
 ) -> ApiResult<Json<Vec<Device>>> {
-    let child = own_child(&state, &auth, id).await?;
+    let child = own_child(&state, &auth, &ip, id).await?;
     Ok(Json(state.store.devices_of_family(auth.therapist.clinic_id, child.family_id).await?))
 }
 
@@ -304,6 +313,11 @@ pub async fn revoke_device(
     ip: ClientIp,
     Path(id): Path<DeviceId>,
 ) -> ApiResult<StatusCode> {
+    let not_found = || Failure::not_found("device (or it is already revoked)");
+    let family = state.store.family_of_device(auth.therapist.clinic_id, id).await?.ok_or_else(not_found)?;
+    crate::api::team::open_family(&state, &auth, &ip, family)
+        .await
+        .map_err(|f| if f.body.error == homeplay_core::sync::ErrorCode::NotFound { not_found() } else { f })?;
     if !state.store.revoke_device(auth.therapist.clinic_id, id, now_ms()).await? {
         return Err(Failure::not_found("device (or it is already revoked)"));
     }

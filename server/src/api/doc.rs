@@ -31,6 +31,8 @@ pub const TOO_LARGE: &str = "The body is too large";
 pub const NOT_JSON: &str = "The body is not sent as application/json";
 pub const OUT_OF_BOUNDS: &str = "A value is out of bounds or malformed; `field` names it";
 pub const SERVER_FAILED: &str = "The server could not complete the request (details are in its log); safe to retry";
+pub const NO_CHILD: &str = "No such child in this clinic, or one the caller may not open (not on the child's care \
+    team, and the clinic's policy is `team_only`)";
 pub const RATE_LIMITED: &str = "Too many attempts; retry after the Retry-After header's seconds";
 
 /// The document's frame; [`super::documented`] adds the operations and the schemas they use.
@@ -56,6 +58,8 @@ pub const RATE_LIMITED: &str = "Too many attempts; retry after the Retry-After h
         (name = "adherence", description = "The clinic-wide overview and one child's full adherence picture"),
         (name = "audit", description = "Who read or changed which child's data (clinic admins only)"),
         (name = "therapists", description = "The clinic's team"),
+        (name = "care_team", description = "Each child's care team, and who else in the clinic may open a record"),
+        (name = "goals", description = "A child's therapy goals, their reviews (GAS) and progress beside practice"),
     )
 )]
 pub struct ApiDoc;

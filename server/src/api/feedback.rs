@@ -59,7 +59,7 @@ fn signature(t: &Therapist) -> ApiResult<Name> {
         (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 404, description = "No such child in this clinic", body = ApiError),
+        (status = 404, description = NO_CHILD, body = ApiError),
         (status = 413, description = TOO_LARGE, body = ApiError),
         (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "A value is out of bounds, or there is neither a sticker nor a comment; \
@@ -74,7 +74,7 @@ pub async fn create(
     Path(id): Path<ChildId>,
     StrictJson(req): StrictJson<FeedbackInput>,
 ) -> ApiResult<(StatusCode, Json<Feedback>)> {
-    let child = own_child(&state, &auth, id).await?;
+    let child = own_child(&state, &auth, &ip, id).await?;
     let now = now_ms();
     let feedback = Feedback {
         id: FeedbackId::new_v7(),
@@ -111,7 +111,7 @@ pub async fn create(
         (status = 200, description = "The child's feedback", body = Vec<Feedback>),
         (status = 400, description = BAD_ID, body = ApiError),
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 404, description = "No such child in this clinic", body = ApiError),
+        (status = 404, description = NO_CHILD, body = ApiError),
         (status = 500, description = SERVER_FAILED, body = ApiError),
     ),
 )]
@@ -121,7 +121,7 @@ pub async fn list(
     ip: ClientIp,
     Path(id): Path<ChildId>,
 ) -> ApiResult<Json<Vec<Feedback>>> {
-    let child = own_child(&state, &auth, id).await?;
+    let child = own_child(&state, &auth, &ip, id).await?;
     let feedback = state.store.feedback_of_child(auth.therapist.clinic_id, child.id).await?;
     audit::record(
         &state,

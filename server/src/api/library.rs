@@ -507,8 +507,9 @@ pub struct RoutineUse {
 
 /// List who practises the clinic's routines
 ///
-/// Every assignment of a clinic routine that has not ended, with its child. An edit of a routine reaches all
-/// of them; the dashboard shows them before saving one.
+/// Every assignment of a clinic routine that has not ended, with its child, among the children the caller
+/// may see (see `GET /children`). An edit of a routine reaches all of them; the dashboard shows them before
+/// saving one.
 #[utoipa::path(
     get, path = "/library/routine-uses", tag = "library", operation_id = "list_routine_uses",
     security(("session" = [])),
@@ -525,6 +526,8 @@ pub async fn list_routine_uses(
 ) -> ApiResult<Json<Vec<RoutineUse>>> {
     let clinic = auth.therapist.clinic_id;
     let children = state.store.children_of_clinic(clinic).await?;
+    // Only the children the caller may see: a routine's other users are not theirs to know by name.
+    let children = crate::api::team::listable_children(&state, &auth, children).await?;
     let names: HashMap<ChildId, Name> = children.iter().map(|c| (c.id, c.display_name.clone())).collect();
     let families: BTreeSet<FamilyId> = children.iter().map(|c| c.family_id).collect();
     let mut uses = Vec::new();

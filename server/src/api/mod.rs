@@ -11,10 +11,12 @@ pub mod auth;
 pub mod children;
 pub mod doc;
 pub mod feedback;
+pub mod goals;
 pub mod health;
 pub mod library;
 pub mod media;
 pub mod sync;
+pub mod team;
 pub mod therapists;
 
 use crate::error::Failure;
@@ -70,6 +72,14 @@ fn documented() -> (Router<AppState>, OpenApi) {
         .routes(routes!(adherence::child))
         .routes(routes!(audit_log::list))
         .routes(routes!(therapists::list, therapists::invite))
+        .routes(routes!(team::get, team::update))
+        .routes(routes!(team::get_policy, team::update_policy))
+        .routes(routes!(goals::list, goals::create))
+        .routes(routes!(goals::progress))
+        .routes(routes!(goals::update))
+        .routes(routes!(goals::settle))
+        .routes(routes!(goals::history))
+        .routes(routes!(goals::review))
         .split_for_parts();
     let api = api.fallback(not_found).method_not_allowed_fallback(method_not_allowed);
     let (root, root_doc) = OpenApiRouter::<AppState>::with_openapi(doc::ApiDoc::openapi())

@@ -4,10 +4,13 @@
 //! Records whose shape belongs to `homeplay-core` are stored whole as JSON, with the columns queries filter on
 //! beside them, so both databases hold the same data in the same way and the SQL stays portable.
 
+mod care;
+mod care_sql;
 mod postgres;
 mod sql;
 mod sqlite;
 
+pub use care::{CareStore, ChildWithTeam, GoalVersionRecord};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -150,7 +153,7 @@ pub struct MediaRecord {
 /// Everything the server stores. Every method that reads a clinic's data takes the clinic's id and filters
 /// by it: tenancy is enforced in the query, not only in the handler.
 #[async_trait]
-pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+pub trait Store: CareStore + Send + Sync + std::fmt::Debug + 'static {
     /// Which database this is: `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> StoreResult<()>;
@@ -197,6 +200,7 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn routines_of_clinic(&self, clinic: ClinicId) -> StoreResult<Vec<Routine>>;
 
     /// Saves an assignment with a history entry, and puts it and what it needs (`feed`) in the family's feed.
+    /// Its `goal_ids` must be goals of the clinic (the caller checks they are the child's).
     #[allow(clippy::too_many_arguments)] // one atomic write of several related records
     async fn put_assignment(
         &self,

@@ -537,6 +537,18 @@ macro_rules! sql_store {
                 if result.rows_affected() == 0 {
                     return Err(StoreError::Conflict("an assignment with this id for another child"));
                 }
+                // The goals it serves, kept beside the document so a goal's items are found without reading them all.
+                sqlx::query(&$sql("DELETE FROM assignment_goals WHERE assignment_id = $1"))
+                    .bind(a.id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                for goal in &a.goal_ids {
+                    sqlx::query(&$sql("INSERT INTO assignment_goals (assignment_id, goal_id) VALUES ($1, $2)"))
+                        .bind(a.id.to_string())
+                        .bind(goal.to_string())
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 sqlx::query(&$sql(
                     "INSERT INTO assignment_history (assignment_id, therapist_id, at_ms, action, doc)
                      VALUES ($1, $2, $3, $4, $5)",

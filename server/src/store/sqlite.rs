@@ -35,3 +35,4 @@ pub(super) fn sql(text: &'static str) -> Cow<'static, str> {
 }
 
 super::sql::sql_store!(SqliteStore, sqlx::Sqlite, "sqlite", sql);
+super::care_sql::care_store!(SqliteStore, sqlx::Sqlite, sql);

@@ -14,7 +14,7 @@ export interface paths {
         get?: never;
         /**
          * Change an assignment
-         * @description Changes an assignment's dates, days, slots, dosage or note. The target cannot change.
+         * @description Changes an assignment's dates, days, slots, dosage, note or goals. The target cannot change.
          */
         put: operations["update_assignment"];
         post?: never;
@@ -215,14 +215,15 @@ export interface paths {
         };
         /**
          * List the clinic's children
-         * @description Every child of the clinic.
+         * @description The children the caller may open: those whose care team they are on, or every child of the clinic under
+         *     its `clinic_wide` policy. A clinic admin sees every child, to keep teams in order.
          */
         get: operations["list_children"];
         put?: never;
         /**
          * Add a child
          * @description Adds a child, either to an existing family of the clinic (a sibling: `family_id`) or with a new family
-         *     and its caregivers.
+         *     and its caregivers. The therapist who adds the child leads the child's care team.
          */
         post: operations["create_child"];
         delete?: never;
@@ -286,7 +287,7 @@ export interface paths {
         };
         /**
          * List a child's assignments
-         * @description The child's assignments, of every status.
+         * @description The child's assignments, of every status, each with the name of the therapist who assigned it.
          */
         get: operations["list_assignments"];
         put?: never;
@@ -296,6 +297,30 @@ export interface paths {
          *     needs.
          */
         post: operations["create_assignment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/children/{id}/care-team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A child's care team
+         * @description The therapists on the child's team, with discipline and role.
+         */
+        get: operations["get_care_team"];
+        /**
+         * Change a child's care team
+         * @description Replaces the child's team. A lead of the child's team or a clinic admin may do it.
+         */
+        put: operations["update_care_team"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -347,6 +372,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/children/{id}/goals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a child's goals
+         * @description Each goal's current version with its latest review and the program items serving it, and the T-score of
+         *     the active goals.
+         */
+        get: operations["list_goals"];
+        put?: never;
+        /**
+         * Set a goal
+         * @description Sets a new goal for the child, active from its start date.
+         */
+        post: operations["create_goal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/children/{id}/goals/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A child's goal progress
+         * @description For each goal: its reviews, and week by week the adherence of the program items linked to it, with the
+         *     trend that reads the two together.
+         */
+        get: operations["goal_progress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/children/{id}/pairing-codes": {
         parameters: {
             query?: never;
@@ -367,6 +438,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clinic/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The clinic's access policy
+         * @description Whether therapists off a child's team may open the child's record. Clinic admins only.
+         */
+        get: operations["get_clinic_policy"];
+        /**
+         * Change the clinic's access policy
+         * @description Sets whether therapists off a child's team may open the child's record. Clinic admins only.
+         */
+        put: operations["update_clinic_policy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/devices/{id}/revoke": {
         parameters: {
             query?: never;
@@ -381,6 +476,88 @@ export interface paths {
          * @description Revokes a device at once: its token stops working on its next request.
          */
         post: operations["revoke_device"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/goals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a goal
+         * @description Rewrites an active goal's text, areas, baseline, GAS levels or target date, as a new version; the earlier
+         *     versions are kept.
+         */
+        put: operations["update_goal"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/goals/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A goal's history
+         * @description Every version of the goal and every review.
+         */
+        get: operations["goal_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/goals/{id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Review a goal
+         * @description Records a GAS score (−2 … +2) for an active goal on a date, with an optional note.
+         */
+        post: operations["create_goal_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/goals/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Settle a goal
+         * @description Marks an active goal as met, changed (naming the goal of the same child that replaces it) or dropped, as
+         *     a new version. Its versions and reviews are kept.
+         */
+        post: operations["settle_goal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -469,8 +646,9 @@ export interface paths {
         };
         /**
          * List who practises the clinic's routines
-         * @description Every assignment of a clinic routine that has not ended, with its child. An edit of a routine reaches all
-         *     of them; the dashboard shows them before saving one.
+         * @description Every assignment of a clinic routine that has not ended, with its child, among the children the caller
+         *     may see (see `GET /children`). An edit of a routine reaches all of them; the dashboard shows them before
+         *     saving one.
          */
         get: operations["list_routine_uses"];
         put?: never;
@@ -585,8 +763,9 @@ export interface paths {
         };
         /**
          * The clinic's adherence overview
-         * @description Every child of the clinic, who needs attention first: flagged children (the longest silence first), then
-         *     the lowest 7-day adherence. Empty filter values count as absent.
+         * @description The children the caller may open (their care teams' children; every child of the clinic under its
+         *     `clinic_wide` policy), who needs attention first: flagged children (the longest silence first), then the
+         *     lowest 7-day adherence. Each row names the child's care team. Empty filter values count as absent.
          */
         get: operations["overview"];
         put?: never;
@@ -793,6 +972,8 @@ export interface components {
             status: components["schemas"]["Status"];
             /** @description Past and current pauses, oldest first; kept so that past adherence stays right after a resume. */
             pauses?: components["schemas"]["Pause"][];
+            /** @description The child's goals this item serves (each at most once). Absent for items set before goals existed. */
+            goal_ids?: components["schemas"]["GoalId"][];
         };
         /** Format: uuid */
         AssignmentId: string;
@@ -807,6 +988,15 @@ export interface components {
             slots: components["schemas"]["SlotTime"][];
             dosage?: components["schemas"]["Dosage"];
             note_for_family?: null | components["schemas"]["Note"];
+            /**
+             * @description The child's goals this item serves: active goals of the same child (a goal that was linked before it
+             *     was settled may stay linked).
+             */
+            goal_ids?: components["schemas"]["GoalId"][];
+        };
+        /** @description An assignment with the name of the therapist who assigned it, so every program item shows who set it. */
+        AssignmentView: components["schemas"]["Assignment"] & {
+            assigned_by_name?: null | components["schemas"]["Name"];
         };
         AuditItem: {
             /** Format: int64 */
@@ -831,6 +1021,17 @@ export interface components {
              * @description Pass as `before` for the next (older) page; `null` when this page is the last.
              */
             next_before?: number | null;
+        };
+        CareTeamInput: {
+            /** @description One to twelve therapists of the clinic, at least one of them a lead. */
+            members: components["schemas"]["TeamMemberInput"][];
+        };
+        CareTeamView: {
+            child_id: components["schemas"]["ChildId"];
+            /** @description Leads first, then members, each in the order they joined. */
+            members: components["schemas"]["TeamMemberView"][];
+            /** @description Whether the caller may change the team (a lead of this child, or a clinic admin). */
+            can_manage: boolean;
         };
         /** @description An adult who does the exercises with the child: "Mum", "Dad", "Grandma", "Ms Lee at school". */
         Caregiver: {
@@ -955,6 +1156,13 @@ export interface components {
         };
         /** Format: uuid */
         ClinicId: string;
+        ClinicPolicy: {
+            /**
+             * @description Who besides a child's team may open the child's record: nobody (`team_only`, the default), or any
+             *     therapist of the clinic, each such access audited (`clinic_wide`).
+             */
+            outside_team_policy: components["schemas"]["OutsideTeamPolicy"];
+        };
         CompletionLog: {
             /** @description Made by the device that first recorded it; a UUIDv7. Every version of the log keeps it. */
             id: components["schemas"]["LogId"];
@@ -1156,6 +1364,157 @@ export interface components {
             /** @enum {string} */
             kind: "often_refused";
         };
+        /** @description The therapist's words for each GAS level of one goal. */
+        GasScale: {
+            /** @description −2: much less than expected (often where the child is now). */
+            much_less: components["schemas"]["Note"];
+            /** @description −1: somewhat less than expected. */
+            less: components["schemas"]["Note"];
+            /** @description 0: the expected outcome by the target date. */
+            expected: components["schemas"]["Note"];
+            /** @description +1: somewhat more than expected. */
+            more: components["schemas"]["Note"];
+            /** @description +2: much more than expected. */
+            much_more: components["schemas"]["Note"];
+        };
+        /** @description A Goal Attainment Scaling score: -2 much less … 0 expected … +2 much more */
+        GasScore: number;
+        /** @description A functional goal for one child. */
+        Goal: {
+            id: components["schemas"]["GoalId"];
+            child_id: components["schemas"]["ChildId"];
+            /** @description In plain words, for the family: "Puts on socks by himself". */
+            text: components["schemas"]["Title"];
+            discipline: components["schemas"]["Discipline"];
+            /** @description One to eight skill areas, each at most once. */
+            areas: components["schemas"]["SkillArea"][];
+            /** @description Where the child is when the goal is set: "needs hand-over-hand help". */
+            baseline: components["schemas"]["Note"];
+            scale: components["schemas"]["GasScale"];
+            /** Format: date */
+            start_date: string;
+            /** Format: date */
+            target_date: string;
+            status: components["schemas"]["GoalStatus"];
+            replaced_by?: null | components["schemas"]["GoalId"];
+            set_by: components["schemas"]["TherapistId"];
+            /**
+             * Format: int32
+             * @description Counts the goal's versions from 1; each change to the goal is kept as a new version.
+             */
+            version: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        GoalHistory: {
+            /** @description Every version, the first first. */
+            versions: components["schemas"]["GoalVersion"][];
+            /** @description Every review, by date. */
+            reviews: components["schemas"]["GoalReview"][];
+        };
+        /** Format: uuid */
+        GoalId: string;
+        GoalList: {
+            /** @description Oldest goal first. */
+            goals: components["schemas"]["GoalSummary"][];
+            /**
+             * Format: double
+             * @description The GAS T-score of the active goals at their latest reviews (50: every goal as expected); `null`
+             *     when no active goal has a review.
+             */
+            t_score?: number | null;
+        };
+        GoalProgress: {
+            /**
+             * Format: date
+             * @description The child's local date the figures run to.
+             */
+            today: string;
+            goals: components["schemas"]["GoalProgressRow"][];
+        };
+        GoalProgressRow: {
+            goal_id: components["schemas"]["GoalId"];
+            text: components["schemas"]["Title"];
+            discipline: components["schemas"]["Discipline"];
+            status: components["schemas"]["GoalStatus"];
+            /** Format: date */
+            start_date: string;
+            /** Format: date */
+            target_date: string;
+            /** @description The reviews, by date. */
+            reviews: components["schemas"]["ReviewPoint"][];
+            /** @description The practice of the linked items, week by week, from the goal's start (at most 400 days back) to today. */
+            weeks: components["schemas"]["PracticeWeek"][];
+            /**
+             * Format: double
+             * @description Over the same days; `null` when nothing linked was due.
+             */
+            adherence?: number | null;
+            linked_assignment_ids: components["schemas"]["AssignmentId"][];
+            /**
+             * @description Progress over the reviews beside the practice: "no progress with little practice" and "no progress
+             *     despite practice" call for different conversations.
+             */
+            trend: components["schemas"]["GoalTrend"];
+        };
+        /** @description A therapist's scoring of a goal on a date. */
+        GoalReview: {
+            id: components["schemas"]["GoalReviewId"];
+            goal_id: components["schemas"]["GoalId"];
+            child_id: components["schemas"]["ChildId"];
+            /** Format: date */
+            date: string;
+            score: components["schemas"]["GasScore"];
+            note?: null | components["schemas"]["Note"];
+            therapist_id: components["schemas"]["TherapistId"];
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** Format: uuid */
+        GoalReviewId: string;
+        /**
+         * @description Where a goal stands. Only an active goal is reviewed, linked to new program items and asked about.
+         * @enum {string}
+         */
+        GoalStatus: "active" | "met" | "changed" | "dropped";
+        /** @description Settling a goal. */
+        GoalStatusChange: {
+            /** @description `met`, `changed` or `dropped`. */
+            status: components["schemas"]["GoalStatus"];
+            replaced_by?: null | components["schemas"]["GoalId"];
+        };
+        GoalSummary: {
+            /** @description The goal's current version. */
+            goal: components["schemas"]["Goal"];
+            set_by_name?: null | components["schemas"]["Name"];
+            latest_review?: null | components["schemas"]["GoalReview"];
+            /** @description The program items that serve the goal, of every status. */
+            assignment_ids: components["schemas"]["AssignmentId"][];
+        };
+        /**
+         * @description How a goal moves beside the practice that serves it; the dashboard shows these four apart, because "no
+         *     progress with little practice" calls for a talk about routines, "no progress with lots of practice" for a
+         *     change of program.
+         * @enum {string}
+         */
+        GoalTrend: "not_enough_reviews" | "progress_with_practice" | "progress_with_little_practice" | "no_progress_with_little_practice" | "no_progress_despite_practice";
+        /** @description What a change of a goal may touch; the rest (discipline, start, status) stays. */
+        GoalUpdate: {
+            text: components["schemas"]["Title"];
+            areas: components["schemas"]["SkillArea"][];
+            baseline: components["schemas"]["Note"];
+            scale: components["schemas"]["GasScale"];
+            /** Format: date */
+            target_date: string;
+        };
+        GoalVersion: {
+            /** Format: date-time */
+            at: string;
+            therapist_id: components["schemas"]["TherapistId"];
+            therapist_name?: null | components["schemas"]["Name"];
+            /** @description The goal as this version wrote it. */
+            goal: components["schemas"]["Goal"];
+        };
         /** @description One change of an assignment. */
         HistoryEntry: {
             /** Format: date-time */
@@ -1164,7 +1523,7 @@ export interface components {
             /** @description `create`, `update`, `pause`, `resume` or `end`. */
             action: string;
             /** @description The assignment as it was after this change. */
-            assignment: components["schemas"]["Assignment"];
+            assignment: components["schemas"]["AssignmentView"];
         };
         /**
          * @description A hybrid logical clock reading: milliseconds since the Unix epoch, and a counter for events in the same
@@ -1229,6 +1588,25 @@ export interface components {
             /** @description The new family's caregivers ("Mum", "Dad", "Grandma"); ignored with `family_id`. */
             caregivers?: components["schemas"]["Name"][];
         };
+        /** @description A new goal, set with the family. */
+        NewGoal: {
+            /** @description In plain words, for the family: "Puts on socks by himself". */
+            text: components["schemas"]["Title"];
+            discipline: components["schemas"]["Discipline"];
+            /** @description One to eight skill areas, each at most once. */
+            areas: components["schemas"]["SkillArea"][];
+            /** @description Where the child is now: "needs hand-over-hand help". */
+            baseline: components["schemas"]["Note"];
+            /** @description The five GAS levels in the therapist's words; `expected` is the outcome aimed at by the target date. */
+            scale: components["schemas"]["GasScale"];
+            /**
+             * Format: date
+             * @description By default the child's today.
+             */
+            start_date?: string | null;
+            /** Format: date */
+            target_date: string;
+        };
         NewPairingCode: {
             /** @description Show it as is: `K7QM-4TZD`. */
             code: components["schemas"]["PairingCode"];
@@ -1271,6 +1649,11 @@ export interface components {
             /** @enum {string} */
             status: "not_done";
         };
+        /**
+         * @description The clinic's rule for therapists who are not on a child's team.
+         * @enum {string}
+         */
+        OutsideTeamPolicy: "team_only" | "clinic_wide";
         Overview: {
             /** Format: date-time */
             generated_at: string;
@@ -1310,6 +1693,10 @@ export interface components {
             /** @description Therapists with a current assignment for the child. */
             therapist_ids: components["schemas"]["TherapistId"][];
             disciplines: components["schemas"]["Discipline"][];
+            /** @description The child's care team, leads first. */
+            team: components["schemas"]["TeamMemberView"][];
+            /** @description Whether the caller is on the child's care team (else they see the child under the clinic-wide policy). */
+            on_my_team: boolean;
         };
         /** @description `POST /api/v1/sync/pair`: trade a pairing code for a device token. */
         PairRequest: {
@@ -1350,6 +1737,20 @@ export interface components {
             caption: components["schemas"]["KidText"];
             voice_prompt?: null | components["schemas"]["MediaRef"];
             video?: null | components["schemas"]["MediaRef"];
+        };
+        PracticeWeek: {
+            /**
+             * Format: date
+             * @description The Monday that starts the week.
+             */
+            week_start: string;
+            /**
+             * Format: double
+             * @description Adherence of the linked items (done, half for partly, over what was due); `null` when nothing was due.
+             */
+            rate?: number | null;
+            /** Format: double */
+            logged_rate?: number | null;
         };
         /** @description Longer text, trimmed */
         Prose: string;
@@ -1426,6 +1827,21 @@ export interface components {
             entity: components["schemas"]["Entity"];
             /** Format: uuid */
             id: string;
+        };
+        /** @description A therapist's scoring of a goal. */
+        ReviewInput: {
+            /**
+             * Format: date
+             * @description Not before the goal's start, not after the child's today.
+             */
+            date: string;
+            score: components["schemas"]["GasScore"];
+            note?: null | components["schemas"]["Note"];
+        };
+        ReviewPoint: {
+            /** Format: date */
+            date: string;
+            score: components["schemas"]["GasScore"];
         };
         /** @description What the child gets after the last item: "then: bubbles!". */
         Reward: {
@@ -1578,6 +1994,23 @@ export interface components {
             /** @enum {string} */
             kind: "routine";
         };
+        /** @description A member as the dashboard sends it; the discipline is the therapist's own. */
+        TeamMemberInput: {
+            therapist_id: components["schemas"]["TherapistId"];
+            role: components["schemas"]["TeamRole"];
+        };
+        /** @description One member of a team, as the dashboard shows it: "Maya · OT · lead". */
+        TeamMemberView: {
+            therapist_id: components["schemas"]["TherapistId"];
+            name?: null | components["schemas"]["Name"];
+            discipline: components["schemas"]["Discipline"];
+            role: components["schemas"]["TeamRole"];
+        };
+        /**
+         * @description A therapist's part on one child's team.
+         * @enum {string}
+         */
+        TeamRole: "lead" | "member";
         Therapist: {
             id: components["schemas"]["TherapistId"];
             clinic_id: components["schemas"]["ClinicId"];
@@ -1675,7 +2108,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Assignment"];
+                    "application/json": components["schemas"]["AssignmentView"];
                 };
             };
             /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type), or the address has a malformed id; `field` names it */
@@ -1705,7 +2138,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description No such assignment in this clinic */
+            /** @description No such assignment in this clinic, or of a child the caller may not open */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1741,7 +2174,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description A value is out of bounds or malformed; `field` names it */
+            /** @description A value is out of bounds, or a goal is not an active goal of this child (`goal_ids[i]`); `field` names it */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1783,7 +2216,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Assignment"];
+                    "application/json": components["schemas"]["AssignmentView"];
                 };
             };
             /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type), or the address has a malformed id; `field` names it */
@@ -1813,7 +2246,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description No such assignment in this clinic */
+            /** @description No such assignment in this clinic, or of a child the caller may not open */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1908,7 +2341,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description No such assignment in this clinic */
+            /** @description No such assignment in this clinic, or of a child the caller may not open */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1950,7 +2383,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Assignment"];
+                    "application/json": components["schemas"]["AssignmentView"];
                 };
             };
             /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type), or the address has a malformed id; `field` names it */
@@ -1980,7 +2413,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description No such assignment in this clinic */
+            /** @description No such assignment in this clinic, or of a child the caller may not open */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2058,7 +2491,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Assignment"];
+                    "application/json": components["schemas"]["AssignmentView"];
                 };
             };
             /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type), or the address has a malformed id; `field` names it */
@@ -2088,7 +2521,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description No such assignment in this clinic */
+            /** @description No such assignment in this clinic, or of a child the caller may not open */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2490,7 +2923,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The clinic's children */
+            /** @description The children the caller may open (an admin: all) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2654,7 +3087,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description No such child in this clinic */
+            /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2726,7 +3159,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description No such child in this clinic */
+            /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2817,7 +3250,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description No such child in this clinic */
+            /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2864,7 +3297,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Assignment"][];
+                    "application/json": components["schemas"]["AssignmentView"][];
                 };
             };
             /** @description The address has a malformed id */
@@ -2885,7 +3318,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description No such child in this clinic */
+            /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2927,7 +3360,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Assignment"];
+                    "application/json": components["schemas"]["AssignmentView"];
                 };
             };
             /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type), or the address has a malformed id; `field` names it */
@@ -2957,7 +3390,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description No such child in this clinic */
+            /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2984,7 +3417,165 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description A value is out of bounds, or the target is not in this clinic's library; `field` names it */
+            /** @description A value is out of bounds, the target is not in this clinic's library, or a goal is not an active goal of this child (`goal_ids[i]`); `field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_care_team: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The child */
+                id: components["schemas"]["ChildId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The team */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareTeamView"];
+                };
+            };
+            /** @description The address has a malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such child in this clinic, or not one the caller may open */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    update_care_team: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The child */
+                id: components["schemas"]["ChildId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CareTeamInput"];
+            };
+        };
+        responses: {
+            /** @description The team as it is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareTeamView"];
+                };
+            };
+            /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type), or the address has a malformed id; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not a lead of this child's team nor a clinic admin, or the X-CSRF-Token header is missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such child in this clinic, or not one the caller may open */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No lead, too many members, a therapist twice, or one who is not of this clinic (`members[i].therapist_id`); `field` names it */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3043,7 +3634,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description No such child in this clinic */
+            /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3102,7 +3693,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description No such child in this clinic */
+            /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3174,7 +3765,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description No such child in this clinic */
+            /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3203,6 +3794,223 @@ export interface operations {
             };
             /** @description A value is out of bounds, or there is neither a sticker nor a comment; `field` names it */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_goals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The child */
+                id: components["schemas"]["ChildId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The child's goals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoalList"];
+                };
+            };
+            /** @description The address has a malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    create_goal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The child */
+                id: components["schemas"]["ChildId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewGoal"];
+            };
+        };
+        responses: {
+            /** @description Set, active, version 1 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Goal"];
+                };
+            };
+            /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type), or the address has a malformed id; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The X-CSRF-Token header is missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A value is out of bounds, two GAS levels read the same, or the target date is not after the start; `field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    goal_progress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The child */
+                id: components["schemas"]["ChildId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Each goal's reviews beside its practice */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoalProgress"];
+                };
+            };
+            /** @description The query string is malformed or has a parameter this endpoint does not take, or the address has a malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3269,8 +4077,133 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description No such child in this clinic */
+            /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_clinic_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClinicPolicy"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not a clinic admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    update_clinic_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClinicPolicy"];
+            };
+        };
+        responses: {
+            /** @description The policy as it is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClinicPolicy"];
+                };
+            };
+            /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type); `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not a clinic admin, or the X-CSRF-Token header is missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3337,6 +4270,389 @@ export interface operations {
             };
             /** @description No such device in this clinic, or it is already revoked */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    update_goal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The goal */
+                id: components["schemas"]["GoalId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GoalUpdate"];
+            };
+        };
+        responses: {
+            /** @description The goal's new version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Goal"];
+                };
+            };
+            /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type), or the address has a malformed id; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The X-CSRF-Token header is missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such goal, or of a child the caller may not open */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The goal is no longer active (`field`: `status`), or someone changed it meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A value is out of bounds or malformed; `field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    goal_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The goal */
+                id: components["schemas"]["GoalId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions and reviews */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoalHistory"];
+                };
+            };
+            /** @description The address has a malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such goal, or of a child the caller may not open */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    create_goal_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The goal */
+                id: components["schemas"]["GoalId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewInput"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoalReview"];
+                };
+            };
+            /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type), or the address has a malformed id; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The X-CSRF-Token header is missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such goal, or of a child the caller may not open */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The goal is no longer active (`field`: `status`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The score is outside −2 … +2 (`score`), or the date is before the goal's start or after the child's today (`date`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    settle_goal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The goal */
+                id: components["schemas"]["GoalId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GoalStatusChange"];
+            };
+        };
+        responses: {
+            /** @description The goal's new version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Goal"];
+                };
+            };
+            /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type), or the address has a malformed id; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The X-CSRF-Token header is missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such goal, or of a child the caller may not open */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The goal is no longer active (`field`: `status`), or someone changed it meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description `status` is `active`, or `replaced_by` is missing, this goal, or not a goal of the same child; `field` names it */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4348,6 +5664,8 @@ export interface operations {
     overview: {
         parameters: {
             query?: {
+                /** @description `mine`: only children whose care team the caller is on; `all` (the default): every child the caller may open */
+                team?: string;
                 /** @description Only children this therapist has a current assignment for */
                 therapist?: components["schemas"]["TherapistId"];
                 /** @description Only children with a current assignment by a therapist of this discipline (any case) */
