@@ -19,7 +19,7 @@ describe('editing an assignment', () => {
     expect(toAssignmentUpdate(assignment, draft)).toEqual({
       target: assignment.target, start_date: '2026-11-01', end_date: null, days: ['mon', 'wed'],
       slots: assignment.slots, dosage: { reps: 5, sets: null, hold_seconds: null, duration_seconds: null },
-      note_for_family: 'Use the red clip',
+      note_for_family: 'Use the red clip', goal_ids: [],
     });
   });
 
@@ -41,5 +41,14 @@ describe('editing an assignment', () => {
     const draft = draftFromAssignment(assignment);
     draft.days.push('fri');
     expect(assignment.days).toEqual(['mon', 'wed']);
+  });
+
+  it('keeps the goals an item serves, and sends the ones ticked', () => {
+    const linked = { ...assignment, goal_ids: ['g1'] } as Schemas['Assignment'];
+    const draft = draftFromAssignment(linked);
+    expect(draft.goal_ids).toEqual(['g1']);
+    draft.goal_ids.push('g2');
+    expect(linked.goal_ids).toEqual(['g1']);
+    expect(toAssignmentUpdate(linked, draft).goal_ids).toEqual(['g1', 'g2']);
   });
 });

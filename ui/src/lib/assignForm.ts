@@ -17,6 +17,8 @@ export interface AssignDraft {
   hold_seconds: number | null;
   duration_seconds: number | null;
   note: string;
+  /** The child's goals this item serves. */
+  goal_ids: string[];
 }
 
 export const MAX_SLOTS = 3;
@@ -28,7 +30,7 @@ export function newSlot(): SlotDraft {
 export function emptyAssign(today: string): AssignDraft {
   return {
     start_date: today, end_date: '', days: ['mon', 'tue', 'wed', 'thu', 'fri'], slots: [newSlot()],
-    reps: null, sets: null, hold_seconds: null, duration_seconds: null, note: '',
+    reps: null, sets: null, hold_seconds: null, duration_seconds: null, note: '', goal_ids: [],
   };
 }
 
@@ -65,6 +67,7 @@ export function toAssignment(target: Schemas['Target'], d: AssignDraft): Schemas
     slots: d.slots.map(slotInput),
     dosage: { reps: positive(d.reps), sets: positive(d.sets), hold_seconds: positive(d.hold_seconds), duration_seconds: positive(d.duration_seconds) },
     note_for_family: d.note.trim() || null,
+    goal_ids: [...d.goal_ids],
   };
 }
 
@@ -89,6 +92,7 @@ export function draftFromAssignment(a: Schemas['Assignment']): AssignDraft {
     hold_seconds: a.dosage?.hold_seconds ?? null,
     duration_seconds: a.dosage?.duration_seconds ?? null,
     note: a.note_for_family ?? '',
+    goal_ids: [...(a.goal_ids ?? [])],
   };
 }
 

@@ -1,0 +1,286 @@
+// Therapy goals on the dashboard: GAS levels in words, the set/edit form's draft, a goal's history as one
+// dated list, and the progress chart (GAS over reviews beside the practice of the linked exercises).
+import * as P from '@observablehq/plot';
+import type { Schemas } from './api/client';
+import { shortDate } from './dates';
+
+export type Goal = Schemas['Goal'];
+export type GasScale = Schemas['GasScale'];
+export type GoalStatus = Schemas['GoalStatus'];
+export type GoalTrend = Schemas['GoalTrend'];
+export type SkillArea = Schemas['SkillArea'];
+
+export const MAX_AREAS = 8;
+
+/** The five GAS levels, −2 first, each with its key in `GasScale` and its generic name. */
+export const GAS_LEVELS: readonly { score: number; key: keyof GasScale; name: string }[] = [
+  { score: -2, key: 'much_less', name: 'Much less than expected' },
+  { score: -1, key: 'less', name: 'Less than expected' },
+  { score: 0, key: 'expected', name: 'Expected outcome' },
+  { score: 1, key: 'more', name: 'More than expected' },
+  { score: 2, key: 'much_more', name: 'Much more than expected' },
+];
+
+/** "−2", "0", "+1": the sign always shown, with a true minus. */
+export function scoreLabel(score: number): string {
+  if (score > 0) return `+${score}`;
+  if (score < 0) return `−${-score}`;
+  return '0';
+}
+
+/** The therapist's words for a score on this goal's scale. */
+export function levelWords(scale: GasScale, score: number): string {
+  const level = GAS_LEVELS.find((l) => l.score === score);
+  return level ? scale[level.key] : '';
+}
+
+export const GOAL_STATUS: Record<GoalStatus, string> = {
+  active: 'Active',
+  met: 'Met',
+  changed: 'Changed',
+  dropped: 'Dropped',
+};
+
+export const DISCIPLINE: Record<Schemas['Discipline'], string> = { ot: 'OT', pt: 'PT' };
+
+/**
+ * The trend in words, with a symbol and a line style of its own: "no progress despite regular practice" and
+ * "no progress, little practice" must differ at a glance for readers who cannot tell the colours apart.
+ */
+export const TREND: Record<GoalTrend, { label: string; symbol: string; tone: 'good' | 'mixed' | 'stuck' | 'none' }> = {
+  not_enough_reviews: { label: 'Not enough reviews yet', symbol: '…', tone: 'none' },
+  progress_with_practice: { label: 'Progress with regular practice', symbol: '▲', tone: 'good' },
+  progress_with_little_practice: { label: 'Progress, little practice', symbol: '△', tone: 'mixed' },
+  no_progress_with_little_practice: { label: 'No progress, little practice', symbol: '○', tone: 'mixed' },
+  no_progress_despite_practice: { label: 'No progress despite regular practice', symbol: '■', tone: 'stuck' },
+};
+
+/** What the set/edit form holds: strings as typed, so nothing is lost before the server has judged it. */
+export interface GoalDraft {
+  text: string;
+  discipline: Schemas['Discipline'];
+  areas: SkillArea[];
+  baseline: string;
+  scale: GasScale;
+  target_date: string;
+}
+
+export function emptyDraft(discipline: Schemas['Discipline'] = 'ot'): GoalDraft {
+  return {
+    text: '',
+    discipline,
+    areas: [],
+    baseline: '',
+    scale: { much_less: '', less: '', expected: '', more: '', much_more: '' },
+    target_date: '',
+  };
+}
+
+export function draftFromGoal(g: Goal): GoalDraft {
+  return {
+    text: g.text,
+    discipline: g.discipline,
+    areas: [...g.areas],
+    baseline: g.baseline,
+    scale: { ...g.scale },
+    target_date: g.target_date,
+  };
+}
+
+/**
+ * The −2 level suggested from the baseline: where the child is now is usually "much less than expected".
+ * Only filled while the therapist has not written their own (empty, or still the previous suggestion).
+ */
+export function suggestMuchLess(draft: GoalDraft, previousBaseline: string): GasScale {
+  const current = draft.scale.much_less.trim();
+  if (current === '' || current === previousBaseline.trim()) return { ...draft.scale, much_less: draft.baseline };
+  return draft.scale;
+}
+
+/** A problem the form can name before asking the server (which checks everything again). */
+export interface DraftProblem {
+  field: string;
+  message: string;
+}
+
+export function draftProblems(d: GoalDraft): DraftProblem[] {
+  const out: DraftProblem[] = [];
+  if (!d.text.trim()) out.push({ field: 'text', message: 'Write the goal in plain words for the family' });
+  if (d.areas.length < 1 || d.areas.length > MAX_AREAS) out.push({ field: 'areas', message: 'Pick one to eight skill areas' });
+  if (!d.baseline.trim()) out.push({ field: 'baseline', message: 'Say where the child is now' });
+  for (const l of GAS_LEVELS) {
+    if (!d.scale[l.key].trim()) out.push({ field: `scale.${l.key}`, message: `Describe level ${scoreLabel(l.score)}` });
+  }
+  if (!d.target_date) out.push({ field: 'target_date', message: 'Choose a target date' });
+  return out;
+}
+
+function trimmedScale(s: GasScale): GasScale {
+  return {
+    much_less: s.much_less.trim(),
+    less: s.less.trim(),
+    expected: s.expected.trim(),
+    more: s.more.trim(),
+    much_more: s.much_more.trim(),
+  };
+}
+
+export function newGoalBody(d: GoalDraft): Schemas['NewGoal'] {
+  return {
+    text: d.text.trim(),
+    discipline: d.discipline,
+    areas: [...d.areas],
+    baseline: d.baseline.trim(),
+    scale: trimmedScale(d.scale),
+    target_date: d.target_date,
+  };
+}
+
+export function goalUpdateBody(d: GoalDraft): Schemas['GoalUpdate'] {
+  return {
+    text: d.text.trim(),
+    areas: [...d.areas],
+    baseline: d.baseline.trim(),
+    scale: trimmedScale(d.scale),
+    target_date: d.target_date,
+  };
+}
+
+/** One line of a goal's history: a version (what changed from the one before) or a review. */
+export type HistoryEntry =
+  | { kind: 'version'; at: string; day: string; who: string; version: number; changes: string[] }
+  | { kind: 'review'; at: string; day: string; who: string | null; score: number; words: string; note: string | null };
+
+const FIELD_NAMES: [keyof Goal, string][] = [
+  ['text', 'text'],
+  ['areas', 'skill areas'],
+  ['baseline', 'baseline'],
+  ['target_date', 'target date'],
+  ['status', 'status'],
+];
+
+/** What a version changed from the one before, in words. */
+export function versionChanges(before: Goal | null, after: Goal): string[] {
+  if (!before) return ['Goal set'];
+  const out: string[] = [];
+  for (const [key, name] of FIELD_NAMES) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+      if (key === 'status') out.push(`Marked ${GOAL_STATUS[after.status].toLowerCase()}`);
+      else if (key === 'target_date') out.push(`Target date ${shortDate(before.target_date)} → ${shortDate(after.target_date)}`);
+      else out.push(`Changed the ${name}`);
+    }
+  }
+  const levels = GAS_LEVELS.filter((l) => before.scale[l.key] !== after.scale[l.key]).map((l) => scoreLabel(l.score));
+  if (levels.length) out.push(`Reworded level${levels.length > 1 ? 's' : ''} ${levels.join(', ')}`);
+  return out.length ? out : ['Saved without changes'];
+}
+
+/** Versions and reviews in one list, newest first; reviews read with the scale in force at their date. */
+export function goalHistory(h: Schemas['GoalHistory'], names: Record<string, string> = {}): HistoryEntry[] {
+  const versions = [...h.versions].sort((a, b) => a.goal.version - b.goal.version);
+  const out: HistoryEntry[] = versions.map((v, i) => ({
+    kind: 'version',
+    at: v.at,
+    day: v.at.slice(0, 10),
+    who: v.therapist_name ?? names[v.therapist_id] ?? 'A therapist',
+    version: v.goal.version,
+    changes: versionChanges(i > 0 ? versions[i - 1]!.goal : null, v.goal),
+  }));
+  const latest = versions.at(-1)?.goal;
+  for (const r of h.reviews) {
+    // The version current when the review was recorded says what its score meant.
+    const scale = [...versions].reverse().find((v) => v.at <= r.created_at)?.goal.scale ?? latest?.scale;
+    out.push({
+      kind: 'review',
+      at: r.created_at,
+      day: r.date,
+      who: names[r.therapist_id] ?? null,
+      score: r.score,
+      words: scale ? levelWords(scale, r.score) : '',
+      note: r.note ?? null,
+    });
+  }
+  return out.sort((a, b) => (b.day === a.day ? b.at.localeCompare(a.at) : b.day.localeCompare(a.day)));
+}
+
+/** One row of the progress table: a week's practice and any review that fell in it. */
+export interface ProgressRow {
+  week: string;
+  adherence: number | null;
+  reviews: { date: string; score: number }[];
+}
+
+/** The chart's numbers as a table, week by week, so a screen reader gets everything the chart shows. */
+export function progressTable(row: Schemas['GoalProgressRow']): ProgressRow[] {
+  const weeks = row.weeks.map((w) => ({ week: w.week_start, adherence: w.rate ?? null, reviews: [] as ProgressRow['reviews'] }));
+  for (const r of row.reviews) {
+    let slot = [...weeks].reverse().find((w) => w.week <= r.date);
+    if (!slot) {
+      slot = { week: r.date, adherence: null, reviews: [] };
+      weeks.unshift(slot);
+    }
+    slot.reviews.push({ date: r.date, score: r.score });
+  }
+  return weeks;
+}
+
+/** GAS score over the reviews: a step line, y from −2 to +2 labelled with this goal's words. */
+export function gasChartOptions(row: Schemas['GoalProgressRow'], scale: GasScale | null, width = 340): P.PlotOptions {
+  const points = row.reviews.map((r) => ({ date: new Date(`${r.date}T00:00:00Z`), score: r.score }));
+  const words = (s: number) => {
+    const w = scale ? levelWords(scale, s) : '';
+    const short = w.length > 22 ? `${w.slice(0, 21).trimEnd()}…` : w;
+    return short ? `${scoreLabel(s)} ${short}` : scoreLabel(s);
+  };
+  return {
+    width,
+    height: 200,
+    marginLeft: 170,
+    x: { type: 'utc', label: null, ticks: 4 },
+    y: { domain: [-2.3, 2.3], ticks: [-2, -1, 0, 1, 2], tickFormat: words, label: 'GAS score', grid: true },
+    marks: [
+      P.ruleY([0], { stroke: '#64748b', strokeDasharray: '4 3' }),
+      P.line(points, { x: 'date', y: 'score', curve: 'step-after', stroke: '#1d4ed8', strokeWidth: 2 }),
+      P.dot(points, { x: 'date', y: 'score', fill: '#1d4ed8', r: 4 }),
+    ],
+  };
+}
+
+/**
+ * Weekly practice of the linked exercises as bars (0–100%). "Little practice" bars are hatched-light and
+ * "regular" ones solid, so the two trends differ without colour.
+ */
+export function practiceChartOptions(row: Schemas['GoalProgressRow'], width = 340): P.PlotOptions {
+  const bars = row.weeks
+    .filter((w) => w.rate != null)
+    .map((w) => ({ week: new Date(`${w.week_start}T00:00:00Z`), percent: Math.round((w.rate ?? 0) * 100) }));
+  return {
+    width,
+    height: 200,
+    marginLeft: 40,
+    x: { type: 'utc', label: null, ticks: 4 },
+    y: { domain: [0, 100], label: 'practice (%)', grid: true },
+    marks: [
+      P.rectY(bars, { x: 'week', interval: 'week', y: 'percent', fill: (d: { percent: number }) => (d.percent >= REGULAR_PERCENT ? '#15803d' : '#fde68a'), stroke: '#334155', inset: 1 }),
+      P.ruleY([REGULAR_PERCENT], { stroke: '#334155', strokeDasharray: '2 2' }),
+      P.ruleY([0]),
+    ],
+  };
+}
+
+/** Where practice counts as regular (the server's trend uses the same 60%). */
+export const REGULAR_PERCENT = 60;
+
+/** "Maya Patel · 12 Jan": who set the goal and the latest review, for the list. */
+export function latestReviewLabel(s: Schemas['GoalSummary']): string | null {
+  const r = s.latest_review;
+  if (!r) return null;
+  const words = levelWords(s.goal.scale, r.score);
+  return `${scoreLabel(r.score)} ${words} (${shortDate(r.date)})`;
+}
+
+/** The T-score, as a therapist reads it: 50 means every goal at its expected outcome. */
+export function tScoreLabel(t: number | null | undefined): string {
+  if (t == null) return 'No reviews yet';
+  return `T-score ${t.toFixed(1)}`;
+}
