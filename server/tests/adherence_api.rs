@@ -254,3 +254,46 @@ async fn other_clinics_see_nothing_and_only_admins_read_the_audit_log() {
         expect_error(bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some("before")).await;
     }
 }
+
+#[tokio::test]
+async fn the_demo_children_have_care_teams_and_goals_with_reviews_beside_practice() {
+    for backend in BACKENDS {
+        let (_db, server) = demo(backend);
+        let maya = Therapist::login_with(&server, MAYA, DEMO_PASSWORD).await;
+        let sam = Therapist::login_with(&server, SAM, DEMO_PASSWORD).await;
+
+        let overview = maya.get("/api/v1/overview?team=mine").await;
+        let leo = child_named(&overview, "Leo");
+        let team: Vec<(&str, &str, &str)> = leo["team"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m["name"].as_str().unwrap(), m["discipline"].as_str().unwrap(), m["role"].as_str().unwrap()))
+            .collect();
+        assert_eq!(team, [("Maya", "ot", "lead"), ("Sam", "pt", "member")], "{backend:?}");
+        assert_eq!(sam.get("/api/v1/overview?team=mine").await["children"].as_array().unwrap().len(), 3);
+        let leo_id = leo["child_id"].as_str().unwrap();
+
+        let goals = maya.get(&format!("/api/v1/children/{leo_id}/goals")).await;
+        let goals = goals["goals"].as_array().unwrap().clone();
+        assert_eq!(goals.len(), 2, "{backend:?}");
+        for g in &goals {
+            assert!(!g["assignment_ids"].as_array().unwrap().is_empty(), "{g}");
+            assert!(g["latest_review"]["score"].is_i64(), "{g}");
+        }
+        // Every program item says who set it and which goal it serves.
+        for a in sam.get(&format!("/api/v1/children/{leo_id}/assignments")).await.as_array().unwrap() {
+            assert!(["Maya", "Sam"].contains(&a["assigned_by_name"].as_str().unwrap()), "{a}");
+            assert_eq!(a["goal_ids"].as_array().unwrap().len(), 1, "{a}");
+        }
+        let progress = sam.get(&format!("/api/v1/children/{leo_id}/goals/progress")).await;
+        for row in progress["goals"].as_array().unwrap() {
+            assert!(row["reviews"].as_array().unwrap().len() >= 2, "{row}");
+            assert!(
+                row["weeks"].as_array().unwrap().iter().any(|w| w["rate"].as_f64().is_some_and(|r| r > 0.0)),
+                "{row}"
+            );
+            assert_ne!(row["trend"], "not_enough_reviews", "{row}");
+        }
+    }
+}
