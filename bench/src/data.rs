@@ -5,6 +5,7 @@
 use anyhow::Context;
 use chrono::{NaiveDate, NaiveTime, TimeDelta, Utc};
 use homeplay_core::assignment::Assignment;
+use homeplay_core::care_team::{CareTeam, CareTeamMember, TeamRole};
 use homeplay_core::clinic::Role;
 use homeplay_core::family::{Child, Family};
 use homeplay_core::hlc::Hlc;
@@ -138,6 +139,9 @@ async fn make_family(
         "time_zone": "Europe/London", "age_years": 3 + (i % 10),
     }))?;
     store.put_child(clinic, &child, now).await?;
+    // Access to a child follows its care team: the bench's therapist leads every child's, as its creator would.
+    let lead = CareTeamMember { therapist_id: by, discipline: Discipline::Ot, role: TeamRole::Lead };
+    store.put_care_team(clinic, &CareTeam { child_id: child.id, members: vec![lead] }, now).await?;
     let moments = ["wake_up", "after_school", "bedtime"];
     let slots: Vec<_> =
         moments.iter().take(usize::from(shape.slots)).map(|m| json!({"kind": "moment", "moment": m})).collect();
