@@ -135,7 +135,7 @@ async fn own_assignment(
     let opened = open_child(state, auth, ip, assignment.child_id)
         .await
         .map_err(|f| if f.body.error == ErrorCode::NotFound { Failure::not_found("assignment") } else { f })?;
-    Ok((assignment, opened.record.child))
+    Ok((assignment, opened.child))
 }
 
 /// Saves with a history entry; `with_program` also sends the exercises, routine and media it names.

@@ -57,7 +57,7 @@ pub struct ChildDetail {
 
 /// The child, if the caller may open it (see [`crate::api::team::open_child`]); else 404.
 pub(crate) async fn own_child(state: &AppState, auth: &TherapistAuth, ip: &ClientIp, id: ChildId) -> ApiResult<Child> {
-    Ok(open_child(state, auth, ip, id).await?.record.child)
+    Ok(open_child(state, auth, ip, id).await?.child)
 }
 
 async fn detail(state: &AppState, auth: &TherapistAuth, child: Child) -> ApiResult<ChildDetail> {
@@ -146,6 +146,8 @@ pub async fn create(
     };
     child.validate()?;
     state.store.put_child(clinic, &child, now).await?;
+    // Two writes: should the second fail, the child waits without a team, listed to the clinic's admins, who
+    // can give it one (`PUT …/care-team`); nothing is lost.
     let lead =
         CareTeamMember { therapist_id: auth.therapist.id, discipline: auth.therapist.discipline, role: TeamRole::Lead };
     state.store.put_care_team(clinic, &CareTeam { child_id: child.id, members: vec![lead] }, now).await?;

@@ -176,7 +176,7 @@ async fn own_goal(state: &AppState, auth: &TherapistAuth, ip: &ClientIp, id: Goa
     let opened = open_child(state, auth, ip, goal.child_id)
         .await
         .map_err(|f| if f.body.error == ErrorCode::NotFound { Failure::not_found("goal") } else { f })?;
-    Ok((goal, opened.record.child))
+    Ok((goal, opened.child))
 }
 
 fn millis_to_time(ms: i64) -> DateTime<Utc> {

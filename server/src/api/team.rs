@@ -24,14 +24,6 @@ use homeplay_core::text::Name;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// A child the caller may open, with its team and why the caller may open it.
-#[derive(Debug)]
-pub(crate) struct Opened {
-    pub record: ChildWithTeam,
-    #[allow(dead_code)] // for handlers that answer differently to the team
-    pub access: ChildAccess,
-}
-
 /// The child, if it is of the caller's clinic (checked in the query) and the care-team rule lets the caller
 /// in; else 404, so a record the caller may not open looks like no record at all. An access from outside the
 /// team is written to the audit log before any data is read.
@@ -40,15 +32,14 @@ pub(crate) async fn open_child(
     auth: &TherapistAuth,
     ip: &ClientIp,
     id: ChildId,
-) -> ApiResult<Opened> {
+) -> ApiResult<ChildWithTeam> {
     let record = state.store.child_with_team(auth.therapist.clinic_id, id).await?.ok_or(Failure::not_found("child"))?;
-    let access = child_access(&record.team, auth.therapist.id, record.policy);
-    match access {
+    match child_access(&record.team, auth.therapist.id, record.policy) {
         ChildAccess::Denied => return Err(Failure::not_found("child")),
         ChildAccess::OutsideTeam => record_outside_team(state, auth, ip, id).await?,
         ChildAccess::Team(_) => {}
     }
-    Ok(Opened { record, access })
+    Ok(record)
 }
 
 /// Whether the caller may act on a family's shared things (its devices): so when they may open one of its
