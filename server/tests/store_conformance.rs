@@ -366,3 +366,107 @@ async fn media_and_feed_entries() {
         assert!(f.store.family_has_media(f.family, media.as_str()).await.unwrap(), "{backend:?}");
     }
 }
+
+fn goal(f: &Fixture) -> homeplay_core::goal::Goal {
+    use homeplay_core::goal::{GasScale, Goal, GoalStatus};
+    use homeplay_core::skill::SkillArea;
+    use homeplay_core::text::{Note, Title};
+    let note = |s: &str| Note::new(s).unwrap();
+    Goal {
+        id: GoalId::new_v7(),
+        child_id: f.child,
+        text: Title::new("Puts on socks by himself").unwrap(),
+        discipline: Discipline::Ot,
+        areas: vec![SkillArea::SelfCare],
+        baseline: note("Needs hand-over-hand help"),
+        scale: GasScale {
+            much_less: note("Needs hand-over-hand help"),
+            less: note("Pulls socks up once started"),
+            expected: note("Puts on socks with one prompt"),
+            more: note("Puts on socks alone"),
+            much_more: note("Puts on socks and shoes alone"),
+        },
+        start_date: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+        target_date: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+        status: GoalStatus::Active,
+        replaced_by: None,
+        set_by: f.therapist,
+        version: 1,
+        updated_at: chrono::DateTime::from_timestamp(1_790_000_000, 0).unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn goals_keep_every_version_and_refuse_a_stale_one() {
+    use homeplay_core::goal::{GasScore, GoalReview};
+    use homeplay_server::store::StoreError;
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        let v1 = goal(&f);
+        f.store.put_goal(f.clinic, &v1, f.therapist, 10).await.unwrap();
+        let mut v2 = v1.next_version(v1.updated_at).unwrap();
+        v2.areas.push(homeplay_core::skill::SkillArea::FineMotor);
+        f.store.put_goal(f.clinic, &v2, f.therapist, 20).await.unwrap();
+        // Two therapists editing the same version: the second write is refused, not lost silently.
+        for stale in [&v1, &v2] {
+            let e = f.store.put_goal(f.clinic, stale, f.therapist, 30).await.unwrap_err();
+            assert!(matches!(e, StoreError::Conflict(_)), "{backend:?}: {e}");
+        }
+        let versions = f.store.goal_versions(f.clinic, v1.id).await.unwrap();
+        assert_eq!(versions.iter().map(|v| v.goal.clone()).collect::<Vec<_>>(), [v1.clone(), v2.clone()]);
+        assert_eq!(f.store.goal(f.clinic, v1.id).await.unwrap(), Some(v2.clone()), "{backend:?}");
+        assert_eq!(f.store.goals_of_child(f.clinic, f.child).await.unwrap(), [v2.clone()]);
+
+        // Another clinic finds nothing, and cannot review or rewrite the goal.
+        let elsewhere = ClinicId::new_v7();
+        assert_eq!(f.store.goal(elsewhere, v1.id).await.unwrap(), None);
+        assert!(f.store.goal_versions(elsewhere, v1.id).await.unwrap().is_empty());
+        let review = GoalReview {
+            id: GoalReviewId::new_v7(),
+            goal_id: v1.id,
+            child_id: f.child,
+            date: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
+            score: GasScore::new(-1).unwrap(),
+            note: None,
+            therapist_id: f.therapist,
+            created_at: chrono::DateTime::from_timestamp(1_790_000_100, 0).unwrap(),
+        };
+        let e = f.store.insert_goal_review(elsewhere, &review, 40).await.unwrap_err();
+        assert!(matches!(e, StoreError::NotFound(_)), "{backend:?}: {e}");
+        let mut wrong_child = review.clone();
+        wrong_child.id = GoalReviewId::new_v7();
+        wrong_child.child_id = ChildId::new_v7();
+        assert!(f.store.insert_goal_review(f.clinic, &wrong_child, 40).await.is_err(), "{backend:?}");
+        f.store.insert_goal_review(f.clinic, &review, 40).await.unwrap();
+        assert_eq!(f.store.reviews_of_child(f.clinic, f.child).await.unwrap(), [review], "{backend:?}");
+        assert!(f.store.reviews_of_child(elsewhere, f.child).await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_care_team_holds_only_the_clinics_therapists() {
+    use homeplay_core::care_team::{CareTeam, CareTeamMember, OutsideTeamPolicy, TeamRole};
+    use homeplay_server::store::StoreError;
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        let lead = CareTeamMember { therapist_id: f.therapist, discipline: Discipline::Ot, role: TeamRole::Lead };
+        let team = CareTeam { child_id: f.child, members: vec![lead] };
+        f.store.put_care_team(f.clinic, &team, 5).await.unwrap();
+        let read = f.store.child_with_team(f.clinic, f.child).await.unwrap().unwrap();
+        assert_eq!((read.team, read.policy), (team.clone(), OutsideTeamPolicy::TeamOnly), "{backend:?}");
+        assert!(f.store.child_with_team(ClinicId::new_v7(), f.child).await.unwrap().is_none());
+
+        // A stranger's id is refused and the team is left as it was.
+        let stranger =
+            CareTeamMember { therapist_id: TherapistId::new_v7(), discipline: Discipline::Pt, role: TeamRole::Member };
+        let bad = CareTeam { child_id: f.child, members: vec![lead, stranger] };
+        let e = f.store.put_care_team(f.clinic, &bad, 6).await.unwrap_err();
+        assert!(matches!(e, StoreError::NotFound("therapist")), "{backend:?}: {e}");
+        assert_eq!(f.store.care_teams_of_clinic(f.clinic).await.unwrap(), [team], "{backend:?}");
+        let e = f.store.put_care_team(ClinicId::new_v7(), &bad, 6).await.unwrap_err();
+        assert!(matches!(e, StoreError::NotFound("child")), "{backend:?}: {e}");
+
+        f.store.set_outside_team_policy(f.clinic, OutsideTeamPolicy::ClinicWide).await.unwrap();
+        assert_eq!(f.store.outside_team_policy(f.clinic).await.unwrap(), OutsideTeamPolicy::ClinicWide);
+    }
+}
