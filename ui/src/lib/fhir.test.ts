@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CarePlan, CarePlanActivityDetail, Observation, RelatedPerson } from 'fhir/r4';
+import type { CarePlan, CarePlanActivityDetail, Goal, Observation, RelatedPerson } from 'fhir/r4';
 import { bundleProblems, fhirBundle, type HomeplayBundle } from './fhir';
 import { buildCsvFixture } from './fixtures';
 import type { Schemas } from './api/client';
@@ -130,5 +130,45 @@ describe('FHIR export', () => {
       'unresolved reference urn:uuid:0190a1b2-0000-7000-8000-999999999999',
     ]);
     expect(bundleProblems({ resourceType: 'Bundle', entry: [] })).toEqual(['Bundle: type is required']);
+  });
+
+  it('makes a Goal per therapy goal, referenced by the CarePlan and by the activities that serve it', () => {
+    const { data, assignments } = fixture();
+    const SOCKS = '0190a1b2-0000-7000-8000-0000000000a1';
+    const STAIRS = '0190a1b2-0000-7000-8000-0000000000a2';
+    assignments[0]!.goal_ids = [SOCKS, STAIRS];
+    assignments[1]!.goal_ids = [SOCKS];
+    const scale = { much_less: 'Hand over hand', less: 'Pulls up', expected: 'One prompt', more: 'Alone', much_more: 'With shoes' };
+    const goal = (id: string, text: string, status: Schemas['GoalStatus']): Schemas['Goal'] => ({
+      id, child_id: CHILD, text, discipline: 'ot', areas: ['self_care'], baseline: 'Hand over hand', scale,
+      start_date: '2026-09-01', target_date: '2026-12-15', status, set_by: 't1', version: 1, updated_at: '2026-09-01T00:00:00Z',
+    });
+    const review = { id: 'r1', goal_id: SOCKS, child_id: CHILD, date: '2026-11-20', score: -1, therapist_id: 't1', created_at: '2026-11-20T00:00:00Z' };
+    const goals: Schemas['GoalSummary'][] = [
+      { goal: goal(SOCKS, 'Puts on socks', 'active'), latest_review: review, assignment_ids: ['a1', 'a2'] },
+      { goal: { ...goal(STAIRS, 'Climbs stairs', 'changed'), replaced_by: SOCKS }, assignment_ids: ['a1'] },
+    ];
+    const bundle = fhirBundle(data, assignments, {}, new Date('2026-11-27T00:00:00Z'), ids(), goals);
+    expect(bundleProblems(bundle)).toEqual([]);
+    const [socks, stairs] = of<Goal>(bundle, 'Goal');
+    expect(socks).toMatchObject({
+      id: SOCKS, lifecycleStatus: 'active', description: { text: 'Puts on socks' }, subject: { reference: `urn:uuid:${CHILD}` },
+      target: [{ dueDate: '2026-12-15', detailString: 'One prompt' }],
+    });
+    expect(socks!.achievementStatus?.coding?.[0]?.code).toBe('in-progress');
+    expect(socks!.achievementStatus?.text).toBe('GAS -1 on 2026-11-20: Pulls up');
+    expect(stairs!.lifecycleStatus).toBe('cancelled');
+    expect(stairs!.achievementStatus).toBeUndefined();
+    const plan = of<CarePlan>(bundle, 'CarePlan')[0]!;
+    expect(plan.goal?.map((r) => r.reference)).toEqual([`urn:uuid:${SOCKS}`, `urn:uuid:${STAIRS}`]);
+    expect(plan.activity!.map((a) => a.detail!.goal?.map((r) => r.reference) ?? [])).toEqual([
+      [`urn:uuid:${SOCKS}`, `urn:uuid:${STAIRS}`], [`urn:uuid:${SOCKS}`], [],
+    ]);
+    // A goal the export does not carry is not referenced (it would not resolve).
+    const partial = fhirBundle(data, assignments, {}, new Date(), ids(), goals.slice(0, 1));
+    expect(bundleProblems(partial)).toEqual([]);
+    const broken = fhirBundle(data, assignments, {}, new Date(), ids(), goals);
+    broken.entry = broken.entry!.filter((e) => e.resource?.id !== STAIRS);
+    expect(bundleProblems(broken)).toContain(`unresolved reference urn:uuid:${STAIRS}`);
   });
 });

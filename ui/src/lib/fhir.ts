@@ -1,15 +1,15 @@
 // A child's program and logs as a FHIR R4 Bundle (collection): a CarePlan with an activity per assignment,
-// an Observation per completion log (based on the CarePlan), and a RelatedPerson as the performer for each
-// caregiver who logged. Typed against the R4 definitions (`@types/fhir`), so a missing required element or a
+// an Observation per completion log (based on the CarePlan), a RelatedPerson as the performer for each
+// caregiver who logged, and a Goal per therapy goal (the CarePlan's `goal`, each activity's `detail.goal`). Typed against the R4 definitions (`@types/fhir`), so a missing required element or a
 // wrong code fails `npm run check`; `bundleProblems` re-checks what types cannot: cardinalities at run time,
 // ids, and that every reference resolves inside the Bundle.
 import type {
-  Bundle, BundleEntry, CarePlan, CarePlanActivity, CarePlanActivityDetail, Observation, ObservationComponent, Patient, Reference,
+  Bundle, BundleEntry, CarePlan, CarePlanActivity, CarePlanActivityDetail, CodeableConcept, Goal, Observation, ObservationComponent, Patient, Reference,
   RelatedPerson, Resource, TimingRepeat,
 } from 'fhir/r4';
 import type { Schemas } from './api/client';
 
-export type HomeplayResource = Patient | CarePlan | RelatedPerson | Observation;
+export type HomeplayResource = Patient | CarePlan | Goal | RelatedPerson | Observation;
 export type HomeplayBundle = Bundle<HomeplayResource>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -31,6 +31,45 @@ const OUTCOME_DISPLAY: Record<Schemas['Outcome']['status'], string> = {
   not_done: 'Not done',
 };
 
+// A changed goal was replaced by another and a dropped one given up: both are `cancelled` in R4's lifecycle.
+const GOAL_LIFECYCLE: Record<Schemas['GoalStatus'], Goal['lifecycleStatus']> = {
+  active: 'active',
+  met: 'completed',
+  changed: 'cancelled',
+  dropped: 'cancelled',
+};
+
+const GAS_WORDS: [keyof Schemas['GasScale'], number][] = [['much_less', -2], ['less', -1], ['expected', 0], ['more', 1], ['much_more', 2]];
+
+/** The latest GAS review as R4's goal-achievement code: at or past the expected outcome is achieved. */
+function achievement(s: Schemas['GoalSummary']): CodeableConcept | undefined {
+  const system = 'http://terminology.hl7.org/CodeSystem/goal-achievement';
+  if (s.goal.status === 'met') return { coding: [{ system, code: 'achieved', display: 'Achieved' }], text: 'Met' };
+  const r = s.latest_review;
+  if (!r) return undefined;
+  const key = GAS_WORDS.find(([, v]) => v === r.score)?.[0];
+  const text = `GAS ${r.score > 0 ? '+' : ''}${r.score} on ${r.date}${key ? `: ${s.goal.scale[key]}` : ''}`;
+  const coding = r.score >= 0 ? { system, code: 'achieved', display: 'Achieved' } : { system, code: 'in-progress', display: 'In Progress' };
+  return { coding: [coding], text };
+}
+
+function fhirGoal(s: Schemas['GoalSummary'], patientId: string, name: string): Goal {
+  const g = s.goal;
+  const achievementStatus = achievement(s);
+  return {
+    resourceType: 'Goal',
+    id: g.id,
+    lifecycleStatus: GOAL_LIFECYCLE[g.status],
+    ...(achievementStatus ? { achievementStatus } : {}),
+    category: [{ text: g.discipline === 'ot' ? 'Occupational therapy' : 'Physical therapy' }],
+    description: { text: g.text },
+    subject: ref(patientId, name),
+    startDate: g.start_date,
+    target: [{ measure: { text: 'Goal Attainment Scaling (expected outcome, 0)' }, detailString: g.scale.expected, dueDate: g.target_date }],
+    note: [{ text: `Baseline: ${g.baseline}` }, ...GAS_WORDS.map(([k, v]) => ({ text: `GAS ${v > 0 ? '+' : ''}${v}: ${g.scale[k]}` }))],
+  };
+}
+
 /** Where resource ids come from when the data has none (the CarePlan, a caregiver known only by name). */
 export type NewId = () => string;
 
@@ -40,7 +79,9 @@ export function fhirBundle(
   titles: Record<string, string>,
   now = new Date(),
   newId: NewId = () => crypto.randomUUID(),
+  goals: Schemas['GoalSummary'][] = [],
 ): HomeplayBundle {
+  const goalIds = new Set(goals.map((s) => s.goal.id));
   const patientId = data.child.id;
   const patient: Patient = { resourceType: 'Patient', id: patientId, name: [{ text: data.child.display_name }] };
   const carePlanId = newId();
@@ -103,9 +144,11 @@ export function fhirBundle(
       periodUnit: 'd',
       dayOfWeek: a.days,
     };
+    const served = (a.goal_ids ?? []).filter((id) => goalIds.has(id));
     return {
       detail: {
         kind: 'ServiceRequest',
+        ...(served.length ? { goal: served.map((id) => ref(id)) } : {}),
         status: CAREPLAN_ACTIVITY_STATUS[a.status],
         code: { text: titles[key] ?? key },
         scheduledTiming: { repeat },
@@ -121,9 +164,11 @@ export function fhirBundle(
     title: `Home program for ${data.child.display_name}`,
     subject: ref(patientId, data.child.display_name),
     created: now.toISOString(),
+    ...(goals.length ? { goal: goals.map((s) => ref(s.goal.id, s.goal.text)) } : {}),
     activity,
   };
-  const resources: HomeplayResource[] = [patient, carePlan, ...people.values(), ...observations];
+  const fhirGoals = goals.map((s) => fhirGoal(s, patientId, data.child.display_name));
+  const resources: HomeplayResource[] = [patient, carePlan, ...fhirGoals, ...people.values(), ...observations];
   const entry: BundleEntry<HomeplayResource>[] = resources.map((r) => ({ fullUrl: urn(r.id!), resource: r }));
   return { resourceType: 'Bundle', type: 'collection', timestamp: now.toISOString(), entry };
 }
@@ -133,6 +178,7 @@ export const REQUIRED: Record<string, string[]> = {
   Bundle: ['type'],
   Patient: [],
   CarePlan: ['status', 'intent', 'subject', 'activity[].detail.status'],
+  Goal: ['lifecycleStatus', 'description', 'subject'],
   Observation: ['status', 'code', 'component[].code'],
   RelatedPerson: ['patient'],
 };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Schemas } from './api/client';
 import {
   TREND, draftFromGoal, draftProblems, emptyDraft, gasChartOptions, goalHistory, goalUpdateBody, latestReviewLabel,
-  levelWords, newGoalBody, practiceChartOptions, progressTable, scoreLabel, suggestMuchLess, tScoreLabel, versionChanges,
+  levelWords, newGoalBody, practiceChartOptions, progressSpan, progressTable, scoreLabel, suggestMuchLess, tScoreLabel, versionChanges,
 } from './goals';
 
 export function goalFixture(over: Partial<Schemas['Goal']> = {}): Schemas['Goal'] {
@@ -117,7 +117,10 @@ describe('goal progress', () => {
     expect(tick(0)).toBe('0 Puts on socks with on…');
     expect(tick(-2)).toBe('−2 Needs hand-over-hand…');
     expect(gasChartOptions(row, null).y).toMatchObject({ ticks: [-2, -1, 0, 1, 2] });
+    expect(progressSpan(row).map((d) => d.toISOString().slice(0, 10))).toEqual(['2026-09-01', '2026-09-28']);
+    expect((gas.x as { domain: Date[] }).domain).toEqual(progressSpan(row));
     const practice = practiceChartOptions(row);
+    expect((practice.x as { domain: Date[] }).domain).toEqual(progressSpan(row));
     expect(practice.y).toMatchObject({ domain: [0, 100] });
     expect(practice.marks).toHaveLength(3);
   });

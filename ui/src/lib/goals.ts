@@ -2,7 +2,7 @@
 // dated list, and the progress chart (GAS over reviews beside the practice of the linked exercises).
 import * as P from '@observablehq/plot';
 import type { Schemas } from './api/client';
-import { shortDate } from './dates';
+import { addDays, shortDate } from './dates';
 
 export type Goal = Schemas['Goal'];
 export type GasScale = Schemas['GasScale'];
@@ -224,6 +224,14 @@ export function progressTable(row: Schemas['GoalProgressRow']): ProgressRow[] {
   return weeks;
 }
 
+/** The span both charts share, so a review sits above the week it fell in: the first week or review to the end of the last week. */
+export function progressSpan(row: Schemas['GoalProgressRow']): [Date, Date] {
+  const days = [...row.weeks.map((w) => w.week_start), ...row.reviews.map((r) => r.date), row.start_date].sort();
+  const lastWeek = row.weeks.at(-1)?.week_start;
+  const end = [days.at(-1)!, lastWeek ? addDays(lastWeek, 7) : days.at(-1)!].sort().at(-1)!;
+  return [new Date(`${days[0]}T00:00:00Z`), new Date(`${end}T00:00:00Z`)];
+}
+
 /** GAS score over the reviews: a step line, y from −2 to +2 labelled with this goal's words. */
 export function gasChartOptions(row: Schemas['GoalProgressRow'], scale: GasScale | null, width = 340): P.PlotOptions {
   const points = row.reviews.map((r) => ({ date: new Date(`${r.date}T00:00:00Z`), score: r.score }));
@@ -236,7 +244,7 @@ export function gasChartOptions(row: Schemas['GoalProgressRow'], scale: GasScale
     width,
     height: 200,
     marginLeft: 170,
-    x: { type: 'utc', label: null, ticks: 4 },
+    x: { type: 'utc', label: null, ticks: 4, domain: progressSpan(row) },
     y: { domain: [-2.3, 2.3], ticks: [-2, -1, 0, 1, 2], tickFormat: words, label: 'GAS score', grid: true },
     marks: [
       P.ruleY([0], { stroke: '#64748b', strokeDasharray: '4 3' }),
@@ -258,7 +266,7 @@ export function practiceChartOptions(row: Schemas['GoalProgressRow'], width = 34
     width,
     height: 200,
     marginLeft: 40,
-    x: { type: 'utc', label: null, ticks: 4 },
+    x: { type: 'utc', label: null, ticks: 4, domain: progressSpan(row) },
     y: { domain: [0, 100], label: 'practice (%)', grid: true },
     marks: [
       P.rectY(bars, { x: 'week', interval: 'week', y: 'percent', fill: (d: { percent: number }) => (d.percent >= REGULAR_PERCENT ? '#15803d' : '#fde68a'), stroke: '#334155', inset: 1 }),
