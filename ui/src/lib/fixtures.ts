@@ -17,3 +17,17 @@ export function buildCsvFixture(note: string): Schemas['ChildAdherence'] {
     }],
   } as Schemas['ChildAdherence'];
 }
+
+export function goalFixture(over: Partial<Schemas['Goal']> = {}): Schemas['Goal'] {
+  return {
+    id: 'g1', child_id: 'c1', text: 'Puts on socks by himself', discipline: 'ot', areas: ['self_care', 'fine_motor'],
+    baseline: 'Needs hand-over-hand help',
+    scale: {
+      much_less: 'Needs hand-over-hand help', less: 'Pulls socks up once started',
+      expected: 'Puts on socks with one verbal prompt', more: 'Puts on socks alone', much_more: 'Socks and shoes alone',
+    },
+    start_date: '2026-09-01', target_date: '2026-12-15', status: 'active', set_by: 't1', version: 1,
+    updated_at: '2026-09-01T10:00:00Z',
+    ...over,
+  };
+}
