@@ -260,6 +260,14 @@ async function run() {
   const csv = readFileSync(csvPath, 'utf8');
   check(csv.startsWith('date,exercise,outcome,reason'), 'CSV header');
   check(csv.trim().split('\r\n').length > 10, 'CSV rows');
+  check(csv.split('\r\n')[0].endsWith(',goals') && csv.includes('Does up his coat buttons by himself'), 'each log names the goals its item serves');
+  const [goalsDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export goals CSV' }).click()]);
+  const goalsCsvPath = join(artifacts, 'leo-goals.csv');
+  await goalsDownload.saveAs(goalsCsvPath);
+  const goalsCsv = readFileSync(goalsCsvPath, 'utf8').trim().split('\r\n');
+  check(goalsCsv[0].startsWith('goal,discipline,areas,status'), `goals CSV header: ${goalsCsv[0]}`);
+  check(goalsCsv.filter((l) => l.startsWith('Does up his coat buttons by himself,OT,')).length === 3, 'a row per review of the buttons goal');
+  check(goalsCsv.some((l) => l.includes(',-1,Pushes a big button through')), 'scores with the level words');
 
   step = 'FHIR export';
   const [fhirDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export FHIR' }).click()]);
@@ -268,7 +276,12 @@ async function run() {
   const bundle = JSON.parse(readFileSync(fhirPath, 'utf8'));
   check(bundle.resourceType === 'Bundle', 'a FHIR Bundle');
   const kinds = new Set(bundle.entry.map((e) => e.resource.resourceType));
-  for (const k of ['Patient', 'CarePlan', 'Observation', 'RelatedPerson']) check(kinds.has(k), `bundle has a ${k}`);
+  for (const k of ['Patient', 'CarePlan', 'Goal', 'Observation', 'RelatedPerson']) check(kinds.has(k), `bundle has a ${k}`);
+  const fhirGoals = bundle.entry.map((e) => e.resource).filter((r) => r.resourceType === 'Goal');
+  const plan = bundle.entry.find((e) => e.resource.resourceType === 'CarePlan').resource;
+  check(fhirGoals.some((g) => g.description.text === 'Does up his coat buttons by himself' && g.lifecycleStatus === 'active'), 'the goals are Goal resources');
+  check(plan.goal?.length === fhirGoals.length, 'the CarePlan references every goal');
+  check(plan.activity.some((a) => a.detail.goal?.length), 'an activity names the goal it serves');
   const urls = new Set(bundle.entry.map((e) => e.fullUrl));
   const refs = JSON.stringify(bundle).match(/"reference":"[^"]+"/g) ?? [];
   check(refs.every((r) => urls.has(r.slice(13, -1))), 'every reference resolves inside the bundle');
@@ -292,6 +305,8 @@ async function run() {
   const reportNote = report.locator('.report-note').filter({ hasText: 'Wobbly' });
   check((await reportNote.textContent()).includes(markupNote) && (await reportNote.locator('img, b').count()) === 0, 'the report shows the note as text');
   check(!(await page.evaluate(() => '__pwned' in window)), 'no parent\'s markup ran');
+  const reportGoals = await page.getByTestId('report-goals').textContent();
+  check(reportGoals.includes('T-score') && reportGoals.includes('Does up his coat buttons by himself') && reportGoals.includes('−1 Pushes a big button through'), `the report has the goals with their scores: ${reportGoals}`);
   await axe(page, 'progress report');
   await shot(page, '03b-report');
   await page.emulateMedia({ media: 'print' });
@@ -306,6 +321,7 @@ async function run() {
     clinicName, 'Home program progress report', 'Leo', 'Period', '12 weeks', 'Adherence summary', 'Day by day',
     'Completion by exercise', 'Playdough snakes', 'Remote monitoring data days', 'Flags and notes',
     'Said his wrists hurt a bit', markupNote, 'Current program', 'Signature: Maya', 'Occupational therapist',
+    'Goals', 'T-score', 'Stands on one foot to pull on his trousers',
   ]) check(printed.flat.includes(expected), `the PDF says “${expected}”`);
   for (const chrome of ['Program builder', 'Sign out', 'Print or save as PDF', 'Skip to content', 'Audit log']) {
     check(!printed.flat.includes(chrome), `the PDF has no screen chrome (“${chrome}”)`);
