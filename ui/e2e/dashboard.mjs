@@ -567,6 +567,59 @@ async function run() {
   await settle(page);
   await goalsSection.screenshot({ path: join(artifacts, 'goals.png') });
 
+  step = 'edit a goal (a new version)';
+  await socksGoal.getByRole('button', { name: /^Edit/ }).click();
+  const editGoal = socksGoal.locator('form.goal-form');
+  await editGoal.waitFor();
+  check((await editGoal.getByLabel(/^0 Expected outcome/).inputValue()) === 'Puts on socks with one verbal prompt', 'the editor starts from the goal');
+  await editGoal.getByLabel(/^0 Expected outcome/).fill('Puts on both socks with one verbal prompt');
+  await editGoal.getByRole('button', { name: 'Save as a new version' }).click();
+  await page.getByRole('status').filter({ hasText: 'saved as version 2' }).waitFor();
+  await socksGoal.getByRole('button', { name: /^History/ }).click();
+  const history2 = socksGoal.getByTestId('goal-history');
+  await history2.filter({ hasText: 'Version 2' }).waitFor();
+  check((await history2.textContent()).includes('Reworded level 0'), 'the history says what the version changed');
+
+  step = 'settle a goal as changed, writing the new one';
+  await socksGoal.getByRole('button', { name: /^Met, changed or dropped/ }).click();
+  const settleForm = socksGoal.locator('.goal-settle');
+  await settleForm.getByLabel('Changed (replaced by another goal)').check();
+  await settleForm.getByRole('button', { name: 'Save status' }).click();
+  await settleForm.locator('[id$="-replaced-error"]').waitFor();
+  await settleForm.getByRole('button', { name: 'Write the new goal' }).click();
+  const replacement = settleForm.locator('form.goal-form');
+  await replacement.getByLabel('Goal, in plain words for the family').fill('Puts on socks and shoes by himself');
+  await replacement.getByLabel('Self-care').check();
+  await replacement.getByLabel(/^Baseline/).fill('Puts on socks with a prompt');
+  await replacement.getByLabel(/^Baseline/).blur();
+  await replacement.getByLabel(/^−1 Less than expected/).fill('Socks alone, shoes with help');
+  await replacement.getByLabel(/^0 Expected outcome/).fill('Socks and shoes with one prompt');
+  await replacement.getByLabel(/^\+1 More than expected/).fill('Socks and shoes without prompts');
+  await replacement.getByLabel(/^\+2 Much more than expected/).fill('Socks, shoes and laces alone');
+  await replacement.getByLabel('Target date').fill(target);
+  await replacement.getByRole('button', { name: 'Set goal' }).click();
+  await replacement.waitFor({ state: 'detached' });
+  check((await settleForm.locator('select[name="replaced_by"] option:checked').textContent()) === 'Puts on socks and shoes by himself', 'the new goal is picked as the replacement');
+  await axe(page, 'settle a goal');
+  await settleForm.getByRole('button', { name: 'Save status' }).click();
+  await page.getByRole('status').filter({ hasText: 'marked changed' }).waitFor();
+  await socksGoal.locator('.badge', { hasText: 'Changed' }).waitFor();
+  check((await socksGoal.getByRole('button', { name: /^Record a review/ }).count()) === 0, 'a settled goal is not reviewed any more');
+  await page.getByTestId('goal').filter({ hasText: 'Puts on socks and shoes by himself' }).locator('.badge', { hasText: 'Active' }).waitFor();
+
+  step = 'care team: change a role';
+  // A member is made a lead and back (a team always keeps a lead, so the lead is not demoted).
+  const memberRow = team.locator('li').filter({ has: page.locator('.badge', { hasText: /^member$/ }) }).first();
+  const memberName = (await memberRow.locator('strong').textContent()).trim();
+  const teamRow = team.locator('li').filter({ has: page.locator('strong', { hasText: memberName }) });
+  await teamRow.getByRole('button', { name: /^Make lead/ }).click();
+  await page.getByRole('status').filter({ hasText: `${memberName} is now lead` }).waitFor();
+  await teamRow.locator('.badge', { hasText: 'lead' }).waitFor();
+  const storedTeam = await page.evaluate(async (child) => (await (await fetch(`/api/v1/children/${encodeURIComponent(child)}/care-team`)).json()), leoId);
+  check(storedTeam.members.filter((m) => m.role === 'lead').length === 2, `the server has two leads now: ${JSON.stringify(storedTeam.members)}`);
+  await teamRow.getByRole('button', { name: /^Make member/ }).click();
+  await page.getByRole('status').filter({ hasText: `${memberName} is now member` }).waitFor();
+
   step = 'overview: my children';
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
   await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
@@ -704,8 +757,21 @@ async function run() {
   await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
   const auditRows = page.getByTestId('audit-row');
   await auditRows.first().waitFor();
+  // Reading goals and progress is audited too, so older changes may sit a page or two back.
+  const auditHas = async (words) => {
+    while (!(await page.getByTestId('audit').textContent()).includes(words)) {
+      const more = page.getByRole('button', { name: 'Load more' });
+      if (!(await more.count())) return false;
+      const n = await auditRows.count();
+      await more.click();
+      await page.waitForFunction((k) => document.querySelectorAll('[data-testid="audit-row"]').length > k, n);
+    }
+    return true;
+  };
+  check(await auditHas('Settle goal'), 'settling a goal is in the log');
+  check(await auditHas('Create goal review'), 'the goal review is in the log');
+  check(await auditHas('Update assignment'), 'the assignment edit is in the log');
   const auditText = await page.getByTestId('audit').textContent();
-  check(auditText.includes('Update assignment'), 'the assignment edit is in the log');
   check(auditText.includes('Maya'), 'entries name the therapist');
   await axe(page, 'audit log');
   await shot(page, '13-audit');
