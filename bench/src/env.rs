@@ -105,31 +105,34 @@ async fn admin_sql(admin_url: &str, sql: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The server binary: `HOMEPLAY_SERVER_BIN`, else the one cargo built beside this program (built on demand,
-/// in the same profile, if it is missing).
+/// The server binary: `HOMEPLAY_SERVER_BIN`, else the one cargo builds beside this program, in the same
+/// profile. It is brought up to date once per run (a no-op when current): the bench migrates its databases with
+/// the server library it was built with, and a stale binary would refuse a schema newer than its own.
 pub fn server_binary() -> anyhow::Result<PathBuf> {
     if let Ok(path) = std::env::var("HOMEPLAY_SERVER_BIN") {
         return Ok(PathBuf::from(path));
     }
+    static BUILT: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
+    BUILT.get_or_init(|| build_server().map_err(|e| format!("{e:#}"))).clone().map_err(anyhow::Error::msg)
+}
+
+fn build_server() -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe()?;
     let mut dir = exe.parent().context("no folder")?.to_owned();
     // A test binary lives in target/<profile>/deps/.
     if dir.ends_with("deps") {
         dir.pop();
     }
-    let bin = dir.join("homeplay-server");
-    if !bin.exists() {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut cmd = Command::new(option_env!("CARGO").unwrap_or("cargo"));
-        cmd.current_dir(root).args(["build", "-p", "homeplay-server"]);
-        if dir.ends_with("release") {
-            cmd.arg("--release");
-        }
-        if !cmd.status()?.success() {
-            bail!("building homeplay-server failed");
-        }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut cmd = Command::new(option_env!("CARGO").unwrap_or("cargo"));
+    cmd.current_dir(root).args(["build", "-p", "homeplay-server"]);
+    if dir.ends_with("release") {
+        cmd.arg("--release");
     }
-    Ok(bin)
+    if !cmd.status()?.success() {
+        bail!("building homeplay-server failed");
+    }
+    Ok(dir.join("homeplay-server"))
 }
 
 /// The real server binary on a free loopback port; killed when dropped.
