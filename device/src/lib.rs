@@ -6,6 +6,7 @@
 
 mod client;
 mod error;
+mod goals;
 mod prefs;
 mod program;
 mod reminders;
@@ -15,6 +16,7 @@ mod sync;
 mod token;
 
 pub use error::{DeviceError, Result};
+pub use goals::{ChildGoal, ChildGoals};
 pub use prefs::{Language, Prefs, ReminderPrefs};
 pub use program::{ProgramActivity, WeekProgram, week_program};
 pub use reminders::{MomentDue, Reminder, SentReminder, due_reminders};

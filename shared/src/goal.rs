@@ -150,6 +150,45 @@ pub struct Goal {
     pub updated_at: DateTime<Utc>,
 }
 
+/// What the family's device receives about a goal: the goal in plain words. The therapist's yardstick (GAS
+/// levels, baseline, reviews) stays at the clinic; families see what is being worked on, not a score.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FamilyGoal {
+    pub id: GoalId,
+    pub child_id: ChildId,
+    pub text: Title,
+    pub discipline: Discipline,
+    pub areas: Vec<SkillArea>,
+    pub target_date: NaiveDate,
+    /// A goal that is no longer active is still sent, so devices drop it from the list.
+    pub status: GoalStatus,
+}
+
+impl From<&Goal> for FamilyGoal {
+    fn from(g: &Goal) -> Self {
+        FamilyGoal {
+            id: g.id,
+            child_id: g.child_id,
+            text: g.text.clone(),
+            discipline: g.discipline,
+            areas: g.areas.clone(),
+            target_date: g.target_date,
+            status: g.status,
+        }
+    }
+}
+
+impl Validate for FamilyGoal {
+    fn validate(&self) -> Result<(), ValidationError> {
+        let mut c = Checker::new();
+        c.count("areas", self.areas.len(), 1, SkillArea::ALL.len());
+        c.unique("areas", &self.areas);
+        c.finish()
+    }
+}
+
 /// A change that does not fit the goal's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum GoalChangeError {
@@ -490,6 +529,31 @@ mod tests {
         let mut extra = json;
         extra["surprise"] = serde_json::json!(1);
         assert!(serde_json::from_value::<Goal>(extra).is_err());
+    }
+
+    #[test]
+    fn the_family_receives_a_goal_in_plain_words_as_a_goal_change() {
+        use crate::sync::Change;
+        let g = goal();
+        let change = Change::Goal(FamilyGoal::from(&g));
+        let json = serde_json::to_value(&change).unwrap();
+        assert_eq!(json["type"], "goal");
+        assert_eq!(json["data"]["text"], "Puts on socks by himself");
+        assert_eq!(json["data"]["status"], "active");
+        for secret in ["scale", "baseline", "set_by", "start_date", "version"] {
+            assert!(json["data"].get(secret).is_none(), "{secret} must stay at the clinic: {json}");
+        }
+        assert_eq!(serde_json::from_value::<Change>(json.clone()).unwrap(), change);
+        assert_eq!(change.key(), ("goal", g.id.to_string()));
+        // A settled goal is sent with its status, so devices stop showing it.
+        let met = g.settle(GoalStatus::Met, None, g.updated_at).unwrap();
+        assert_eq!(FamilyGoal::from(&met).status, GoalStatus::Met);
+        let mut extra = json["data"].clone();
+        extra["scale"] = serde_json::json!({});
+        assert!(serde_json::from_value::<FamilyGoal>(extra).is_err());
+        let mut no_areas = FamilyGoal::from(&g);
+        no_areas.areas.clear();
+        assert_eq!(no_areas.validate().unwrap_err().problems[0].field, "areas");
     }
 
     fn check_in(goal_id: GoalId, week: &str, face: CheckInFace, hlc: u64) -> GoalCheckIn {

@@ -6,6 +6,7 @@ use crate::error::{Problem, ValidationError};
 use crate::exercise::Exercise;
 use crate::family::{Caregiver, Child, Family};
 use crate::feedback::Feedback;
+use crate::goal::FamilyGoal;
 use crate::hlc::Hlc;
 use crate::ids::{ClinicId, DeviceId, FamilyId, LogId};
 use crate::log::CompletionLog;
@@ -206,6 +207,8 @@ pub enum Change {
     Assignment(Assignment),
     Log(CompletionLog),
     Feedback(Feedback),
+    /// A goal of a child, in plain words ([`FamilyGoal`]); a met, changed or dropped goal comes with that status.
+    Goal(FamilyGoal),
     /// A picture, video or voice prompt the program uses; fetch it with `GET /api/v1/media/{media}`.
     Media(MediaInfo),
     /// A record the family no longer has access to (for example a child moved to another family).
@@ -224,6 +227,7 @@ impl Change {
             Change::Assignment(a) => ("assignment", a.id.to_string()),
             Change::Log(l) => ("log", l.id.to_string()),
             Change::Feedback(f) => ("feedback", f.id.to_string()),
+            Change::Goal(g) => ("goal", g.id.to_string()),
             Change::Media(m) => ("media", m.media.to_string()),
             Change::Removed(r) => (r.entity.name(), r.id.to_string()),
         }

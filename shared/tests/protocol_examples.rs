@@ -59,6 +59,7 @@ fn check(name: &str, json: &str) {
                     Change::Log(l) => l.validate(),
                     Change::Feedback(f) => f.validate(),
                     Change::Child(c) => c.validate(),
+                    Change::Goal(g) => g.validate(),
                     _ => Ok(()),
                 };
                 result.unwrap_or_else(|e| panic!("PullResponse change {change:?}: {e}"));
@@ -97,9 +98,19 @@ fn the_pull_example_shows_every_kind_of_change() {
     let pull: PullResponse = serde_json::from_str(&json).unwrap();
     let kinds: Vec<String> =
         pull.changes.iter().map(|c| serde_json::to_value(c).unwrap()["type"].as_str().unwrap().to_owned()).collect();
-    for kind in
-        ["family", "child", "caregiver", "exercise", "routine", "assignment", "log", "feedback", "media", "removed"]
-    {
+    for kind in [
+        "family",
+        "child",
+        "caregiver",
+        "exercise",
+        "routine",
+        "assignment",
+        "log",
+        "feedback",
+        "goal",
+        "media",
+        "removed",
+    ] {
         assert!(kinds.iter().any(|k| k == kind), "no '{kind}' change in the PullResponse example");
     }
 }

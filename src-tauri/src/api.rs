@@ -2,8 +2,8 @@
 //! parses what the screens sent, calls `homeplay-device`, and shapes the answer: no decisions of its own.
 
 use crate::dto::{
-    AppSettings, AppStatus, CommandError, DetailsView, EditInput, ErrorKind, LogView, MediaView, PairInput,
-    ProgressView, RecordInput, SlotKey, TodayChildView, WeekProgramView, difficulty, mood,
+    AppSettings, AppStatus, ChildGoalsView, CommandError, DetailsView, EditInput, ErrorKind, LogView, MediaView,
+    PairInput, ProgressView, RecordInput, SlotKey, TodayChildView, WeekProgramView, difficulty, mood,
 };
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
@@ -144,6 +144,11 @@ pub async fn week_program(engine: &Engine, child_id: &str, now: DateTime<Utc>) -
     let id = parse_id::<ChildId>("child", child_id)?;
     let p = engine.week_program(id, now).await?.ok_or(homeplay_device::DeviceError::NotFound("child"))?;
     Ok(WeekProgramView::from(&p))
+}
+
+/// Each child's active goals in plain words, with the exercises that serve each.
+pub async fn goals(engine: &Engine) -> CmdResult<Vec<ChildGoalsView>> {
+    Ok(engine.family_goals().await?.iter().map(ChildGoalsView::from).collect())
 }
 
 /// Forgets this device's pairing and data. While logs wait to be sent it refuses (kind `unsent_logs`) unless

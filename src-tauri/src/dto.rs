@@ -10,9 +10,11 @@ use homeplay_device::{DeviceError, SyncState, TodayChild, TodayItem};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod goals;
 mod settings;
 mod week;
 
+pub use goals::{ChildGoalsView, GoalExerciseView, GoalView};
 pub use settings::{AppSettings, Language, MomentTimeView, ReminderSettings, parse_time};
 pub use week::{
     DayStatusView, DayView, FeedbackView, ProgramActivityView, ProgramTimeView, ProgressView, WeekProgramView,
@@ -490,6 +492,9 @@ pub fn bindings() -> String {
         ProgramTimeView::decl(&cfg),
         ProgramActivityView::decl(&cfg),
         WeekProgramView::decl(&cfg),
+        GoalExerciseView::decl(&cfg),
+        GoalView::decl(&cfg),
+        ChildGoalsView::decl(&cfg),
         CommandError::decl(&cfg),
         ErrorKind::decl(&cfg),
     ];

@@ -8,8 +8,8 @@ pub mod ready;
 pub mod reminders;
 
 use dto::{
-    AppSettings, AppStatus, CommandError, EditInput, LogView, MediaView, PairInput, ProgressView, RecordInput,
-    TodayChildView, WeekProgramView,
+    AppSettings, AppStatus, ChildGoalsView, CommandError, EditInput, LogView, MediaView, PairInput, ProgressView,
+    RecordInput, TodayChildView, WeekProgramView,
 };
 use homeplay_device::{Engine, SyncLoop};
 use std::path::PathBuf;
@@ -119,6 +119,11 @@ async fn week_program(state: State<'_, AppState>, child_id: String) -> Result<We
 }
 
 #[tauri::command]
+async fn goals(state: State<'_, AppState>) -> Result<Vec<ChildGoalsView>, CommandError> {
+    api::goals(&state.engine).await
+}
+
+#[tauri::command]
 async fn unpair(state: State<'_, AppState>, discard_unsent: bool) -> Result<AppStatus, CommandError> {
     // The loop would only find nothing to do; stopping it first keeps it from racing the forgetting.
     state.stop_sync().await;
@@ -215,6 +220,7 @@ pub fn run() {
             save_settings,
             progress,
             week_program,
+            goals,
             unpair,
             app_ready
         ])

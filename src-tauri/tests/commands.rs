@@ -276,3 +276,68 @@ async fn unpairing_can_discard_waiting_logs_when_asked() {
     assert!(e.message.starts_with("1 activity has"), "{}", e.message);
     assert!(!api::unpair(&engine, true).await.unwrap().paired);
 }
+
+#[tokio::test]
+async fn goals_show_in_plain_words_with_the_exercises_that_serve_them() {
+    let db = TestDb::new(Backend::Sqlite);
+    let server = TestServer::start(&db);
+    let start = chrono::Utc::now().date_naive().to_string();
+    let target = (chrono::Utc::now() + chrono::TimeDelta::weeks(12)).date_naive().to_string();
+    let p = program(&db, &server, &start).await;
+    let goal = p
+        .maya
+        .post(
+            &format!("/api/v1/children/{}/goals", p.child_id),
+            json!({"text": "Stands on one foot to pull on his trousers", "discipline": "pt",
+                   "areas": ["balance_coordination"], "baseline": "Holds on to stand on one foot",
+                   "start_date": start, "target_date": target,
+                   "scale": {"much_less": "Holds on", "less": "2 seconds alone", "expected": "5 seconds alone",
+                             "more": "10 seconds alone", "much_more": "10 seconds on each foot"}}),
+        )
+        .await;
+    let goal_id = goal["id"].as_str().unwrap().to_owned();
+    for slug in ["flamingo-stand", "crab-walk"] {
+        let exercise = homeplay_core::ids::ExerciseId::builtin(slug).to_string();
+        p.maya
+            .post(
+                &format!("/api/v1/children/{}/assignments", p.child_id),
+                json!({"target": {"kind": "exercise", "exercise_id": exercise}, "start_date": start,
+                       "days": ["mon", "wed", "fri"], "slots": [{"kind": "anytime"}], "goal_ids": [goal_id]}),
+            )
+            .await;
+    }
+    let (engine, _dir) = engine().await;
+    assert!(api::goals(&engine).await.unwrap().is_empty(), "nothing before pairing");
+    api::pair(&engine, pair_input(&server.base, &p.maya.pairing_code(&p.child_id).await)).await.unwrap();
+    assert!(matches!(api::sync_now(&engine).await.unwrap().sync, SyncView::Synced { .. }));
+
+    let goals = api::goals(&engine).await.unwrap();
+    assert_eq!(goals.len(), 1);
+    assert_eq!((goals[0].child_id.as_str(), goals[0].name.as_str()), (p.child_id.as_str(), "Leo"));
+    assert_eq!(goals[0].goals.len(), 1);
+    let g = &goals[0].goals[0];
+    assert_eq!((g.goal_id.as_str(), g.text.as_str()), (goal_id.as_str(), "Stands on one foot to pull on his trousers"));
+    assert_eq!((g.discipline.as_str(), g.target_date.as_str()), ("pt", target.as_str()));
+    let library = homeplay_core::library::starter().unwrap();
+    let served: Vec<(&str, Option<&str>)> =
+        g.exercises.iter().map(|e| (e.kid_title.as_str(), e.picture.as_deref())).collect();
+    let expected: Vec<(&str, Option<&str>)> = ["flamingo-stand", "crab-walk"]
+        .iter()
+        .map(|slug| {
+            let e = library.by_slug(slug).unwrap();
+            (e.kid_title.as_str(), e.steps.first().map(|s| s.picture.as_str()))
+        })
+        .collect();
+    assert_eq!(served, expected, "the two linked exercises, not the bear walk");
+    // Each picture is one the app can show.
+    for e in &g.exercises {
+        assert!(api::media(&engine, e.picture.as_deref().unwrap()).await.unwrap().data_url.starts_with("data:image/"));
+    }
+
+    // Met at the clinic: gone from the family's list after the next sync.
+    p.maya.post(&format!("/api/v1/goals/{goal_id}/status"), json!({"status": "met"})).await;
+    api::sync_now(&engine).await.unwrap();
+    let goals = api::goals(&engine).await.unwrap();
+    assert_eq!(goals.len(), 1);
+    assert!(goals[0].goals.is_empty(), "{:?}", goals[0].goals);
+}

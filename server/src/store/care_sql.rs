@@ -170,16 +170,21 @@ macro_rules! care_store {
                     let mut tx = self.pool.begin().await?;
                     let doc = json(g)?;
                     let status = name_of(&g.status)?;
+                    // The child must be this clinic's; its family's devices receive the goal in plain words, in
+                    // this transaction, so a device never misses a version the clinic committed.
+                    let family: Option<String> =
+                        sqlx::query_scalar(&$sql("SELECT family_id FROM children WHERE id = $1 AND clinic_id = $2"))
+                            .bind(g.child_id.to_string())
+                            .bind(clinic.to_string())
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    let family: FamilyId = family
+                        .ok_or(StoreError::NotFound("child"))?
+                        .parse()
+                        .map_err(|_| StoreError::NotFound("family id"))?;
+                    let change = homeplay_core::sync::Change::Goal(homeplay_core::goal::FamilyGoal::from(g));
+                    super::write_feed(&mut tx, family, &[super::super::FeedEntry::new(change)]).await?;
                     let written = if g.version == 1 {
-                        let owner: Option<String> =
-                            sqlx::query_scalar(&$sql("SELECT id FROM children WHERE id = $1 AND clinic_id = $2"))
-                                .bind(g.child_id.to_string())
-                                .bind(clinic.to_string())
-                                .fetch_optional(&mut *tx)
-                                .await?;
-                        if owner.is_none() {
-                            return Err(StoreError::NotFound("child"));
-                        }
                         sqlx::query(&$sql(
                             "INSERT INTO goals (id, clinic_id, child_id, version, status, doc, updated_ms)
                              VALUES ($1, $2, $3, 1, $4, $5, $6) ON CONFLICT (id) DO NOTHING",

@@ -3,6 +3,7 @@
 import type {
   AppSettings,
   AppStatus,
+  ChildGoalsView,
   CommandError,
   EditInput,
   LogView,
@@ -45,6 +46,8 @@ export const settings = () => invoke<AppSettings>('settings');
 export const saveSettings = (settings: AppSettings) => invoke<AppSettings>('save_settings', { settings });
 export const progress = (childId: string) => invoke<ProgressView>('progress', { childId });
 export const weekProgram = (childId: string) => invoke<WeekProgramView>('week_program', { childId });
+/** Each child's active goals in plain words, with the activities that serve each. */
+export const goals = () => invoke<ChildGoalsView[]>('goals');
 /** Refused with kind `unsent_logs` while logs wait to be sent, unless `discardUnsent`. */
 export const unpair = (discardUnsent: boolean) => invoke<AppStatus>('unpair', { discardUnsent });
 /** Once, after the main screen's first paint (the benchmark measures start-up with it). */

@@ -181,6 +181,28 @@ export type WeekProgramView = { child_id: string, name: string,
  */
 dates: Array<string>, activities: Array<ProgramActivityView>, };
 
+export type GoalExerciseView = { exercise_id: string, kid_title: string, 
+/**
+ * The first step's picture, a media reference for the `media` command.
+ */
+picture: string | null, };
+
+export type GoalView = { goal_id: string, 
+/**
+ * In the therapist's plain words: "Puts on socks by himself".
+ */
+text: string, 
+/**
+ * `ot` or `pt`.
+ */
+discipline: "ot" | "pt", 
+/**
+ * `YYYY-MM-DD`
+ */
+target_date: string, exercises: Array<GoalExerciseView>, };
+
+export type ChildGoalsView = { child_id: string, name: string, goals: Array<GoalView>, };
+
 export type CommandError = { kind: ErrorKind, message: string, };
 
 export type ErrorKind = "invalid" | "not_paired" | "already_paired" | "offline" | "code_wrong" | "code_expired" | "wrong_version" | "rate_limited" | "refused" | "not_found" | "unsent_logs" | "internal";

@@ -12,6 +12,7 @@ export default {
   'nav.label': 'Parent screens',
   'nav.today': 'Today',
   'nav.week': 'Week',
+  'nav.goals': "What we're working on",
   'nav.print': 'Print',
   'nav.settings': 'Settings',
 
@@ -57,6 +58,17 @@ export default {
   'print.not_that_day': 'Not on {day}',
   'print.tick_box': '{day}: tick when done',
   'print.nothing': 'Nothing on the program this week.',
+
+  'goals.title': "What we're working on",
+  'goals.intro': 'The goals you set with your therapist, and the activities that help with each.',
+  'goals.child': "{name}'s goals",
+  'goals.none': 'No goals yet. Your therapist adds them after you talk them through together.',
+  'goals.none_for': 'No goals for {name} right now.',
+  'goals.discipline.ot': 'Occupational therapy',
+  'goals.discipline.pt': 'Physical therapy',
+  'goals.by': 'by {date}',
+  'goals.activities': 'Activities that help:',
+  'goals.no_activities': 'No activities for this goal yet.',
 
   'settings.title': 'Settings',
   'settings.who': 'Who is using this computer',

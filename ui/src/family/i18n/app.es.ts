@@ -11,6 +11,7 @@ export default {
   'nav.label': 'Pantallas para la familia',
   'nav.today': 'Hoy',
   'nav.week': 'Semana',
+  'nav.goals': 'En qué trabajamos',
   'nav.print': 'Imprimir',
   'nav.settings': 'Ajustes',
 
@@ -56,6 +57,17 @@ export default {
   'print.not_that_day': 'No toca el {day}',
   'print.tick_box': '{day}: marca cuando esté hecha',
   'print.nothing': 'No hay nada en el programa esta semana.',
+
+  'goals.title': 'En qué estamos trabajando',
+  'goals.intro': 'Los objetivos que acordaste con tu terapeuta y las actividades que ayudan con cada uno.',
+  'goals.child': 'Los objetivos de {name}',
+  'goals.none': 'Todavía no hay objetivos. Tu terapeuta los añadirá después de acordarlos contigo.',
+  'goals.none_for': 'Ahora mismo {name} no tiene objetivos.',
+  'goals.discipline.ot': 'Terapia ocupacional',
+  'goals.discipline.pt': 'Fisioterapia',
+  'goals.by': 'para el {date}',
+  'goals.activities': 'Actividades que ayudan:',
+  'goals.no_activities': 'Todavía no hay actividades para este objetivo.',
 
   'settings.title': 'Ajustes',
   'settings.who': 'Quién usa esta computadora',

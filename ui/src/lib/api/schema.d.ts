@@ -1075,6 +1075,11 @@ export interface components {
             /** @enum {string} */
             type: "feedback";
         } | {
+            /** @description A goal of a child, in plain words ([`FamilyGoal`]); a met, changed or dropped goal comes with that status. */
+            data: components["schemas"]["FamilyGoal"];
+            /** @enum {string} */
+            type: "goal";
+        } | {
             /** @description A picture, video or voice prompt the program uses; fetch it with `GET /api/v1/media/{media}`. */
             data: components["schemas"]["MediaInfo"];
             /** @enum {string} */
@@ -1306,6 +1311,21 @@ export interface components {
             clinic_id: components["schemas"]["ClinicId"];
             /** @description How the clinic refers to the family: "Leo's family". */
             label: components["schemas"]["Name"];
+        };
+        /**
+         * @description What the family's device receives about a goal: the goal in plain words. The therapist's yardstick (GAS
+         *     levels, baseline, reviews) stays at the clinic; families see what is being worked on, not a score.
+         */
+        FamilyGoal: {
+            id: components["schemas"]["GoalId"];
+            child_id: components["schemas"]["ChildId"];
+            text: components["schemas"]["Title"];
+            discipline: components["schemas"]["Discipline"];
+            areas: components["schemas"]["SkillArea"][];
+            /** Format: date */
+            target_date: string;
+            /** @description A goal that is no longer active is still sent, so devices drop it from the list. */
+            status: components["schemas"]["GoalStatus"];
         };
         /** Format: uuid */
         FamilyId: string;
