@@ -2,13 +2,17 @@
 //! child's program that serve it, so practice has a reason the family can see.
 
 use crate::Engine;
-use crate::error::Result;
+use crate::error::{DeviceError, Result};
+use chrono::NaiveDate;
+use homeplay_core::Validate;
+use homeplay_core::adherence::week_start;
 use homeplay_core::assignment::{Assignment, Status, Target};
 use homeplay_core::exercise::Exercise;
 use homeplay_core::family::Child;
-use homeplay_core::goal::{FamilyGoal, GoalStatus};
-use homeplay_core::ids::{ChildId, ExerciseId};
+use homeplay_core::goal::{CheckInFace, FamilyGoal, GoalCheckIn, GoalStatus, current_check_ins};
+use homeplay_core::ids::{ChildId, ExerciseId, GoalCheckInId, GoalId};
 use homeplay_core::routine::Routine;
+use homeplay_core::text::Name;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -23,6 +27,8 @@ pub struct ChildGoals {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChildGoal {
     pub goal: FamilyGoal,
+    /// The family's answer to this week's question about the goal, if they gave one.
+    pub this_week: Option<CheckInFace>,
     /// The exercises of the child's active program items linked to the goal, each once, in program order.
     pub exercises: Vec<Exercise>,
 }
@@ -31,29 +37,86 @@ impl Engine {
     /// The child's active goals, oldest first. Met, changed and dropped goals are left out, as are paused
     /// or ended program items; an exercise not synced yet is shown once it arrives rather than half-drawn.
     pub async fn goals(&self, child_id: ChildId) -> Result<Vec<ChildGoal>> {
-        let (_, assignments, routines, exercises) = self.program().await?;
+        let (children, assignments, routines, exercises) = self.program().await?;
         let goals: Vec<FamilyGoal> = self.db.records("goal").await?;
-        Ok(goals_of(child_id, &goals, &assignments, &routines, &exercises))
+        let check_ins: Vec<GoalCheckIn> = self.db.records("check_in").await?;
+        let week = this_week(children.iter().find(|c| c.id == child_id));
+        let program = Program { assignments: &assignments, routines: &routines, exercises: &exercises };
+        Ok(goals_of(child_id, week, &goals, &check_ins, &program))
     }
 
     /// Every child of the family with its active goals (a child without goals has an empty list).
     pub async fn family_goals(&self) -> Result<Vec<ChildGoals>> {
         let (children, assignments, routines, exercises) = self.program().await?;
         let goals: Vec<FamilyGoal> = self.db.records("goal").await?;
+        let check_ins: Vec<GoalCheckIn> = self.db.records("check_in").await?;
+        let program = Program { assignments: &assignments, routines: &routines, exercises: &exercises };
         Ok(children
             .into_iter()
-            .map(|child| ChildGoals { goals: goals_of(child.id, &goals, &assignments, &routines, &exercises), child })
+            .map(|child| {
+                let goals = goals_of(child.id, this_week(Some(&child)), &goals, &check_ins, &program);
+                ChildGoals { goals, child }
+            })
             .collect())
     }
+
+    /// The family's answer to "How did it go this week?" about a goal: stored at once, sent on the next sync.
+    /// Answering again the same week replaces this device's answer (a new version of the same check-in).
+    pub async fn check_in(&self, goal_id: GoalId, face: CheckInFace) -> Result<GoalCheckIn> {
+        let pairing = self.db.pairing().await?.ok_or(DeviceError::NotPaired)?;
+        let goal: FamilyGoal =
+            self.db.record("goal", &goal_id.to_string()).await?.ok_or(DeviceError::NotFound("goal"))?;
+        if goal.status != GoalStatus::Active {
+            return Err(DeviceError::NotFound("active goal"));
+        }
+        let children: Vec<Child> = self.db.records("child").await?;
+        let child = children.iter().find(|c| c.id == goal.child_id).ok_or(DeviceError::NotFound("child"))?;
+        let week = this_week(Some(child));
+        let previous = self
+            .db
+            .records::<GoalCheckIn>("check_in")
+            .await?
+            .into_iter()
+            .find(|c| c.goal_id == goal_id && c.week == week && c.device_id == pairing.device_id);
+        let check_in = GoalCheckIn {
+            id: previous.map_or_else(GoalCheckInId::new_v7, |p| p.id),
+            goal_id,
+            child_id: goal.child_id,
+            week,
+            face,
+            note: None,
+            answered_by: self.db.caregiver().await?.unwrap_or(Name::new("Caregiver")?),
+            device_id: pairing.device_id,
+            hlc: self.tick_clock(),
+            undone: false,
+        };
+        check_in.validate()?;
+        self.db.save_check_in(&check_in).await?;
+        Ok(check_in)
+    }
+}
+
+/// The Monday of the child's current week, in the family's time zone (UTC for a child not synced yet).
+fn this_week(child: Option<&Child>) -> NaiveDate {
+    let now = Engine::now();
+    week_start(child.map_or_else(|| now.date_naive(), |c| c.time_zone.local_date(now)))
+}
+
+struct Program<'a> {
+    assignments: &'a [Assignment],
+    routines: &'a [Routine],
+    exercises: &'a HashMap<String, Exercise>,
 }
 
 fn goals_of(
     child_id: ChildId,
+    week: NaiveDate,
     goals: &[FamilyGoal],
-    assignments: &[Assignment],
-    routines: &[Routine],
-    exercises: &HashMap<String, Exercise>,
+    check_ins: &[GoalCheckIn],
+    program: &Program<'_>,
 ) -> Vec<ChildGoal> {
+    let Program { assignments, routines, exercises } = *program;
+    let answers = current_check_ins(check_ins);
     let active: Vec<&Assignment> =
         assignments.iter().filter(|a| a.child_id == child_id && a.status == Status::Active).collect();
     let mut out = Vec::new();
@@ -67,7 +130,8 @@ fn goals_of(
             }
         }
         let exercises = ids.iter().filter_map(|id| exercises.get(&id.to_string()).cloned()).collect();
-        out.push(ChildGoal { goal: goal.clone(), exercises });
+        let this_week = answers.iter().find(|c| c.goal_id == goal.id && c.week == week).map(|c| c.face);
+        out.push(ChildGoal { goal: goal.clone(), this_week, exercises });
     }
     out
 }

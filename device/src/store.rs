@@ -3,8 +3,9 @@
 use crate::Pairing;
 use crate::error::{DeviceError, Result};
 use homeplay_core::assignment::Assignment;
+use homeplay_core::goal::GoalCheckIn;
 use homeplay_core::hlc::Hlc;
-use homeplay_core::ids::{AssignmentId, ChildId, DeviceId, LogId};
+use homeplay_core::ids::{AssignmentId, ChildId, DeviceId, GoalCheckInId, LogId};
 use homeplay_core::log::{CompletionLog, merge};
 use homeplay_core::sync::Change;
 use homeplay_core::text::Name;
@@ -241,9 +242,12 @@ impl Db {
     }
 
     /// `(waiting, rejected)` counts of the outbox.
+    /// Waiting (logs and the family's goal check-ins) and rejected.
     pub async fn outbox_counts(&self) -> Result<(u64, u64)> {
         let row = sqlx::query(
-            "SELECT COUNT(*) FILTER (WHERE rejected_reason IS NULL), COUNT(*) FILTER (WHERE rejected_reason IS NOT NULL)
+            "SELECT COUNT(*) FILTER (WHERE rejected_reason IS NULL)
+               + (SELECT COUNT(*) FROM records WHERE entity = 'check_in_outbox'),
+             COUNT(*) FILTER (WHERE rejected_reason IS NOT NULL)
              FROM outbox",
         )
         .fetch_one(&self.pool)
@@ -379,6 +383,60 @@ impl Db {
                     .await?;
                 }
             }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A check-in's new version, stored and queued for the server in one transaction. Check-ins live in
+    /// `records` (entities `check_in` and `check_in_outbox`): they need no schema change, and the pull never
+    /// sends these entities, so nothing pulled overwrites them.
+    pub async fn save_check_in(&self, c: &GoalCheckIn) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let doc = serde_json::to_string(c)?;
+        for entity in ["check_in", "check_in_outbox"] {
+            sqlx::query(
+                "INSERT INTO records (entity, id, doc) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (entity, id) DO UPDATE SET doc = excluded.doc",
+            )
+            .bind(entity)
+            .bind(c.id.to_string())
+            .bind(&doc)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The server has this version of the check-in (or a newer one): it leaves the outbox, unless a newer
+    /// local answer replaced it meanwhile. A refused one leaves it too, kept as `check_in_rejected`: retrying
+    /// cannot succeed, and the answer is not thrown away.
+    pub async fn check_in_done(&self, id: GoalCheckInId, hlc: Hlc, rejected: bool) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let doc: Option<String> =
+            sqlx::query_scalar("SELECT doc FROM records WHERE entity = 'check_in_outbox' AND id = ?1")
+                .bind(id.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(doc) = doc else { return Ok(()) };
+        let queued: GoalCheckIn = parse(&doc)?;
+        if queued.hlc != hlc {
+            return Ok(());
+        }
+        sqlx::query("DELETE FROM records WHERE entity = 'check_in_outbox' AND id = ?1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        if rejected {
+            sqlx::query(
+                "INSERT INTO records (entity, id, doc) VALUES ('check_in_rejected', ?1, ?2)
+                 ON CONFLICT (entity, id) DO UPDATE SET doc = excluded.doc",
+            )
+            .bind(id.to_string())
+            .bind(&doc)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(())

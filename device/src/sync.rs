@@ -5,6 +5,7 @@ use crate::client::Client;
 use crate::error::{DeviceError, Result};
 use crate::store::RejectedLog;
 use crate::{Engine, Pairing};
+use homeplay_core::goal::GoalCheckIn;
 use homeplay_core::media::{MediaRef, MediaSource};
 use homeplay_core::pairing::{DeviceToken, PairingCode};
 use homeplay_core::sync::{ErrorCode, PROTOCOL_VERSION, PairRequest, ProtocolRange, PullRequest, PushRequest};
@@ -123,7 +124,9 @@ impl Engine {
             }
             let logs: Vec<_> = pending.into_iter().map(|p| p.log).collect();
             let sent = logs.len();
-            let reply = client.push(&token, &PushRequest { protocol: PROTOCOL_VERSION, logs: logs.clone() }).await?;
+            let reply = client
+                .push(&token, &PushRequest { protocol: PROTOCOL_VERSION, logs: logs.clone(), check_ins: Vec::new() })
+                .await?;
             self.observe_clock(reply.server_hlc);
             self.db.remember_observed(reply.server_hlc).await?;
             let acks: Vec<_> = reply.accepted.iter().map(|a| (a.id, a.hlc)).collect();
@@ -138,6 +141,32 @@ impl Engine {
             report.rejected += reply.rejected.len() as u64;
             if reply.accepted.len() + reply.rejected.len() < sent {
                 return Err(DeviceError::Protocol("the server answered for fewer logs than were sent".into()));
+            }
+        }
+
+        // The family's goal check-ins, in their own rounds: each round acks or rejects every one it sent.
+        loop {
+            let mut pending: Vec<GoalCheckIn> = self.db.records("check_in_outbox").await?;
+            pending.truncate(PushRequest::MAX_CHECK_INS);
+            if pending.is_empty() {
+                break;
+            }
+            let request = PushRequest { protocol: PROTOCOL_VERSION, logs: Vec::new(), check_ins: pending.clone() };
+            let reply = client.push(&token, &request).await?;
+            self.observe_clock(reply.server_hlc);
+            self.db.remember_observed(reply.server_hlc).await?;
+            for a in &reply.check_ins_accepted {
+                self.db.check_in_done(a.id, a.hlc, false).await?;
+            }
+            for r in &reply.check_ins_rejected {
+                tracing::warn!(reason = ?r.reason, field = ?r.field, "a goal check-in was not accepted");
+                let Some(sent) = pending.iter().find(|c| c.id == r.id) else { continue };
+                self.db.check_in_done(r.id, sent.hlc, true).await?;
+            }
+            report.pushed += reply.check_ins_accepted.len() as u64;
+            report.rejected += reply.check_ins_rejected.len() as u64;
+            if reply.check_ins_accepted.len() + reply.check_ins_rejected.len() < pending.len() {
+                return Err(DeviceError::Protocol("the server answered for fewer check-ins than were sent".into()));
             }
         }
 

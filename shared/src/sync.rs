@@ -6,9 +6,9 @@ use crate::error::{Problem, ValidationError};
 use crate::exercise::Exercise;
 use crate::family::{Caregiver, Child, Family};
 use crate::feedback::Feedback;
-use crate::goal::FamilyGoal;
+use crate::goal::{FamilyGoal, GoalCheckIn};
 use crate::hlc::Hlc;
-use crate::ids::{ClinicId, DeviceId, FamilyId, LogId};
+use crate::ids::{ClinicId, DeviceId, FamilyId, GoalCheckInId, LogId};
 use crate::log::CompletionLog;
 use crate::media::MediaRef;
 use crate::pairing::{DeviceToken, PairingCode};
@@ -65,10 +65,15 @@ pub struct PairResponse {
 pub struct PushRequest {
     pub protocol: u32,
     pub logs: Vec<CompletionLog>,
+    /// The family's weekly answers about goals, new or changed, at most [`PushRequest::MAX_CHECK_INS`].
+    /// Absent from older clients.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub check_ins: Vec<GoalCheckIn>,
 }
 
 impl PushRequest {
     pub const MAX_LOGS: usize = 500;
+    pub const MAX_CHECK_INS: usize = 100;
 }
 
 /// The server's answer, sent only after everything accepted is committed. Every pushed log appears in
@@ -80,6 +85,12 @@ pub struct PushResponse {
     pub protocol: u32,
     pub accepted: Vec<Ack>,
     pub rejected: Vec<Rejection>,
+    /// Like `accepted` and `rejected`, for the pushed `check_ins`; absent when none were pushed, so older
+    /// clients never see them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub check_ins_accepted: Vec<CheckInAck>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub check_ins_rejected: Vec<CheckInRejection>,
     /// The server's clock after the push; devices observe it to keep their clocks ordered after the server's.
     pub server_hlc: Hlc,
 }
@@ -92,6 +103,29 @@ pub struct PushResponse {
 pub struct Ack {
     pub id: LogId,
     pub hlc: Hlc,
+}
+
+/// This version of the check-in is safe on the server (stored now, before, or superseded by a newer one).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInAck {
+    pub id: GoalCheckInId,
+    pub hlc: Hlc,
+}
+
+/// A pushed check-in the server will not store; retrying it cannot succeed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInRejection {
+    /// Position in the pushed `check_ins` array.
+    pub index: u32,
+    pub id: GoalCheckInId,
+    pub reason: RejectReason,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub message: String,
 }
 
 /// One pushed item the server will not store. Retrying the same item cannot succeed: keep it and show it.
@@ -125,6 +159,8 @@ pub enum RejectReason {
     ImmutableField,
     /// The clock stamp is too far ahead of the server's clock.
     ClockSkew,
+    /// The goal does not exist or is not the child's.
+    UnknownGoal,
 }
 
 /// `POST /api/v1/sync/pull`: everything that changed for this device's family since `cursor`.

@@ -46,6 +46,9 @@ fn check(name: &str, json: &str) {
             for (i, log) in push.logs.iter().enumerate() {
                 log.validate().unwrap_or_else(|e| panic!("PushRequest.logs[{i}]: {e}"));
             }
+            for (i, c) in push.check_ins.iter().enumerate() {
+                c.validate().unwrap_or_else(|e| panic!("PushRequest.check_ins[{i}]: {e}"));
+            }
         }
         "PushResponse" => drop(round_trip::<PushResponse>(name, json)),
         "PullRequest" => drop(round_trip::<PullRequest>(name, json)),

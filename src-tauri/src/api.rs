@@ -2,12 +2,12 @@
 //! parses what the screens sent, calls `homeplay-device`, and shapes the answer: no decisions of its own.
 
 use crate::dto::{
-    AppSettings, AppStatus, ChildGoalsView, CommandError, DetailsView, EditInput, ErrorKind, LogView, MediaView,
-    PairInput, ProgressView, RecordInput, SlotKey, TodayChildView, WeekProgramView, difficulty, mood,
+    AppSettings, AppStatus, CheckInFaceView, ChildGoalsView, CommandError, DetailsView, EditInput, ErrorKind, LogView,
+    MediaView, PairInput, ProgressView, RecordInput, SlotKey, TodayChildView, WeekProgramView, difficulty, mood,
 };
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
-use homeplay_core::ids::{AssignmentId, ChildId, ExerciseId, LogId};
+use homeplay_core::ids::{AssignmentId, ChildId, ExerciseId, GoalId, LogId};
 use homeplay_core::log::Occurrence;
 use homeplay_core::media::MediaRef;
 use homeplay_core::text::{Name, Note};
@@ -149,6 +149,13 @@ pub async fn week_program(engine: &Engine, child_id: &str, now: DateTime<Utc>) -
 /// Each child's active goals in plain words, with the exercises that serve each.
 pub async fn goals(engine: &Engine) -> CmdResult<Vec<ChildGoalsView>> {
     Ok(engine.family_goals().await?.iter().map(ChildGoalsView::from).collect())
+}
+
+/// The family's answer to this week's question about a goal, kept on the device until it syncs; answers the
+/// goals again, with the answer in place.
+pub async fn check_in(engine: &Engine, goal_id: &str, face: CheckInFaceView) -> CmdResult<Vec<ChildGoalsView>> {
+    engine.check_in(parse_id::<GoalId>("goal", goal_id)?, face.into()).await?;
+    goals(engine).await
 }
 
 /// Forgets this device's pairing and data. While logs wait to be sent it refuses (kind `unsent_logs`) unless

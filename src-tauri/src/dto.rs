@@ -14,7 +14,7 @@ mod goals;
 mod settings;
 mod week;
 
-pub use goals::{ChildGoalsView, GoalExerciseView, GoalView};
+pub use goals::{CheckInFaceView, ChildGoalsView, GoalExerciseView, GoalView};
 pub use settings::{AppSettings, Language, MomentTimeView, ReminderSettings, parse_time};
 pub use week::{
     DayStatusView, DayView, FeedbackView, ProgramActivityView, ProgramTimeView, ProgressView, WeekProgramView,
@@ -492,6 +492,7 @@ pub fn bindings() -> String {
         ProgramTimeView::decl(&cfg),
         ProgramActivityView::decl(&cfg),
         WeekProgramView::decl(&cfg),
+        CheckInFaceView::decl(&cfg),
         GoalExerciseView::decl(&cfg),
         GoalView::decl(&cfg),
         ChildGoalsView::decl(&cfg),

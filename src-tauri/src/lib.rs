@@ -8,8 +8,8 @@ pub mod ready;
 pub mod reminders;
 
 use dto::{
-    AppSettings, AppStatus, ChildGoalsView, CommandError, EditInput, LogView, MediaView, PairInput, ProgressView,
-    RecordInput, TodayChildView, WeekProgramView,
+    AppSettings, AppStatus, CheckInFaceView, ChildGoalsView, CommandError, EditInput, LogView, MediaView, PairInput,
+    ProgressView, RecordInput, TodayChildView, WeekProgramView,
 };
 use homeplay_device::{Engine, SyncLoop};
 use std::path::PathBuf;
@@ -124,6 +124,15 @@ async fn goals(state: State<'_, AppState>) -> Result<Vec<ChildGoalsView>, Comman
 }
 
 #[tauri::command]
+async fn check_in(
+    state: State<'_, AppState>,
+    goal_id: String,
+    face: CheckInFaceView,
+) -> Result<Vec<ChildGoalsView>, CommandError> {
+    api::check_in(&state.engine, &goal_id, face).await
+}
+
+#[tauri::command]
 async fn unpair(state: State<'_, AppState>, discard_unsent: bool) -> Result<AppStatus, CommandError> {
     // The loop would only find nothing to do; stopping it first keeps it from racing the forgetting.
     state.stop_sync().await;
@@ -221,6 +230,7 @@ pub fn run() {
             progress,
             week_program,
             goals,
+            check_in,
             unpair,
             app_ready
         ])

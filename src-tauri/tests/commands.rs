@@ -3,8 +3,8 @@
 
 use homeplay_app::api;
 use homeplay_app::dto::{
-    DayStatusView, DetailsView, ErrorKind, Language, OutcomeView, PairInput, ReasonView, RecordInput, SlotView,
-    SyncView,
+    CheckInFaceView, DayStatusView, DetailsView, ErrorKind, Language, OutcomeView, PairInput, ReasonView, RecordInput,
+    SlotView, SyncView,
 };
 use homeplay_device::Engine;
 use homeplay_tests::{Backend, TestDb, TestServer, open_engine, program};
@@ -340,4 +340,49 @@ async fn goals_show_in_plain_words_with_the_exercises_that_serve_them() {
     let goals = api::goals(&engine).await.unwrap();
     assert_eq!(goals.len(), 1);
     assert!(goals[0].goals.is_empty(), "{:?}", goals[0].goals);
+}
+
+#[tokio::test]
+async fn a_weekly_check_in_answered_offline_reaches_the_clinic_once() {
+    let db = TestDb::new(Backend::Sqlite);
+    let mut server = TestServer::start(&db);
+    let start = chrono::Utc::now().date_naive().to_string();
+    let target = (chrono::Utc::now() + chrono::TimeDelta::weeks(12)).date_naive().to_string();
+    let p = program(&db, &server, &start).await;
+    let goal = p
+        .maya
+        .post(
+            &format!("/api/v1/children/{}/goals", p.child_id),
+            json!({"text": "Puts on socks by himself", "discipline": "ot", "areas": ["self_care"],
+                   "baseline": "Needs hand-over-hand help", "start_date": start, "target_date": target,
+                   "scale": {"much_less": "Hand over hand", "less": "Pulls them up", "expected": "With one prompt",
+                             "more": "Alone", "much_more": "Socks and shoes alone"}}),
+        )
+        .await;
+    let goal_id = goal["id"].as_str().unwrap().to_owned();
+    let (engine, _dir) = engine().await;
+    api::pair(&engine, pair_input(&server.base, &p.maya.pairing_code(&p.child_id).await)).await.unwrap();
+    api::sync_now(&engine).await.unwrap();
+    assert_eq!(api::goals(&engine).await.unwrap()[0].goals[0].this_week, None, "not answered yet: the app asks");
+
+    // Offline: the answer is kept on the device and waits; a change of mind replaces it.
+    server.kill();
+    api::check_in(&engine, &goal_id, CheckInFaceView::SoSo).await.unwrap();
+    let goals = api::check_in(&engine, &goal_id, CheckInFaceView::Great).await.unwrap();
+    assert_eq!(goals[0].goals[0].this_week, Some(CheckInFaceView::Great));
+    assert!(matches!(api::sync_now(&engine).await.unwrap().sync, SyncView::Offline { waiting: 1, .. }));
+    let e = api::check_in(&engine, "not-a-goal", CheckInFaceView::Good).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Invalid);
+
+    // Back online: it reaches the clinic, once, however often the device syncs.
+    server.start_again();
+    for _ in 0..2 {
+        assert!(matches!(api::sync_now(&engine).await.unwrap().sync, SyncView::Synced { .. }));
+        let progress = p.maya.get(&format!("/api/v1/children/{}/goals/progress", p.child_id)).await;
+        let row = &progress["goals"][0];
+        let today: chrono::NaiveDate = progress["today"].as_str().unwrap().parse().unwrap();
+        let monday = homeplay_core::adherence::week_start(today).to_string();
+        assert_eq!(row["check_ins"], json!([{"week": monday, "face": "great", "answered_by": "Mum"}]), "{row}");
+    }
+    assert_eq!(api::goals(&engine).await.unwrap()[0].goals[0].this_week, Some(CheckInFaceView::Great));
 }

@@ -22,7 +22,8 @@ use homeplay_core::adherence::adherence;
 use homeplay_core::assignment::{Assignment, Target};
 use homeplay_core::family::Child;
 use homeplay_core::goal::{
-    GasScale, GasScore, Goal, GoalChangeError, GoalReview, GoalStatus, GoalTrend, current_t_score, goal_trend,
+    CheckInFace, GasScale, GasScore, Goal, GoalChangeError, GoalReview, GoalStatus, GoalTrend, current_check_ins,
+    current_t_score, goal_trend,
 };
 use homeplay_core::ids::{AssignmentId, ChildId, GoalId, GoalReviewId, TherapistId};
 use homeplay_core::schedule::expand;
@@ -139,6 +140,16 @@ pub struct PracticeWeek {
     pub logged_rate: Option<f64>,
 }
 
+/// The family's answer to the weekly question about a goal ("How did it go this week?").
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CheckInPoint {
+    /// The Monday of the week the answer is about.
+    pub week: NaiveDate,
+    pub face: CheckInFace,
+    /// The caregiver who answered, as they named themselves on the device.
+    pub answered_by: Name,
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct GoalProgressRow {
     pub goal_id: GoalId,
@@ -149,6 +160,11 @@ pub struct GoalProgressRow {
     pub target_date: NaiveDate,
     /// The reviews, by date.
     pub reviews: Vec<ReviewPoint>,
+    /// The family's weekly answers, one per week (the latest answer stands), by week; absent when there are
+    /// none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
+    pub check_ins: Vec<CheckInPoint>,
     /// The practice of the linked items, week by week, from the goal's start (at most 400 days back) to today.
     pub weeks: Vec<PracticeWeek>,
     /// Over the same days; `null` when nothing linked was due.
@@ -516,6 +532,8 @@ pub async fn progress(
     let earliest = today - TimeDelta::days(MAX_PROGRESS_DAYS - 1);
     let goals = store.goals_of_child(clinic, child.id).await?;
     let reviews = store.reviews_of_child(clinic, child.id).await?;
+    let check_ins = store.check_ins_of_child(clinic, child.id).await?;
+    let check_ins = current_check_ins(&check_ins);
     let assignments = store.assignments_of_child(clinic, child.id).await?;
     let wanted: BTreeSet<_> = assignments
         .iter()
@@ -560,6 +578,11 @@ pub async fn progress(
             target_date: goal.target_date,
             trend: goal_trend(&goal_reviews, rate),
             reviews: goal_reviews.iter().map(|r| ReviewPoint { date: r.date, score: r.score }).collect(),
+            check_ins: check_ins
+                .iter()
+                .filter(|c| c.goal_id == goal.id)
+                .map(|c| CheckInPoint { week: c.week, face: c.face, answered_by: c.answered_by.clone() })
+                .collect(),
             weeks,
             adherence: rate,
             linked_assignment_ids: linked_ids.into_iter().collect(),

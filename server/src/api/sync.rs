@@ -16,15 +16,16 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use homeplay_core::Validate;
 use homeplay_core::assignment::Assignment;
+use homeplay_core::goal::GoalCheckIn;
 use homeplay_core::hlc::{Hlc, HlcClock};
-use homeplay_core::ids::{AssignmentId, ChildId, DeviceId, ExerciseId, LogId};
+use homeplay_core::ids::{AssignmentId, ChildId, DeviceId, ExerciseId, GoalCheckInId, GoalId, LogId};
 use homeplay_core::log::CompletionLog;
 use homeplay_core::media::{MediaRef, MediaSource};
 use homeplay_core::pairing::DeviceToken;
 use homeplay_core::schedule::exercises_of;
 use homeplay_core::sync::{
-    Ack, ApiError, Cursor, ErrorCode, PROTOCOL_VERSION, PairRequest, PairResponse, ProtocolRange, PullRequest,
-    PullResponse, PushRequest, PushResponse, RejectReason, Rejection, ServerInfo,
+    Ack, ApiError, CheckInAck, CheckInRejection, Cursor, ErrorCode, PROTOCOL_VERSION, PairRequest, PairResponse,
+    ProtocolRange, PullRequest, PullResponse, PushRequest, PushResponse, RejectReason, Rejection, ServerInfo,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -129,6 +130,8 @@ pub async fn pair(
 pub struct PushEnvelope {
     protocol: u32,
     logs: Vec<Box<RawValue>>,
+    #[serde(default)]
+    check_ins: Vec<Box<RawValue>>,
 }
 
 fn reject(
@@ -208,6 +211,82 @@ fn check_log(
     Ok(())
 }
 
+/// Checks one pushed check-in: valid, about a child of the device's family and one of that child's goals
+/// (`goals`), and not stamped too far ahead. A goal settled since the family answered still takes the answer.
+fn check_check_in(
+    c: &GoalCheckIn,
+    program: &FamilyProgram,
+    goals: &HashMap<ChildId, HashSet<GoalId>>,
+    now: i64,
+) -> Result<(), (RejectReason, Option<String>, String)> {
+    c.validate().map_err(|e| (RejectReason::Invalid, Some(e.field().to_owned()), e.to_string()))?;
+    if !program.children.contains(&c.child_id) {
+        return Err((
+            RejectReason::UnknownChild,
+            Some("child_id".into()),
+            "this child is not in the device's family".into(),
+        ));
+    }
+    if !goals.get(&c.child_id).is_some_and(|g| g.contains(&c.goal_id)) {
+        return Err((RejectReason::UnknownGoal, Some("goal_id".into()), "this goal is not the child's".into()));
+    }
+    if HlcClock::default().observe(c.hlc, u64::try_from(now).unwrap_or(0)).is_err() {
+        return Err((
+            RejectReason::ClockSkew,
+            Some("hlc".into()),
+            "the clock stamp is more than a day ahead of the server".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Stores the pushed check-ins that pass [`check_check_in`]; answers the acks and rejections.
+async fn push_check_ins(
+    state: &AppState,
+    auth: &DeviceAuth,
+    program: &FamilyProgram,
+    raw: &[Box<RawValue>],
+    now: i64,
+) -> ApiResult<(Vec<CheckInAck>, Vec<CheckInRejection>, u64)> {
+    if raw.is_empty() {
+        return Ok((Vec::new(), Vec::new(), 0));
+    }
+    let mut goals: HashMap<ChildId, HashSet<GoalId>> = HashMap::new();
+    for child in &program.children {
+        let of_child = state.store.goals_of_child(auth.clinic_id, *child).await?;
+        goals.insert(*child, of_child.iter().map(|g| g.id).collect());
+    }
+    let mut rejected = Vec::new();
+    let mut good: Vec<GoalCheckIn> = Vec::new();
+    for (i, raw) in raw.iter().enumerate() {
+        let reject = |id, reason, field, message| CheckInRejection { index: i as u32, id, reason, field, message };
+        let c: GoalCheckIn = match parse(raw.get().as_bytes()) {
+            Ok(c) => c,
+            Err(f) => {
+                #[derive(Deserialize)]
+                struct IdOnly {
+                    id: GoalCheckInId,
+                }
+                let id = serde_json::from_str::<IdOnly>(raw.get()).map_err(|_| {
+                    Failure::invalid(
+                        format!("check_ins[{i}].id"),
+                        format!("check_ins[{i}]: every check-in needs a readable id"),
+                    )
+                })?;
+                rejected.push(reject(id.id, RejectReason::Invalid, f.body.field, f.body.message));
+                continue;
+            }
+        };
+        match check_check_in(&c, program, &goals, now) {
+            Ok(()) => good.push(c),
+            Err((reason, field, message)) => rejected.push(reject(c.id, reason, field, message)),
+        }
+    }
+    state.store.put_check_ins(auth.clinic_id, &good, now).await?;
+    let max_wall = good.iter().map(|c| c.hlc.wall_ms).max().unwrap_or(0);
+    Ok((good.iter().map(|c| CheckInAck { id: c.id, hlc: c.hlc }).collect(), rejected, max_wall))
+}
+
 /// Push completion logs
 ///
 /// Sends new logs and new versions of logs. Every log is either accepted (stored, or already superseded) or
@@ -242,6 +321,13 @@ pub async fn push(
             format!("at most {} logs per push; split the batch", PushRequest::MAX_LOGS),
         )
         .with_field("logs"));
+    }
+    if envelope.check_ins.len() > PushRequest::MAX_CHECK_INS {
+        return Err(Failure::new(
+            ErrorCode::PayloadTooLarge,
+            format!("at most {} check-ins per push; split the batch", PushRequest::MAX_CHECK_INS),
+        )
+        .with_field("check_ins"));
     }
     let now = now_ms();
     let program = family_program(&state, &auth).await?;
@@ -292,9 +378,18 @@ pub async fn push(
         audit::record(&state, Actor::Device(&auth), &ip, "push_logs", Some(child), format!("{} logs", accepted.len()))
             .await?;
     }
-    let max_wall = logs.iter().map(|l| l.hlc.wall_ms).max().unwrap_or(0);
+    let (check_ins_accepted, check_ins_rejected, check_in_wall) =
+        push_check_ins(&state, &auth, &program, &envelope.check_ins, now).await?;
+    let max_wall = logs.iter().map(|l| l.hlc.wall_ms).max().unwrap_or(0).max(check_in_wall);
     let server_hlc = Hlc::new(u64::try_from(now).unwrap_or(0).max(max_wall), 0);
-    Ok(Json(PushResponse { protocol: PROTOCOL_VERSION, accepted, rejected, server_hlc }))
+    Ok(Json(PushResponse {
+        protocol: PROTOCOL_VERSION,
+        accepted,
+        rejected,
+        check_ins_accepted,
+        check_ins_rejected,
+        server_hlc,
+    }))
 }
 
 /// Cursors are `v1.` and the feed sequence number in hex. Clients must treat them as opaque.

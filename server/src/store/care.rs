@@ -5,7 +5,7 @@ use super::{Millis, StoreResult};
 use async_trait::async_trait;
 use homeplay_core::care_team::{CareTeam, OutsideTeamPolicy};
 use homeplay_core::family::Child;
-use homeplay_core::goal::{Goal, GoalReview};
+use homeplay_core::goal::{Goal, GoalCheckIn, GoalReview};
 use homeplay_core::ids::{ChildId, ClinicId, DeviceId, FamilyId, GoalId, TherapistId};
 
 /// A child of the clinic with what decides who may open the record.
@@ -49,4 +49,10 @@ pub trait CareStore: Send + Sync {
     async fn insert_goal_review(&self, clinic: ClinicId, review: &GoalReview, now: Millis) -> StoreResult<()>;
     /// The child's reviews of all goals, by date then entry.
     async fn reviews_of_child(&self, clinic: ClinicId, child: ChildId) -> StoreResult<Vec<GoalReview>>;
+
+    /// Stores each check-in's version unless a newer one (by HLC) is stored; a stored check-in keeps its
+    /// child and goal. The caller has checked that each goal is its child's and the child this clinic's.
+    async fn put_check_ins(&self, clinic: ClinicId, check_ins: &[GoalCheckIn], now: Millis) -> StoreResult<()>;
+    /// The newest stored version of each of the child's check-ins.
+    async fn check_ins_of_child(&self, clinic: ClinicId, child: ChildId) -> StoreResult<Vec<GoalCheckIn>>;
 }

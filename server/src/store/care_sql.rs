@@ -26,7 +26,7 @@ macro_rules! care_store {
             use async_trait::async_trait;
             use homeplay_core::care_team::{CareTeam, CareTeamMember, OutsideTeamPolicy};
             use homeplay_core::family::Child;
-            use homeplay_core::goal::{Goal, GoalReview};
+            use homeplay_core::goal::{Goal, GoalCheckIn, GoalReview};
             use homeplay_core::ids::{ChildId, ClinicId, DeviceId, FamilyId, GoalId, TherapistId};
             use sqlx::Row;
             use std::collections::BTreeMap;
@@ -297,6 +297,45 @@ macro_rules! care_store {
                     let rows: Vec<String> = sqlx::query_scalar(&$sql(
                         "SELECT doc FROM goal_reviews WHERE child_id = $1 AND clinic_id = $2
                          ORDER BY review_date, created_ms, id",
+                    ))
+                    .bind(child.to_string())
+                    .bind(clinic.to_string())
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter().map(|d| parse(d)).collect()
+                }
+
+                async fn put_check_ins(&self, clinic: ClinicId, check_ins: &[GoalCheckIn], now: Millis) -> StoreResult<()> {
+                    let mut tx = self.pool.begin().await?;
+                    for c in check_ins {
+                        sqlx::query(&$sql(
+                            "INSERT INTO goal_check_ins (id, clinic_id, child_id, goal_id, hlc_wall, hlc_counter, doc, received_ms)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                             ON CONFLICT (id) DO UPDATE SET hlc_wall = excluded.hlc_wall, hlc_counter = excluded.hlc_counter,
+                               doc = excluded.doc, received_ms = excluded.received_ms
+                             WHERE goal_check_ins.clinic_id = excluded.clinic_id
+                               AND goal_check_ins.child_id = excluded.child_id AND goal_check_ins.goal_id = excluded.goal_id
+                               AND (goal_check_ins.hlc_wall < excluded.hlc_wall
+                                 OR (goal_check_ins.hlc_wall = excluded.hlc_wall AND goal_check_ins.hlc_counter < excluded.hlc_counter))",
+                        ))
+                        .bind(c.id.to_string())
+                        .bind(clinic.to_string())
+                        .bind(c.child_id.to_string())
+                        .bind(c.goal_id.to_string())
+                        .bind(i64::try_from(c.hlc.wall_ms).unwrap_or(i64::MAX))
+                        .bind(i64::from(c.hlc.counter))
+                        .bind(json(c)?)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn check_ins_of_child(&self, clinic: ClinicId, child: ChildId) -> StoreResult<Vec<GoalCheckIn>> {
+                    let rows: Vec<String> = sqlx::query_scalar(&$sql(
+                        "SELECT doc FROM goal_check_ins WHERE child_id = $1 AND clinic_id = $2 ORDER BY id",
                     ))
                     .bind(child.to_string())
                     .bind(clinic.to_string())

@@ -1,9 +1,42 @@
 //! "What we're working on": each child's active goals in plain words, with the exercises that serve each.
 
+use homeplay_core::goal::CheckInFace;
 use homeplay_core::skill::Discipline;
 use homeplay_device::{ChildGoal, ChildGoals};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+/// The four faces of the weekly question, from hard to great.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckInFaceView {
+    Hard,
+    SoSo,
+    Good,
+    Great,
+}
+
+impl From<CheckInFaceView> for CheckInFace {
+    fn from(f: CheckInFaceView) -> Self {
+        match f {
+            CheckInFaceView::Hard => CheckInFace::Hard,
+            CheckInFaceView::SoSo => CheckInFace::SoSo,
+            CheckInFaceView::Good => CheckInFace::Good,
+            CheckInFaceView::Great => CheckInFace::Great,
+        }
+    }
+}
+
+impl From<CheckInFace> for CheckInFaceView {
+    fn from(f: CheckInFace) -> Self {
+        match f {
+            CheckInFace::Hard => CheckInFaceView::Hard,
+            CheckInFace::SoSo => CheckInFaceView::SoSo,
+            CheckInFace::Good => CheckInFaceView::Good,
+            CheckInFace::Great => CheckInFaceView::Great,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct GoalExerciseView {
@@ -23,6 +56,8 @@ pub struct GoalView {
     pub discipline: String,
     /// `YYYY-MM-DD`
     pub target_date: String,
+    /// The family's answer to this week's question, if they gave one; the app asks while it is `null`.
+    pub this_week: Option<CheckInFaceView>,
     pub exercises: Vec<GoalExerciseView>,
 }
 
@@ -43,6 +78,7 @@ fn goal_view(g: &ChildGoal) -> GoalView {
         }
         .to_owned(),
         target_date: g.goal.target_date.to_string(),
+        this_week: g.this_week.map(CheckInFaceView::from),
         exercises: g
             .exercises
             .iter()

@@ -3,6 +3,7 @@
 import type {
   AppSettings,
   AppStatus,
+  CheckInFaceView,
   ChildGoalsView,
   CommandError,
   EditInput,
@@ -48,6 +49,9 @@ export const progress = (childId: string) => invoke<ProgressView>('progress', { 
 export const weekProgram = (childId: string) => invoke<WeekProgramView>('week_program', { childId });
 /** Each child's active goals in plain words, with the activities that serve each. */
 export const goals = () => invoke<ChildGoalsView[]>('goals');
+/** This week's answer about a goal; kept on the device until it syncs. Answers the goals again. */
+export const checkIn = (goalId: string, face: CheckInFaceView) =>
+  invoke<ChildGoalsView[]>('check_in', { goalId, face });
 /** Refused with kind `unsent_logs` while logs wait to be sent, unless `discardUnsent`. */
 export const unpair = (discardUnsent: boolean) => invoke<AppStatus>('unpair', { discardUnsent });
 /** Once, after the main screen's first paint (the benchmark measures start-up with it). */

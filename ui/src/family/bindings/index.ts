@@ -181,6 +181,8 @@ export type WeekProgramView = { child_id: string, name: string,
  */
 dates: Array<string>, activities: Array<ProgramActivityView>, };
 
+export type CheckInFaceView = "hard" | "so_so" | "good" | "great";
+
 export type GoalExerciseView = { exercise_id: string, kid_title: string, 
 /**
  * The first step's picture, a media reference for the `media` command.
@@ -199,7 +201,11 @@ discipline: "ot" | "pt",
 /**
  * `YYYY-MM-DD`
  */
-target_date: string, exercises: Array<GoalExerciseView>, };
+target_date: string, 
+/**
+ * The family's answer to this week's question, if they gave one; the app asks while it is `null`.
+ */
+this_week: CheckInFaceView | null, exercises: Array<GoalExerciseView>, };
 
 export type ChildGoalsView = { child_id: string, name: string, goals: Array<GoalView>, };
 

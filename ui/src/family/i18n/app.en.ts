@@ -68,6 +68,13 @@ export default {
   'goals.discipline.pt': 'Physical therapy',
   'goals.by': 'by {date}',
   'goals.activities': 'Activities that help:',
+  'goals.question': 'How did it go this week?',
+  'goals.face.hard': 'Hard',
+  'goals.face.so_so': 'So-so',
+  'goals.face.good': 'Good',
+  'goals.face.great': 'Great',
+  'goals.not_now': 'Not now',
+  'goals.answered': 'This week: {face}. Thank you!',
   'goals.no_activities': 'No activities for this goal yet.',
 
   'settings.title': 'Settings',

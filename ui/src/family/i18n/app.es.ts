@@ -67,6 +67,13 @@ export default {
   'goals.discipline.pt': 'Fisioterapia',
   'goals.by': 'para el {date}',
   'goals.activities': 'Actividades que ayudan:',
+  'goals.question': '¿Cómo ha ido esta semana?',
+  'goals.face.hard': 'Difícil',
+  'goals.face.so_so': 'Regular',
+  'goals.face.good': 'Bien',
+  'goals.face.great': 'Genial',
+  'goals.not_now': 'Ahora no',
+  'goals.answered': 'Esta semana: {face}. ¡Gracias!',
   'goals.no_activities': 'Todavía no hay actividades para este objetivo.',
 
   'settings.title': 'Ajustes',

@@ -1090,6 +1090,39 @@ export interface components {
             /** @enum {string} */
             type: "removed";
         };
+        /** @description This version of the check-in is safe on the server (stored now, before, or superseded by a newer one). */
+        CheckInAck: {
+            id: components["schemas"]["GoalCheckInId"];
+            hlc: components["schemas"]["Hlc"];
+        };
+        /**
+         * @description The faces a family picks from in the weekly check-in: "How did putting on socks go this week?"
+         * @enum {string}
+         */
+        CheckInFace: "hard" | "so_so" | "good" | "great";
+        /** @description The family's answer to the weekly question about a goal ("How did it go this week?"). */
+        CheckInPoint: {
+            /**
+             * Format: date
+             * @description The Monday of the week the answer is about.
+             */
+            week: string;
+            face: components["schemas"]["CheckInFace"];
+            /** @description The caregiver who answered, as they named themselves on the device. */
+            answered_by: components["schemas"]["Name"];
+        };
+        /** @description A pushed check-in the server will not store; retrying it cannot succeed. */
+        CheckInRejection: {
+            /**
+             * Format: int32
+             * @description Position in the pushed `check_ins` array.
+             */
+            index: number;
+            id: components["schemas"]["GoalCheckInId"];
+            reason: components["schemas"]["RejectReason"];
+            field?: string | null;
+            message: string;
+        };
         /** @description A child in a clinic's care. Only a display name is kept: no surname, no birth date. */
         Child: {
             id: components["schemas"]["ChildId"];
@@ -1426,6 +1459,29 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * @description A family's answer to the weekly question about one goal. Made on the device offline and synced like a
+         *     completion log: keyed by its UUIDv7, the newest version (by HLC) wins, and an undo withdraws it.
+         */
+        GoalCheckIn: {
+            id: components["schemas"]["GoalCheckInId"];
+            goal_id: components["schemas"]["GoalId"];
+            child_id: components["schemas"]["ChildId"];
+            /**
+             * Format: date
+             * @description The Monday of the week the answer is about.
+             */
+            week: string;
+            face: components["schemas"]["CheckInFace"];
+            note?: null | components["schemas"]["Note"];
+            /** @description The caregiver who answered, as they named themselves on the device. */
+            answered_by: components["schemas"]["Name"];
+            device_id: components["schemas"]["DeviceId"];
+            hlc: components["schemas"]["Hlc"];
+            undone?: boolean;
+        };
+        /** Format: uuid */
+        GoalCheckInId: string;
         GoalHistory: {
             /** @description Every version, the first first. */
             versions: components["schemas"]["GoalVersion"][];
@@ -1463,6 +1519,11 @@ export interface components {
             target_date: string;
             /** @description The reviews, by date. */
             reviews: components["schemas"]["ReviewPoint"][];
+            /**
+             * @description The family's weekly answers, one per week (the latest answer stands), by week; absent when there are
+             *     none.
+             */
+            check_ins?: components["schemas"]["CheckInPoint"][];
             /** @description The practice of the linked items, week by week, from the goal's start (at most 400 days back) to today. */
             weeks: components["schemas"]["PracticeWeek"][];
             /**
@@ -1805,6 +1866,11 @@ export interface components {
             /** Format: int32 */
             protocol: number;
             logs: components["schemas"]["CompletionLog"][];
+            /**
+             * @description The family's weekly answers about goals, new or changed, at most [`PushRequest::MAX_CHECK_INS`].
+             *     Absent from older clients.
+             */
+            check_ins?: components["schemas"]["GoalCheckIn"][];
         };
         /**
          * @description The server's answer, sent only after everything accepted is committed. Every pushed log appears in
@@ -1815,6 +1881,12 @@ export interface components {
             protocol: number;
             accepted: components["schemas"]["Ack"][];
             rejected: components["schemas"]["Rejection"][];
+            /**
+             * @description Like `accepted` and `rejected`, for the pushed `check_ins`; absent when none were pushed, so older
+             *     clients never see them.
+             */
+            check_ins_accepted?: components["schemas"]["CheckInAck"][];
+            check_ins_rejected?: components["schemas"]["CheckInRejection"][];
             /** @description The server's clock after the push; devices observe it to keep their clocks ordered after the server's. */
             server_hlc: components["schemas"]["Hlc"];
         };
@@ -1829,7 +1901,7 @@ export interface components {
             kind: "kid_mode";
         };
         /** @enum {string} */
-        RejectReason: "invalid" | "unknown_child" | "unknown_assignment" | "unknown_exercise" | "immutable_field" | "clock_skew";
+        RejectReason: "invalid" | "unknown_child" | "unknown_assignment" | "unknown_exercise" | "immutable_field" | "clock_skew" | "unknown_goal";
         /** @description One pushed item the server will not store. Retrying the same item cannot succeed: keep it and show it. */
         Rejection: {
             /**
