@@ -32,7 +32,7 @@ async fn push(device: &DeviceClient, check_ins: Vec<Value>) -> Value {
 async fn check_ins_are_checked_stored_once_and_the_newest_stands() {
     for backend in BACKENDS {
         let db = TestDb::new(backend);
-        let clinic = make_clinic(&db, "Riverside", "maya@riverside.example", false);
+        let clinic = make_clinic(&db, "Riverside", "maya@riverside.example", true);
         let server = TestServer::start(&db);
         let t = Therapist::login(&server, &clinic.email).await;
         let ada = t.add_child("Ada").await["child"]["id"].as_str().unwrap().to_owned();
@@ -98,6 +98,13 @@ async fn check_ins_are_checked_stored_once_and_the_newest_stands() {
             json!([{"week": "2026-03-09", "face": "good", "answered_by": "Mum"}]),
             "{backend:?}"
         );
+
+        // Each push that stored answers is in the audit log under the child, from the device; rejected ones are not.
+        let audit = t.get("/api/v1/audit?limit=500").await;
+        let rows: Vec<&Value> =
+            audit["entries"].as_array().unwrap().iter().filter(|e| e["action"] == "push_check_ins").collect();
+        assert_eq!(rows.len(), 4, "{backend:?}: one per push that stored an answer: {rows:?}");
+        assert!(rows.iter().all(|e| e["child_id"] == ada.as_str()), "{rows:?}");
 
         // Bounded: more than 100 in one push is refused as a whole, naming the field.
         let many: Vec<Value> = (0..101)

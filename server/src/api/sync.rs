@@ -244,6 +244,7 @@ fn check_check_in(
 async fn push_check_ins(
     state: &AppState,
     auth: &DeviceAuth,
+    ip: &ClientIp,
     program: &FamilyProgram,
     raw: &[Box<RawValue>],
     now: i64,
@@ -283,6 +284,15 @@ async fn push_check_ins(
         }
     }
     state.store.put_check_ins(auth.clinic_id, &good, now).await?;
+    // A family's answer about a goal is the child's data, audited like its logs.
+    let mut per_child: HashMap<ChildId, usize> = HashMap::new();
+    for c in &good {
+        *per_child.entry(c.child_id).or_default() += 1;
+    }
+    for (child, count) in per_child {
+        audit::record(state, Actor::Device(auth), ip, "push_check_ins", Some(child), format!("{count} check-ins"))
+            .await?;
+    }
     let max_wall = good.iter().map(|c| c.hlc.wall_ms).max().unwrap_or(0);
     Ok((good.iter().map(|c| CheckInAck { id: c.id, hlc: c.hlc }).collect(), rejected, max_wall))
 }
@@ -379,7 +389,7 @@ pub async fn push(
             .await?;
     }
     let (check_ins_accepted, check_ins_rejected, check_in_wall) =
-        push_check_ins(&state, &auth, &program, &envelope.check_ins, now).await?;
+        push_check_ins(&state, &auth, &ip, &program, &envelope.check_ins, now).await?;
     let max_wall = logs.iter().map(|l| l.hlc.wall_ms).max().unwrap_or(0).max(check_in_wall);
     let server_hlc = Hlc::new(u64::try_from(now).unwrap_or(0).max(max_wall), 0);
     Ok(Json(PushResponse {
