@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Schemas } from './api/client';
+import { shortDate } from './dates';
 import { goalFixture } from './fixtures';
 import {
   TREND, draftFromGoal, draftProblems, emptyDraft, gasChartOptions, goalHistory, goalUpdateBody, latestReviewLabel,
-  levelWords, newGoalBody, practiceChartOptions, progressSpan, progressTable, scoreLabel, suggestMuchLess, tScoreLabel, versionChanges,
+  CHECK_IN_FACE, checkInLabel, checkInPoints, faceLabel, latestCheckIn, levelWords, newGoalBody, practiceChartOptions, progressSpan, progressTable, scoreLabel, suggestMuchLess, tScoreLabel, versionChanges,
 } from './goals';
 
 
@@ -95,8 +96,8 @@ describe('goal progress', () => {
   it('puts each review in the week it fell in, for the table a screen reader reads', () => {
     const table = progressTable(row);
     expect(table.map((r) => r.week)).toEqual(['2026-09-03', '2026-09-07', '2026-09-14', '2026-09-21']);
-    expect(table[0]).toEqual({ week: '2026-09-03', adherence: null, reviews: [{ date: '2026-09-03', score: -2 }] });
-    expect(table[2]).toEqual({ week: '2026-09-14', adherence: 0.4, reviews: [{ date: '2026-09-16', score: -2 }] });
+    expect(table[0]).toEqual({ week: '2026-09-03', adherence: null, reviews: [{ date: '2026-09-03', score: -2 }], family: null });
+    expect(table[2]).toEqual({ week: '2026-09-14', adherence: 0.4, reviews: [{ date: '2026-09-16', score: -2 }], family: null });
   });
 
   it('charts scores on −2…+2 with the goal words, and practice on 0–100% with regular weeks filled apart', () => {
@@ -111,6 +112,46 @@ describe('goal progress', () => {
     expect((practice.x as { domain: Date[] }).domain).toEqual(progressSpan(row));
     expect(practice.y).toMatchObject({ domain: [0, 100] });
     expect(practice.marks).toHaveLength(3);
+  });
+
+  it('names each face with an emoji and a word, so the answer never rests on colour', () => {
+    expect(faceLabel('hard')).toBe('😣 Hard');
+    expect(faceLabel('so_so')).toBe('😐 So-so');
+    expect(faceLabel('good')).toBe('🙂 Good');
+    expect(faceLabel('great')).toBe('😄 Great');
+    expect(new Set(Object.values(CHECK_IN_FACE).map((f) => f.emoji)).size).toBe(4);
+    expect(checkInLabel({ week: '2026-09-14', face: 'good', answered_by: 'Ana' })).toBe('🙂 Good (Ana)');
+    expect(checkInLabel({ week: '2026-09-14', face: 'hard', answered_by: 'Ana', note: '  tired after school ' })).toBe('😣 Hard — “tired after school” (Ana)');
+    expect(checkInLabel({ week: '2026-09-14', face: 'hard', answered_by: 'Ana', note: '   ' })).toBe('😣 Hard (Ana)');
+  });
+
+  it("puts the family's answer beside its week, leaves weeks without one empty, and keeps answers from before the first week", () => {
+    const withAnswers: Schemas['GoalProgressRow'] = {
+      ...row,
+      check_ins: [
+        { week: '2026-09-14', face: 'so_so', answered_by: 'Ana' },
+        { week: '2026-08-31', face: 'hard', answered_by: 'Luis' },
+        { week: '2026-09-07', face: 'great', answered_by: 'Ana' },
+      ],
+    };
+    const table = progressTable(withAnswers);
+    expect(table.map((r) => [r.week, r.family?.face ?? null])).toEqual([
+      ['2026-08-31', 'hard'], ['2026-09-03', null], ['2026-09-07', 'great'], ['2026-09-14', 'so_so'], ['2026-09-21', null],
+    ]);
+    expect(table[1]!.reviews).toEqual([{ date: '2026-09-03', score: -2 }]);
+    expect(progressTable(row).every((r) => r.family === null)).toBe(true);
+    expect(latestCheckIn(withAnswers)).toEqual({ week: '2026-09-14', face: 'so_so', answered_by: 'Ana' });
+    expect(latestCheckIn(row)).toBeNull();
+    expect(progressSpan(withAnswers)[0].toISOString().slice(0, 10)).toBe('2026-08-31');
+  });
+
+  it("marks the family's answers on the practice chart as emoji with a title, and adds nothing when there are none", () => {
+    const withAnswers: Schemas['GoalProgressRow'] = { ...row, check_ins: [{ week: '2026-09-14', face: 'good', answered_by: 'Ana' }] };
+    expect(practiceChartOptions(withAnswers).marks).toHaveLength(4);
+    expect(practiceChartOptions(row).marks).toHaveLength(3);
+    expect(checkInPoints(withAnswers)).toEqual([
+      { week: new Date('2026-09-17T12:00:00Z'), emoji: '🙂', title: `Family says (week of ${shortDate('2026-09-14')}): 🙂 Good (Ana)` },
+    ]);
   });
 
   it('labels the latest review and the T-score', () => {

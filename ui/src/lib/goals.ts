@@ -203,30 +203,71 @@ export function goalHistory(h: Schemas['GoalHistory'], names: Record<string, str
   return out.sort((a, b) => (b.day === a.day ? b.at.localeCompare(a.at) : b.day.localeCompare(a.day)));
 }
 
-/** One row of the progress table: a week's practice and any review that fell in it. */
+export type CheckInFace = Schemas['CheckInFace'];
+
+/**
+ * The family's answer as the progress response sends it. The note is read when present: the device pushes one,
+ * and the progress row may carry it later without the dashboard having to change.
+ */
+export type CheckIn = Schemas['CheckInPoint'] & { note?: string | null };
+
+/** The four faces the family picks from in the app, each with its emoji and a word so colour is never needed. */
+export const CHECK_IN_FACE: Record<CheckInFace, { emoji: string; word: string }> = {
+  hard: { emoji: '😣', word: 'Hard' },
+  so_so: { emoji: '😐', word: 'So-so' },
+  good: { emoji: '🙂', word: 'Good' },
+  great: { emoji: '😄', word: 'Great' },
+};
+
+/** "🙂 Good". */
+export function faceLabel(face: CheckInFace): string {
+  const f = CHECK_IN_FACE[face];
+  return `${f.emoji} ${f.word}`;
+}
+
+/** "🙂 Good — “tricky on Monday” (Ana)": a week's answer in one line, for the table and the report. */
+export function checkInLabel(c: CheckIn): string {
+  const note = c.note?.trim();
+  return `${faceLabel(c.face)}${note ? ` — “${note}”` : ''} (${c.answered_by})`;
+}
+
+/** The family's latest weekly answer on a goal, or null when they have not answered yet. */
+export function latestCheckIn(row: Schemas['GoalProgressRow']): CheckIn | null {
+  const all: CheckIn[] = [...(row.check_ins ?? [])];
+  return all.sort((a, b) => a.week.localeCompare(b.week)).at(-1) ?? null;
+}
+
+/** One row of the progress table: a week's practice, any review that fell in it, and the family's answer. */
 export interface ProgressRow {
   week: string;
   adherence: number | null;
   reviews: { date: string; score: number }[];
+  family: CheckIn | null;
 }
 
 /** The chart's numbers as a table, week by week, so a screen reader gets everything the chart shows. */
 export function progressTable(row: Schemas['GoalProgressRow']): ProgressRow[] {
-  const weeks = row.weeks.map((w) => ({ week: w.week_start, adherence: w.rate ?? null, reviews: [] as ProgressRow['reviews'] }));
-  for (const r of row.reviews) {
-    let slot = [...weeks].reverse().find((w) => w.week <= r.date);
+  const weeks: ProgressRow[] = row.weeks.map((w) => ({ week: w.week_start, adherence: w.rate ?? null, reviews: [], family: null }));
+  // A review or answer from before the first practice week gets a row of its own rather than being dropped.
+  const slotFor = (day: string): ProgressRow => {
+    let slot = [...weeks].reverse().find((w) => w.week <= day);
     if (!slot) {
-      slot = { week: r.date, adherence: null, reviews: [] };
-      weeks.unshift(slot);
+      slot = { week: day, adherence: null, reviews: [], family: null };
+      weeks.push(slot);
+      weeks.sort((a, b) => a.week.localeCompare(b.week));
     }
-    slot.reviews.push({ date: r.date, score: r.score });
-  }
+    return slot;
+  };
+  for (const r of row.reviews) slotFor(r.date).reviews.push({ date: r.date, score: r.score });
+  // The server keeps one answer per week; should two still land in one row, the later week's answer stands.
+  const checkIns: CheckIn[] = [...(row.check_ins ?? [])].sort((a, b) => a.week.localeCompare(b.week));
+  for (const c of checkIns) slotFor(c.week).family = c;
   return weeks;
 }
 
 /** The span both charts share, so a review sits above the week it fell in: the first week or review to the end of the last week. */
 export function progressSpan(row: Schemas['GoalProgressRow']): [Date, Date] {
-  const days = [...row.weeks.map((w) => w.week_start), ...row.reviews.map((r) => r.date), row.start_date].sort();
+  const days = [...row.weeks.map((w) => w.week_start), ...row.reviews.map((r) => r.date), ...(row.check_ins ?? []).map((c) => c.week), row.start_date].sort();
   const lastWeek = row.weeks.at(-1)?.week_start;
   const end = [days.at(-1)!, lastWeek ? addDays(lastWeek, 7) : days.at(-1)!].sort().at(-1)!;
   return [new Date(`${days[0]}T00:00:00Z`), new Date(`${end}T00:00:00Z`)];
@@ -272,8 +313,25 @@ export function practiceChartOptions(row: Schemas['GoalProgressRow'], width = 34
       P.rectY(bars, { x: 'week', interval: 'week', y: 'percent', fill: (d: { percent: number }) => (d.percent >= REGULAR_PERCENT ? '#15803d' : '#fde68a'), stroke: '#334155', inset: 1 }),
       P.ruleY([REGULAR_PERCENT], { stroke: '#334155', strokeDasharray: '2 2' }),
       P.ruleY([0]),
+      ...checkInMarks(row),
     ],
   };
+}
+
+/** Where a week's answer sits on the practice chart: mid-week, above the top of the tallest bar so none hides it. */
+export function checkInPoints(row: Schemas['GoalProgressRow']): { week: Date; emoji: string; title: string }[] {
+  return [...(row.check_ins ?? [])].map((c: CheckIn) => ({
+    week: new Date(`${addDays(c.week, 3)}T12:00:00Z`),
+    emoji: CHECK_IN_FACE[c.face].emoji,
+    title: `Family says (week of ${shortDate(c.week)}): ${checkInLabel(c)}`,
+  }));
+}
+
+/** The family's faces as emoji over their weeks: a shape and a hover title each, not a colour. */
+function checkInMarks(row: Schemas['GoalProgressRow']): P.Markish[] {
+  const points = checkInPoints(row);
+  if (!points.length) return [];
+  return [P.text(points, { x: 'week', y: 100, text: 'emoji', title: 'title', dy: -8, fontSize: 14 })];
 }
 
 /** Where practice counts as regular (the server's trend uses the same 60%). */
