@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
+/// The goals screen's button in the app's navigation.
+const GOALS: &str = "What we're working on";
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 const LOGGED: &str = "document.querySelectorAll('[data-testid=activity] [data-testid=logged]')";
 const CARDS: &str = "document.querySelectorAll('[data-testid=activity]')";
@@ -133,6 +135,8 @@ impl Session {
     async fn click(&self, what: &str, script: &str, args: Value) {
         let el = self.js(script, args).await;
         let id = el[ELEMENT].as_str().unwrap_or_else(|| panic!("no {what}: {el}")).to_owned();
+        // In the middle of the window, clear of the sticky header a person would scroll past too.
+        self.js("arguments[0].scrollIntoView({block: 'center'});", json!([{ ELEMENT: id }])).await;
         let r = self.call(reqwest::Method::POST, &format!("/element/{id}/click"), json!({})).await;
         assert!(r.is_null(), "click on {what}: {r}");
     }
@@ -300,11 +304,29 @@ async fn pair_tick_kid_mode_offline_restart_and_sync_in_the_real_app() {
     let mut server = TestServer::start(&db);
     let start = (chrono::Utc::now() - chrono::TimeDelta::days(2)).date_naive().to_string();
     let p = program(&db, &server, &start).await;
+    // A goal set with the family, served by the crab walk: the app shows it and asks about it once a week.
+    let target = (chrono::Utc::now() + chrono::TimeDelta::days(90)).date_naive().to_string();
+    let goal = p
+        .maya
+        .post(
+            &format!("/api/v1/children/{}/goals", p.child_id),
+            json!({
+                "text": "Climbs the stairs holding the rail", "discipline": "pt",
+                "areas": ["gross_motor", "balance_coordination"], "baseline": "Needs a hand to hold on every step",
+                "start_date": start, "target_date": target,
+                "scale": {"much_less": "A hand on every step", "less": "A hand on some steps",
+                          "expected": "Holds the rail alone", "more": "Alternates feet with the rail",
+                          "much_more": "Alternates feet without the rail"}
+            }),
+        )
+        .await;
+    let goal_id = goal["id"].as_str().unwrap().to_owned();
     let crab = p
         .maya
         .post(
             &format!("/api/v1/children/{}/assignments", p.child_id),
             json!({
+                "goal_ids": [goal_id],
                 "target": {"kind": "exercise", "exercise_id": CRAB_ID},
                 "start_date": start,
                 "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
@@ -382,18 +404,16 @@ async fn pair_tick_kid_mode_offline_restart_and_sync_in_the_real_app() {
     let mut skipped = Vec::new();
     let current = "[...document.querySelectorAll('nav button')].find(b => b.textContent.trim() === arguments[0])\
                    ?.getAttribute('aria-current') === 'page'";
-    for screen in ["Week", "Settings", "Print"] {
+    for (screen, file) in [("Week", "week"), (GOALS, "goals"), ("Settings", "settings"), ("Print", "print")] {
         if !s.has_button(screen).await {
             skipped.push(screen);
             continue;
         }
-        // Opening a screen scrolls its content under the sticky header, past the navigation: back to the top,
-        // where a person finds the navigation.
         s.js("window.scrollTo(0, 0);", json!([])).await;
         s.button(None, screen).await;
         s.wait_js(&format!("the {screen} screen"), &format!("return {current};"), json!([screen])).await;
-        s.screenshot(&format!("family-{}.png", screen.to_lowercase())).await;
-        s.axe(&screen.to_lowercase(), &mut axe).await;
+        s.screenshot(&format!("family-{file}.png")).await;
+        s.axe(file, &mut axe).await;
     }
     if s.has_button("Today").await {
         s.js("window.scrollTo(0, 0);", json!([])).await;
@@ -417,6 +437,23 @@ async fn pair_tick_kid_mode_offline_restart_and_sync_in_the_real_app() {
         .await;
     s.screenshot("family-offline.png").await;
 
+    // Offline too, the week's question about the goal is answered on its screen.
+    s.js("window.scrollTo(0, 0);", json!([])).await;
+    s.button(None, GOALS).await;
+    s.wait(
+        "the goal with the crab walk serving it",
+        "[...document.querySelectorAll('[data-testid=goal]')].some(g => g.textContent.includes('Climbs the stairs') \
+         && g.textContent.includes('Scuttle like a crab'))",
+    )
+    .await;
+    let good = "return [...document.querySelectorAll('[data-testid=check-in] button')]\
+                .find(b => b.textContent.trim().endsWith('Good'));";
+    s.click("the Good face", good, json!([])).await;
+    s.wait("the answer kept", "document.querySelector('[data-testid=check-in-answer]')").await;
+    s.js("window.scrollTo(0, 0);", json!([])).await;
+    s.button(None, "Today").await;
+    s.wait_for_today(4).await;
+
     // The app dies (SIGKILL, no goodbye) and starts again on the same data folder, still with no clinic.
     let pids = app_pids(data.path());
     assert_eq!(pids.len(), 1, "one app process for this data folder: {pids:?}");
@@ -433,6 +470,12 @@ async fn pair_tick_kid_mode_offline_restart_and_sync_in_the_real_app() {
     assert!(s.logged(crab0).await.unwrap().contains("by Mum"), "the offline tick survived the restart");
     assert_eq!(s.logged(crab1).await, None, "the offline undo survived the restart");
     s.wait("still waiting to sync", &format!("/offline|waiting/i.test({SYNC_LINE})")).await;
+    s.js("window.scrollTo(0, 0);", json!([])).await;
+    s.button(None, GOALS).await;
+    s.wait("the check-in after the restart", "document.querySelector('[data-testid=check-in-answer]')").await;
+    s.js("window.scrollTo(0, 0);", json!([])).await;
+    s.button(None, "Today").await;
+    s.wait_for_today(4).await;
 
     // The clinic is back on the same database and port: one "Sync now" sends everything.
     server.start_again();
@@ -452,6 +495,13 @@ async fn pair_tick_kid_mode_offline_restart_and_sync_in_the_real_app() {
     want.insert(crab(0), vec!["done by Mum".to_owned()]);
     want.insert(crab(1), vec!["done undone by Mum".to_owned()]);
     assert_eq!(logs_by_occurrence(&report), want, "{report:#}");
+
+    // The week's answer about the goal arrived once, as given offline.
+    let progress = p.maya.get(&format!("/api/v1/children/{}/goals/progress", p.child_id)).await;
+    let row = progress["goals"].as_array().unwrap().iter().find(|g| g["goal_id"] == goal_id.as_str()).unwrap();
+    let answers = row["check_ins"].as_array().unwrap();
+    assert_eq!(answers.len(), 1, "{row:#}");
+    assert_eq!((answers[0]["face"].as_str(), answers[0]["answered_by"].as_str()), (Some("good"), Some("Mum")));
 
     assert!(axe.serious.is_empty(), "axe found serious or critical problems:\n{}", axe.serious.join("\n"));
     if !axe.minor.is_empty() {
