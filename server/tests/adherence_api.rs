@@ -213,6 +213,8 @@ async fn other_clinics_see_nothing_and_only_admins_read_the_audit_log() {
         expect_error(sam.send(Method::GET, "/api/v1/audit", None).await, StatusCode::FORBIDDEN, "forbidden", None)
             .await;
         assert!(sam.me["therapist"]["role"] == "therapist");
+        // The dashboard learns the server's idle limit (the default 30 minutes) to warn before it.
+        assert_eq!(sam.me["session_idle_ms"].as_i64(), Some(30 * 60_000));
 
         // Maya, the admin, sees who read what — newest first.
         maya.get(&path).await;

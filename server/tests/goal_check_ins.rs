@@ -51,7 +51,8 @@ async fn check_ins_are_checked_stored_once_and_the_newest_stands() {
         let id = uuid::Uuid::now_v7().to_string();
         let wall = hlc_now();
         let first = check_in(&id, &socks, &ada, "2026-03-09", "so_so", &dev, wall);
-        let newer = check_in(&id, &socks, &ada, "2026-03-09", "good", &dev, wall + 5);
+        let mut newer = check_in(&id, &socks, &ada, "2026-03-09", "good", &dev, wall + 5);
+        newer["note"] = json!("Both socks, one prompt");
         let bad = [
             (
                 check_in(&uuid::Uuid::now_v7().to_string(), &socks, &ada, "2026-03-10", "good", &dev, wall),
@@ -95,7 +96,7 @@ async fn check_ins_are_checked_stored_once_and_the_newest_stands() {
         let row = progress["goals"].as_array().unwrap().iter().find(|g| g["goal_id"] == socks.as_str()).unwrap();
         assert_eq!(
             row["check_ins"],
-            json!([{"week": "2026-03-09", "face": "good", "answered_by": "Mum"}]),
+            json!([{"week": "2026-03-09", "face": "good", "answered_by": "Mum", "note": "Both socks, one prompt"}]),
             "{backend:?}"
         );
 

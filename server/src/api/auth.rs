@@ -36,11 +36,13 @@ pub struct Me {
     pub therapist: Therapist,
     pub clinic: Clinic,
     pub csrf_token: String,
+    /// After this long without a request the server ends the session; the dashboard warns before it.
+    pub session_idle_ms: i64,
 }
 
 async fn me_of(state: &AppState, therapist: Therapist, csrf_token: String) -> ApiResult<Me> {
     let clinic = state.store.clinic(therapist.clinic_id).await?.ok_or(Failure::not_found("clinic"))?;
-    Ok(Me { therapist, clinic, csrf_token })
+    Ok(Me { therapist, clinic, csrf_token, session_idle_ms: state.limits.session_idle_ms() })
 }
 
 /// Counts one attempt against `key`; refuses with 429 once more than `max` fall in the current window.

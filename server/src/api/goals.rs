@@ -148,6 +148,9 @@ pub struct CheckInPoint {
     pub face: CheckInFace,
     /// The caregiver who answered, as they named themselves on the device.
     pub answered_by: Name,
+    /// What the family added in words, if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<Note>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -581,7 +584,12 @@ pub async fn progress(
             check_ins: check_ins
                 .iter()
                 .filter(|c| c.goal_id == goal.id)
-                .map(|c| CheckInPoint { week: c.week, face: c.face, answered_by: c.answered_by.clone() })
+                .map(|c| CheckInPoint {
+                    week: c.week,
+                    face: c.face,
+                    answered_by: c.answered_by.clone(),
+                    note: c.note.clone(),
+                })
                 .collect(),
             weeks,
             adherence: rate,

@@ -34,7 +34,7 @@ class AppState {
     this.idleWarning = false;
     if (this.timer) clearTimeout(this.timer);
     if (!this.me) return;
-    const idle = (this.idle = idleTimes(storedOverride()));
+    const idle = (this.idle = idleTimes(storedOverride(), this.me.session_idle_ms));
     this.timer = setTimeout(() => {
       this.idleWarning = true;
       this.timer = setTimeout(() => void expire(), idle.limitMs - idle.warnAfterMs);

@@ -16,6 +16,14 @@ describe('idle timer', () => {
     expect(idleTimes(String(20 * 60_000))).toEqual({ warnAfterMs: 15 * 60_000, limitMs: 20 * 60_000 });
   });
 
+  it("follows the server's limit, and a test override only below it", () => {
+    expect(idleTimes(null, 10 * 60_000)).toEqual({ warnAfterMs: 5 * 60_000, limitMs: 10 * 60_000 });
+    expect(idleTimes(null, 60 * 60_000)).toEqual({ warnAfterMs: 55 * 60_000, limitMs: 60 * 60_000 });
+    expect(idleTimes(String(20 * 60_000), 10 * 60_000).limitMs).toBe(10 * 60_000);
+    expect(idleTimes('8000', 10 * 60_000)).toEqual({ warnAfterMs: 4000, limitMs: 8000 });
+    expect(idleTimes(null, 0)).toEqual(idleTimes(null));
+  });
+
   it('never lengthens the session, and ignores nonsense', () => {
     for (const v of [String(IDLE_LIMIT_MS), String(IDLE_LIMIT_MS * 10), 'Infinity', 'abc', '', '-5', '1000']) {
       expect(idleTimes(v), v).toEqual(idleTimes(null));

@@ -1,5 +1,6 @@
-// When the dashboard warns of, and ends, an idle session. The server ends a session after 30 idle minutes
-// (its `session_idle_minutes`); the dashboard warns 5 minutes before and signs out on the dot.
+// When the dashboard warns of, and ends, an idle session. The server ends a session after its
+// `session_idle_minutes` (30 by default, told to the page in `Me.session_idle_ms`); the dashboard warns
+// 5 minutes before (or halfway, for short limits) and signs out on the dot.
 //
 // The end-to-end test cannot wait half an hour, so it shortens the timer through sessionStorage. Only a
 // shorter limit is taken: the key can sign someone out sooner, never keep a session open longer, and the
@@ -18,10 +19,11 @@ export interface IdleTimes {
   limitMs: number;
 }
 
-/** The timer for a given override (the raw sessionStorage value, or null). */
-export function idleTimes(override: string | null): IdleTimes {
+/** The timer for the server's limit (when known) and a test override (the raw sessionStorage value, or null). */
+export function idleTimes(override: string | null, serverLimitMs: number = IDLE_LIMIT_MS): IdleTimes {
+  const base = Number.isFinite(serverLimitMs) && serverLimitMs > 0 ? serverLimitMs : IDLE_LIMIT_MS;
   const asked = override === null ? NaN : Number(override);
-  const limitMs = Number.isFinite(asked) && asked >= MIN_TEST_LIMIT_MS && asked < IDLE_LIMIT_MS ? Math.round(asked) : IDLE_LIMIT_MS;
+  const limitMs = Number.isFinite(asked) && asked >= MIN_TEST_LIMIT_MS && asked < base ? Math.round(asked) : base;
   const lead = Math.min(IDLE_WARNING_LEAD_MS, Math.round(limitMs / 2));
   return { warnAfterMs: limitMs - lead, limitMs };
 }

@@ -1110,6 +1110,7 @@ export interface components {
             face: components["schemas"]["CheckInFace"];
             /** @description The caregiver who answered, as they named themselves on the device. */
             answered_by: components["schemas"]["Name"];
+            note?: null | components["schemas"]["Note"];
         };
         /** @description A pushed check-in the server will not store; retrying it cannot succeed. */
         CheckInRejection: {
@@ -1643,6 +1644,11 @@ export interface components {
             therapist: components["schemas"]["Therapist"];
             clinic: components["schemas"]["Clinic"];
             csrf_token: string;
+            /**
+             * Format: int64
+             * @description After this long without a request the server ends the session; the dashboard warns before it.
+             */
+            session_idle_ms: number;
         };
         MediaInfo: {
             media: components["schemas"]["MediaRef"];
