@@ -230,6 +230,12 @@ async fn a_lead_or_an_admin_changes_the_care_team() {
         let mine = sam.get("/api/v1/overview?team=mine").await;
         assert_eq!(mine["children"][0]["team"].as_array().unwrap().len(), 2);
         assert_eq!(mine["children"][0]["on_my_team"], true);
+        // "My children" are the ones a therapist leads: Maya's, not Sam's, while Sam is a member.
+        let led = |v: Value| -> Vec<String> {
+            v["children"].as_array().unwrap().iter().map(|c| c["child_id"].as_str().unwrap().to_owned()).collect()
+        };
+        assert!(!led(sam.get("/api/v1/overview?team=lead").await).contains(&ada), "{backend:?}");
+        assert!(led(maya.get("/api/v1/overview?team=lead").await).contains(&ada), "{backend:?}");
 
         // An admin off the team does not open the child, but keeps its team in order (audited as outside it).
         let resp = lee.send(method("GET"), &format!("/api/v1/children/{ada}"), None).await;

@@ -630,6 +630,10 @@ async function run() {
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="overview-row"]').length === n, mine);
   check(mine >= 1, `maya is on some care team (${mine})`);
   check(!(await page.locator('[data-testid="overview-team"]').allTextContents()).some((t) => t.includes('not on my team')), 'my children are all on my team');
+  const led = await page.evaluate(async () => (await (await fetch('/api/v1/overview?team=lead')).json()).children.length);
+  check(led >= 1 && led <= mine, `maya leads some of her teams' children (${led} of ${mine})`);
+  await page.locator('select[name="team"]').selectOption('lead');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="overview-row"]').length === n, led);
   await page.locator('select[name="team"]').selectOption('all');
   await page.getByTestId('overview-row').nth(2).waitFor();
   await page.goto(`${base}/#/children/${encodeURIComponent(leoId)}`);

@@ -22,7 +22,7 @@ use homeplay_core::adherence::{
     Adherence, DaySummary, Flag, RtmPeriod, Streaks, Tally, adherence, flags, streaks, week_start,
 };
 use homeplay_core::assignment::{Assignment, Status, Target};
-use homeplay_core::care_team::{CareTeam, ChildAccess, child_access};
+use homeplay_core::care_team::{CareTeam, ChildAccess, TeamRole, child_access};
 use homeplay_core::family::Child;
 use homeplay_core::feedback::Feedback;
 use homeplay_core::ids::{AssignmentId, ChildId, ClinicId, DeviceId, ExerciseId, LogId, TherapistId};
@@ -216,9 +216,19 @@ fn flag_kind(f: &Flag) -> &'static str {
     }
 }
 
+/// Whose children the overview lists.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TeamFilter {
+    /// Every child the caller may open.
+    All,
+    /// The children whose care team the caller is on ("my team's children").
+    Mine,
+    /// The children the caller leads ("my children").
+    Lead,
+}
+
 struct OverviewFilter {
-    /// Only the children whose care team the caller is on.
-    mine: bool,
+    team: TeamFilter,
     therapist: Option<TherapistId>,
     discipline: Option<Discipline>,
     flag: Option<String>,
@@ -228,11 +238,11 @@ struct OverviewFilter {
 impl OverviewFilter {
     fn parse(query: RawQuery) -> ApiResult<Self> {
         let p = query_params(query, &["team", "therapist", "discipline", "flag", "q"])?;
-        let mine = match p.get("team").map(|t| t.trim().to_ascii_lowercase()) {
-            None => false,
-            Some(t) if t == "all" => false,
-            Some(t) if t == "mine" => true,
-            Some(_) => return Err(Failure::invalid("team", "team: must be mine or all")),
+        let team = match p.get("team").map(|t| t.trim().to_ascii_lowercase()).as_deref() {
+            None | Some("all") => TeamFilter::All,
+            Some("mine") => TeamFilter::Mine,
+            Some("lead") => TeamFilter::Lead,
+            Some(_) => return Err(Failure::invalid("team", "team: must be lead, mine or all")),
         };
         let therapist = p
             .get("therapist")
@@ -255,7 +265,7 @@ impl OverviewFilter {
         if q.as_ref().is_some_and(|q| q.chars().count() > Name::MAX_CHARS) {
             return Err(Failure::invalid("q", format!("q: at most {} characters", Name::MAX_CHARS)));
         }
-        Ok(Self { mine, therapist, discipline, flag, q })
+        Ok(Self { team, therapist, discipline, flag, q })
     }
 
     fn keeps_flags(&self, flags: &[Flag]) -> bool {
@@ -350,8 +360,9 @@ fn overview_order(a: &OverviewRow, b: &OverviewRow) -> std::cmp::Ordering {
 #[utoipa::path(
     get, path = "/overview", tag = "adherence", operation_id = "overview",
     params(
-        ("team" = Option<String>, Query, description = "`mine`: only children whose care team the caller is \
-            on; `all` (the default): every child the caller may open"),
+        ("team" = Option<String>, Query, description = "`lead`: only children whose care team the caller \
+            leads; `mine`: only children whose care team the caller is on; `all` (the default): every child the \
+            caller may open"),
         ("therapist" = Option<TherapistId>, Query, description = "Only children this therapist has a current \
             assignment for"),
         ("discipline" = Option<Discipline>, Query, description = "Only children with a current assignment by a \
@@ -392,10 +403,11 @@ pub async fn overview(
     let mut outside = 0usize;
     for child in children {
         let team = teams.get(&child.id).cloned().unwrap_or(CareTeam { child_id: child.id, members: Vec::new() });
-        let on_my_team = match child_access(&team, auth.therapist.id, policy) {
-            ChildAccess::Team(_) => true,
-            ChildAccess::OutsideTeam if !filter.mine => false,
-            ChildAccess::OutsideTeam | ChildAccess::Denied => continue,
+        let on_my_team = match (child_access(&team, auth.therapist.id, policy), filter.team) {
+            (ChildAccess::Team(TeamRole::Member), TeamFilter::Lead) => continue,
+            (ChildAccess::Team(_), _) => true,
+            (ChildAccess::OutsideTeam, TeamFilter::All) => false,
+            (ChildAccess::OutsideTeam | ChildAccess::Denied, _) => continue,
         };
         if let Some(q) = &filter.q
             && !child.display_name.as_str().to_lowercase().contains(q.as_str())

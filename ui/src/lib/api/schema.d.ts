@@ -5762,7 +5762,7 @@ export interface operations {
     overview: {
         parameters: {
             query?: {
-                /** @description `mine`: only children whose care team the caller is on; `all` (the default): every child the caller may open */
+                /** @description `lead`: only children whose care team the caller leads; `mine`: only children whose care team the caller is on; `all` (the default): every child the caller may open */
                 team?: string;
                 /** @description Only children this therapist has a current assignment for */
                 therapist?: components["schemas"]["TherapistId"];
