@@ -2,13 +2,14 @@
 
 use crate::api::doc::*;
 use crate::audit::{self, Actor, ClientIp};
+use crate::auth::device::admit;
 use crate::auth::tokens::{random_bytes, sha256_hex};
 use crate::auth::{Caller, DeviceAuth};
 use crate::error::{ApiResult, Failure};
 use crate::json::IdPath as Path;
 use crate::json::{StrictJson, parse};
 use crate::state::{AppState, now_ms};
-use crate::store::{DeviceRecord, LogWrite, Redeemed};
+use crate::store::{LogWrite, Redeemed};
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
@@ -528,19 +529,6 @@ impl DeviceBearer {
         let record = state.store.device_by_token(&self.hash).await?.ok_or_else(Failure::unauthorized)?;
         admit(state, &record).await
     }
-}
-
-/// The checks [`DeviceAuth`] makes of a device found by its token (kept in step with `auth/device.rs`): a
-/// revoked device is refused, and a device not seen for five minutes is marked seen.
-async fn admit(state: &AppState, record: &DeviceRecord) -> ApiResult<DeviceAuth> {
-    if record.device.is_revoked() {
-        return Err(Failure::unauthorized());
-    }
-    let now = now_ms();
-    if record.device.last_seen_at.is_none_or(|t| now - t.timestamp_millis() > 5 * 60_000) {
-        state.store.touch_device(record.device.id, now).await?;
-    }
-    Ok(DeviceAuth { device_id: record.device.id, family_id: record.device.family_id, clinic_id: record.clinic_id })
 }
 
 /// Fetch a picture, voice prompt or video

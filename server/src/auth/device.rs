@@ -4,6 +4,7 @@
 use super::tokens::sha256_hex;
 use crate::error::Failure;
 use crate::state::{AppState, now_ms};
+use crate::store::DeviceRecord;
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
@@ -27,14 +28,20 @@ impl FromRequestParts<AppState> for DeviceAuth {
         let token = DeviceToken::parse(token.trim()).map_err(|_| Failure::unauthorized())?;
         let record =
             state.store.device_by_token(&sha256_hex(token.expose())).await?.ok_or_else(Failure::unauthorized)?;
-        if record.device.is_revoked() {
-            return Err(Failure::unauthorized());
-        }
-        let now = now_ms();
-        let stale = record.device.last_seen_at.is_none_or(|t| now - t.timestamp_millis() > 5 * 60_000);
-        if stale {
-            state.store.touch_device(record.device.id, now).await?;
-        }
-        Ok(Self { device_id: record.device.id, family_id: record.device.family_id, clinic_id: record.clinic_id })
+        admit(state, &record).await
     }
+}
+
+/// What every device request must pass once its token has found the device (here, and in the pull, which
+/// finds the device and its feed in one query): a revoked device is refused, and one not seen for five
+/// minutes is marked seen.
+pub(crate) async fn admit(state: &AppState, record: &DeviceRecord) -> Result<DeviceAuth, Failure> {
+    if record.device.is_revoked() {
+        return Err(Failure::unauthorized());
+    }
+    let now = now_ms();
+    if record.device.last_seen_at.is_none_or(|t| now - t.timestamp_millis() > 5 * 60_000) {
+        state.store.touch_device(record.device.id, now).await?;
+    }
+    Ok(DeviceAuth { device_id: record.device.id, family_id: record.device.family_id, clinic_id: record.clinic_id })
 }
