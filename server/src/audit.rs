@@ -28,6 +28,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 pub enum Actor<'a> {
     Therapist(&'a TherapistAuth),
     Device(&'a DeviceAuth),
+    /// A therapist's account, before or without a session (a sign-in, failed or not).
+    Account(&'a homeplay_core::clinic::Therapist),
 }
 
 pub async fn record(
@@ -38,20 +40,40 @@ pub async fn record(
     child_id: Option<ChildId>,
     detail: impl Into<String>,
 ) -> ApiResult<()> {
+    state.store.audit(&entry(actor, ip, action, child_id, detail.into())).await?;
+    Ok(())
+}
+
+/// One entry per child, in one write: what a device's pull or push reached of each child.
+pub async fn record_per_child(
+    state: &AppState,
+    actor: Actor<'_>,
+    ip: &ClientIp,
+    action: &str,
+    per_child: impl IntoIterator<Item = (ChildId, String)>,
+) -> ApiResult<()> {
+    let entries: Vec<AuditEntry> =
+        per_child.into_iter().map(|(child, detail)| entry(actor, ip, action, Some(child), detail)).collect();
+    if !entries.is_empty() {
+        state.store.audit_many(&entries).await?;
+    }
+    Ok(())
+}
+
+fn entry(actor: Actor<'_>, ip: &ClientIp, action: &str, child_id: Option<ChildId>, detail: String) -> AuditEntry {
     let (clinic_id, actor_kind, actor_id) = match actor {
         Actor::Therapist(t) => (t.therapist.clinic_id, "therapist", t.therapist.id.to_string()),
         Actor::Device(d) => (d.clinic_id, "device", d.device_id.to_string()),
+        Actor::Account(t) => (t.clinic_id, "therapist", t.id.to_string()),
     };
-    let entry = AuditEntry {
+    AuditEntry {
         clinic_id,
         at_ms: now_ms(),
         actor_kind,
         actor_id,
         action: action.to_owned(),
         child_id,
-        detail: detail.into(),
+        detail,
         ip: ip.0.clone(),
-    };
-    state.store.audit(&entry).await?;
-    Ok(())
+    }
 }

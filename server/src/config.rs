@@ -19,8 +19,10 @@ pub struct Limits {
     pub login_per_ip: u32,
     pub pair_per_ip: u32,
     pub rate_window_minutes: i64,
-    /// Send cookies with `Secure` (turn off only for plain-HTTP development on localhost).
-    pub secure_cookies: bool,
+    /// Send the session cookie with `Secure`, under the `__Host-` name that no sibling domain can shadow. Unset
+    /// (the default), it is on whenever the server listens beyond loopback; set `false` only to try the
+    /// dashboard over plain HTTP on a trusted network, where browsers refuse `Secure` cookies.
+    pub secure_cookies: Option<bool>,
     pub max_body_bytes: usize,
     pub max_media_bytes: usize,
 }
@@ -35,7 +37,7 @@ impl Default for Limits {
             login_per_ip: 30,
             pair_per_ip: 10,
             rate_window_minutes: 15,
-            secure_cookies: false,
+            secure_cookies: None,
             max_body_bytes: 4 * 1024 * 1024,
             max_media_bytes: 25 * 1024 * 1024,
         }
@@ -54,6 +56,15 @@ impl Limits {
     }
     pub fn rate_window_ms(&self) -> i64 {
         self.rate_window_minutes * 60_000
+    }
+    /// Whether the session cookie is `Secure` (and `__Host-` named) for a server listening on `bind`.
+    pub fn cookies_secure_on(&self, bind: SocketAddr) -> bool {
+        self.secure_cookies.unwrap_or(!bind.ip().is_loopback())
+    }
+    /// Settles an unset `secure_cookies` for a server listening on `bind`.
+    pub fn for_bind(mut self, bind: SocketAddr) -> Self {
+        self.secure_cookies = Some(self.cookies_secure_on(bind));
+        self
     }
 }
 
@@ -107,6 +118,19 @@ mod tests {
     fn passwords_never_reach_logs() {
         assert_eq!(redact_url("postgres://app:s3cret@db:5432/hp"), "postgres://app:***@db:5432/hp");
         assert_eq!(redact_url("sqlite://./homeplay-data/homeplay.db"), "sqlite://./homeplay-data/homeplay.db");
+    }
+
+    #[test]
+    fn cookies_are_secure_beyond_loopback_unless_told() {
+        let limits = Limits::default();
+        assert!(!limits.cookies_secure_on("127.0.0.1:8080".parse().unwrap()));
+        assert!(!limits.cookies_secure_on("[::1]:8080".parse().unwrap()));
+        assert!(limits.cookies_secure_on("0.0.0.0:8080".parse().unwrap()));
+        assert!(limits.cookies_secure_on("192.168.1.20:8080".parse().unwrap()));
+        let off = Limits { secure_cookies: Some(false), ..Limits::default() };
+        assert!(!off.cookies_secure_on("0.0.0.0:8080".parse().unwrap()));
+        let on = Limits { secure_cookies: Some(true), ..Limits::default() };
+        assert!(on.cookies_secure_on("127.0.0.1:8080".parse().unwrap()));
     }
 
     #[test]

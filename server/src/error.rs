@@ -93,6 +93,14 @@ impl From<StoreError> for Failure {
         match e {
             StoreError::NotFound(what) => Self::not_found(what),
             StoreError::Conflict(what) => Self::new(ErrorCode::Conflict, format!("conflicts with {what}")),
+            other if other.is_overload() => {
+                // The database is busy beyond its wait (or out of connections): a moment later will do.
+                tracing::warn!(error = %other, "storage overloaded");
+                Self {
+                    retry_after_secs: Some(1),
+                    ..Self::new(ErrorCode::Unavailable, "the server is busy; try again in a moment")
+                }
+            }
             other => {
                 // Details go to the log only; the client learns that it may retry.
                 tracing::error!(error = %other, "storage failure");

@@ -31,7 +31,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for StrictJson<T> {
                 Failure::bad_request("the body could not be read")
             }
         })?;
-        parse(&bytes).map(StrictJson)
+        parse_object(&bytes).map(StrictJson)
+    }
+}
+
+/// Parses a request body, which is always a JSON object: serde would read a struct from an array of its
+/// fields too (so `[]` would pass as a request with every field defaulted), and no client means that.
+pub fn parse_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Failure> {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') | None => parse(bytes),
+        Some(_) => Err(Failure::bad_request("the body must be a JSON object")),
     }
 }
 
@@ -57,7 +66,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Failure> {
             _ => Some(path),
         };
         let code = if shape { ErrorCode::BadRequest } else { ErrorCode::Invalid };
-        let message = strip_position(&message);
+        let message = strip_field(strip_position(&message), field.as_deref());
         let mut f = Failure::new(
             code,
             match &field {
@@ -68,6 +77,21 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Failure> {
         f.body.field = field;
         f
     })
+}
+
+/// A value's own validator names the field it checked ("cursor: …") or, not knowing where the value sits,
+/// none (": …"); the path is put in front once, so drop either.
+fn strip_field(message: String, field: Option<&str>) -> String {
+    let last = field.map(|f| f.rsplit(['.', '[']).next().unwrap_or(f).trim_end_matches(']'));
+    let mut rest = message.as_str();
+    for prefix in [field, last].into_iter().flatten() {
+        if let Some(r) = rest.strip_prefix(prefix).and_then(|r| r.strip_prefix(": ")) {
+            rest = r;
+            break;
+        }
+    }
+    rest = rest.strip_prefix(": ").unwrap_or(rest);
+    rest.to_owned()
 }
 
 /// serde_json appends " at line L column C"; the field path says more to a client.
@@ -96,6 +120,17 @@ mod tests {
 
         let e = parse::<PairRequest>(br#"{"protocol":1,"code":"K7QM-4TZD"}"#).unwrap_err();
         assert_eq!(e.body.field.as_deref(), Some("device_label"));
+
+        let e = parse_object::<homeplay_core::sync::PullRequest>(b" [1]").unwrap_err();
+        assert_eq!(e.body.error, ErrorCode::BadRequest);
+        assert!(parse_object::<homeplay_core::sync::PullRequest>(br#" {"protocol":1}"#).is_ok());
+
+        let e = parse::<PairRequest>(br#"{"protocol":1,"code":"K7QM-4TZD","device_label":""}"#).unwrap_err();
+        assert!(e.body.message.starts_with("device_label: ") && !e.body.message.contains(": :"), "{}", e.body.message);
+        let e = parse::<homeplay_core::sync::PullRequest>(br#"{"protocol":1,"cursor":""}"#).unwrap_err();
+        assert_eq!(e.body.field.as_deref(), Some("cursor"));
+        assert!(!e.body.message.starts_with("cursor: cursor:"), "{}", e.body.message);
+        assert!(e.body.message.starts_with("cursor: "), "{}", e.body.message);
 
         let e = parse::<PairRequest>(b"{\"protocol\":").unwrap_err();
         assert_eq!(e.body.error, ErrorCode::BadRequest);

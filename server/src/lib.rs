@@ -21,6 +21,7 @@ use std::path::PathBuf;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// The whole application, ready to serve: the API alone.
@@ -35,6 +36,11 @@ pub fn app_with_ui(state: AppState, ui_dir: Option<PathBuf>) -> Router {
         router = router.fallback(move |request: axum::extract::Request| ui::serve(dir.clone(), request));
     }
     router
+        // No browser may guess a type other than the one sent (an upload served as HTML, say).
+        .layer(SetResponseHeaderLayer::overriding(
+            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            axum::http::HeaderValue::from_static("nosniff"),
+        ))
         .layer(RequestDecompressionLayer::new())
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

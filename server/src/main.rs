@@ -75,7 +75,11 @@ async fn main() -> anyhow::Result<()> {
                 Some(dir) => tracing::warn!(ui_dir = %dir.display(), "no index.html in the dashboard folder"),
                 None => tracing::info!("no dashboard folder (build ui/ or pass --ui-dir): serving the API only"),
             }
-            let state = cli::state(store, settings.limits);
+            let limits = settings.limits.for_bind(local);
+            if limits.secure_cookies != Some(true) && !local.ip().is_loopback() {
+                tracing::warn!("session cookies without Secure on a server reachable beyond this machine");
+            }
+            let state = cli::state(store, limits);
             homeplay_server::serve_with_ui(listener, state, ui_dir, shutdown_signal()).await?;
         }
         Command::CreateClinic { name, time_zone } => {

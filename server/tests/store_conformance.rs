@@ -17,6 +17,7 @@ use homeplay_core::skill::Discipline;
 use homeplay_core::sync::Change;
 use homeplay_core::text::Name;
 use homeplay_core::time::{TimeZoneName, Weekdays};
+use homeplay_server::store::RateAttempt::{Counted, Refused};
 use homeplay_server::store::{self, DynStore, FeedEntry, LogWrite, Redeemed, SessionRecord};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -270,14 +271,49 @@ async fn sessions_and_rate_limits() {
         f.store.delete_sessions_of(f.therapist).await.unwrap();
         assert!(f.store.session("h1").await.unwrap().is_none(), "{backend:?}");
 
-        let counts: Vec<u32> = {
-            let mut v = Vec::new();
-            for now in [0, 10, 20, 1_000, 1_010] {
-                v.push(f.store.hit_rate_limit("login:x", 1_000, now).await.unwrap());
+        // A sliding window of 1 000 ms holding at most 2 attempts.
+        let attempt = |now| f.store.rate_attempt("login:x", 2, 1_000, now);
+        let Counted(first) = attempt(100).await.unwrap() else { panic!("{backend:?}: the first attempt counts") };
+        assert!(matches!(attempt(600).await.unwrap(), Counted(_)), "{backend:?}");
+        // Full: refused, not counted, and told the truth: room again when the first leaves the window.
+        assert_eq!(attempt(700).await.unwrap(), Refused { retry_after_ms: 400 }, "{backend:?}");
+        assert_eq!(attempt(1_099).await.unwrap(), Refused { retry_after_ms: 1 }, "{backend:?}");
+        assert!(matches!(attempt(1_100).await.unwrap(), Counted(_)), "{backend:?}: the window slid past the first");
+        // A success uncounts its attempt; a reset clears the key.
+        assert!(matches!(attempt(1_200).await.unwrap(), Refused { .. }), "{backend:?}");
+        f.store.rate_forget(first).await.unwrap();
+        f.store.rate_reset("login:x").await.unwrap();
+        assert!(matches!(attempt(1_200).await.unwrap(), Counted(_)), "{backend:?}: reset");
+        // Keys are apart.
+        assert!(matches!(f.store.rate_attempt("login:y", 2, 1_000, 1_200).await.unwrap(), Counted(_)));
+    }
+}
+
+/// Finding 2 of the security review: rate-limit rows were never purged, so every new key (a 1 MiB email, once)
+/// stayed in the database for good. Attempts older than the window go, whatever their key.
+#[tokio::test]
+async fn rate_limit_rows_are_purged_once_out_of_the_window() {
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        for i in 0..50 {
+            f.store.rate_attempt(&format!("key-{i}"), 5, 1_000, 10 + i).await.unwrap();
+        }
+        let rows = |db: &TestDb| {
+            let url = db.url.clone();
+            async move {
+                if url.starts_with("postgres") {
+                    let pool = sqlx::PgPool::connect(&url).await.unwrap();
+                    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM rate_events").fetch_one(&pool).await.unwrap()
+                } else {
+                    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+                    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM rate_events").fetch_one(&pool).await.unwrap()
+                }
             }
-            v
         };
-        assert_eq!(counts, [1, 2, 3, 1, 2], "{backend:?}: a new window starts from one");
+        assert_eq!(rows(&f._db).await, 50, "{backend:?}");
+        // Long after: one new attempt, and the old ones are gone.
+        f.store.rate_attempt("later", 5, 1_000, 5_000).await.unwrap();
+        assert_eq!(rows(&f._db).await, 1, "{backend:?}: expired attempts purged");
     }
 }
 

@@ -209,7 +209,9 @@ fn day_status(t: &Tally) -> DayStatus {
 
 /// The Monday of `date`'s week.
 pub fn week_start(date: NaiveDate) -> NaiveDate {
-    date - TimeDelta::days(i64::from(date.weekday().num_days_from_monday()))
+    // Checked: the week of chrono's first day starts before it (dates a client sends are bounded, but this
+    // must not panic on any date).
+    date.checked_sub_signed(TimeDelta::days(i64::from(date.weekday().num_days_from_monday()))).unwrap_or(date)
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -284,7 +286,8 @@ pub fn rtm_periods_from_days(
     let mut out = Vec::new();
     let mut first = monitoring_start;
     while first <= through {
-        let range = DateRange { first, last: first + TimeDelta::days(RtmPeriod::DAYS - 1) };
+        let Some(last) = first.checked_add_signed(TimeDelta::days(RtmPeriod::DAYS - 1)) else { break };
+        let range = DateRange { first, last };
         let data_days = dates.range(range.first..=range.last).count() as u32;
         let level = match data_days {
             n if n >= RtmPeriod::FULL_THRESHOLD => RtmLevel::Full,
@@ -297,7 +300,8 @@ pub fn rtm_periods_from_days(
             level,
             days_to_full: RtmPeriod::FULL_THRESHOLD.saturating_sub(data_days),
         });
-        first = range.last + TimeDelta::days(1);
+        let Some(next) = range.last.succ_opt() else { break };
+        first = next;
     }
     out
 }
@@ -328,7 +332,7 @@ pub fn flags(logs: &[CompletionLog], first_expected: Option<NaiveDate>, today: N
     let within = |days: i64| move |l: &&CompletionLog| (today - l.occurrence.date).num_days() < days;
     let mut out = Vec::new();
     let last_log = counting().map(|l| l.occurrence.date).max();
-    let silent_since = last_log.map(|d| d + TimeDelta::days(1)).or(first_expected);
+    let silent_since = last_log.map(|d| d.succ_opt().unwrap_or(d)).or(first_expected);
     if let Some(since) = silent_since {
         let days = (today - since).num_days().max(0) as u32;
         if days >= Flag::NO_LOGS_DAYS {
@@ -472,5 +476,22 @@ mod tests {
         );
         // Five silent days after the last log (one from yesterday, without pain).
         assert_eq!(flags(&logs[1..2], None, today + TimeDelta::days(5)), [Flag::NoLogs { days: 5 }]);
+    }
+}
+
+#[cfg(test)]
+mod date_bound_tests {
+    use super::*;
+
+    /// Finding 5 of the security review: `?to=-262143-01-01` reached `week_start` and panicked (a 500).
+    #[test]
+    fn week_start_and_rtm_never_panic_at_the_ends_of_time() {
+        assert_eq!(week_start(NaiveDate::MIN), NaiveDate::MIN);
+        assert_eq!(week_start(NaiveDate::MAX).weekday(), chrono::Weekday::Mon);
+        let near_end = NaiveDate::MAX - TimeDelta::days(3);
+        assert!(rtm_periods_from_days([], near_end, NaiveDate::MAX).is_empty());
+        assert!(crate::time::DateRange::new(NaiveDate::MIN, NaiveDate::MIN).is_err());
+        assert!(!crate::time::date_in_bounds(NaiveDate::from_ymd_opt(1999, 12, 31).unwrap()));
+        assert!(crate::time::date_in_bounds(NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()));
     }
 }

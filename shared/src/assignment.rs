@@ -88,7 +88,9 @@ pub enum Status {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pause {
+    /// The first day of the pause. From 2000-01-01 to 2100-12-31.
     pub from: NaiveDate,
+    /// The day practice resumed, when it has. From 2000-01-01 to 2100-12-31.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<NaiveDate>,
 }
@@ -107,8 +109,9 @@ pub struct Assignment {
     pub child_id: ChildId,
     pub target: Target,
     pub assigned_by: TherapistId,
+    /// The first day of practice. From 2000-01-01 to 2100-12-31.
     pub start_date: NaiveDate,
-    /// The last day of practice, inclusive.
+    /// The last day of practice, inclusive. From 2000-01-01 to 2100-12-31.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<NaiveDate>,
     pub days: Weekdays,
@@ -206,6 +209,16 @@ impl Assignment {
 impl Validate for Assignment {
     fn validate(&self) -> Result<(), ValidationError> {
         let mut c = Checker::new();
+        c.date("start_date", self.start_date);
+        if let Some(end) = self.end_date {
+            c.date("end_date", end);
+        }
+        for (i, p) in self.pauses.iter().enumerate() {
+            c.date(format!("pauses[{i}].from"), p.from);
+            if let Some(u) = p.until {
+                c.date(format!("pauses[{i}].until"), u);
+            }
+        }
         if let Some(end) = self.end_date {
             c.ensure(end >= self.start_date, "end_date", || Problem::Invalid {
                 reason: "must not be before start_date".into(),

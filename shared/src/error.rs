@@ -98,6 +98,11 @@ impl Checker {
         }
     }
 
+    /// A date a program can be about (2000 to 2100): see [`crate::time::date_in_bounds`].
+    pub fn date(&mut self, field: impl Into<String>, date: chrono::NaiveDate) {
+        self.ensure(crate::time::date_in_bounds(date), field, crate::time::date_problem);
+    }
+
     /// Folds a nested value's own check into this one, under `prefix`.
     pub fn nest(&mut self, prefix: &str, result: Result<(), ValidationError>) {
         if let Err(e) = result {

@@ -26,7 +26,7 @@ pub enum Sticker {
 pub struct Feedback {
     pub id: FeedbackId,
     pub child_id: ChildId,
-    /// The family's local date the feedback is about.
+    /// The family's local date the feedback is about. From 2000-01-01 to 2100-12-31.
     pub date: NaiveDate,
     pub therapist_id: TherapistId,
     /// Shown to the family: "Maya (OT)".
@@ -40,6 +40,9 @@ pub struct Feedback {
 
 impl Validate for Feedback {
     fn validate(&self) -> Result<(), ValidationError> {
+        if !crate::time::date_in_bounds(self.date) {
+            return Err(ValidationError::single("date", crate::time::date_problem()));
+        }
         if self.sticker.is_none() && self.comment.is_none() {
             return Err(ValidationError::single(
                 "comment",

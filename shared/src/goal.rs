@@ -138,7 +138,9 @@ pub struct Goal {
     /// Where the child is when the goal is set: "needs hand-over-hand help".
     pub baseline: Note,
     pub scale: GasScale,
+    /// From 2000-01-01 to 2100-12-31.
     pub start_date: NaiveDate,
+    /// From 2000-01-01 to 2100-12-31.
     pub target_date: NaiveDate,
     pub status: GoalStatus,
     /// For a changed goal: the goal that replaced it.
@@ -257,6 +259,8 @@ pub fn current_t_score<'a>(goals: &[Goal], reviews: impl IntoIterator<Item = &'a
 impl Validate for Goal {
     fn validate(&self) -> Result<(), ValidationError> {
         let mut c = Checker::new();
+        c.date("start_date", self.start_date);
+        c.date("target_date", self.target_date);
         c.count("areas", self.areas.len(), 1, SkillArea::ALL.len());
         c.unique("areas", &self.areas);
         c.nest("scale", self.scale.validate());
@@ -317,7 +321,7 @@ pub struct GoalCheckIn {
     pub id: GoalCheckInId,
     pub goal_id: GoalId,
     pub child_id: ChildId,
-    /// The Monday of the week the answer is about.
+    /// The Monday of the week the answer is about. From 2000-01-01 to 2100-12-31.
     pub week: NaiveDate,
     pub face: CheckInFace,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -333,6 +337,7 @@ pub struct GoalCheckIn {
 impl Validate for GoalCheckIn {
     fn validate(&self) -> Result<(), ValidationError> {
         let mut c = Checker::new();
+        c.date("week", self.week);
         c.ensure(self.week.weekday() == chrono::Weekday::Mon, "week", || Problem::Invalid {
             reason: "must be the Monday of the week".into(),
         });

@@ -14,6 +14,7 @@ use std::cmp::Ordering;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Occurrence {
+    /// The family's local date. From 2000-01-01 to 2100-12-31.
     pub date: NaiveDate,
     pub slot: u8,
 }
@@ -31,11 +32,43 @@ pub enum NotDoneReason {
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields, try_from = "OutcomeWire")]
 pub enum Outcome {
     Done,
     Partly,
     NotDone { reason: NotDoneReason },
+}
+
+/// An outcome as it arrives. serde's internally tagged unit variants ignore extra keys, so `{"status": "done",
+/// "reason": "sick"}` would lose its reason without a word: read both keys, then insist on the shape.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutcomeWire {
+    status: OutcomeStatus,
+    #[serde(default)]
+    reason: Option<NotDoneReason>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum OutcomeStatus {
+    Done,
+    Partly,
+    NotDone,
+}
+
+impl TryFrom<OutcomeWire> for Outcome {
+    type Error = String;
+
+    fn try_from(w: OutcomeWire) -> Result<Self, Self::Error> {
+        match (w.status, w.reason) {
+            (OutcomeStatus::Done, None) => Ok(Self::Done),
+            (OutcomeStatus::Partly, None) => Ok(Self::Partly),
+            (OutcomeStatus::NotDone, Some(reason)) => Ok(Self::NotDone { reason }),
+            (OutcomeStatus::NotDone, None) => Err("missing field `reason`: a not_done outcome needs one".into()),
+            (_, Some(_)) => Err("reason: only a not_done outcome has a reason".into()),
+        }
+    }
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -146,6 +179,7 @@ impl Validate for CompletionLog {
     fn validate(&self) -> Result<(), ValidationError> {
         let mut c = Checker::new();
         c.ensure(self.id.is_v7(), "id", || Problem::Invalid { reason: "must be a UUIDv7".into() });
+        c.date("occurrence.date", self.occurrence.date);
         c.range("occurrence.slot", Some(self.occurrence.slot), 0, 2);
         c.range("actual_reps", self.actual_reps, 0, Self::MAX_ACTUAL_REPS);
         c.range("actual_seconds", self.actual_seconds, 0, Self::MAX_ACTUAL_SECONDS);
@@ -213,7 +247,8 @@ pub(crate) mod tests {
         l.occurrence.slot = 3;
         l.actual_seconds = Some(5 * 60 * 60);
         let fields: Vec<_> = l.validate().unwrap_err().problems.into_iter().map(|p| p.field).collect();
-        assert_eq!(fields, ["id", "occurrence.slot", "actual_seconds"]);
+        // Finding 5 of the security review: a date out of 2000–2100 is refused like any other bad value.
+        assert_eq!(fields, ["id", "occurrence.date", "occurrence.slot", "actual_seconds"]);
     }
 
     #[test]
@@ -221,6 +256,14 @@ pub(crate) mod tests {
         let v = serde_json::to_value(Outcome::NotDone { reason: NotDoneReason::NoTime }).unwrap();
         assert_eq!(v, serde_json::json!({"status": "not_done", "reason": "no_time"}));
         assert!(serde_json::from_value::<Outcome>(serde_json::json!({"status": "not_done"})).is_err());
+        assert!(serde_json::from_value::<Outcome>(serde_json::json!({"status": "done", "reason": "sick"})).is_err());
+        assert!(serde_json::from_value::<Outcome>(serde_json::json!({"status": "partly", "reason": "sick"})).is_err());
+        assert!(serde_json::from_value::<Outcome>(serde_json::json!({"status": "done", "extra": 1})).is_err());
+        assert_eq!(serde_json::from_value::<Outcome>(serde_json::json!({"status": "done"})).unwrap(), Outcome::Done);
+        assert_eq!(
+            serde_json::from_value::<Outcome>(serde_json::json!({"reason": "sick", "status": "not_done"})).unwrap(),
+            Outcome::NotDone { reason: NotDoneReason::Sick }
+        );
     }
 
     mod merge_laws {

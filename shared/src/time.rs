@@ -164,17 +164,46 @@ impl From<Weekdays> for Vec<DayName> {
     }
 }
 
+/// The dates a home program can be about: from 2000 to 2100. Every date a client sends is checked against
+/// them, so no date arithmetic on a stored date can run off chrono's range (year ±262,143), and no range of
+/// dates is ever longer than a century.
+pub const FIRST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+pub const LAST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2100, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MAX,
+};
+
+/// Whether `date` is one a program can be about ([`FIRST_DATE`] to [`LAST_DATE`]).
+pub fn date_in_bounds(date: NaiveDate) -> bool {
+    (FIRST_DATE..=LAST_DATE).contains(&date)
+}
+
+/// The problem with a date out of bounds, for a field's error.
+pub fn date_problem() -> crate::error::Problem {
+    crate::error::Problem::Invalid { reason: format!("must be a date from {FIRST_DATE} to {LAST_DATE}") }
+}
+
 /// An inclusive range of local dates.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DateRange {
+    /// From 2000-01-01 to 2100-12-31.
     pub first: NaiveDate,
+    /// From 2000-01-01 to 2100-12-31.
     pub last: NaiveDate,
 }
 
 impl DateRange {
     pub fn new(first: NaiveDate, last: NaiveDate) -> Result<Self, ValidationError> {
+        for (field, d) in [("first", first), ("last", last)] {
+            if !date_in_bounds(d) {
+                return Err(ValidationError::single(field, date_problem()));
+            }
+        }
         if last < first {
             return Err(ValidationError::single(
                 "last",
@@ -186,7 +215,7 @@ impl DateRange {
 
     /// The `days` days ending with `last`.
     pub fn ending(last: NaiveDate, days: u32) -> Self {
-        let first = last - TimeDelta::days(i64::from(days.max(1)) - 1);
+        let first = last.checked_sub_signed(TimeDelta::days(i64::from(days.max(1)) - 1)).unwrap_or(NaiveDate::MIN);
         Self { first, last }
     }
 

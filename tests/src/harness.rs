@@ -165,6 +165,12 @@ impl TestServer {
         Self::spawn(&db.url, "127.0.0.1:0", env)
     }
 
+    /// The server listening on `bind` (e.g. `0.0.0.0:0`, to be reachable beyond loopback).
+    pub fn start_bound(db: &TestDb, bind: &str, env: &[(&str, &str)]) -> Self {
+        let env: Vec<(String, String)> = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Self::spawn(&db.url, bind, env)
+    }
+
     /// The port the server listens on.
     pub fn port(&self) -> u16 {
         self.base.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap()
@@ -237,6 +243,12 @@ pub struct Therapist {
 
 pub fn client() -> Client {
     Client::builder().cookie_store(true).timeout(Duration::from_secs(30)).build().unwrap()
+}
+
+/// A client whose requests come from another loopback address (`127.0.0.2` …): another computer, as the
+/// server's per-address limits see it.
+pub fn client_from(address: std::net::IpAddr) -> Client {
+    Client::builder().cookie_store(true).local_address(address).timeout(Duration::from_secs(30)).build().unwrap()
 }
 
 impl Therapist {

@@ -400,7 +400,7 @@ pub async fn overview(
     let teams: HashMap<ChildId, CareTeam> =
         state.store.care_teams_of_clinic(clinic).await?.into_iter().map(|t| (t.child_id, t)).collect();
     let mut rows = Vec::new();
-    let mut outside = 0usize;
+    let mut outside = Vec::new();
     for child in children {
         let team = teams.get(&child.id).cloned().unwrap_or(CareTeam { child_id: child.id, members: Vec::new() });
         let on_my_team = match (child_access(&team, auth.therapist.id, policy), filter.team) {
@@ -431,17 +431,27 @@ pub async fn overview(
         let team_view = (members_view(&team, &names), on_my_team);
         let row = overview_row(&state.store, clinic, child, &program, disciplines, team_view, now).await?;
         if filter.keeps_flags(&row.flags) {
-            outside += usize::from(!on_my_team);
+            if !on_my_team {
+                outside.push(row.child_id);
+            }
             rows.push(row);
         }
     }
     rows.sort_by(overview_order);
-    // Children seen from outside their team are counted here, one entry for the whole list.
-    let detail = match outside {
+    let detail = match outside.len() {
         0 => format!("{} children", rows.len()),
         n => format!("{} children; {n} outside the caller's care teams", rows.len()),
     };
     audit::record(&state, Actor::Therapist(&auth), &ip, "read_overview", None, detail).await?;
+    // Each child whose figures were shown from outside its team gets its own entry, as opening it would.
+    audit::record_per_child(
+        &state,
+        Actor::Therapist(&auth),
+        &ip,
+        crate::api::team::OUTSIDE_TEAM,
+        outside.into_iter().map(|child| (child, "read in the overview; not on the child's care team".to_owned())),
+    )
+    .await?;
     Ok(Json(Overview { generated_at: now, children: rows }))
 }
 
@@ -542,7 +552,12 @@ fn parse_date(params: &HashMap<String, String>, field: &str) -> ApiResult<Option
         .get(field)
         .map(|v| {
             NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-                .map_err(|_| Failure::invalid(field, format!("{field}: must be a date like 2026-03-16")))
+                .ok()
+                .filter(|d| homeplay_core::time::date_in_bounds(*d))
+                .ok_or_else(|| {
+                    let (first, last) = (homeplay_core::time::FIRST_DATE, homeplay_core::time::LAST_DATE);
+                    Failure::invalid(field, format!("{field}: must be a date like 2026-03-16, from {first} to {last}"))
+                })
         })
         .transpose()
 }

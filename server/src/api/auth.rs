@@ -1,12 +1,12 @@
 //! Dashboard sign-in: login, logout, who am I, change password.
 
 use crate::api::doc::*;
-use crate::audit::ClientIp;
-use crate::auth::password;
+use crate::audit::{self, Actor, ClientIp};
 use crate::auth::session::{self, TherapistAuth};
+use crate::auth::{password, rate};
 use crate::error::{ApiResult, Failure};
 use crate::json::StrictJson;
-use crate::state::{AppState, now_ms};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -15,11 +15,15 @@ use homeplay_core::clinic::{Clinic, Therapist};
 use homeplay_core::sync::ApiError;
 use serde::{Deserialize, Serialize};
 
+/// The longest email address there can be (RFC 5321's path limit).
+pub const MAX_EMAIL: usize = 254;
+
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
+    #[schema(max_length = 254)]
     pub email: String,
-    #[schema(format = Password)]
+    #[schema(format = Password, max_length = 256)]
     pub password: String,
 }
 
@@ -45,16 +49,6 @@ async fn me_of(state: &AppState, therapist: Therapist, csrf_token: String) -> Ap
     Ok(Me { therapist, clinic, csrf_token, session_idle_ms: state.limits.session_idle_ms() })
 }
 
-/// Counts one attempt against `key`; refuses with 429 once more than `max` fall in the current window.
-/// The counters live in the database, so every server instance shares them.
-pub(crate) async fn limited(state: &AppState, key: String, max: u32) -> ApiResult<()> {
-    let window = state.limits.rate_window_ms();
-    if state.store.hit_rate_limit(&key, window, now_ms()).await? > max {
-        return Err(Failure::rate_limited(u64::try_from(window / 1000).unwrap_or(900)));
-    }
-    Ok(())
-}
-
 /// Sign in
 ///
 /// Signs a therapist in: sets the session cookie and returns the CSRF token for writes. Attempts are
@@ -65,7 +59,8 @@ pub(crate) async fn limited(state: &AppState, key: String, max: u32) -> ApiResul
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = Me,
-            headers(("Set-Cookie" = String, description = "`hp_session=…; Path=/; HttpOnly; SameSite=Strict`"))),
+            headers(("Set-Cookie" = String, description = "`__Host-hp_session=…; Path=/; HttpOnly; SameSite=Strict; \
+                Secure` (`hp_session` without `Secure` on a server listening on loopback only)"))),
         (status = 400, description = BAD_JSON, body = ApiError),
         (status = 401, description = "Wrong email or password", body = ApiError),
         (status = 413, description = TOO_LARGE, body = ApiError),
@@ -81,15 +76,45 @@ pub async fn login(
     StrictJson(req): StrictJson<LoginRequest>,
 ) -> ApiResult<Response> {
     let email = req.email.trim().to_lowercase();
-    limited(&state, format!("login:ip:{}", ip.0.as_deref().unwrap_or("unknown")), state.limits.login_per_ip).await?;
-    limited(&state, format!("login:account:{email}"), state.limits.login_per_account).await?;
+    if email.chars().count() > MAX_EMAIL {
+        return Err(Failure::invalid("email", format!("email: must be at most {MAX_EMAIL} characters")));
+    }
+    if req.password.chars().count() > password::MAX_LENGTH {
+        // Not worth hashing: no password this long was ever accepted.
+        let message = format!("password: must be at most {} characters", password::MAX_LENGTH);
+        return Err(Failure::invalid("password", message));
+    }
+    let limits = &state.limits;
+    let address = ip.0.as_deref().unwrap_or("unknown");
+    // Failures count against the address, against the account from this address (the lockout), and against the
+    // account from anywhere (a looser brake on guessing from many addresses). A stranger's failures lock the
+    // account only from the stranger's address until the looser brake; a success resets its address's count.
+    let account_here = rate::key("login:account-ip", &format!("{email}\u{0}{address}"));
+    let counted = rate::attempt_all(
+        &state,
+        &[
+            (&rate::key("login:ip", address), limits.login_per_ip),
+            (&account_here, limits.login_per_account),
+            (&rate::key("login:account", &email), limits.login_per_account.saturating_mul(10)),
+        ],
+    )
+    .await?;
     let record = state.store.therapist_by_email(&email).await?;
     // Verify against a dummy hash when there is no such account, so timing does not tell.
     let ok = password::verify(&req.password, record.as_ref().map(|r| r.password_hash.as_str()));
-    let Some(record) = record.filter(|_| ok) else {
-        tracing::info!("failed login");
-        return Err(Failure::new(homeplay_core::sync::ErrorCode::Unauthorized, "wrong email or password"));
+    let record = match record {
+        Some(record) if ok => record,
+        known => {
+            tracing::info!("failed login");
+            if let Some(known) = known {
+                audit::record(&state, Actor::Account(&known.therapist), &ip, "login_failed", None, "").await?;
+            }
+            return Err(Failure::new(homeplay_core::sync::ErrorCode::Unauthorized, "wrong email or password"));
+        }
     };
+    rate::forget(&state, counted).await?;
+    rate::reset(&state, &account_here).await?;
+    audit::record(&state, Actor::Account(&record.therapist), &ip, "login", None, "").await?;
     let (token, csrf) = session::start(&state, &record.therapist).await?;
     let me = me_of(&state, record.therapist, csrf).await?;
     Ok(([(header::SET_COOKIE, session::set_cookie(&state, &token))], Json(me)).into_response())
@@ -103,15 +128,16 @@ pub async fn login(
     security(("session" = [], "csrf" = [])),
     responses(
         (status = 204, description = "Signed out",
-            headers(("Set-Cookie" = String, description = "Clears `hp_session`"))),
+            headers(("Set-Cookie" = String, description = "Clears the session cookie"))),
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = NO_CSRF, body = ApiError),
         (status = 500, description = SERVER_FAILED, body = ApiError),
     ),
 )]
-pub async fn logout(State(state): State<AppState>, auth: TherapistAuth) -> ApiResult<Response> {
+pub async fn logout(State(state): State<AppState>, auth: TherapistAuth, ip: ClientIp) -> ApiResult<Response> {
     state.store.delete_session(&auth.token_hash).await?;
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, session::clear_cookie())]).into_response())
+    audit::record(&state, Actor::Therapist(&auth), &ip, "logout", None, "").await?;
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, session::clear_cookie(&state))]).into_response())
 }
 
 /// Who is signed in
@@ -154,7 +180,7 @@ impl std::fmt::Debug for PasswordChange {
     request_body = PasswordChange,
     responses(
         (status = 200, description = "Changed; a new session replaces every old one", body = Me,
-            headers(("Set-Cookie" = String, description = "The new `hp_session`"))),
+            headers(("Set-Cookie" = String, description = "The new session cookie"))),
         (status = 400, description = BAD_JSON, body = ApiError),
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = NO_CSRF, body = ApiError),
@@ -170,14 +196,20 @@ impl std::fmt::Debug for PasswordChange {
 pub async fn change_password(
     State(state): State<AppState>,
     auth: TherapistAuth,
+    ip: ClientIp,
     StrictJson(req): StrictJson<PasswordChange>,
 ) -> ApiResult<Response> {
-    limited(&state, format!("login:account:{}", auth.therapist.email.to_lowercase()), state.limits.login_per_account)
-        .await?;
+    if req.current_password.chars().count() > password::MAX_LENGTH {
+        return Err(Failure::invalid("current_password", "current_password: is not right"));
+    }
+    // Its own limiter, apart from sign-in's: wrong current passwords count, a change that goes through does not.
+    let key = rate::key("password:account", &auth.therapist.id.to_string());
+    let counted = rate::attempt(&state, &key, state.limits.login_per_account).await?;
     let record = state.store.therapist(auth.therapist.id).await?.ok_or_else(Failure::unauthorized)?;
     if !password::verify(&req.current_password, Some(&record.password_hash)) {
         return Err(Failure::invalid("current_password", "current_password: is not right"));
     }
+    rate::forget(&state, vec![counted]).await?;
     password::check_new(&req.new_password)
         .map_err(|m| Failure::invalid("new_password", format!("new_password: {m}")))?;
     let hash = password::hash(&req.new_password).map_err(|e| {
@@ -186,6 +218,7 @@ pub async fn change_password(
     })?;
     state.store.set_password(auth.therapist.id, &hash).await?;
     state.store.delete_sessions_of(auth.therapist.id).await?;
+    audit::record(&state, Actor::Therapist(&auth), &ip, "change_password", None, "").await?;
     let (token, csrf) = session::start(&state, &record.therapist).await?;
     let me = me_of(&state, record.therapist, csrf).await?;
     Ok(([(header::SET_COOKIE, session::set_cookie(&state, &token))], Json(me)).into_response())

@@ -17,7 +17,7 @@ use homeplay_core::care_team::{CareTeam, CareTeamMember, TeamRole};
 use homeplay_core::family::{Caregiver, Child, Device, Family};
 use homeplay_core::ids::{CaregiverId, ChildId, DeviceId, FamilyId};
 use homeplay_core::pairing::PairingCode;
-use homeplay_core::sync::ApiError;
+use homeplay_core::sync::{ApiError, ErrorCode};
 use homeplay_core::text::Name;
 use homeplay_core::time::TimeZoneName;
 use serde::{Deserialize, Serialize};
@@ -102,7 +102,8 @@ pub async fn list(State(state): State<AppState>, auth: TherapistAuth, ip: Client
         (status = 400, description = BAD_JSON, body = ApiError),
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 404, description = "No such family in this clinic (`field`: `family_id`)", body = ApiError),
+        (status = 404, description = "No such family in this clinic, or one with a child the caller may not open \
+            (`field`: `family_id`)", body = ApiError),
         (status = 413, description = TOO_LARGE, body = ApiError),
         (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
@@ -121,8 +122,13 @@ pub async fn create(
         return Err(Failure::invalid("caregivers", "caregivers: at most 12"));
     }
     let family_id = match req.family_id {
+        // A sibling shares the family's devices, which see every child of it: only for someone who may open
+        // every child already in the family.
         Some(id) => {
-            state.store.family(clinic, id).await?.ok_or(Failure::not_found("family").with_field("family_id"))?.id
+            crate::api::team::open_whole_family(&state, &auth, &ip, id, None)
+                .await
+                .map_err(|f| if f.body.error == ErrorCode::NotFound { f.with_field("family_id") } else { f })?;
+            id
         }
         None => {
             let label = Name::new(format!("{}'s family", req.display_name)).or_else(|_| Name::new("Family"))?;
@@ -237,7 +243,8 @@ pub struct NewPairingCode {
             body = NewPairingCode),
         (status = 400, description = BAD_ID, body = ApiError),
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
+        (status = 403, description = "The family has a child whose care team the caller is not on (a device \
+            sees every child of its family), or the X-CSRF-Token header is missing or wrong", body = ApiError),
         (status = 404, description = NO_CHILD, body = ApiError),
         (status = 500, description = SERVER_FAILED, body = ApiError),
     ),
@@ -249,6 +256,16 @@ pub async fn pairing_code(
     Path(id): Path<ChildId>,
 ) -> ApiResult<(StatusCode, Json<NewPairingCode>)> {
     let child = own_child(&state, &auth, &ip, id).await?;
+    // A device pulls the whole family's feed and may log for any of its children.
+    crate::api::team::open_whole_family(&state, &auth, &ip, child.family_id, Some(id)).await.map_err(|f| {
+        if f.body.error == ErrorCode::NotFound {
+            Failure::forbidden(
+                "a pairing code reaches every child of the family: only someone on each child's care team can make one",
+            )
+        } else {
+            f
+        }
+    })?;
     let code = PairingCode::from_random_bytes(random_bytes::<5>());
     let now = now_ms();
     let expires = now + state.limits.pairing_code_ms();
@@ -290,7 +307,10 @@ pub async fn devices(
     Path(id): Path<ChildId>,
 ) -> ApiResult<Json<Vec<Device>>> {
     let child = own_child(&state, &auth, &ip, id).await?;
-    Ok(Json(state.store.devices_of_family(auth.therapist.clinic_id, child.family_id).await?))
+    let devices = state.store.devices_of_family(auth.therapist.clinic_id, child.family_id).await?;
+    audit::record(&state, Actor::Therapist(&auth), &ip, "list_devices", Some(id), format!("{} devices", devices.len()))
+        .await?;
+    Ok(Json(devices))
 }
 
 /// Revoke a device

@@ -7,7 +7,7 @@ use crate::auth::tokens::{random_bytes, sha256_hex};
 use crate::auth::{Caller, DeviceAuth};
 use crate::error::{ApiResult, Failure};
 use crate::json::IdPath as Path;
-use crate::json::{StrictJson, parse};
+use crate::json::{StrictJson, parse, parse_object};
 use crate::state::{AppState, now_ms};
 use crate::store::{LogWrite, Redeemed};
 use axum::Json;
@@ -82,9 +82,9 @@ pub async fn pair(
     body: axum::body::Bytes,
 ) -> ApiResult<Json<PairResponse>> {
     // Limit before parsing, so that guessing codes costs the same whether they parse or not.
-    let key = format!("pair:ip:{}", ip.0.as_deref().unwrap_or("unknown"));
-    super::auth::limited(&state, key, state.limits.pair_per_ip).await?;
-    let req: PairRequest = parse(&body)?;
+    let key = crate::auth::rate::key("pair:ip", ip.0.as_deref().unwrap_or("unknown"));
+    crate::auth::rate::attempt(&state, &key, state.limits.pair_per_ip).await?;
+    let req: PairRequest = parse_object(&body)?;
     check_protocol(req.protocol)?;
     let token = DeviceToken::from_random_bytes(random_bytes::<32>());
     let device_id = DeviceId::new_v7();
@@ -113,7 +113,15 @@ pub async fn pair(
     };
     let clinic = state.store.clinic(clinic_id).await?.ok_or(Failure::not_found("clinic"))?;
     let auth = DeviceAuth { device_id, family_id, clinic_id };
-    audit::record(&state, Actor::Device(&auth), &ip, "pair_device", None, format!("family {family_id}")).await?;
+    let children = state.store.children_of_family(family_id).await?;
+    audit::record_per_child(
+        &state,
+        Actor::Device(&auth),
+        &ip,
+        "pair_device",
+        children.into_iter().map(|c| (c.id, format!("family {family_id}"))),
+    )
+    .await?;
     Ok(Json(PairResponse {
         protocol: PROTOCOL_VERSION,
         device_id,
@@ -167,8 +175,22 @@ async fn family_program(state: &AppState, auth: &DeviceAuth) -> ApiResult<Family
     Ok(FamilyProgram { children, assignments })
 }
 
+/// A version of a family's record says which device made it: only the device pushing it, as its token says.
+fn check_device(device_id: DeviceId, auth: &DeviceAuth) -> Result<(), (RejectReason, Option<String>, String)> {
+    if device_id == auth.device_id {
+        Ok(())
+    } else {
+        Err((
+            RejectReason::Invalid,
+            Some("device_id".into()),
+            "device_id: must be the id of the device pushing it".into(),
+        ))
+    }
+}
+
 fn check_log(
     log: &CompletionLog,
+    auth: &DeviceAuth,
     program: &FamilyProgram,
     now: i64,
 ) -> Result<(), (RejectReason, Option<String>, String)> {
@@ -201,6 +223,7 @@ fn check_log(
             "this exercise is not part of the assignment".into(),
         ));
     }
+    check_device(log.device_id, auth)?;
     let now_ms = u64::try_from(now).unwrap_or(0);
     if HlcClock::default().observe(log.hlc, now_ms).is_err() {
         return Err((
@@ -216,6 +239,7 @@ fn check_log(
 /// (`goals`), and not stamped too far ahead. A goal settled since the family answered still takes the answer.
 fn check_check_in(
     c: &GoalCheckIn,
+    auth: &DeviceAuth,
     program: &FamilyProgram,
     goals: &HashMap<ChildId, HashSet<GoalId>>,
     now: i64,
@@ -231,6 +255,7 @@ fn check_check_in(
     if !goals.get(&c.child_id).is_some_and(|g| g.contains(&c.goal_id)) {
         return Err((RejectReason::UnknownGoal, Some("goal_id".into()), "this goal is not the child's".into()));
     }
+    check_device(c.device_id, auth)?;
     if HlcClock::default().observe(c.hlc, u64::try_from(now).unwrap_or(0)).is_err() {
         return Err((
             RejectReason::ClockSkew,
@@ -279,7 +304,7 @@ async fn push_check_ins(
                 continue;
             }
         };
-        match check_check_in(&c, program, &goals, now) {
+        match check_check_in(&c, auth, program, &goals, now) {
             Ok(()) => good.push(c),
             Err((reason, field, message)) => rejected.push(reject(c.id, reason, field, message)),
         }
@@ -290,10 +315,14 @@ async fn push_check_ins(
     for c in &good {
         *per_child.entry(c.child_id).or_default() += 1;
     }
-    for (child, count) in per_child {
-        audit::record(state, Actor::Device(auth), ip, "push_check_ins", Some(child), format!("{count} check-ins"))
-            .await?;
-    }
+    audit::record_per_child(
+        state,
+        Actor::Device(auth),
+        ip,
+        "push_check_ins",
+        per_child.into_iter().map(|(child, n)| (child, format!("{n} check-ins"))),
+    )
+    .await?;
     let max_wall = good.iter().map(|c| c.hlc.wall_ms).max().unwrap_or(0);
     Ok((good.iter().map(|c| CheckInAck { id: c.id, hlc: c.hlc }).collect(), rejected, max_wall))
 }
@@ -360,7 +389,7 @@ pub async fn push(
                 continue;
             }
         };
-        match check_log(&log, &program, now) {
+        match check_log(&log, &auth, &program, now) {
             Ok(()) => good.push((i, log)),
             Err((reason, field, message)) => rejected.push(reject(i, log.id, reason, field, message)),
         }
@@ -368,11 +397,11 @@ pub async fn push(
     let logs: Vec<CompletionLog> = good.iter().map(|(_, l)| l.clone()).collect();
     let writes = state.store.push_logs(auth.family_id, auth.clinic_id, &logs, now).await?;
     let mut accepted = Vec::new();
-    let mut children = HashSet::new();
+    let mut children: HashMap<ChildId, usize> = HashMap::new();
     for ((i, log), write) in good.iter().zip(writes) {
         match write {
             LogWrite::Stored | LogWrite::AlreadyCurrent => {
-                children.insert(log.child_id);
+                *children.entry(log.child_id).or_default() += 1;
                 accepted.push(Ack { id: log.id, hlc: log.hlc });
             }
             LogWrite::ImmutableFieldChanged(field) => rejected.push(reject(
@@ -385,10 +414,14 @@ pub async fn push(
         }
     }
     rejected.sort_by_key(|r| r.index);
-    for child in children {
-        audit::record(&state, Actor::Device(&auth), &ip, "push_logs", Some(child), format!("{} logs", accepted.len()))
-            .await?;
-    }
+    audit::record_per_child(
+        &state,
+        Actor::Device(&auth),
+        &ip,
+        "push_logs",
+        children.into_iter().map(|(child, n)| (child, format!("{n} logs"))),
+    )
+    .await?;
     let (check_ins_accepted, check_ins_rejected, check_in_wall) =
         push_check_ins(&state, &auth, &ip, &program, &envelope.check_ins, now).await?;
     let max_wall = logs.iter().map(|l| l.hlc.wall_ms).max().unwrap_or(0).max(check_in_wall);
@@ -481,12 +514,21 @@ pub async fn pull(
         .map(|i| RawValue::from_string(i.change_json))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::from(crate::store::StoreError::Corrupt(e)))?;
-    // A pull from scratch hands over the family's whole record: audited. Incremental pulls are the family's own
-    // device keeping up (its last contact is on the device record); auditing each would turn every read
-    // into a write.
-    if after == 0 && !changes.is_empty() {
-        audit::record(&state, Actor::Device(&auth), &ip, "pull_all", None, format!("{} changes", changes.len()))
-            .await?;
+    // A page that carries changes hands the family's record to the device: audited once per child of the
+    // family (a device sees every child of it), in one write. An empty pull, the poll a device makes every few
+    // minutes, reads nothing of a child and writes nothing (its last contact is on the device record).
+    if !changes.is_empty() {
+        let action = if after == 0 { "pull_all" } else { "pull_changes" };
+        let detail = format!("{} changes", changes.len());
+        let children = state.store.children_of_family(auth.family_id).await?;
+        audit::record_per_child(
+            &state,
+            Actor::Device(&auth),
+            &ip,
+            action,
+            children.into_iter().map(|c| (c.id, detail.clone())),
+        )
+        .await?;
     }
     let reply = PullReply {
         protocol: PROTOCOL_VERSION,
@@ -540,9 +582,9 @@ impl DeviceBearer {
     params(("media" = MediaRef, Path, description = "`builtin:<name>` or `sha256:<hex>`, as the program names it")),
     security(("device" = []), ("session" = [])),
     responses(
-        (status = 200, description = "The file, with its content type; cacheable for a year",
+        (status = 200, description = "The file, with its content type; cacheable for a year by the caller alone",
             content(("image/*"), ("audio/*"), ("video/*")),
-            headers(("Cache-Control" = String, description = "`public, max-age=31536000, immutable`"))),
+            headers(("Cache-Control" = String, description = "`private, max-age=31536000, immutable`"))),
         (status = 400, description = BAD_ID, body = ApiError),
         (status = 401, description = "Neither a valid device token nor a session", body = ApiError),
         (status = 404, description = "No such file, or not one the caller may see", body = ApiError),
@@ -572,15 +614,16 @@ pub async fn media(State(state): State<AppState>, caller: Caller, Path(media): P
     Ok(media_response(record.content_type, record.data))
 }
 
-/// Media bytes with the headers every media response carries: immutable caching (the name is the hash),
-/// and no content sniffing.
+/// Media bytes with the headers every media response carries: immutable caching by the caller's own browser or
+/// app only (the name is the hash; a shared cache must not keep what took credentials to fetch), and no
+/// content sniffing.
 pub fn media_response(content_type: String, data: Vec<u8>) -> Response {
     let mut response = data.into_response();
     let headers = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&content_type) {
         headers.insert(header::CONTENT_TYPE, v);
     }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000, immutable"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     response
 }

@@ -35,11 +35,51 @@ pub(crate) async fn open_child(
 ) -> ApiResult<ChildWithTeam> {
     let record = state.store.child_with_team(auth.therapist.clinic_id, id).await?.ok_or(Failure::not_found("child"))?;
     match child_access(&record.team, auth.therapist.id, record.policy) {
-        ChildAccess::Denied => return Err(Failure::not_found("child")),
+        ChildAccess::Denied => {
+            record_denied(state, auth, ip, id).await?;
+            return Err(Failure::not_found("child"));
+        }
         ChildAccess::OutsideTeam => record_outside_team(state, auth, ip, id).await?,
         ChildAccess::Team(_) => {}
     }
     Ok(record)
+}
+
+/// For what reaches every child of a family at once (a pairing code: a device pulls the whole family's feed
+/// and may log for any of its children; a sibling added to the family): the caller must be let in to **every**
+/// child of the family, each access from outside a team audited per child. Else 404, as for a child.
+///
+/// `opened` is a child of the family the caller has opened already (and had audited): not audited twice.
+pub(crate) async fn open_whole_family(
+    state: &AppState,
+    auth: &TherapistAuth,
+    ip: &ClientIp,
+    family: homeplay_core::ids::FamilyId,
+    opened: Option<ChildId>,
+) -> ApiResult<()> {
+    let clinic = auth.therapist.clinic_id;
+    state.store.family(clinic, family).await?.ok_or(Failure::not_found("family"))?;
+    let mut outside = Vec::new();
+    for child in state.store.children_of_family(family).await? {
+        if Some(child.id) == opened {
+            continue;
+        }
+        let Some(record) = state.store.child_with_team(clinic, child.id).await? else {
+            return Err(Failure::not_found("family"));
+        };
+        match child_access(&record.team, auth.therapist.id, record.policy) {
+            ChildAccess::Team(_) => {}
+            ChildAccess::OutsideTeam => outside.push(child.id),
+            ChildAccess::Denied => {
+                record_denied(state, auth, ip, child.id).await?;
+                return Err(Failure::not_found("family"));
+            }
+        }
+    }
+    for child in outside {
+        record_outside_team(state, auth, ip, child).await?;
+    }
+    Ok(())
 }
 
 /// Whether the caller may act on a family's shared things (its devices): so when they may open one of its
@@ -89,9 +129,22 @@ pub(crate) async fn listable_children(
     Ok(children)
 }
 
-async fn record_outside_team(state: &AppState, auth: &TherapistAuth, ip: &ClientIp, id: ChildId) -> ApiResult<()> {
+pub(crate) async fn record_outside_team(
+    state: &AppState,
+    auth: &TherapistAuth,
+    ip: &ClientIp,
+    id: ChildId,
+) -> ApiResult<()> {
     audit::record(state, Actor::Therapist(auth), ip, OUTSIDE_TEAM, Some(id), "not on the child's care team").await
 }
+
+/// A refused attempt to open a child's record is audited too: who tried, and which child.
+async fn record_denied(state: &AppState, auth: &TherapistAuth, ip: &ClientIp, id: ChildId) -> ApiResult<()> {
+    audit::record(state, Actor::Therapist(auth), ip, DENIED, Some(id), "not on the child's care team").await
+}
+
+/// The audit action of a refused open of a child's record.
+pub const DENIED: &str = "access_denied";
 
 /// The audit action of an access from outside the child's team.
 pub const OUTSIDE_TEAM: &str = "outside_team_access";

@@ -2,6 +2,7 @@
 
 pub mod device;
 pub mod password;
+pub mod rate;
 pub mod session;
 pub mod tokens;
 

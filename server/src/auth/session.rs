@@ -10,7 +10,15 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use homeplay_core::clinic::{Role, Therapist};
 
+/// The session cookie's name on plain HTTP (development on this machine)…
 pub const COOKIE: &str = "hp_session";
+/// …and wherever it is `Secure`: a `__Host-` cookie must be `Secure`, for this host only (no `Domain`) and for
+/// every path, so a sibling subdomain cannot set one that shadows it.
+pub const SECURE_COOKIE: &str = "__Host-hp_session";
+
+fn cookie_name(state: &AppState) -> &'static str {
+    if state.limits.secure_cookies == Some(true) { SECURE_COOKIE } else { COOKIE }
+}
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// A signed-in therapist.
@@ -43,18 +51,19 @@ pub async fn start(state: &AppState, therapist: &Therapist) -> Result<(String, S
 }
 
 pub fn set_cookie(state: &AppState, token: &str) -> String {
-    let secure = if state.limits.secure_cookies { "; Secure" } else { "" };
-    format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}")
+    let secure = if state.limits.secure_cookies == Some(true) { "; Secure" } else { "" };
+    format!("{}={token}; Path=/; HttpOnly; SameSite=Strict{secure}", cookie_name(state))
 }
 
-pub fn clear_cookie() -> String {
-    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+pub fn clear_cookie(state: &AppState) -> String {
+    let secure = if state.limits.secure_cookies == Some(true) { "; Secure" } else { "" };
+    format!("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}", cookie_name(state))
 }
 
-fn cookie(headers: &HeaderMap) -> Option<&str> {
+fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
         let (k, v) = kv.trim().split_once('=')?;
-        (k == COOKIE && !v.is_empty()).then_some(v)
+        (k == name && !v.is_empty()).then_some(v)
     })
 }
 
@@ -62,7 +71,7 @@ impl FromRequestParts<AppState> for TherapistAuth {
     type Rejection = Failure;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = cookie(&parts.headers).ok_or_else(Failure::unauthorized)?;
+        let token = cookie(&parts.headers, cookie_name(state)).ok_or_else(Failure::unauthorized)?;
         let token_hash = sha256_hex(token);
         let session = state.store.session(&token_hash).await?.ok_or_else(Failure::unauthorized)?;
         let now = now_ms();

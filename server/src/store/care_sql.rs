@@ -118,13 +118,16 @@ macro_rules! care_store {
                 }
 
                 async fn put_care_team(&self, clinic: ClinicId, team: &CareTeam, now: Millis) -> StoreResult<()> {
-                    let mut tx = self.pool.begin().await?;
-                    let owner: Option<String> =
-                        sqlx::query_scalar(&$sql("SELECT id FROM children WHERE id = $1 AND clinic_id = $2"))
-                            .bind(team.child_id.to_string())
-                            .bind(clinic.to_string())
-                            .fetch_optional(&mut *tx)
-                            .await?;
+                    let mut tx = super::begin(&self.pool).await?;
+                    // Locks the child's row: two teams saved at once for one child take turns (on PostgreSQL the
+                    // second would otherwise insert members the first inserted too, and fail on the key).
+                    let owner: Option<String> = sqlx::query_scalar(&$sql(
+                        "UPDATE children SET updated_ms = updated_ms WHERE id = $1 AND clinic_id = $2 RETURNING id",
+                    ))
+                    .bind(team.child_id.to_string())
+                    .bind(clinic.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?;
                     if owner.is_none() {
                         return Err(StoreError::NotFound("child"));
                     }
@@ -167,7 +170,7 @@ macro_rules! care_store {
                 }
 
                 async fn put_goal(&self, clinic: ClinicId, g: &Goal, by: TherapistId, now: Millis) -> StoreResult<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = super::begin(&self.pool).await?;
                     let doc = json(g)?;
                     let status = name_of(&g.status)?;
                     // The child must be this clinic's; its family's devices receive the goal in plain words, in
@@ -306,7 +309,7 @@ macro_rules! care_store {
                 }
 
                 async fn put_check_ins(&self, clinic: ClinicId, check_ins: &[GoalCheckIn], now: Millis) -> StoreResult<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = super::begin(&self.pool).await?;
                     for c in check_ins {
                         sqlx::query(&$sql(
                             "INSERT INTO goal_check_ins (id, clinic_id, child_id, goal_id, hlc_wall, hlc_counter, doc, received_ms)

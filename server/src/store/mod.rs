@@ -45,6 +45,25 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+impl StoreError {
+    /// Whether the database refused for load, not for the request: every connection busy, SQLite's write lock
+    /// held past the busy timeout, or PostgreSQL giving up a transaction to a deadlock, a serialization
+    /// conflict or a lock wait. The same request may succeed a moment later.
+    pub fn is_overload(&self) -> bool {
+        match self {
+            StoreError::Db(sqlx::Error::PoolTimedOut) => true,
+            StoreError::Db(sqlx::Error::Database(e)) => {
+                // SQLITE_BUSY and SQLITE_LOCKED with their extended codes; PostgreSQL's SQLSTATEs.
+                matches!(
+                    e.code().as_deref(),
+                    Some("5" | "6" | "261" | "262" | "517" | "40001" | "40P01" | "55P03" | "53300")
+                )
+            }
+            _ => false,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct TherapistRecord {
     pub therapist: Therapist,
@@ -63,6 +82,15 @@ pub struct SessionRecord {
 pub struct DeviceRecord {
     pub device: Device,
     pub clinic_id: ClinicId,
+}
+
+/// What a rate limiter made of an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateAttempt {
+    /// Counted, as this attempt (to uncount it should it succeed).
+    Counted(i64),
+    /// Too many already: not counted; the window has room again after this long.
+    Refused { retry_after_ms: Millis },
 }
 
 /// What became of a pairing code.
@@ -174,9 +202,15 @@ pub trait Store: CareStore + Send + Sync + std::fmt::Debug + 'static {
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
     async fn delete_sessions_of(&self, therapist: TherapistId) -> StoreResult<()>;
 
-    /// Counts a hit against `key` in a fixed window of `window_ms`; returns the hits in the current window,
-    /// this one included. Kept in the database so that several server instances share one limit.
-    async fn hit_rate_limit(&self, key: &str, window_ms: Millis, now: Millis) -> StoreResult<u32>;
+    /// Counts an attempt against `key` unless `max` attempts already fall in the sliding window of `window_ms`
+    /// ending `now`; then it is not counted, and the answer says when the oldest of them leaves the window.
+    /// Attempts older than the window are purged (of every key). Kept in the database so that several server
+    /// instances share one limit. `key` should be a hash: it is stored as given.
+    async fn rate_attempt(&self, key: &str, max: u32, window_ms: Millis, now: Millis) -> StoreResult<RateAttempt>;
+    /// Uncounts one attempt (it succeeded, and only failures count).
+    async fn rate_forget(&self, attempt: i64) -> StoreResult<()>;
+    /// Uncounts every attempt of `key` (a success resets the count).
+    async fn rate_reset(&self, key: &str) -> StoreResult<()>;
 
     // Families, children, caregivers.
     async fn insert_family(&self, family: &Family, now: Millis) -> StoreResult<()>;
@@ -308,7 +342,11 @@ pub trait Store: CareStore + Send + Sync + std::fmt::Debug + 'static {
     async fn media_info(&self, clinic: ClinicId, sha256: &str) -> StoreResult<Option<(String, u64)>>;
 
     // Audit.
-    async fn audit(&self, entry: &AuditEntry) -> StoreResult<()>;
+    async fn audit(&self, entry: &AuditEntry) -> StoreResult<()> {
+        self.audit_many(std::slice::from_ref(entry)).await
+    }
+    /// Several entries in one statement (a pull or push that touched several children).
+    async fn audit_many(&self, entries: &[AuditEntry]) -> StoreResult<()>;
     async fn audit_of_clinic(
         &self,
         clinic: ClinicId,

@@ -28,6 +28,11 @@ impl PgStore {
     }
 }
 
+/// Starts a transaction that will write (READ COMMITTED; writes that could race lock their parent row first).
+pub(super) async fn begin(pool: &PgPool) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    pool.begin().await
+}
+
 pub(super) fn sql(text: &'static str) -> Cow<'static, str> {
     Cow::Borrowed(text)
 }

@@ -253,25 +253,51 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            async fn hit_rate_limit(&self, key: &str, window_ms: Millis, now: Millis) -> StoreResult<u32> {
-                let window_start = now - now.rem_euclid(window_ms.max(1));
-                let hits: i64 = sqlx::query_scalar(&$sql(
-                    "INSERT INTO rate_limits (key, window_start_ms, hits) VALUES ($1, $2, 1)
-                     ON CONFLICT (key) DO UPDATE SET
-                       hits = CASE WHEN rate_limits.window_start_ms = excluded.window_start_ms
-                                   THEN rate_limits.hits + 1 ELSE 1 END,
-                       window_start_ms = excluded.window_start_ms
-                     RETURNING hits",
+            async fn rate_attempt(
+                &self,
+                key: &str,
+                max: u32,
+                window_ms: Millis,
+                now: Millis,
+            ) -> StoreResult<super::RateAttempt> {
+                // No transaction: each statement commits on its own, so attempts racing each other see each
+                // other's rows and are refused together rather than let through together.
+                let since = now - window_ms.max(1);
+                sqlx::query(&$sql("DELETE FROM rate_events WHERE at_ms <= $1")).bind(since).execute(&self.pool).await?;
+                let id: i64 = sqlx::query_scalar(&$sql("INSERT INTO rate_events (key, at_ms) VALUES ($1, $2) RETURNING id"))
+                    .bind(key)
+                    .bind(now)
+                    .fetch_one(&self.pool)
+                    .await?;
+                let row = sqlx::query(&$sql(
+                    "SELECT COUNT(*) AS n, MIN(at_ms) AS oldest FROM rate_events WHERE key = $1 AND at_ms > $2 AND id <> $3",
                 ))
                 .bind(key)
-                .bind(window_start)
+                .bind(since)
+                .bind(id)
                 .fetch_one(&self.pool)
                 .await?;
-                Ok(u32::try_from(hits).unwrap_or(u32::MAX))
+                let before: i64 = row.try_get("n")?;
+                if before < i64::from(max) {
+                    return Ok(super::RateAttempt::Counted(id));
+                }
+                self.rate_forget(id).await?;
+                let oldest: Option<i64> = row.try_get("oldest")?;
+                Ok(super::RateAttempt::Refused { retry_after_ms: oldest.unwrap_or(now) + window_ms - now })
+            }
+
+            async fn rate_forget(&self, attempt: i64) -> StoreResult<()> {
+                sqlx::query(&$sql("DELETE FROM rate_events WHERE id = $1")).bind(attempt).execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn rate_reset(&self, key: &str) -> StoreResult<()> {
+                sqlx::query(&$sql("DELETE FROM rate_events WHERE key = $1")).bind(key).execute(&self.pool).await?;
+                Ok(())
             }
 
             async fn insert_family(&self, family: &Family, now: Millis) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin(&self.pool).await?;
                 sqlx::query(&$sql("INSERT INTO families (id, clinic_id, doc, created_ms) VALUES ($1, $2, $3, $4)"))
                     .bind(family.id.to_string())
                     .bind(family.clinic_id.to_string())
@@ -296,7 +322,7 @@ macro_rules! sql_store {
             }
 
             async fn put_child(&self, clinic: ClinicId, child: &Child, now: Millis) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin(&self.pool).await?;
                 // The family must be this clinic's: checked inside the transaction, before anything is written.
                 let owner: Option<String> = sqlx::query_scalar(&$sql(
                     "UPDATE families SET feed_seq = feed_seq WHERE id = $1 AND clinic_id = $2 RETURNING id",
@@ -372,7 +398,7 @@ macro_rules! sql_store {
             }
 
             async fn put_caregiver(&self, c: &Caregiver) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin(&self.pool).await?;
                 write_feed(&mut tx, c.family_id, &[FeedEntry::new(homeplay_core::sync::Change::Caregiver(c.clone()))])
                     .await?;
                 sqlx::query(&$sql(
@@ -505,7 +531,7 @@ macro_rules! sql_store {
                 feed: &[FeedEntry],
                 now: Millis,
             ) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin(&self.pool).await?;
                 let mut entries = feed.to_vec();
                 entries.push(FeedEntry::new(homeplay_core::sync::Change::Assignment(a.clone())));
                 write_feed(&mut tx, family, &entries).await?;
@@ -620,14 +646,14 @@ macro_rules! sql_store {
             }
 
             async fn put_feed(&self, family: FamilyId, feed: &[FeedEntry]) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin(&self.pool).await?;
                 write_feed(&mut tx, family, feed).await?;
                 tx.commit().await?;
                 Ok(())
             }
 
             async fn put_feedback(&self, clinic: ClinicId, family: FamilyId, f: &Feedback, now: Millis) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin(&self.pool).await?;
                 write_feed(&mut tx, family, &[FeedEntry::new(homeplay_core::sync::Change::Feedback(f.clone()))])
                     .await?;
                 sqlx::query(&$sql(
@@ -687,7 +713,7 @@ macro_rules! sql_store {
                 token_hash: &str,
                 now: Millis,
             ) -> StoreResult<Redeemed> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin(&self.pool).await?;
                 let row = sqlx::query(&$sql(
                     "UPDATE pairing_codes SET used_ms = $2, device_id = $3
                      WHERE code_hash = $1 AND used_ms IS NULL AND expires_ms > $2
@@ -790,7 +816,7 @@ macro_rules! sql_store {
                 if logs.is_empty() {
                     return Ok(Vec::new());
                 }
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin(&self.pool).await?;
                 // Lock the family's feed first (a write, so SQLite takes its write lock before reading).
                 let locked: Option<String> =
                     sqlx::query_scalar(&$sql("UPDATE families SET feed_seq = feed_seq WHERE id = $1 RETURNING id"))
@@ -1063,21 +1089,23 @@ macro_rules! sql_store {
                 .transpose()
             }
 
-            async fn audit(&self, e: &AuditEntry) -> StoreResult<()> {
-                sqlx::query(&$sql(
-                    "INSERT INTO audit (clinic_id, at_ms, actor_kind, actor_id, action, child_id, detail, ip)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                ))
-                .bind(e.clinic_id.to_string())
-                .bind(e.at_ms)
-                .bind(e.actor_kind)
-                .bind(&e.actor_id)
-                .bind(&e.action)
-                .bind(e.child_id.map(|c| c.to_string()))
-                .bind(&e.detail)
-                .bind(&e.ip)
-                .execute(&self.pool)
-                .await?;
+            async fn audit_many(&self, entries: &[AuditEntry]) -> StoreResult<()> {
+                for chunk in entries.chunks(500) {
+                    let mut q = QueryBuilder::<$db>::new(
+                        "INSERT INTO audit (clinic_id, at_ms, actor_kind, actor_id, action, child_id, detail, ip) ",
+                    );
+                    q.push_values(chunk, |mut b, e| {
+                        b.push_bind(e.clinic_id.to_string())
+                            .push_bind(e.at_ms)
+                            .push_bind(e.actor_kind)
+                            .push_bind(e.actor_id.clone())
+                            .push_bind(e.action.clone())
+                            .push_bind(e.child_id.map(|c| c.to_string()))
+                            .push_bind(e.detail.clone())
+                            .push_bind(e.ip.clone());
+                    });
+                    q.build().execute(&self.pool).await?;
+                }
                 Ok(())
             }
 

@@ -29,6 +29,14 @@ impl SqliteStore {
     }
 }
 
+/// Starts a transaction that will write. SQLite's default `BEGIN` (deferred) takes the write lock only at the
+/// first write, and a transaction that read first then finds another writer has moved on fails at once with
+/// "database is locked", whatever the busy timeout. `BEGIN IMMEDIATE` takes the lock up front, so concurrent
+/// writers wait their turn (up to the busy timeout) instead.
+pub(super) async fn begin(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
 /// The shared SQL is written with PostgreSQL's `$1` placeholders; SQLite's `?1` means the same (by index).
 pub(super) fn sql(text: &'static str) -> Cow<'static, str> {
     Cow::Owned(text.replace('$', "?"))

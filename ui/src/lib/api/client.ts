@@ -9,8 +9,8 @@ export type ApiErrorBody = Schemas['ApiError'];
 export type ErrorCode = Schemas['ErrorCode'];
 
 const ERROR_CODES: readonly ErrorCode[] = [
-  'bad_request', 'invalid', 'protocol_unsupported', 'unauthorized', 'forbidden', 'not_found', 'conflict',
-  'gone', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'internal', 'unavailable',
+  'bad_request', 'invalid', 'protocol_unsupported', 'unauthorized', 'forbidden', 'not_found', 'method_not_allowed',
+  'conflict', 'gone', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'internal', 'unavailable',
 ];
 
 /** Every failed call: the server's `ApiError` body plus the HTTP status (0 when the server was not reached). */
@@ -34,6 +34,7 @@ function codeForStatus(status: number): ErrorCode {
     case 401: return 'unauthorized';
     case 403: return 'forbidden';
     case 404: return 'not_found';
+    case 405: return 'method_not_allowed';
     case 409: return 'conflict';
     case 410: return 'gone';
     case 413: return 'payload_too_large';
