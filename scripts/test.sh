@@ -57,6 +57,12 @@ cargo test --workspace --all-targets --locked 2>&1 | tee "$log"
 # The OS-keyring token store (with no keyring on a headless machine, it must fall back to the private file).
 cargo test -p homeplay-device --features os-keyring --lib --locked token:: 2>&1 | tee -a "$log"
 
+step "API fuzz: schemathesis (PyPI, pinned, in target/fuzz-venv) on every operation, as a session and as a device"
+# Bounded and seeded: no 5xx, and every response valid against its own schema (tests/fuzz/run.sh).
+cargo build --locked -p homeplay-server
+python3 -c 'import venv, ensurepip' 2>/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-venv; }
+bash tests/fuzz/run.sh 2>&1 | tee -a "$log"
+
 step "clinic dashboard (ui/): types, lint, unit tests, build, end to end in Debian's chromium"
 # Headless Chromium from Debian (never a downloaded browser), with fonts for the screenshots.
 need_apt=()
