@@ -4,84 +4,15 @@
 //
 //   npm run build && npm run e2e
 //   HOMEPLAY_SERVER_BIN=…  (default: ../target/debug/homeplay-server)   CHROMIUM=…  (default: /usr/bin/chromium)
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { artifacts, axe, dist, launchBrowser, runSuite, settle, shot, startServer, work } from './harness.mjs';
 
-const ui = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const root = resolve(ui, '..');
-const serverBin = process.env.HOMEPLAY_SERVER_BIN ?? join(root, 'target/debug/homeplay-server');
-const browserBin = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const dist = join(ui, 'dist');
-const artifacts = join(root, 'artifacts/dashboard');
-const axeSource = readFileSync(join(ui, 'node_modules/axe-core/axe.min.js'), 'utf8');
-
-for (const [what, path] of [['server binary', serverBin], ['chromium', browserBin], ['built dashboard', join(dist, 'index.html')]]) {
-  if (!existsSync(path)) {
-    console.error(`e2e: no ${what} at ${path}`);
-    process.exit(2);
-  }
-}
-mkdirSync(artifacts, { recursive: true });
-
-const work = mkdtempSync(join(tmpdir(), 'homeplay-e2e-'));
-const serverEnv = { ...process.env, RUST_LOG: 'warn' };
-for (const k of ['DATABASE_URL', 'HOMEPLAY_CONFIG', 'HOMEPLAY_DATA_DIR', 'HOMEPLAY_UI_DIR', 'HOMEPLAY_BIND']) delete serverEnv[k];
-
-const failures = [];
-const axeFindings = [];
 let step = 'start';
-let server;
-let browser;
 
 function check(ok, message) {
   if (!ok) throw new Error(`${step}: ${message}`);
-}
-
-async function startServer() {
-  const demo = spawnSync(serverBin, ['--data-dir', work, 'demo'], { env: serverEnv, encoding: 'utf8' });
-  if (demo.status !== 0) throw new Error(`demo failed: ${demo.stderr}`);
-  server = spawn(serverBin, ['--data-dir', work, 'serve', '--bind', '127.0.0.1:0', '--ui-dir', dist], { env: serverEnv, stdio: ['ignore', 'ignore', 'pipe'] });
-  return new Promise((resolveUrl, reject) => {
-    let log = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${log}`)), 20_000);
-    server.stderr.on('data', (chunk) => {
-      log += chunk;
-      const m = /listening on (http:\/\/[\d.]+:\d+)\s/.exec(log);
-      if (m) {
-        clearTimeout(timer);
-        resolveUrl(m[1]);
-      }
-    });
-    server.on('exit', (code) => reject(new Error(`server exited (${code}): ${log}`)));
-  });
-}
-
-/** Two animation frames, so a screenshot shows the DOM as it is now. */
-async function settle(page) {
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-}
-
-async function shot(page, name) {
-  await settle(page);
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-}
-
-async function axe(page, name) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async () => {
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
-  for (const v of violations) {
-    const line = `${name}: [${v.impact}] ${v.id}: ${v.help} (${v.nodes.join(', ')})`;
-    axeFindings.push(line);
-    if (v.impact === 'serious' || v.impact === 'critical') failures.push(`axe ${line}`);
-  }
 }
 
 /** A version-7 UUID, as devices make log ids. */
@@ -113,10 +44,7 @@ async function run() {
   step = 'server';
   const base = await startServer();
   console.log(`e2e: server on ${base}, dashboard from ${dist}`);
-  browser = await chromium.launch({
-    executablePath: browserBin,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchBrowser();
   // bypassCSP lets axe-core be injected; the dashboard itself runs under the server's CSP otherwise.
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true, acceptDownloads: true });
   const page = await context.newPage();
@@ -846,25 +774,4 @@ async function run() {
   check(consoleErrors.filter((e) => !e.includes('401') && !e.includes('status of 422')).length === 0, `console errors: ${consoleErrors.join(' | ')}`);
 }
 
-try {
-  await run();
-} catch (e) {
-  failures.push(e instanceof Error ? e.message : String(e));
-  try {
-    const pages = browser?.contexts().flatMap((c) => c.pages()) ?? [];
-    if (pages[0]) await pages[0].screenshot({ path: join(artifacts, 'failure.png'), fullPage: true });
-  } catch {
-    // The failure itself is what matters.
-  }
-} finally {
-  await browser?.close().catch(() => {});
-  server?.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
-}
-
-if (axeFindings.length) console.log(`axe findings (minor/moderate are reported, not failed):\n  ${axeFindings.join('\n  ')}`);
-if (failures.length) {
-  console.error(`e2e: FAILED at ${step}\n  ${failures.join('\n  ')}`);
-  process.exit(1);
-}
-console.log(`e2e: dashboard suite passed; screenshots in ${artifacts}`);
+await runSuite('dashboard', run, () => step);

@@ -1,7 +1,8 @@
 // The dashboard's shared state: the API client, who is signed in, the current route, the idle timer.
 import { createApi, type Schemas } from './api/client';
-import { parseRoute, type Route } from './router';
+import { href, parseRoute, type Route } from './router';
 import { durationLabel, idleTimes, storedOverride, type IdleTimes } from './idle';
+import { owedRoute, owedStep } from './accounts';
 
 export const api = createApi();
 
@@ -12,6 +13,8 @@ class AppState {
   idleWarning = $state(false);
   idle = $state<IdleTimes>(idleTimes(null));
   notice = $state<string | null>(null);
+  /** A step the session must settle (a new password, a second factor) before the rest of the dashboard opens. */
+  owed = $derived(owedStep(this.me));
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   signedIn(me: Schemas['Me']) {
@@ -48,6 +51,32 @@ api.session.onUnauthorized = () => {
   if (app.me) app.signedOut('Your session ended; please sign in again.');
 };
 api.session.onActivity = () => app.touch();
+
+// A 403 may mean the clinic now requires a step of this account (say, a second factor): read who is signed in
+// again, and the dashboard moves to the page that settles it.
+let rechecking = false;
+api.session.onForbidden = () => {
+  if (!app.me || app.owed || rechecking) return;
+  rechecking = true;
+  void refreshMe().catch(() => {}).finally(() => { rechecking = false; });
+};
+
+/** Goes to `route` at once (the hashchange that follows moves the focus). */
+export function go(route: Route): void {
+  app.route = route;
+  location.hash = href(route);
+}
+
+/** Where a session goes once signed in (or once a step it owed is settled): the step it still owes, or the overview. */
+export function goOn(): void {
+  go(app.owed ? owedRoute(app.owed) : { page: 'overview' });
+}
+
+/** Reads who is signed in again (after a change the server made to the account, e.g. two-factor turned on). */
+export async function refreshMe(): Promise<void> {
+  const me = await api.call(api.client.GET('/api/v1/auth/me'));
+  app.signedIn(me);
+}
 
 export async function restoreSession(): Promise<void> {
   try {

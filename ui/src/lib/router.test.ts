@@ -5,7 +5,7 @@ describe('router', () => {
   it('round-trips every page', () => {
     const routes: Route[] = [
       { page: 'overview' }, { page: 'child', id: 'a b' }, { page: 'report', id: 'a/b' }, { page: 'library' }, { page: 'routines' }, { page: 'builder', child: 'c1' }, { page: 'builder', child: null, routine: 'r 1' }, { page: 'builder', child: 'c1', routine: 'r1' },
-      { page: 'builder', child: null }, { page: 'password' }, { page: 'audit' }, { page: 'login' },
+      { page: 'builder', child: null }, { page: 'password' }, { page: 'security' }, { page: 'team' }, { page: 'audit' }, { page: 'login' },
     ];
     for (const r of routes) expect(parseRoute(href(r))).toEqual(r);
   });
@@ -13,6 +13,7 @@ describe('router', () => {
   it('does not match pages with extra parts', () => {
     expect(parseRoute('#/audit/x')).toEqual({ page: 'not_found', path: '/audit/x' });
     expect(parseRoute('#/password/x').page).toBe('not_found');
+    expect(parseRoute('#/team/x').page).toBe('not_found');
     expect(parseRoute('#/children/c1/report/x').page).toBe('not_found');
     expect(parseRoute('#/children/c1/other').page).toBe('not_found');
   });

@@ -1,4 +1,4 @@
-// A hash router: `#/`, `#/children/<id>`, `#/children/<id>/report`, `#/routines`, `#/library`, `#/builder?child=<id>`, `#/password`, `#/audit`, `#/login`.
+// A hash router: `#/`, `#/children/<id>`, `#/children/<id>/report`, `#/routines`, `#/library`, `#/builder?child=<id>`, `#/password`, `#/security`, `#/team`, `#/audit`, `#/login`.
 
 export type Route =
   | { page: 'overview' }
@@ -8,6 +8,8 @@ export type Route =
   | { page: 'library' }
   | { page: 'builder'; child: string | null; routine?: string }
   | { page: 'password' }
+  | { page: 'security' }
+  | { page: 'team' }
   | { page: 'audit' }
   | { page: 'login' }
   | { page: 'not_found'; path: string };
@@ -22,6 +24,8 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'library' && parts.length === 1) return { page: 'library' };
   if (parts[0] === 'password' && parts.length === 1) return { page: 'password' };
   if (parts[0] === 'audit' && parts.length === 1) return { page: 'audit' };
+  if (parts[0] === 'security' && parts.length === 1) return { page: 'security' };
+  if (parts[0] === 'team' && parts.length === 1) return { page: 'team' };
   if (parts[0] === 'builder' && parts.length === 1) {
     const routine = params.get('routine');
     return { page: 'builder', child: params.get('child'), ...(routine ? { routine } : {}) };
@@ -56,6 +60,10 @@ export function href(route: Route): string {
       return '#/password';
     case 'audit':
       return '#/audit';
+    case 'security':
+      return '#/security';
+    case 'team':
+      return '#/team';
     case 'login':
       return '#/login';
     case 'not_found':
@@ -72,6 +80,8 @@ export const TITLES: Record<Route['page'], string> = {
   builder: 'Program builder',
   password: 'Change password',
   audit: 'Audit log',
+  security: 'Security',
+  team: 'Team',
   login: 'Sign in',
   not_found: 'Not found',
 };

@@ -54,6 +54,16 @@ describe('API client', () => {
     expect(called).toBe(1);
   });
 
+  it('calls onForbidden on a 403, but not from /auth/ (a disabled account at sign-in)', async () => {
+    const r = recorder(() => json(403, { error: 'forbidden', message: 'set up two-factor sign-in first' }));
+    const api = createApi({ baseUrl: 'http://clinic.test', fetch: r.fetch });
+    let called = 0;
+    api.session.onForbidden = () => called++;
+    await expect(api.call(api.client.GET('/api/v1/overview'))).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(api.call(api.client.POST('/api/v1/auth/login', { body: { email: 'a@b.c', password: 'x' } }))).rejects.toMatchObject({ code: 'forbidden' });
+    expect(called).toBe(1);
+  });
+
   it('uploads media as the raw body with its content type and the CSRF header', async () => {
     const r = recorder(() => json(201, { media: 'sha256:' + 'a'.repeat(64), content_type: 'image/png', bytes: 3 }));
     const api = createApi({ baseUrl: 'http://clinic.test', fetch: r.fetch });

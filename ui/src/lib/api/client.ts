@@ -76,10 +76,12 @@ export interface Session {
   onUnauthorized: (() => void) | null;
   /** Called after every answered request: the session's idle timer restarts. */
   onActivity: (() => void) | null;
+  /** Called on a 403 outside `/auth/`: the account may owe a step (a new password, a second factor) now. */
+  onForbidden: (() => void) | null;
 }
 
 export function createApi(options: { baseUrl?: string; fetch?: typeof globalThis.fetch } = {}) {
-  const session: Session = { csrf: null, onUnauthorized: null, onActivity: null };
+  const session: Session = { csrf: null, onUnauthorized: null, onActivity: null, onForbidden: null };
   const fetchImpl = options.fetch ?? ((input: Request) => globalThis.fetch(input));
   const client = createClient<paths>({
     baseUrl: options.baseUrl ?? '',
@@ -91,9 +93,10 @@ export function createApi(options: { baseUrl?: string; fetch?: typeof globalThis
       if (WRITES.has(request.method) && session.csrf) request.headers.set('X-CSRF-Token', session.csrf);
       return request;
     },
-    onResponse({ response }) {
+    onResponse({ request, response }) {
       if (response.status === 401) session.onUnauthorized?.();
       else session.onActivity?.();
+      if (response.status === 403 && !new URL(request.url, 'http://x').pathname.startsWith('/api/v1/auth/')) session.onForbidden?.();
       return response;
     },
   };

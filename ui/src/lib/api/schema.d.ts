@@ -146,6 +146,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/login/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in: the second factor
+         * @description Finishes a sign-in whose password was right: sets the session cookie. Failed codes are rate-limited per
+         *     account; a recovery code works once.
+         */
+        post: operations["login_second_factor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/logout": {
         parameters: {
             query?: never;
@@ -200,6 +221,48 @@ export interface paths {
          * @description Changes the password, ends every session of the account, and starts a new one for this browser.
          */
         post: operations["change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two-factor/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm two-factor sign-in
+         * @description Turns two-factor sign-in on with the secret just set up, once a code from the app proves it was scanned,
+         *     and answers ten single-use recovery codes, shown only this once. Failed codes are rate-limited.
+         */
+        post: operations["confirm_two_factor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two-factor/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set up two-factor sign-in
+         * @description Makes a new secret for an authenticator app (replacing one set up but not confirmed). Nothing changes
+         *     until it is confirmed with a code from the app.
+         */
+        post: operations["setup_two_factor"];
         delete?: never;
         options?: never;
         head?: never;
@@ -884,6 +947,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/therapists/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The clinic's accounts
+         * @description Every therapist of the clinic with their account's state. Clinic admins only.
+         */
+        get: operations["list_accounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/therapists/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable a therapist
+         * @description The therapist can no longer sign in, and their sessions end at once; their assignments, reviews and
+         *     history stay, attributed to them. Clinic admins only (not on their own account).
+         */
+        post: operations["disable_therapist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/therapists/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-enable a therapist
+         * @description The therapist can sign in again. Clinic admins only.
+         */
+        post: operations["enable_therapist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/therapists/{id}/two-factor/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset a therapist's second factor
+         * @description Turns two-factor sign-in off for the therapist (a lost phone): they sign in with their password and, if
+         *     the clinic requires it, set up a new authenticator before anything else. Clinic admins only.
+         */
+        post: operations["reset_two_factor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -956,11 +1101,14 @@ export interface components {
             child_id: components["schemas"]["ChildId"];
             target: components["schemas"]["Target"];
             assigned_by: components["schemas"]["TherapistId"];
-            /** Format: date */
+            /**
+             * Format: date
+             * @description The first day of practice. From 2000-01-01 to 2100-12-31.
+             */
             start_date: string;
             /**
              * Format: date
-             * @description The last day of practice, inclusive.
+             * @description The last day of practice, inclusive. From 2000-01-01 to 2100-12-31.
              */
             end_date?: string | null;
             days: components["schemas"]["Weekdays"];
@@ -995,7 +1143,32 @@ export interface components {
             goal_ids?: components["schemas"]["GoalId"][];
         };
         /** @description An assignment with the name of the therapist who assigned it, so every program item shows who set it. */
-        AssignmentView: components["schemas"]["Assignment"] & {
+        AssignmentView: {
+            id: components["schemas"]["AssignmentId"];
+            child_id: components["schemas"]["ChildId"];
+            target: components["schemas"]["Target"];
+            assigned_by: components["schemas"]["TherapistId"];
+            /**
+             * Format: date
+             * @description The first day of practice. From 2000-01-01 to 2100-12-31.
+             */
+            start_date: string;
+            /**
+             * Format: date
+             * @description The last day of practice, inclusive. From 2000-01-01 to 2100-12-31.
+             */
+            end_date?: string | null;
+            days: components["schemas"]["Weekdays"];
+            /** @description One to three times a day. A log names its time by index into this list. */
+            slots: components["schemas"]["SlotTime"][];
+            /** @description Replaces parts of the exercise's default dosage. */
+            dosage?: components["schemas"]["Dosage"];
+            note_for_family?: null | components["schemas"]["Note"];
+            status: components["schemas"]["Status"];
+            /** @description Past and current pauses, oldest first; kept so that past adherence stays right after a resume. */
+            pauses?: components["schemas"]["Pause"][];
+            /** @description The child's goals this item serves (each at most once). Absent for items set before goals existed. */
+            goal_ids?: components["schemas"]["GoalId"][];
             assigned_by_name?: null | components["schemas"]["Name"];
         };
         AuditItem: {
@@ -1133,7 +1306,7 @@ export interface components {
             time_zone: components["schemas"]["TimeZoneName"];
             /**
              * Format: int32
-             * @description Age in whole years when last updated by the therapist, to suggest age-appropriate exercises.
+             * @description Age in whole years when last updated by the therapist, to suggest age-appropriate exercises: 0 to 21.
              */
             age_years?: number | null;
         };
@@ -1201,6 +1374,7 @@ export interface components {
              *     therapist of the clinic, each such access audited (`clinic_wide`).
              */
             outside_team_policy: components["schemas"]["OutsideTeamPolicy"];
+            two_factor_policy?: null | components["schemas"]["TwoFactorPolicy"];
         };
         CompletionLog: {
             /** @description Made by the device that first recorded it; a UUIDv7. Every version of the log keeps it. */
@@ -1231,9 +1405,15 @@ export interface components {
         Cursor: string;
         /** @description An inclusive range of local dates. */
         DateRange: {
-            /** Format: date */
+            /**
+             * Format: date
+             * @description From 2000-01-01 to 2100-12-31.
+             */
             first: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description From 2000-01-01 to 2100-12-31.
+             */
             last: string;
         };
         /**
@@ -1289,7 +1469,7 @@ export interface components {
          * @description Machine-readable error codes, each with one HTTP status.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "invalid" | "protocol_unsupported" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "gone" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal" | "unavailable";
+        ErrorCode: "bad_request" | "invalid" | "protocol_unsupported" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "gone" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal" | "unavailable";
         Exercise: {
             id: components["schemas"]["ExerciseId"];
             origin: components["schemas"]["Origin"];
@@ -1373,7 +1553,7 @@ export interface components {
             child_id: components["schemas"]["ChildId"];
             /**
              * Format: date
-             * @description The family's local date the feedback is about.
+             * @description The family's local date the feedback is about. From 2000-01-01 to 2100-12-31.
              */
             date: string;
             therapist_id: components["schemas"]["TherapistId"];
@@ -1445,9 +1625,15 @@ export interface components {
             /** @description Where the child is when the goal is set: "needs hand-over-hand help". */
             baseline: components["schemas"]["Note"];
             scale: components["schemas"]["GasScale"];
-            /** Format: date */
+            /**
+             * Format: date
+             * @description From 2000-01-01 to 2100-12-31.
+             */
             start_date: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description From 2000-01-01 to 2100-12-31.
+             */
             target_date: string;
             status: components["schemas"]["GoalStatus"];
             replaced_by?: null | components["schemas"]["GoalId"];
@@ -1470,7 +1656,7 @@ export interface components {
             child_id: components["schemas"]["ChildId"];
             /**
              * Format: date
-             * @description The Monday of the week the answer is about.
+             * @description The Monday of the week the answer is about. From 2000-01-01 to 2100-12-31.
              */
             week: string;
             face: components["schemas"]["CheckInFace"];
@@ -1649,6 +1835,18 @@ export interface components {
              * @description After this long without a request the server ends the session; the dashboard warns before it.
              */
             session_idle_ms: number;
+            /**
+             * @description Signed in with a temporary password: until it is changed (`POST /auth/password`), every other
+             *     endpoint but these of `/auth` answers 403.
+             */
+            must_change_password: boolean;
+            /** @description Whether the account signs in with a second factor. */
+            two_factor_enabled: boolean;
+            /**
+             * @description Whether the clinic's policy requires a second factor of this account: while it has none, every other
+             *     endpoint but these of `/auth` answers 403 (set one up with `POST /auth/two-factor/setup`).
+             */
+            two_factor_required: boolean;
         };
         MediaInfo: {
             media: components["schemas"]["MediaRef"];
@@ -1709,7 +1907,10 @@ export interface components {
         Note: string;
         /** @description One expected time of practice: a local date in the family's zone and the index of the assignment's slot. */
         Occurrence: {
-            /** Format: date */
+            /**
+             * Format: date
+             * @description The family's local date. From 2000-01-01 to 2100-12-31.
+             */
             date: string;
             /** Format: int32 */
             slot: number;
@@ -1787,14 +1988,20 @@ export interface components {
         };
         /** @description `POST /api/v1/sync/pair`: trade a pairing code for a device token. */
         PairRequest: {
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description The protocol version: exactly one this server accepts (`protocol_min` to `protocol_max` of `GET /api/v1/sync/info`).
+             */
             protocol: number;
             code: components["schemas"]["PairingCode"];
             /** @description What the family calls this device: "Kitchen laptop". */
             device_label: components["schemas"]["Name"];
         };
         PairResponse: {
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description The protocol version: exactly one this server accepts (`protocol_min` to `protocol_max` of `GET /api/v1/sync/info`).
+             */
             protocol: number;
             device_id: components["schemas"]["DeviceId"];
             family_id: components["schemas"]["FamilyId"];
@@ -1813,9 +2020,15 @@ export interface components {
         };
         /** @description A pause from `from` up to, not including, `until` (the day practice resumed). Open while `until` is absent. */
         Pause: {
-            /** Format: date */
+            /**
+             * Format: date
+             * @description The first day of the pause. From 2000-01-01 to 2100-12-31.
+             */
             from: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description The day practice resumed, when it has. From 2000-01-01 to 2100-12-31.
+             */
             until?: string | null;
         };
         /** @description One picture of an exercise, with a caption in a child's words. */
@@ -1849,7 +2062,10 @@ export interface components {
         };
         /** @description `POST /api/v1/sync/pull`: everything that changed for this device's family since `cursor`. */
         PullRequest: {
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description The protocol version: exactly one this server accepts (`protocol_min` to `protocol_max` of `GET /api/v1/sync/info`).
+             */
             protocol: number;
             cursor?: null | components["schemas"]["Cursor"];
             /**
@@ -1860,7 +2076,10 @@ export interface components {
         };
         /** @description A page of changes. Store `changes` and `cursor` in one transaction; pull again while `more` is true. */
         PullResponse: {
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description The protocol version: exactly one this server accepts (`protocol_min` to `protocol_max` of `GET /api/v1/sync/info`).
+             */
             protocol: number;
             changes: components["schemas"]["Change"][];
             cursor: components["schemas"]["Cursor"];
@@ -1869,8 +2088,12 @@ export interface components {
         };
         /** @description `POST /api/v1/sync/push`: new logs and new versions of logs, at most [`PushRequest::MAX_LOGS`] at a time. */
         PushRequest: {
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description The protocol version: exactly one this server accepts (`protocol_min` to `protocol_max` of `GET /api/v1/sync/info`).
+             */
             protocol: number;
+            /** @description At most 500 per push (`PushRequest::MAX_LOGS`). */
             logs: components["schemas"]["CompletionLog"][];
             /**
              * @description The family's weekly answers about goals, new or changed, at most [`PushRequest::MAX_CHECK_INS`].
@@ -1883,7 +2106,10 @@ export interface components {
          *     exactly one of `accepted` or `rejected`.
          */
         PushResponse: {
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description The protocol version: exactly one this server accepts (`protocol_min` to `protocol_max` of `GET /api/v1/sync/info`).
+             */
             protocol: number;
             accepted: components["schemas"]["Ack"][];
             rejected: components["schemas"]["Rejection"][];
@@ -1905,6 +2131,11 @@ export interface components {
         } | {
             /** @enum {string} */
             kind: "kid_mode";
+        };
+        /** @description Single-use codes for signing in without the phone. */
+        RecoveryCodes: {
+            /** @description Shown once: keep them somewhere safe. Each works once. */
+            recovery_codes: string[];
         };
         /** @enum {string} */
         RejectReason: "invalid" | "unknown_child" | "unknown_assignment" | "unknown_exercise" | "immutable_field" | "clock_skew" | "unknown_goal";
@@ -2005,6 +2236,22 @@ export interface components {
              * @description Data days still needed to reach the 16-day threshold (0 once met).
              */
             days_to_full: number;
+        };
+        /** @description The second step of signing in: one of `code` (from the authenticator app) or `recovery_code`. */
+        SecondFactor: {
+            /** @description From the answer of `POST /auth/login`. */
+            challenge: string;
+            /** @description The six digits the authenticator app shows now. */
+            code?: string | null;
+            /** @description One of the account's single-use recovery codes, for when the phone is not at hand. */
+            recovery_code?: string | null;
+        };
+        /** @description The password was right and the account signs in with a second factor: where to send it. */
+        SecondFactorNeeded: {
+            /** @description Send it back with the code to `POST /auth/login/second-factor`, before `expires_at`. */
+            challenge: string;
+            /** Format: date-time */
+            expires_at: string;
         };
         /** @description What a server says about itself before any pairing: `GET /api/v1/sync/info`. */
         ServerInfo: {
@@ -2117,9 +2364,18 @@ export interface components {
             discipline: components["schemas"]["Discipline"];
             role: components["schemas"]["Role"];
         };
+        /** @description A therapist's account as the clinic's admins manage it. */
+        TherapistAccount: {
+            therapist: components["schemas"]["Therapist"];
+            /** @description Cannot sign in; their history stays, attributed. */
+            disabled: boolean;
+            two_factor_enabled: boolean;
+            /** @description Has not yet replaced the temporary password of the invitation. */
+            must_change_password: boolean;
+        };
         /** Format: uuid */
         TherapistId: string;
-        /** @description An IANA time zone name, e.g. Europe/London */
+        /** @description An IANA time zone name from the tz database, e.g. Europe/London (case-sensitive) */
         TimeZoneName: string;
         /** @description One log as the timeline shows it: its current version. */
         TimelineEntry: {
@@ -2155,6 +2411,24 @@ export interface components {
         Title: string;
         /** @enum {string} */
         Trend: "up" | "down" | "flat";
+        TwoFactorConfirm: {
+            /** @description The six digits the app shows now. */
+            code: string;
+        };
+        /**
+         * @description Who in the clinic must sign in with a second factor.
+         * @enum {string}
+         */
+        TwoFactorPolicy: "off" | "admins" | "everyone";
+        /** @description A new secret for an authenticator app, not yet in use. */
+        TwoFactorSetup: {
+            /** @description The secret, base32, for typing into an app that cannot scan. */
+            secret: string;
+            /** @description `otpauth://totp/…`: what the QR code holds. */
+            otpauth_uri: string;
+            /** @description The QR code, an SVG document. */
+            qr_svg: string;
+        };
         /** @description Advice that does not block saving. */
         Warning: {
             items: number;
@@ -2227,7 +2501,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2335,7 +2609,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2439,6 +2713,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description No such assignment in this clinic, or of a child the caller may not open */
             404: {
                 headers: {
@@ -2502,7 +2785,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2610,7 +2893,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2716,7 +2999,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description Only a clinic admin can read the audit log */
+            /** @description Only a clinic admin can read the audit log; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2761,12 +3044,21 @@ export interface operations {
             /** @description Signed in */
             200: {
                 headers: {
-                    /** @description `hp_session=…; Path=/; HttpOnly; SameSite=Strict` */
+                    /** @description `__Host-hp_session=…; Path=/; HttpOnly; SameSite=Strict; Secure` (`hp_session` without `Secure` on a server listening on loopback only) */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description The password is right; the account signs in with a second factor: send the code with the challenge to `POST /auth/login/second-factor` */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecondFactorNeeded"];
                 };
             };
             /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type); `field` names it */
@@ -2787,6 +3079,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The account is disabled (said only once the password is right) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description The body is too large */
             413: {
                 headers: {
@@ -2798,6 +3099,106 @@ export interface operations {
             };
             /** @description The body is not sent as application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description An email or password longer than any account has (`field` names it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    login_second_factor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecondFactor"];
+            };
+        };
+        responses: {
+            /** @description Signed in */
+            200: {
+                headers: {
+                    /** @description The session cookie */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type); `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The challenge is unknown or expired (sign in again), or the code is not right */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Neither or both of `code` and `recovery_code` (`field` names it) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2839,7 +3240,7 @@ export interface operations {
             /** @description Signed out */
             204: {
                 headers: {
-                    /** @description Clears `hp_session` */
+                    /** @description Clears the session cookie */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -2928,7 +3329,7 @@ export interface operations {
             /** @description Changed; a new session replaces every old one */
             200: {
                 headers: {
-                    /** @description The new `hp_session` */
+                    /** @description The new session cookie */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -3012,6 +3413,169 @@ export interface operations {
             };
         };
     };
+    confirm_two_factor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorConfirm"];
+            };
+        };
+        responses: {
+            /** @description On: keep the recovery codes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type); `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The X-CSRF-Token header is missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Nothing was set up (`POST /auth/two-factor/setup` first), or it is on already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The code is not right (`field`: `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    setup_two_factor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Scan the QR code, then confirm with a code */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwoFactorSetup"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The X-CSRF-Token header is missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Two-factor sign-in is on already (an admin can reset it) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     list_children: {
         parameters: {
             query?: never;
@@ -3032,6 +3596,15 @@ export interface operations {
             };
             /** @description Not signed in: the session cookie is missing, unknown or expired */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3090,7 +3663,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3099,7 +3672,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description No such family in this clinic (`field`: `family_id`) */
+            /** @description No such family in this clinic, or one with a child the caller may not open (`field`: `family_id`) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3185,6 +3758,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
             404: {
                 headers: {
@@ -3248,7 +3830,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3348,6 +3930,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
             404: {
                 headers: {
@@ -3409,6 +4000,15 @@ export interface operations {
             };
             /** @description Not signed in: the session cookie is missing, unknown or expired */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3479,7 +4079,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3574,6 +4174,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description No such child in this clinic, or not one the caller may open */
             404: {
                 headers: {
@@ -3637,7 +4246,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description Not a lead of this child's team nor a clinic admin, or the X-CSRF-Token header is missing or wrong */
+            /** @description Not a lead of this child's team nor a clinic admin, or the X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3732,6 +4341,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
             404: {
                 headers: {
@@ -3784,6 +4402,15 @@ export interface operations {
             };
             /** @description Not signed in: the session cookie is missing, unknown or expired */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3854,7 +4481,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3949,6 +4576,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
             404: {
                 headers: {
@@ -4012,7 +4648,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4107,6 +4743,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
             404: {
                 headers: {
@@ -4166,7 +4811,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The family has a child whose care team the caller is not on (a device sees every child of its family), or the X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4222,7 +4867,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description Not a clinic admin */
+            /** @description Not a clinic admin; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4282,7 +4927,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description Not a clinic admin, or the X-CSRF-Token header is missing or wrong */
+            /** @description Not a clinic admin, or the X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4302,6 +4947,15 @@ export interface operations {
             };
             /** @description The body is not sent as application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A two-factor policy that would hold the admin making the change, who has no second factor yet (`field`: `two_factor_policy`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4357,7 +5011,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4429,7 +5083,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4533,6 +5187,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description No such goal, or of a child the caller may not open */
             404: {
                 headers: {
@@ -4596,7 +5259,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4704,7 +5367,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4812,6 +5475,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description A filter's value is not one this endpoint knows, or `q` is too long; `field` names it */
             422: {
                 headers: {
@@ -4872,7 +5544,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4958,6 +5630,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description No such exercise in the built-in library or this clinic's */
             404: {
                 headers: {
@@ -5021,7 +5702,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description A built-in exercise (read-only: clone it), or the X-CSRF-Token header is missing or wrong */
+            /** @description A built-in exercise (read-only: clone it), or the X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5114,7 +5795,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description Built-in exercises are read-only, or the CSRF token is missing */
+            /** @description Built-in exercises are read-only, or the CSRF token is missing; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5182,7 +5863,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5238,6 +5919,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description The server could not complete the request (details are in its log); safe to retry */
             500: {
                 headers: {
@@ -5269,6 +5959,15 @@ export interface operations {
             };
             /** @description Not signed in: the session cookie is missing, unknown or expired */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5327,7 +6026,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5413,6 +6112,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description No such routine in this clinic */
             404: {
                 headers: {
@@ -5476,7 +6184,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5569,7 +6277,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5649,7 +6357,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The X-CSRF-Token header is missing or wrong */
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5699,10 +6407,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file, with its content type; cacheable for a year */
+            /** @description The file, with its content type; cacheable for a year by the caller alone */
             200: {
                 headers: {
-                    /** @description `public, max-age=31536000, immutable` */
+                    /** @description `private, max-age=31536000, immutable` */
                     "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
@@ -5723,6 +6431,15 @@ export interface operations {
             };
             /** @description Neither a valid device token nor a session */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5799,6 +6516,15 @@ export interface operations {
             };
             /** @description Not signed in: the session cookie is missing, unknown or expired */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6109,6 +6835,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description The server could not complete the request (details are in its log); safe to retry */
             500: {
                 headers: {
@@ -6160,7 +6895,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description Not a clinic admin, or the X-CSRF-Token header is missing or wrong */
+            /** @description Not a clinic admin, or the X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6169,7 +6904,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description A therapist with this email already exists (`field`: `email`) */
+            /** @description The address cannot be used for a new account (`field`: `email`); the same answer whichever clinic holds it */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6198,6 +6933,251 @@ export interface operations {
             };
             /** @description A value is out of bounds or malformed; `field` names it */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_accounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The clinic's accounts, by email */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TherapistAccount"][];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not a clinic admin; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    disable_therapist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The therapist */
+                id: components["schemas"]["TherapistId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Disabled */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The address has a malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not a clinic admin, the admin's own account, or the X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such therapist in this clinic */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    enable_therapist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The therapist */
+                id: components["schemas"]["TherapistId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Enabled */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The address has a malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not a clinic admin, or the X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such therapist in this clinic */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    reset_two_factor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The therapist */
+                id: components["schemas"]["TherapistId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reset */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The address has a malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not a clinic admin, or the X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such therapist in this clinic */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
