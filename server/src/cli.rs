@@ -82,6 +82,17 @@ pub enum Command {
         #[arg(long)]
         admin: bool,
     },
+    /// Disable a therapist's account (offboarding): sessions end at once, sign-in is refused, their history
+    /// stays attributed. Audited as the system.
+    DisableTherapist {
+        #[arg(long)]
+        email: String,
+    },
+    /// Re-enable a disabled therapist's account. Audited as the system.
+    EnableTherapist {
+        #[arg(long)]
+        email: String,
+    },
     /// Make a single-use pairing code for a child's family and print just the code, as the therapist's
     /// "pairing code" button does (same expiry, same audit entry, made by and audited as that therapist).
     PairingCode {
@@ -216,4 +227,31 @@ pub fn parse_discipline(s: &str) -> anyhow::Result<Discipline> {
         "pt" => Ok(Discipline::Pt),
         other => anyhow::bail!("--discipline must be ot or pt, not {other}"),
     }
+}
+
+/// Disables (`true`) or re-enables a therapist's account by email, as an operator at the server's console;
+/// audited as `system`.
+pub async fn set_disabled(store: &DynStore, email: &str, disabled: bool) -> anyhow::Result<Therapist> {
+    let email = email.trim().to_lowercase();
+    let record = store
+        .therapist_by_email(&email)
+        .await?
+        .with_context(|| format!("--email: no therapist with the email {email}"))?;
+    let t = record.therapist;
+    let now = crate::state::now_ms();
+    store.set_disabled(t.clinic_id, t.id, disabled.then_some(now)).await?;
+    let action = if disabled { "disable_therapist" } else { "enable_therapist" };
+    store
+        .audit(&crate::store::AuditEntry {
+            clinic_id: t.clinic_id,
+            at_ms: now,
+            actor_kind: "system",
+            actor_id: "cli".into(),
+            action: action.into(),
+            child_id: None,
+            detail: format!("therapist {}", t.id),
+            ip: None,
+        })
+        .await?;
+    Ok(t)
 }

@@ -113,6 +113,14 @@ async fn main() -> anyhow::Result<()> {
             let code = cli::pairing_code(&state, &therapist, &child).await?;
             println!("{}", code.code.as_str());
         }
+        Command::DisableTherapist { email } => {
+            let t = cli::set_disabled(&store, &email, true).await?;
+            println!("disabled {} ({})", t.email, t.id);
+        }
+        Command::EnableTherapist { email } => {
+            let t = cli::set_disabled(&store, &email, false).await?;
+            println!("enabled {} ({})", t.email, t.id);
+        }
         Command::Demo => {
             let outcome = homeplay_server::demo::run(&store).await?;
             println!("{}", homeplay_server::demo::report(&outcome));

@@ -51,6 +51,9 @@ enum Scope {
     Media,
     /// Open to anyone (pairing is proven by the code itself).
     Public,
+    /// A therapist's account, named in the path: its clinic's admins only; others of the clinic get 403, and
+    /// another clinic's admins 404.
+    AccountAdmin,
 }
 
 struct World {
@@ -76,6 +79,7 @@ async fn world(backend: Backend) -> World {
     let clinic = make_clinic(&db, "Riverside", "maya@riverside.example", true);
     let other_clinic = make_clinic(&db, "Hillside", "hana@hillside.example", true);
     add_therapist(&db, &clinic.id, "ari@riverside.example", false);
+    let spare_therapist = add_therapist(&db, &clinic.id, "spare@riverside.example", false);
     let server = TestServer::start(&db);
     let own = Therapist::login(&server, &clinic.email).await;
     let outsider = Therapist::login(&server, "ari@riverside.example").await;
@@ -165,6 +169,7 @@ async fn world(backend: Backend) -> World {
         ("{assignment}", assignment),
         ("{device}", spare_device.device_id.clone()),
         ("{media}", media),
+        ("{spare_therapist}", spare_therapist),
     ];
     World { server, own, outsider, other, own_device, other_device, revoked, secrets, child_secrets, vars, _db: db }
 }
@@ -204,6 +209,11 @@ fn endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> {
         ("GET", "/api/v1/clinic/policy", None, ClinicAdmin),
         ("PUT", "/api/v1/clinic/policy", Some(json!({"outside_team_policy": "team_only"})), ClinicAdmin),
         ("GET", "/api/v1/therapists", None, ClinicWide),
+        ("GET", "/api/v1/therapists/accounts", None, ClinicAdmin),
+        ("POST", "/api/v1/therapists/{spare_therapist}/two-factor/reset", Some(json!({})), AccountAdmin),
+        ("POST", "/api/v1/therapists/{spare_therapist}/disable", Some(json!({})), AccountAdmin),
+        ("POST", "/api/v1/therapists/{spare_therapist}/enable", Some(json!({})), AccountAdmin),
+        ("POST", "/api/v1/auth/two-factor/setup", Some(json!({})), ClinicWide),
         ("GET", "/api/v1/media/{media}", None, Media),
         ("POST", "/api/v1/sync/pull", Some(json!({"protocol": 1})), Device),
         ("POST", "/api/v1/sync/push", Some(json!({"protocol": 1, "logs": []})), Device),
@@ -283,6 +293,10 @@ fn expected(scope: Scope, actor: Actor) -> &'static [u16] {
     match (scope, actor) {
         (Public, _) => OK,
         (_, Anonymous | RevokedDevice) => UNAUTHORIZED,
+        (AccountAdmin, OwnDevice | OtherFamilyDevice) => UNAUTHORIZED,
+        (AccountAdmin, OwnTherapist) => OK,
+        (AccountAdmin, TeamOutsider) => &[403],
+        (AccountAdmin, OtherClinicTherapist) => NOT_FOUND,
         (ClinicRecord | ChildRecord | ClinicWide | ClinicAdmin, OwnDevice | OtherFamilyDevice) => UNAUTHORIZED,
         (ClinicRecord | ChildRecord | ClinicWide | ClinicAdmin | Media, OwnTherapist) => OK,
         (ClinicRecord | ChildRecord | Media, OtherClinicTherapist) => NOT_FOUND,
@@ -495,5 +509,84 @@ async fn an_admin_invites_a_therapist_who_signs_in_and_changes_the_password() {
         Therapist::login(&server, "sam@riverside.example").await;
         let team = maya.get("/api/v1/therapists").await;
         assert_eq!(team.as_array().unwrap().len(), 2, "{backend:?}");
+    }
+}
+
+/// Everything a signed-in therapist can reach, tried with a session whose account was disabled after it
+/// signed in (every one answers 401), and with one that owes the second factor its clinic requires (every one
+/// outside `/auth` answers 403).
+#[tokio::test]
+async fn a_disabled_account_or_one_owing_a_second_factor_gets_nowhere() {
+    for backend in BACKENDS {
+        let w = world(backend).await;
+        let clinic = w.own.me["clinic"]["id"].as_str().unwrap().to_owned();
+        add_therapist(&w._db, &clinic, "gone@riverside.example", false);
+        let gone = Therapist::login(&w.server, "gone@riverside.example").await;
+        let gone_id = gone.me["therapist"]["id"].as_str().unwrap().to_owned();
+        w.own.post(&format!("/api/v1/therapists/{gone_id}/disable"), json!({})).await;
+
+        // The clinic requires a second factor of everyone: the admin first sets one up.
+        let setup = w.own.post("/api/v1/auth/two-factor/setup", json!({})).await;
+        let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap();
+        let code = homeplay_server::auth::two_factor::code_at(setup["secret"].as_str().unwrap(), now).unwrap();
+        w.own.post("/api/v1/auth/two-factor/confirm", json!({"code": code})).await;
+        w.own
+            .put("/api/v1/clinic/policy", json!({"outside_team_policy": "team_only", "two_factor_policy": "everyone"}))
+            .await;
+
+        let mut failures = Vec::new();
+        for (method, template, body, scope) in endpoints() {
+            if matches!(scope, Scope::Public) {
+                continue;
+            }
+            let path = fill(&w, template);
+            for (who, t, want) in [("disabled", &gone, 401), ("owing a second factor", &w.outsider, 403)] {
+                let want = if matches!(scope, Scope::Device) { 401 } else { want };
+                let want = if path.starts_with("/api/v1/auth/") && want == 403 { 200 } else { want };
+                let m = Method::from_bytes(method.as_bytes()).unwrap();
+                let mut req = t.http.request(m, w.server.url(&path)).header("x-csrf-token", &t.csrf);
+                if let Some(b) = &body {
+                    req = req.json(&serde_json::from_str::<Value>(&fill(&w, &b.to_string())).unwrap());
+                }
+                let status = req.send().await.unwrap().status().as_u16();
+                if status != want {
+                    failures.push(format!("{method} {template} {who}: got {status}, want {want}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{backend:?}:\n{}", failures.join("\n"));
+    }
+}
+
+/// A sibling on another care team closes the family: no pairing code (a device sees every child of its family)
+/// and no new child in it, for anyone not on every child's team; another clinic sees no family at all.
+#[tokio::test]
+async fn a_sibling_on_another_team_closes_the_family_to_codes_and_new_children() {
+    for backend in BACKENDS {
+        let w = world(backend).await;
+        let leo = fill(&w, "{child}");
+        let family =
+            w.own.get(&format!("/api/v1/children/{leo}")).await["child"]["family_id"].as_str().unwrap().to_owned();
+        let sibling = |name: &str| json!({"display_name": name, "time_zone": "Europe/London", "family_id": family});
+        let sam = w.own.post("/api/v1/children", sibling("Sam")).await["child"]["id"].as_str().unwrap().to_owned();
+        let outsider_id = w.outsider.me["therapist"]["id"].as_str().unwrap().to_owned();
+        w.own
+            .put(
+                &format!("/api/v1/children/{sam}/care-team"),
+                json!({"members": [{"therapist_id": outsider_id, "role": "lead"}]}),
+            )
+            .await;
+        for (t, child, want) in [
+            (&w.own, &leo, StatusCode::FORBIDDEN),
+            (&w.outsider, &sam, StatusCode::FORBIDDEN),
+            (&w.other, &sam, StatusCode::NOT_FOUND),
+        ] {
+            let path = format!("/api/v1/children/{child}/pairing-codes");
+            assert_eq!(t.send(method("POST"), &path, Some(json!({}))).await.status(), want, "{backend:?}");
+        }
+        for t in [&w.own, &w.outsider, &w.other] {
+            let resp = t.send(method("POST"), "/api/v1/children", Some(sibling("Zoe"))).await;
+            expect_error(resp, StatusCode::NOT_FOUND, "not_found", Some("family_id")).await;
+        }
     }
 }

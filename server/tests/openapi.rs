@@ -287,3 +287,146 @@ fn the_document_describes_the_whole_api() {
         .collect();
     assert!(dangling.is_empty(), "references to nothing: {dangling:?}");
 }
+
+fn schema<'a>(doc: &'a Value, name: &str) -> &'a Value {
+    let s = &doc["components"]["schemas"][name];
+    assert!(s.is_object(), "the document has no schema {name}");
+    s
+}
+
+/// The schema a `$ref` names, or the schema itself.
+fn resolved<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) {
+        Some(name) => resolved(doc, schema_of(doc, name)),
+        None => schema,
+    }
+}
+
+fn schema_of<'a>(doc: &'a Value, name: &str) -> &'a Value {
+    &doc["components"]["schemas"][name]
+}
+
+/// The bounds the server enforces are the ones the document states, so that a client (or a fuzzer) built from
+/// the document sends what the server takes.
+#[test]
+fn the_documented_bounds_are_the_enforced_ones() {
+    use homeplay_core::care_team::CareTeam;
+    use homeplay_core::sync::{ProtocolRange, PullRequest, PushRequest};
+
+    let doc: Value = serde_json::from_str(&homeplay_server::api::openapi_json()).unwrap();
+    let range = ProtocolRange::CURRENT;
+    for name in ["PairRequest", "PairResponse", "PushRequest", "PushResponse", "PullRequest", "PullResponse"] {
+        let protocol = &schema(&doc, name)["properties"]["protocol"];
+        assert_eq!(protocol["minimum"], range.min, "{name}.protocol's minimum");
+        assert_eq!(protocol["maximum"], range.max, "{name}.protocol's maximum");
+    }
+    let push = &schema(&doc, "PushRequest")["properties"];
+    assert_eq!(push["logs"]["maxItems"], PushRequest::MAX_LOGS);
+    assert_eq!(push["check_ins"]["maxItems"], PushRequest::MAX_CHECK_INS);
+    let limit = &schema(&doc, "PullRequest")["properties"]["limit"];
+    assert_eq!((&limit["minimum"], &limit["maximum"]), (&Value::from(1), &Value::from(PullRequest::MAX_LIMIT)));
+    let members = &schema(&doc, "CareTeamInput")["properties"]["members"];
+    assert_eq!((&members["minItems"], &members["maxItems"]), (&Value::from(1), &Value::from(CareTeam::MAX_MEMBERS)));
+    for name in ["Child", "NewChild", "ChildUpdate"] {
+        let age = &schema(&doc, name)["properties"]["age_years"];
+        assert_eq!((&age["minimum"], &age["maximum"]), (&Value::from(0), &Value::from(21)), "{name}.age_years");
+    }
+    assert_eq!(schema(&doc, "NewChild")["properties"]["caregivers"]["maxItems"], 12);
+    // The longest names of the tz database fit, and the bound is a real one.
+    let tz_max = schema(&doc, "TimeZoneName")["maxLength"].as_u64().expect("TimeZoneName's maxLength");
+    assert!((32..64).contains(&tz_max), "TimeZoneName's maxLength is {tz_max}");
+    for (name, property) in [("Assignment", "start_date"), ("Assignment", "end_date"), ("Occurrence", "date")] {
+        let description = schema(&doc, name)["properties"][property]["description"].as_str().unwrap_or("");
+        assert!(description.contains("2000-01-01 to 2100-12-31"), "{name}.{property} does not state its range");
+    }
+}
+
+/// Whether a schema is an object that takes no properties but its own.
+fn is_closed(schema: &Value) -> bool {
+    schema["additionalProperties"] == Value::Bool(false)
+}
+
+/// Every `allOf` schema in `v`, with where it is.
+fn all_of_schemas<'a>(v: &'a Value, at: String, out: &mut Vec<(String, &'a Value)>) {
+    match v {
+        Value::Object(map) => {
+            if map.get("allOf").is_some_and(Value::is_array) {
+                out.push((at.clone(), v));
+            }
+            for (k, v) in map {
+                all_of_schemas(v, format!("{at}/{k}"), out);
+            }
+        }
+        Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| all_of_schemas(v, format!("{at}/{i}"), out)),
+        _ => {}
+    }
+}
+
+/// `allOf: [$ref Closed, {more properties}]` (what utoipa makes of a `#[serde(flatten)]`ed type with
+/// `deny_unknown_fields`) can never be satisfied: the closed branch refuses what the other adds.
+#[test]
+fn no_schema_extends_a_closed_object() {
+    let doc: Value = serde_json::from_str(&homeplay_server::api::openapi_json()).unwrap();
+    let mut found = Vec::new();
+    all_of_schemas(&doc, String::new(), &mut found);
+    let broken: Vec<String> = found
+        .into_iter()
+        .filter(|(_, s)| {
+            let items = s["allOf"].as_array().unwrap();
+            items.len() > 1 && items.iter().any(|i| is_closed(resolved(&doc, i)))
+        })
+        .map(|(at, _)| at)
+        .collect();
+    assert!(broken.is_empty(), "allOf over a closed object, which no value satisfies, at: {broken:#?}");
+}
+
+/// The keywords that decide which properties an object may have: enough to tell whether a real answer's
+/// shape fits its schema, which is what a closed object gets wrong.
+fn shape_problems(doc: &Value, schema: &Value, value: &Value, at: &str, out: &mut Vec<String>) {
+    let schema = resolved(doc, schema);
+    if let Some(items) = schema["allOf"].as_array() {
+        for item in items {
+            shape_problems(doc, item, value, at, out);
+        }
+    }
+    let (Some(properties), Some(object)) = (schema["properties"].as_object(), value.as_object()) else { return };
+    for name in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+        if !object.contains_key(name) {
+            out.push(format!("{at}: lacks the required {name}"));
+        }
+    }
+    for (name, v) in object {
+        match properties.get(name) {
+            Some(p) => shape_problems(doc, p, v, &format!("{at}.{name}"), out),
+            None if is_closed(schema) => out.push(format!("{at}: {name} is not allowed")),
+            None => {}
+        }
+    }
+}
+
+#[test]
+fn an_assignment_view_fits_its_documented_schema() {
+    use homeplay_core::text::Name;
+    use homeplay_server::api::assignments::AssignmentView;
+
+    let assignment: homeplay_core::assignment::Assignment = serde_json::from_value(serde_json::json!({
+        "id": "0190a3c4-0000-7000-8000-000000000001",
+        "child_id": "0190a3c4-0000-7000-8000-000000000002",
+        "target": { "kind": "exercise", "exercise_id": "0190a3c4-0000-7000-8000-000000000003" },
+        "assigned_by": "0190a3c4-0000-7000-8000-000000000004",
+        "start_date": "2026-01-05",
+        "days": ["mon", "wed", "fri"],
+        "slots": [{ "kind": "moment", "moment": "bath" }],
+        "status": "active",
+    }))
+    .expect("a valid assignment");
+    let doc: Value = serde_json::from_str(&homeplay_server::api::openapi_json()).unwrap();
+    for name in [Some("Maya"), None] {
+        let view =
+            AssignmentView { assignment: assignment.clone(), assigned_by_name: name.map(|n| Name::new(n).unwrap()) };
+        let value = serde_json::to_value(&view).unwrap();
+        let mut problems = Vec::new();
+        shape_problems(&doc, schema(&doc, "AssignmentView"), &value, "AssignmentView", &mut problems);
+        assert!(problems.is_empty(), "{value} does not fit its schema: {problems:#?}");
+    }
+}

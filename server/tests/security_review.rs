@@ -352,11 +352,16 @@ async fn finding_9_concurrent_writes_never_answer_5xx() {
             )
             .await;
         let goal = id(&goal["id"]);
+        // Two admins (as in the review), each at four browser tabs, and eight devices of the family.
+        add_therapist(&db, &p.clinic.id, "sam@riverside.example", true);
+        let admins = [
+            std::sync::Arc::new(Therapist::login(&server, &p.clinic.email).await),
+            std::sync::Arc::new(Therapist::login(&server, "sam@riverside.example").await),
+        ];
         let mut clients = Vec::new();
-        for _ in 0..8 {
-            let therapist = Therapist::login(&server, &p.clinic.email).await;
+        for n in 0..8 {
             let device = DeviceClient::pair(&server, &p.maya.pairing_code(&p.child_id).await, "Tablet").await;
-            clients.push((therapist, device));
+            clients.push((admins[n % 2].clone(), device));
         }
         let child = p.child_id.clone();
         let mut tasks = Vec::new();

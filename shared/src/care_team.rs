@@ -31,6 +31,8 @@ pub struct CareTeamMember {
 #[serde(deny_unknown_fields)]
 pub struct CareTeam {
     pub child_id: ChildId,
+    /// One to [`CareTeam::MAX_MEMBERS`] members, each therapist once, at least one of them a lead.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 12))]
     pub members: Vec<CareTeamMember>,
 }
 

@@ -28,8 +28,9 @@ pub struct Child {
     pub display_name: Name,
     /// The family's time zone: all of the child's schedule is in local dates of this zone.
     pub time_zone: TimeZoneName,
-    /// Age in whole years when last updated by the therapist, to suggest age-appropriate exercises.
+    /// Age in whole years when last updated by the therapist, to suggest age-appropriate exercises: 0 to 21.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(maximum = 21))]
     pub age_years: Option<u8>,
 }
 

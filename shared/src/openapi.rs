@@ -12,6 +12,11 @@ use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaFormat,
 use utoipa::openapi::{KnownFormat, RefOr};
 use utoipa::{PartialSchema, ToSchema};
 
+/// The length of the longest name the tz database knows: the longest time zone a client can send.
+fn longest_time_zone() -> usize {
+    chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name().len()).max().unwrap_or(0)
+}
+
 fn string(description: &str, min: Option<usize>, max: Option<usize>, pattern: Option<&str>) -> RefOr<Schema> {
     ObjectBuilder::new()
         .schema_type(Type::String)
@@ -67,7 +72,12 @@ string_schema! {
     KidText => string("A few words for a child, trimmed", Some(1), Some(KidText::MAX_CHARS), None);
     Note => string("A short note, trimmed", Some(1), Some(Note::MAX_CHARS), None);
     Prose => string("Longer text, trimmed", Some(1), Some(Prose::MAX_CHARS), None);
-    TimeZoneName => string("An IANA time zone name, e.g. Europe/London", Some(1), None, None);
+    TimeZoneName => string(
+        "An IANA time zone name from the tz database, e.g. Europe/London (case-sensitive)",
+        Some(1),
+        Some(longest_time_zone()),
+        None,
+    );
     MediaRef => string(
         "builtin:<name> or sha256:<64 hex digits>",
         None,

@@ -39,6 +39,8 @@ pub struct ServerInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PairRequest {
+    /// The protocol version: exactly one this server accepts (`protocol_min` to `protocol_max` of `GET /api/v1/sync/info`).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1))]
     pub protocol: u32,
     pub code: PairingCode,
     /// What the family calls this device: "Kitchen laptop".
@@ -49,6 +51,8 @@ pub struct PairRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PairResponse {
+    /// The protocol version: exactly one this server accepts (`protocol_min` to `protocol_max` of `GET /api/v1/sync/info`).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1))]
     pub protocol: u32,
     pub device_id: DeviceId,
     pub family_id: FamilyId,
@@ -63,11 +67,16 @@ pub struct PairResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest {
+    /// The protocol version: exactly one this server accepts (`protocol_min` to `protocol_max` of `GET /api/v1/sync/info`).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1))]
     pub protocol: u32,
+    /// At most 500 per push (`PushRequest::MAX_LOGS`).
+    #[cfg_attr(feature = "openapi", schema(max_items = 500))]
     pub logs: Vec<CompletionLog>,
     /// The family's weekly answers about goals, new or changed, at most [`PushRequest::MAX_CHECK_INS`].
     /// Absent from older clients.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub check_ins: Vec<GoalCheckIn>,
 }
 
@@ -82,6 +91,8 @@ impl PushRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PushResponse {
+    /// The protocol version: exactly one this server accepts (`protocol_min` to `protocol_max` of `GET /api/v1/sync/info`).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1))]
     pub protocol: u32,
     pub accepted: Vec<Ack>,
     pub rejected: Vec<Rejection>,
@@ -168,12 +179,15 @@ pub enum RejectReason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PullRequest {
+    /// The protocol version: exactly one this server accepts (`protocol_min` to `protocol_max` of `GET /api/v1/sync/info`).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1))]
     pub protocol: u32,
     /// Absent on the first pull: start from the beginning.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<Cursor>,
     /// At most this many changes; the server may send fewer. Default and maximum: [`PullRequest::MAX_LIMIT`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000))]
     pub limit: Option<u32>,
 }
 
@@ -186,6 +200,8 @@ impl PullRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PullResponse {
+    /// The protocol version: exactly one this server accepts (`protocol_min` to `protocol_max` of `GET /api/v1/sync/info`).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1))]
     pub protocol: u32,
     pub changes: Vec<Change>,
     pub cursor: Cursor,
@@ -360,6 +376,8 @@ pub enum ErrorCode {
     Forbidden,
     /// 404: no such thing, or not yours (the two are not told apart).
     NotFound,
+    /// 405: the endpoint exists but does not take this method.
+    MethodNotAllowed,
     /// 409: conflicts with the current state.
     Conflict,
     /// 410: a pairing code that has expired or was already used.
@@ -383,6 +401,7 @@ impl ErrorCode {
             Self::Unauthorized => 401,
             Self::Forbidden => 403,
             Self::NotFound => 404,
+            Self::MethodNotAllowed => 405,
             Self::Conflict => 409,
             Self::Gone => 410,
             Self::PayloadTooLarge => 413,

@@ -2,11 +2,13 @@
 
 use crate::api::doc::*;
 use crate::audit::{self, Actor, ClientIp};
-use crate::auth::session::{self, TherapistAuth};
+use crate::auth::session::{self, SignedIn};
+use crate::auth::tokens::{random_secret, sha256_hex};
+use crate::auth::two_factor;
 use crate::auth::{password, rate};
 use crate::error::{ApiResult, Failure};
 use crate::json::StrictJson;
-use crate::state::AppState;
+use crate::state::{AppState, now_ms};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -42,11 +44,60 @@ pub struct Me {
     pub csrf_token: String,
     /// After this long without a request the server ends the session; the dashboard warns before it.
     pub session_idle_ms: i64,
+    /// Signed in with a temporary password: until it is changed (`POST /auth/password`), every other
+    /// endpoint but these of `/auth` answers 403.
+    pub must_change_password: bool,
+    /// Whether the account signs in with a second factor.
+    pub two_factor_enabled: bool,
+    /// Whether the clinic's policy requires a second factor of this account: while it has none, every other
+    /// endpoint but these of `/auth` answers 403 (set one up with `POST /auth/two-factor/setup`).
+    pub two_factor_required: bool,
 }
 
-async fn me_of(state: &AppState, therapist: Therapist, csrf_token: String) -> ApiResult<Me> {
+pub(crate) async fn me_of(
+    state: &AppState,
+    therapist: Therapist,
+    csrf_token: String,
+    account: &crate::store::AccountState,
+) -> ApiResult<Me> {
     let clinic = state.store.clinic(therapist.clinic_id).await?.ok_or(Failure::not_found("clinic"))?;
-    Ok(Me { therapist, clinic, csrf_token, session_idle_ms: state.limits.session_idle_ms() })
+    let two_factor_required = two_factor::required(account.clinic_policy, therapist.role);
+    Ok(Me {
+        therapist,
+        clinic,
+        csrf_token,
+        session_idle_ms: state.limits.session_idle_ms(),
+        must_change_password: account.must_change_password,
+        two_factor_enabled: account.totp_secret.is_some(),
+        two_factor_required,
+    })
+}
+
+/// A new session for an account whose every factor has been checked: the cookie and who is signed in.
+pub(crate) async fn signed_in(
+    state: &AppState,
+    record: crate::store::TherapistRecord,
+    ip: &ClientIp,
+    how: &str,
+) -> ApiResult<Response> {
+    audit::record(state, Actor::Account(&record.therapist), ip, "login", None, how).await?;
+    let (token, csrf) = session::start(state, &record.therapist).await?;
+    let me = me_of(state, record.therapist, csrf, &record.account).await?;
+    Ok(([(header::SET_COOKIE, session::set_cookie(state, &token))], Json(me)).into_response())
+}
+
+/// The password was right and the account signs in with a second factor: where to send it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SecondFactorNeeded {
+    /// Send it back with the code to `POST /auth/login/second-factor`, before `expires_at`.
+    pub challenge: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl std::fmt::Debug for SecondFactorNeeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecondFactorNeeded").field("expires_at", &self.expires_at).finish_non_exhaustive()
+    }
 }
 
 /// Sign in
@@ -58,11 +109,17 @@ async fn me_of(state: &AppState, therapist: Therapist, csrf_token: String) -> Ap
     security(()),
     request_body = LoginRequest,
     responses(
+        (status = 202, description = "The password is right; the account signs in with a second factor: send \
+            the code with the challenge to `POST /auth/login/second-factor`", body = SecondFactorNeeded),
+        (status = 403, description = "The account is disabled (said only once the password is right)",
+            body = ApiError),
         (status = 200, description = "Signed in", body = Me,
             headers(("Set-Cookie" = String, description = "`__Host-hp_session=…; Path=/; HttpOnly; SameSite=Strict; \
                 Secure` (`hp_session` without `Secure` on a server listening on loopback only)"))),
         (status = 400, description = BAD_JSON, body = ApiError),
         (status = 401, description = "Wrong email or password", body = ApiError),
+        (status = 422, description = "An email or password longer than any account has (`field` names it)",
+            body = ApiError),
         (status = 413, description = TOO_LARGE, body = ApiError),
         (status = 415, description = NOT_JSON, body = ApiError),
         (status = 429, description = RATE_LIMITED, body = ApiError,
@@ -114,10 +171,19 @@ pub async fn login(
     };
     rate::forget(&state, counted).await?;
     rate::reset(&state, &account_here).await?;
-    audit::record(&state, Actor::Account(&record.therapist), &ip, "login", None, "").await?;
-    let (token, csrf) = session::start(&state, &record.therapist).await?;
-    let me = me_of(&state, record.therapist, csrf).await?;
-    Ok(([(header::SET_COOKIE, session::set_cookie(&state, &token))], Json(me)).into_response())
+    if record.account.disabled {
+        // Only after the right password: a stranger learns nothing of the account.
+        audit::record(&state, Actor::Account(&record.therapist), &ip, "login_refused", None, "disabled").await?;
+        return Err(Failure::forbidden("this account is disabled; ask your clinic's admin"));
+    }
+    if record.account.totp_secret.is_some() {
+        let challenge = random_secret();
+        let expires = now_ms() + two_factor::CHALLENGE_MS;
+        state.store.insert_login_challenge(&sha256_hex(&challenge), record.therapist.id, expires).await?;
+        let expires_at = chrono::DateTime::from_timestamp_millis(expires).unwrap_or_default();
+        return Ok((StatusCode::ACCEPTED, Json(SecondFactorNeeded { challenge, expires_at })).into_response());
+    }
+    signed_in(&state, record, &ip, "password").await
 }
 
 /// Sign out
@@ -134,7 +200,8 @@ pub async fn login(
         (status = 500, description = SERVER_FAILED, body = ApiError),
     ),
 )]
-pub async fn logout(State(state): State<AppState>, auth: TherapistAuth, ip: ClientIp) -> ApiResult<Response> {
+pub async fn logout(State(state): State<AppState>, signed: SignedIn, ip: ClientIp) -> ApiResult<Response> {
+    let auth = signed.auth;
     state.store.delete_session(&auth.token_hash).await?;
     audit::record(&state, Actor::Therapist(&auth), &ip, "logout", None, "").await?;
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, session::clear_cookie(&state))]).into_response())
@@ -152,8 +219,8 @@ pub async fn logout(State(state): State<AppState>, auth: TherapistAuth, ip: Clie
         (status = 500, description = SERVER_FAILED, body = ApiError),
     ),
 )]
-pub async fn me(State(state): State<AppState>, auth: TherapistAuth) -> ApiResult<Json<Me>> {
-    Ok(Json(me_of(&state, auth.therapist, auth.csrf_token).await?))
+pub async fn me(State(state): State<AppState>, signed: SignedIn) -> ApiResult<Json<Me>> {
+    Ok(Json(me_of(&state, signed.auth.therapist, signed.auth.csrf_token, &signed.account).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -195,10 +262,11 @@ impl std::fmt::Debug for PasswordChange {
 )]
 pub async fn change_password(
     State(state): State<AppState>,
-    auth: TherapistAuth,
+    signed: SignedIn,
     ip: ClientIp,
     StrictJson(req): StrictJson<PasswordChange>,
 ) -> ApiResult<Response> {
+    let auth = signed.auth;
     if req.current_password.chars().count() > password::MAX_LENGTH {
         return Err(Failure::invalid("current_password", "current_password: is not right"));
     }
@@ -220,6 +288,7 @@ pub async fn change_password(
     state.store.delete_sessions_of(auth.therapist.id).await?;
     audit::record(&state, Actor::Therapist(&auth), &ip, "change_password", None, "").await?;
     let (token, csrf) = session::start(&state, &record.therapist).await?;
-    let me = me_of(&state, record.therapist, csrf).await?;
+    let account = crate::store::AccountState { must_change_password: false, ..record.account };
+    let me = me_of(&state, record.therapist, csrf, &account).await?;
     Ok(([(header::SET_COOKIE, session::set_cookie(&state, &token))], Json(me)).into_response())
 }

@@ -22,6 +22,9 @@ use homeplay_core::text::Name;
 use homeplay_core::time::TimeZoneName;
 use serde::{Deserialize, Serialize};
 
+/// The most caregivers a new family is made with (its `#[schema]` says 12 too; the OpenAPI test checks).
+pub const MAX_CAREGIVERS: usize = 12;
+
 /// A new child: either into an existing family of the clinic (a sibling) or with a new family.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -29,11 +32,13 @@ pub struct NewChild {
     pub display_name: Name,
     pub time_zone: TimeZoneName,
     #[serde(default)]
+    #[schema(maximum = 21)]
     pub age_years: Option<u8>,
     #[serde(default)]
     pub family_id: Option<FamilyId>,
     /// The new family's caregivers ("Mum", "Dad", "Grandma"); ignored with `family_id`.
     #[serde(default)]
+    #[schema(max_items = 12)]
     pub caregivers: Vec<Name>,
 }
 
@@ -43,6 +48,7 @@ pub struct ChildUpdate {
     pub display_name: Name,
     pub time_zone: TimeZoneName,
     #[serde(default)]
+    #[schema(maximum = 21)]
     pub age_years: Option<u8>,
 }
 
@@ -118,8 +124,8 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<ChildDetail>)> {
     let clinic = auth.therapist.clinic_id;
     let now = now_ms();
-    if req.caregivers.len() > 12 {
-        return Err(Failure::invalid("caregivers", "caregivers: at most 12"));
+    if req.caregivers.len() > MAX_CAREGIVERS {
+        return Err(Failure::invalid("caregivers", format!("caregivers: at most {MAX_CAREGIVERS}")));
     }
     let family_id = match req.family_id {
         // A sibling shares the family's devices, which see every child of it: only for someone who may open

@@ -18,6 +18,7 @@ pub mod media;
 pub mod sync;
 pub mod team;
 pub mod therapists;
+pub mod two_factor;
 
 use crate::error::Failure;
 use crate::state::AppState;
@@ -28,6 +29,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
 use homeplay_core::sync::ErrorCode;
+use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::OpenApi as _;
 use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -50,6 +52,9 @@ fn documented() -> (Router<AppState>, OpenApi) {
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
         .routes(routes!(auth::change_password))
+        .routes(routes!(two_factor::login_second_factor))
+        .routes(routes!(two_factor::setup))
+        .routes(routes!(two_factor::confirm))
         .routes(routes!(children::list, children::create))
         .routes(routes!(children::get, children::update))
         .routes(routes!(children::pairing_code))
@@ -72,6 +77,10 @@ fn documented() -> (Router<AppState>, OpenApi) {
         .routes(routes!(adherence::child))
         .routes(routes!(audit_log::list))
         .routes(routes!(therapists::list, therapists::invite))
+        .routes(routes!(therapists::accounts))
+        .routes(routes!(therapists::disable))
+        .routes(routes!(therapists::enable))
+        .routes(routes!(therapists::reset_two_factor))
         .routes(routes!(team::get, team::update))
         .routes(routes!(team::get_policy, team::update_policy))
         .routes(routes!(goals::list, goals::create))
@@ -86,7 +95,10 @@ fn documented() -> (Router<AppState>, OpenApi) {
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .split_for_parts();
-    (root.nest("/api/v1", api), root_doc.nest("/api/v1", api_doc))
+    let mut doc = root_doc.nest("/api/v1", api_doc);
+    doc::document_session_owes(&mut doc);
+    doc::merge_closed_extensions(&mut doc);
+    (root.nest("/api/v1", api), doc)
 }
 
 /// The OpenAPI 3.1 document of the API.
@@ -114,6 +126,8 @@ pub fn router(state: AppState) -> Router {
     routes
         .route(OPENAPI_PATH, get(move || std::future::ready(([(header::CONTENT_TYPE, "application/json")], doc))))
         .fallback(not_found)
+        // Answers hold children's data: no cache, shared or private, may keep them (media say otherwise).
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::map_response(close_when_too_large))
         .with_state(state)
@@ -133,5 +147,5 @@ async fn not_found() -> Failure {
 }
 
 async fn method_not_allowed() -> Failure {
-    Failure::bad_request("this endpoint does not take that method")
+    Failure::new(ErrorCode::MethodNotAllowed, "this endpoint does not take that method")
 }

@@ -256,6 +256,7 @@ pub struct TeamMemberInput {
 #[serde(deny_unknown_fields)]
 pub struct CareTeamInput {
     /// One to twelve therapists of the clinic, at least one of them a lead.
+    #[schema(min_items = 1, max_items = 12)]
     pub members: Vec<TeamMemberInput>,
 }
 
@@ -328,6 +329,10 @@ pub struct ClinicPolicy {
     /// Who besides a child's team may open the child's record: nobody (`team_only`, the default), or any
     /// therapist of the clinic, each such access audited (`clinic_wide`).
     pub outside_team_policy: OutsideTeamPolicy,
+    /// Who must sign in with a second factor: nobody (`off`, the default), the clinic's admins, or everyone.
+    /// Left out of a change, it stays as it is.
+    #[serde(default)]
+    pub two_factor_policy: Option<crate::store::TwoFactorPolicy>,
 }
 
 /// The clinic's access policy
@@ -346,7 +351,8 @@ pub struct ClinicPolicy {
 pub async fn get_policy(State(state): State<AppState>, auth: TherapistAuth) -> ApiResult<Json<ClinicPolicy>> {
     auth.require_admin()?;
     let policy = state.store.outside_team_policy(auth.therapist.clinic_id).await?;
-    Ok(Json(ClinicPolicy { outside_team_policy: policy }))
+    let two_factor = state.store.two_factor_policy(auth.therapist.clinic_id).await?;
+    Ok(Json(ClinicPolicy { outside_team_policy: policy, two_factor_policy: Some(two_factor) }))
 }
 
 /// Change the clinic's access policy
@@ -364,6 +370,8 @@ pub async fn get_policy(State(state): State<AppState>, auth: TherapistAuth) -> A
             body = ApiError),
         (status = 413, description = TOO_LARGE, body = ApiError),
         (status = 415, description = NOT_JSON, body = ApiError),
+        (status = 422, description = "A two-factor policy that would hold the admin making the change, who has \
+            no second factor yet (`field`: `two_factor_policy`)", body = ApiError),
         (status = 500, description = SERVER_FAILED, body = ApiError),
     ),
 )]
@@ -374,11 +382,29 @@ pub async fn update_policy(
     StrictJson(req): StrictJson<ClinicPolicy>,
 ) -> ApiResult<Json<ClinicPolicy>> {
     auth.require_admin()?;
-    state.store.set_outside_team_policy(auth.therapist.clinic_id, req.outside_team_policy).await?;
+    let clinic = auth.therapist.clinic_id;
+    if let Some(two_factor) = req.two_factor_policy
+        && crate::auth::two_factor::required(two_factor, auth.therapist.role)
+    {
+        // An admin who requires it of admins without having it would lock themselves out on the spot.
+        let own = state.store.therapist(auth.therapist.id).await?.ok_or_else(Failure::unauthorized)?;
+        if own.account.totp_secret.is_none() {
+            return Err(Failure::invalid(
+                "two_factor_policy",
+                "two_factor_policy: turn on two-factor sign-in for your own account first",
+            ));
+        }
+    }
+    state.store.set_outside_team_policy(clinic, req.outside_team_policy).await?;
+    if let Some(two_factor) = req.two_factor_policy {
+        state.store.set_two_factor_policy(clinic, two_factor).await?;
+    }
+    let two_factor = state.store.two_factor_policy(clinic).await?;
     let name = match req.outside_team_policy {
         OutsideTeamPolicy::TeamOnly => "team_only",
         OutsideTeamPolicy::ClinicWide => "clinic_wide",
     };
-    audit::record(&state, Actor::Therapist(&auth), &ip, "update_clinic_policy", None, name).await?;
-    Ok(Json(req))
+    let detail = format!("{name}; two-factor {}", crate::store::care_name(&two_factor));
+    audit::record(&state, Actor::Therapist(&auth), &ip, "update_clinic_policy", None, detail).await?;
+    Ok(Json(ClinicPolicy { outside_team_policy: req.outside_team_policy, two_factor_policy: Some(two_factor) }))
 }

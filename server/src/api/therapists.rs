@@ -6,12 +6,14 @@ use crate::audit::ClientIp;
 use crate::auth::TherapistAuth;
 use crate::auth::tokens::random_secret;
 use crate::error::{ApiResult, Failure};
+use crate::json::IdPath as Path;
 use crate::json::StrictJson;
-use crate::state::AppState;
+use crate::state::{AppState, now_ms};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use homeplay_core::clinic::{Role, Therapist};
+use homeplay_core::ids::TherapistId;
 use homeplay_core::skill::Discipline;
 use homeplay_core::sync::{ApiError, ErrorCode};
 use homeplay_core::text::Name;
@@ -76,7 +78,8 @@ pub async fn list(State(state): State<AppState>, auth: TherapistAuth) -> ApiResu
         (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "Not a clinic admin, or the X-CSRF-Token header is missing or wrong",
             body = ApiError),
-        (status = 409, description = "A therapist with this email already exists (`field`: `email`)",
+        (status = 409, description = "The address cannot be used for a new account (`field`: `email`); the \
+            same answer whichever clinic holds it",
             body = ApiError),
         (status = 413, description = TOO_LARGE, body = ApiError),
         (status = 415, description = NOT_JSON, body = ApiError),
@@ -104,14 +107,20 @@ pub async fn invite(
     )
     .await
     .map_err(|e| match e.downcast_ref::<crate::store::StoreError>() {
-        Some(crate::store::StoreError::Conflict(_)) => {
-            Failure::new(ErrorCode::Conflict, "email: a therapist with this email already exists").with_field("email")
-        }
+        // The same words whether the address is this clinic's or another's: an invitation never tells one
+        // clinic who works at another.
+        Some(crate::store::StoreError::Conflict(_)) => Failure::new(
+            ErrorCode::Conflict,
+            "email: this address cannot be used for a new account; ask the therapist for another",
+        )
+        .with_field("email"),
         _ => {
             tracing::error!(error = %e, "inviting a therapist failed");
             Failure::new(ErrorCode::Internal, "could not create the account; try again")
         }
     })?;
+    // A temporary password: the therapist sets their own before anything else.
+    state.store.set_must_change_password(therapist.id, true).await?;
     crate::audit::record(
         &state,
         crate::audit::Actor::Therapist(&auth),
@@ -122,4 +131,162 @@ pub async fn invite(
     )
     .await?;
     Ok((StatusCode::CREATED, Json(Invited { therapist, temporary_password: password })))
+}
+
+/// A therapist's account as the clinic's admins manage it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TherapistAccount {
+    pub therapist: Therapist,
+    /// Cannot sign in; their history stays, attributed.
+    pub disabled: bool,
+    pub two_factor_enabled: bool,
+    /// Has not yet replaced the temporary password of the invitation.
+    pub must_change_password: bool,
+}
+
+/// The clinic's accounts
+///
+/// Every therapist of the clinic with their account's state. Clinic admins only.
+#[utoipa::path(
+    get, path = "/therapists/accounts", tag = "therapists", operation_id = "list_accounts",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The clinic's accounts, by email", body = Vec<TherapistAccount>),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = "Not a clinic admin", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
+pub async fn accounts(State(state): State<AppState>, auth: TherapistAuth) -> ApiResult<Json<Vec<TherapistAccount>>> {
+    auth.require_admin()?;
+    let records = state.store.accounts_of_clinic(auth.therapist.clinic_id).await?;
+    Ok(Json(
+        records
+            .into_iter()
+            .map(|r| TherapistAccount {
+                disabled: r.account.disabled,
+                two_factor_enabled: r.account.totp_secret.is_some(),
+                must_change_password: r.account.must_change_password,
+                therapist: r.therapist,
+            })
+            .collect(),
+    ))
+}
+
+/// What an admin does to a colleague's account.
+#[derive(Debug, Clone, Copy)]
+enum AccountAction {
+    Disable,
+    Enable,
+    ResetTwoFactor,
+}
+
+async fn act(
+    state: &AppState,
+    auth: &TherapistAuth,
+    ip: &ClientIp,
+    id: TherapistId,
+    action: AccountAction,
+) -> ApiResult<StatusCode> {
+    auth.require_admin()?;
+    let clinic = auth.therapist.clinic_id;
+    let found = match action {
+        AccountAction::Disable if id == auth.therapist.id => {
+            return Err(Failure::forbidden("an admin cannot disable their own account; ask another admin"));
+        }
+        AccountAction::Disable => state.store.set_disabled(clinic, id, Some(now_ms())).await?,
+        AccountAction::Enable => state.store.set_disabled(clinic, id, None).await?,
+        AccountAction::ResetTwoFactor => state.store.reset_totp(clinic, id).await?,
+    };
+    if !found {
+        return Err(Failure::not_found("therapist"));
+    }
+    let name = match action {
+        AccountAction::Disable => "disable_therapist",
+        AccountAction::Enable => "enable_therapist",
+        AccountAction::ResetTwoFactor => "reset_two_factor",
+    };
+    crate::audit::record(state, crate::audit::Actor::Therapist(auth), ip, name, None, format!("therapist {id}"))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Disable a therapist
+///
+/// The therapist can no longer sign in, and their sessions end at once; their assignments, reviews and
+/// history stay, attributed to them. Clinic admins only (not on their own account).
+#[utoipa::path(
+    post, path = "/therapists/{id}/disable", tag = "therapists", operation_id = "disable_therapist",
+    params(("id" = TherapistId, Path, description = "The therapist")),
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 204, description = "Disabled"),
+        (status = 400, description = BAD_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = "Not a clinic admin, the admin's own account, or the X-CSRF-Token header \
+            is missing or wrong", body = ApiError),
+        (status = 404, description = "No such therapist in this clinic", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
+pub async fn disable(
+    State(state): State<AppState>,
+    auth: TherapistAuth,
+    ip: ClientIp,
+    Path(id): Path<TherapistId>,
+) -> ApiResult<StatusCode> {
+    act(&state, &auth, &ip, id, AccountAction::Disable).await
+}
+
+/// Re-enable a therapist
+///
+/// The therapist can sign in again. Clinic admins only.
+#[utoipa::path(
+    post, path = "/therapists/{id}/enable", tag = "therapists", operation_id = "enable_therapist",
+    params(("id" = TherapistId, Path, description = "The therapist")),
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 204, description = "Enabled"),
+        (status = 400, description = BAD_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = "Not a clinic admin, or the X-CSRF-Token header is missing or wrong",
+            body = ApiError),
+        (status = 404, description = "No such therapist in this clinic", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
+pub async fn enable(
+    State(state): State<AppState>,
+    auth: TherapistAuth,
+    ip: ClientIp,
+    Path(id): Path<TherapistId>,
+) -> ApiResult<StatusCode> {
+    act(&state, &auth, &ip, id, AccountAction::Enable).await
+}
+
+/// Reset a therapist's second factor
+///
+/// Turns two-factor sign-in off for the therapist (a lost phone): they sign in with their password and, if
+/// the clinic requires it, set up a new authenticator before anything else. Clinic admins only.
+#[utoipa::path(
+    post, path = "/therapists/{id}/two-factor/reset", tag = "therapists", operation_id = "reset_two_factor",
+    params(("id" = TherapistId, Path, description = "The therapist")),
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 204, description = "Reset"),
+        (status = 400, description = BAD_ID, body = ApiError),
+        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
+        (status = 403, description = "Not a clinic admin, or the X-CSRF-Token header is missing or wrong",
+            body = ApiError),
+        (status = 404, description = "No such therapist in this clinic", body = ApiError),
+        (status = 500, description = SERVER_FAILED, body = ApiError),
+    ),
+)]
+pub async fn reset_two_factor(
+    State(state): State<AppState>,
+    auth: TherapistAuth,
+    ip: ClientIp,
+    Path(id): Path<TherapistId>,
+) -> ApiResult<StatusCode> {
+    act(&state, &auth, &ip, id, AccountAction::ResetTwoFactor).await
 }

@@ -5,9 +5,10 @@ pub mod password;
 pub mod rate;
 pub mod session;
 pub mod tokens;
+pub mod two_factor;
 
 pub use device::DeviceAuth;
-pub use session::TherapistAuth;
+pub use session::{SignedIn, TherapistAuth};
 
 use crate::error::Failure;
 use crate::state::AppState;

@@ -4,7 +4,7 @@
 use super::tokens::{constant_time_eq, random_secret, sha256_hex};
 use crate::error::Failure;
 use crate::state::{AppState, now_ms};
-use crate::store::SessionRecord;
+use crate::store::{AccountState, SessionRecord};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
@@ -67,7 +67,42 @@ fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     })
 }
 
-impl FromRequestParts<AppState> for TherapistAuth {
+/// Anyone with a live session, whatever their account still owes (a temporary password to replace, a second
+/// factor the clinic requires): for signing out, saying who is signed in, and settling what is owed. Every
+/// other endpoint takes [`TherapistAuth`], which refuses such a session.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub auth: TherapistAuth,
+    pub account: AccountState,
+}
+
+impl SignedIn {
+    /// What the account must do before it may use the dashboard, if anything.
+    pub fn owes(&self) -> Option<Owed> {
+        owes(&self.account, self.auth.therapist.role)
+    }
+}
+
+/// What a session must settle first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owed {
+    /// It signed in with a temporary password.
+    NewPassword,
+    /// The clinic requires a second factor and the account has none.
+    SecondFactor,
+}
+
+pub fn owes(account: &AccountState, role: homeplay_core::clinic::Role) -> Option<Owed> {
+    if account.must_change_password {
+        Some(Owed::NewPassword)
+    } else if super::two_factor::required(account.clinic_policy, role) && account.totp_secret.is_none() {
+        Some(Owed::SecondFactor)
+    } else {
+        None
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Failure;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
@@ -90,10 +125,35 @@ impl FromRequestParts<AppState> for TherapistAuth {
             }
         }
         let record = state.store.therapist(session.therapist_id).await?.ok_or_else(Failure::unauthorized)?;
+        if record.account.disabled {
+            // Disabling deletes the sessions too; this covers a request already past that point.
+            state.store.delete_session(&token_hash).await?;
+            return Err(Failure::unauthorized());
+        }
         // Touch at most once a minute: a write per request would be wasteful.
         if now - session.last_seen_ms > 60_000 {
             state.store.touch_session(&token_hash, now).await?;
         }
-        Ok(Self { therapist: record.therapist, token_hash, csrf_token: session.csrf_token })
+        Ok(Self {
+            auth: TherapistAuth { therapist: record.therapist, token_hash, csrf_token: session.csrf_token },
+            account: record.account,
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for TherapistAuth {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let signed_in = SignedIn::from_request_parts(parts, state).await?;
+        match signed_in.owes() {
+            None => Ok(signed_in.auth),
+            Some(Owed::NewPassword) => {
+                Err(Failure::forbidden("change your temporary password first (POST /api/v1/auth/password)"))
+            }
+            Some(Owed::SecondFactor) => {
+                Err(Failure::forbidden("your clinic requires two-factor sign-in: set it up first"))
+            }
+        }
     }
 }

@@ -4,12 +4,20 @@
 //! Records whose shape belongs to `homeplay-core` are stored whole as JSON, with the columns queries filter on
 //! beside them, so both databases hold the same data in the same way and the SQL stays portable.
 
+mod accounts;
+mod accounts_sql;
 mod care;
 mod care_sql;
 mod postgres;
 mod sql;
 mod sqlite;
 
+pub use accounts::{AccountState, AccountStore, TwoFactorPolicy};
+
+/// A snake_case enum's name (`team_only`, `everyone`), as stored and sent.
+pub fn care_name<T: serde::Serialize>(value: &T) -> String {
+    care_sql::name_of(value).unwrap_or_default()
+}
 pub use care::{CareStore, ChildWithTeam, GoalVersionRecord};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -68,6 +76,7 @@ impl StoreError {
 pub struct TherapistRecord {
     pub therapist: Therapist,
     pub password_hash: String,
+    pub account: AccountState,
 }
 
 #[derive(Debug, Clone)]
@@ -181,7 +190,7 @@ pub struct MediaRecord {
 /// Everything the server stores. Every method that reads a clinic's data takes the clinic's id and filters
 /// by it: tenancy is enforced in the query, not only in the handler.
 #[async_trait]
-pub trait Store: CareStore + Send + Sync + std::fmt::Debug + 'static {
+pub trait Store: CareStore + AccountStore + Send + Sync + std::fmt::Debug + 'static {
     /// Which database this is: `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> StoreResult<()>;
@@ -193,6 +202,7 @@ pub trait Store: CareStore + Send + Sync + std::fmt::Debug + 'static {
     async fn therapist_by_email(&self, email: &str) -> StoreResult<Option<TherapistRecord>>;
     async fn therapist(&self, id: TherapistId) -> StoreResult<Option<TherapistRecord>>;
     async fn therapists_of_clinic(&self, clinic: ClinicId) -> StoreResult<Vec<Therapist>>;
+    /// Sets a new password; it is the therapist's own, so no longer a temporary one.
     async fn set_password(&self, id: TherapistId, password_hash: &str) -> StoreResult<()>;
 
     // Sessions of the dashboard (only hashes of tokens are stored).

@@ -39,3 +39,4 @@ pub(super) fn sql(text: &'static str) -> Cow<'static, str> {
 
 super::sql::sql_store!(PgStore, sqlx::Postgres, "postgres", sql);
 super::care_sql::care_store!(PgStore, sqlx::Postgres, sql);
+super::accounts_sql::accounts_store!(PgStore, sqlx::Postgres, sql);

@@ -94,6 +94,20 @@ macro_rules! sql_store {
             Ok(())
         }
 
+        fn therapist_record(r: &<$db as sqlx::Database>::Row) -> StoreResult<TherapistRecord> {
+            let policy: String = r.try_get("two_factor_policy")?;
+            Ok(TherapistRecord {
+                therapist: parse(&r.try_get::<String, _>("doc")?)?,
+                password_hash: r.try_get("password_hash")?,
+                account: super::AccountState {
+                    disabled: r.try_get::<Option<i64>, _>("disabled_ms")?.is_some(),
+                    must_change_password: r.try_get("must_change_password")?,
+                    totp_secret: r.try_get("totp_secret")?,
+                    clinic_policy: super::care_sql::parse_name(&policy)?,
+                },
+            })
+        }
+
         fn docs<T: serde::de::DeserializeOwned>(rows: Vec<String>) -> StoreResult<Vec<T>> {
             rows.iter().map(|d| parse(d)).collect()
         }
@@ -149,31 +163,27 @@ macro_rules! sql_store {
             }
 
             async fn therapist_by_email(&self, email: &str) -> StoreResult<Option<TherapistRecord>> {
-                let row = sqlx::query(&$sql("SELECT doc, password_hash FROM therapists WHERE email = $1"))
+                let row = sqlx::query(&$sql(
+                    "SELECT t.doc, t.password_hash, t.disabled_ms, t.must_change_password, t.totp_secret,
+                       c.two_factor_policy
+                     FROM therapists t JOIN clinics c ON c.id = t.clinic_id WHERE t.email = $1",
+                ))
                     .bind(email.to_lowercase())
                     .fetch_optional(&self.pool)
                     .await?;
-                row.map(|r| {
-                    Ok(TherapistRecord {
-                        therapist: parse(&r.try_get::<String, _>("doc")?)?,
-                        password_hash: r.try_get("password_hash")?,
-                    })
-                })
-                .transpose()
+                row.map(|r| therapist_record(&r)).transpose()
             }
 
             async fn therapist(&self, id: TherapistId) -> StoreResult<Option<TherapistRecord>> {
-                let row = sqlx::query(&$sql("SELECT doc, password_hash FROM therapists WHERE id = $1"))
+                let row = sqlx::query(&$sql(
+                    "SELECT t.doc, t.password_hash, t.disabled_ms, t.must_change_password, t.totp_secret,
+                       c.two_factor_policy
+                     FROM therapists t JOIN clinics c ON c.id = t.clinic_id WHERE t.id = $1",
+                ))
                     .bind(id.to_string())
                     .fetch_optional(&self.pool)
                     .await?;
-                row.map(|r| {
-                    Ok(TherapistRecord {
-                        therapist: parse(&r.try_get::<String, _>("doc")?)?,
-                        password_hash: r.try_get("password_hash")?,
-                    })
-                })
-                .transpose()
+                row.map(|r| therapist_record(&r)).transpose()
             }
 
             async fn therapists_of_clinic(&self, clinic: ClinicId) -> StoreResult<Vec<Therapist>> {
@@ -186,7 +196,7 @@ macro_rules! sql_store {
             }
 
             async fn set_password(&self, id: TherapistId, password_hash: &str) -> StoreResult<()> {
-                sqlx::query(&$sql("UPDATE therapists SET password_hash = $2 WHERE id = $1"))
+                sqlx::query(&$sql("UPDATE therapists SET password_hash = $2, must_change_password = FALSE WHERE id = $1"))
                     .bind(id.to_string())
                     .bind(password_hash)
                     .execute(&self.pool)

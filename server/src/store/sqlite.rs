@@ -44,3 +44,4 @@ pub(super) fn sql(text: &'static str) -> Cow<'static, str> {
 
 super::sql::sql_store!(SqliteStore, sqlx::Sqlite, "sqlite", sql);
 super::care_sql::care_store!(SqliteStore, sqlx::Sqlite, sql);
+super::accounts_sql::accounts_store!(SqliteStore, sqlx::Sqlite, sql);
