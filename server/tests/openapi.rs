@@ -331,7 +331,44 @@ fn the_documented_bounds_are_the_enforced_ones() {
         let age = &schema(&doc, name)["properties"]["age_years"];
         assert_eq!((&age["minimum"], &age["maximum"]), (&Value::from(0), &Value::from(21)), "{name}.age_years");
     }
-    assert_eq!(schema(&doc, "NewChild")["properties"]["caregivers"]["maxItems"], 12);
+    assert_eq!(
+        schema(&doc, "NewChild")["properties"]["caregivers"]["maxItems"],
+        homeplay_server::api::children::MAX_CAREGIVERS
+    );
+    // The library's and the program's bounds, as the core's validators enforce them.
+    use homeplay_core::assignment::Assignment;
+    use homeplay_core::exercise::{Dosage, Exercise};
+    use homeplay_core::routine::Routine;
+    let items = |name: &str, property: &str| {
+        let p = &schema(&doc, name)["properties"][property];
+        (p["minItems"].as_u64(), p["maxItems"].as_u64())
+    };
+    let max = |n: usize| Some(n as u64);
+    for name in ["Exercise", "ExerciseInput"] {
+        assert_eq!(items(name, "skill_areas"), (Some(1), max(Exercise::MAX_SKILL_AREAS)), "{name}");
+        assert_eq!(items(name, "steps"), (Some(1), max(Exercise::MAX_STEPS)), "{name}");
+        assert_eq!(items(name, "equipment").1, max(Exercise::MAX_EQUIPMENT), "{name}");
+    }
+    for name in ["Routine", "RoutineInput"] {
+        assert_eq!(items(name, "items"), (Some(1), max(Routine::MAX_ITEMS)), "{name}");
+    }
+    for name in ["Assignment", "AssignmentInput"] {
+        assert_eq!(items(name, "slots"), (Some(1), max(Assignment::MAX_SLOTS)), "{name}");
+        assert_eq!(items(name, "goal_ids").1, max(Assignment::MAX_GOALS), "{name}");
+    }
+    let dosage = &schema(&doc, "Dosage")["properties"];
+    for (field, bound) in [
+        ("reps", Dosage::MAX_REPS),
+        ("sets", Dosage::MAX_SETS),
+        ("hold_seconds", Dosage::MAX_HOLD_SECONDS),
+        ("duration_seconds", Dosage::MAX_DURATION_SECONDS),
+    ] {
+        assert_eq!(
+            (&dosage[field]["minimum"], &dosage[field]["maximum"]),
+            (&Value::from(1), &Value::from(bound)),
+            "{field}"
+        );
+    }
     // The longest names of the tz database fit, and the bound is a real one.
     let tz_max = schema(&doc, "TimeZoneName")["maxLength"].as_u64().expect("TimeZoneName's maxLength");
     assert!((32..64).contains(&tz_max), "TimeZoneName's maxLength is {tz_max}");

@@ -116,6 +116,7 @@ pub struct Assignment {
     pub end_date: Option<NaiveDate>,
     pub days: Weekdays,
     /// One to three times a day. A log names its time by index into this list.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 3))]
     pub slots: Vec<SlotTime>,
     /// Replaces parts of the exercise's default dosage.
     #[serde(default, skip_serializing_if = "Dosage::is_empty")]
@@ -128,6 +129,7 @@ pub struct Assignment {
     pub pauses: Vec<Pause>,
     /// The child's goals this item serves (each at most once). Absent for items set before goals existed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 8))]
     pub goal_ids: Vec<GoalId>,
 }
 

@@ -13,12 +13,16 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct Dosage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 200))]
     pub reps: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 20))]
     pub sets: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 600))]
     pub hold_seconds: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 3600))]
     pub duration_seconds: Option<u16>,
 }
 
@@ -74,7 +78,9 @@ pub struct PictureStep {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgeRange {
+    #[cfg_attr(feature = "openapi", schema(maximum = 18))]
     pub min_years: u8,
+    #[cfg_attr(feature = "openapi", schema(maximum = 21))]
     pub max_years: u8,
 }
 
@@ -118,15 +124,18 @@ pub struct Exercise {
     pub id: ExerciseId,
     pub origin: Origin,
     pub discipline: ExerciseDiscipline,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 4))]
     pub skill_areas: Vec<SkillArea>,
     /// What the parent reads: "Playdough snakes".
     pub title: Title,
     /// What the child reads: "Snake maker!".
     pub kid_title: KidText,
     pub instructions: Prose,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 6))]
     pub steps: Vec<PictureStep>,
     pub dosage: Dosage,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 12))]
     pub equipment: Vec<Name>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub safety_note: Option<Prose>,

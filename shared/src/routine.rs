@@ -25,6 +25,7 @@ pub struct Routine {
     pub clinic_id: ClinicId,
     pub title: Title,
     pub kid_title: KidText,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 12))]
     pub items: Vec<ExerciseId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub then_reward: Option<Reward>,

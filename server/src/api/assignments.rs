@@ -36,6 +36,7 @@ pub struct AssignmentInput {
     #[serde(default)]
     pub end_date: Option<NaiveDate>,
     pub days: Weekdays,
+    #[schema(min_items = 1, max_items = 3)]
     pub slots: Vec<SlotTime>,
     #[serde(default)]
     pub dosage: Dosage,
@@ -44,6 +45,7 @@ pub struct AssignmentInput {
     /// The child's goals this item serves: active goals of the same child (a goal that was linked before it
     /// was settled may stay linked).
     #[serde(default)]
+    #[schema(max_items = 8)]
     pub goal_ids: Vec<GoalId>,
 }
 

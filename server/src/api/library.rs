@@ -31,13 +31,16 @@ use std::collections::{BTreeSet, HashMap};
 #[serde(deny_unknown_fields)]
 pub struct ExerciseInput {
     pub discipline: ExerciseDiscipline,
+    #[schema(min_items = 1, max_items = 4)]
     pub skill_areas: Vec<SkillArea>,
     pub title: Title,
     pub kid_title: KidText,
     pub instructions: Prose,
+    #[schema(min_items = 1, max_items = 6)]
     pub steps: Vec<PictureStep>,
     pub dosage: Dosage,
     #[serde(default)]
+    #[schema(max_items = 12)]
     pub equipment: Vec<Name>,
     #[serde(default)]
     pub safety_note: Option<Prose>,
@@ -75,6 +78,7 @@ impl ExerciseInput {
 pub struct RoutineInput {
     pub title: Title,
     pub kid_title: KidText,
+    #[schema(min_items = 1, max_items = 12)]
     pub items: Vec<ExerciseId>,
     #[serde(default)]
     pub then_reward: Option<Reward>,
