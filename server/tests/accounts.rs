@@ -284,3 +284,24 @@ async fn an_invitation_never_tells_one_clinic_about_another() {
         assert!(!message.contains("exists") && !message.contains("another clinic"), "{message}");
     }
 }
+
+#[tokio::test]
+async fn an_account_disabled_between_password_and_code_is_not_signed_in() {
+    let w = world(Backend::Sqlite).await;
+    let ari = Therapist::login(&w.server, "ari@riverside.example").await;
+    let (secret, _) = enrol(&ari).await;
+    let http = client();
+    let resp = login(&w.server, &http, "ari@riverside.example", PASSWORD).await;
+    assert_eq!(resp.status(), StatusCode::ACCEPTED);
+    let challenge = id(&resp.json::<Value>().await.unwrap()["challenge"]);
+    w.maya.post(&format!("/api/v1/therapists/{}/disable", w.ari_id), json!({})).await;
+    let code = two_factor::code_at(&secret, unix_secs() + 30).unwrap();
+    let resp = http
+        .post(w.server.url("/api/v1/auth/login/second-factor"))
+        .json(&json!({"challenge": challenge, "code": code}))
+        .send()
+        .await
+        .unwrap();
+    // Disabling drops the waiting sign-in too.
+    expect_error(resp, StatusCode::UNAUTHORIZED, "unauthorized", None).await;
+}

@@ -76,7 +76,8 @@ impl Modify for SecuritySchemes {
             SESSION,
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
                 COOKIE,
-                "The dashboard session, set by `POST /api/v1/auth/login` (HttpOnly, SameSite=Strict).",
+                "The dashboard session, set by `POST /api/v1/auth/login` (HttpOnly, SameSite=Strict). Named \
+                 `__Host-hp_session` (and `Secure`) on a server listening beyond loopback.",
             ))),
         );
         components.add_security_scheme(

@@ -56,6 +56,7 @@ impl std::fmt::Debug for SecondFactor {
         (status = 400, description = BAD_JSON, body = ApiError),
         (status = 401, description = "The challenge is unknown or expired (sign in again), or the code is not \
             right", body = ApiError),
+        (status = 403, description = "The account was disabled since the password was given", body = ApiError),
         (status = 413, description = TOO_LARGE, body = ApiError),
         (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "Neither or both of `code` and `recovery_code` (`field` names it)",
@@ -95,7 +96,11 @@ pub async fn login_second_factor(
         (_, Some(r)) => state.store.use_recovery_code(id, &two_factor::recovery_hash(r), now_ms()).await?,
         _ => false,
     };
-    if !ok || record.account.disabled {
+    if ok && record.account.disabled {
+        // Disabled while the code was being typed.
+        return Err(Failure::forbidden("this account is disabled; ask your clinic's admin"));
+    }
+    if !ok {
         audit::record(&state, Actor::Account(&record.therapist), &ip, "login_failed", None, "second factor").await?;
         return Err(Failure::new(ErrorCode::Unauthorized, "the code is not right (or was used already)"));
     }
