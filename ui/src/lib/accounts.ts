@@ -2,6 +2,7 @@
 // else (a new password, a second factor), the Security page's secret and recovery codes, and the Team page.
 import { ApiError, type Schemas } from './api/client';
 import type { Route } from './router';
+import { downloadFile } from './download';
 
 export type Me = Schemas['Me'];
 export type TherapistAccount = Schemas['TherapistAccount'];
@@ -158,12 +159,5 @@ export function sortAccounts(accounts: readonly TherapistAccount[], meId: string
 
 /** Offers `text` as a file to save. */
 export function downloadText(text: string, name: string): void {
-  const blob = new Blob([text], { type: 'text/plain;charset=utf-8' });
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  downloadFile(text, name, 'text/plain;charset=utf-8');
 }

@@ -3,6 +3,7 @@
 import type { Schemas } from './api/client';
 import { GOAL_STATUS, TREND, levelWords } from './goals';
 import { SKILL_AREAS, outcomeLabel, recorderLabel } from './labels';
+import { downloadFile } from './download';
 
 export function csvCell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
@@ -71,14 +72,7 @@ export function downloadGoalsCsv(data: Schemas['ChildAdherence'], goals: Schemas
 }
 
 function download(csv: string, name: string): void {
-  const blob = new Blob([csv], { type: 'text/csv;charset=utf-8' });
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  downloadFile(csv, name, 'text/csv;charset=utf-8');
 }
 
 export { outcomeLabel };

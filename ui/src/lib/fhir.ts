@@ -8,6 +8,7 @@ import type {
   RelatedPerson, Resource, TimingRepeat,
 } from 'fhir/r4';
 import type { Schemas } from './api/client';
+import { downloadFile } from './download';
 
 export type HomeplayResource = Patient | CarePlan | Goal | RelatedPerson | Observation;
 export type HomeplayBundle = Bundle<HomeplayResource>;
@@ -243,12 +244,5 @@ export function bundleProblems(bundle: { resourceType?: string; entry?: { fullUr
 }
 
 export function downloadFhir(bundle: HomeplayBundle, name: string): void {
-  const blob = new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/fhir+json' });
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  downloadFile(JSON.stringify(bundle, null, 2), name, 'application/fhir+json');
 }
