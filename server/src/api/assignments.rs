@@ -1,9 +1,10 @@
 //! A child's program: assigning exercises and routines, changing them, pausing, resuming and ending them.
 //! Every change is kept in the assignment's history and reaches the family's devices with what it needs.
 
-use crate::api::children::own_child;
+use crate::access::OpenChild;
+use crate::access::open_child;
 use crate::api::doc::*;
-use crate::api::team::{open_child, therapist_names};
+use crate::api::team::therapist_names;
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::error::{ApiResult, Failure};
@@ -173,11 +174,9 @@ async fn save(
 )]
 pub async fn list(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
 ) -> ApiResult<Json<Vec<AssignmentView>>> {
-    let child = own_child(&state, &auth, &ip, id).await?;
+    let id = child.id;
     let assignments = state.store.assignments_of_child(auth.therapist.clinic_id, child.id).await?;
     let names = therapist_names(&state, &auth).await?;
     audit::record(
@@ -224,12 +223,9 @@ pub async fn list(
 )]
 pub async fn create(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
     StrictJson(req): StrictJson<AssignmentInput>,
 ) -> ApiResult<(StatusCode, Json<AssignmentView>)> {
-    let child = own_child(&state, &auth, &ip, id).await?;
     let assignment = Assignment {
         id: AssignmentId::new_v7(),
         child_id: child.id,

@@ -1,12 +1,10 @@
 //! Feedback from the therapist to a child's family: a sticker or a comment on a day, shown on the family's
 //! devices.
 
-use crate::api::children::own_child;
+use crate::access::OpenChild;
 use crate::api::doc::*;
-use crate::audit::{self, Actor, ClientIp};
-use crate::auth::TherapistAuth;
+use crate::audit::{self, Actor};
 use crate::error::ApiResult;
-use crate::json::IdPath as Path;
 use crate::json::StrictJson;
 use crate::state::{AppState, now_ms};
 use axum::Json;
@@ -69,12 +67,9 @@ fn signature(t: &Therapist) -> ApiResult<Name> {
 )]
 pub async fn create(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
     StrictJson(req): StrictJson<FeedbackInput>,
 ) -> ApiResult<(StatusCode, Json<Feedback>)> {
-    let child = own_child(&state, &auth, &ip, id).await?;
     let now = now_ms();
     let feedback = Feedback {
         id: FeedbackId::new_v7(),
@@ -117,11 +112,8 @@ pub async fn create(
 )]
 pub async fn list(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
 ) -> ApiResult<Json<Vec<Feedback>>> {
-    let child = own_child(&state, &auth, &ip, id).await?;
     let feedback = state.store.feedback_of_child(auth.therapist.clinic_id, child.id).await?;
     audit::record(
         &state,

@@ -3,10 +3,11 @@
 //! beside the practice of the program items linked to it. All under the care-team rule, all audited as
 //! reads and changes of the child's data.
 
+use crate::access::OpenChild;
+use crate::access::open_child;
 use crate::api::adherence::RawQuery;
-use crate::api::children::own_child;
 use crate::api::doc::*;
-use crate::api::team::{open_child, therapist_names};
+use crate::api::team::therapist_names;
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::error::{ApiResult, Failure};
@@ -225,12 +226,9 @@ async fn audit_goal(state: &AppState, auth: &TherapistAuth, ip: &ClientIp, actio
 )]
 pub async fn list(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
 ) -> ApiResult<Json<GoalList>> {
     let clinic = auth.therapist.clinic_id;
-    let child = own_child(&state, &auth, &ip, id).await?;
     let goals = state.store.goals_of_child(clinic, child.id).await?;
     let reviews = state.store.reviews_of_child(clinic, child.id).await?;
     let assignments = state.store.assignments_of_child(clinic, child.id).await?;
@@ -280,12 +278,9 @@ pub async fn list(
 )]
 pub async fn create(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
     StrictJson(req): StrictJson<NewGoal>,
 ) -> ApiResult<(StatusCode, Json<Goal>)> {
-    let child = own_child(&state, &auth, &ip, id).await?;
     let now = now_ms();
     let goal = Goal {
         id: GoalId::new_v7(),
@@ -522,14 +517,11 @@ pub async fn review(
 )]
 pub async fn progress(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
     query: RawQuery,
 ) -> ApiResult<Json<GoalProgress>> {
     crate::api::adherence::query_params(query, &[])?;
     let clinic = auth.therapist.clinic_id;
-    let child = own_child(&state, &auth, &ip, id).await?;
     let store = &state.store;
     let today = child.time_zone.local_date(Utc::now());
     let earliest = today - TimeDelta::days(MAX_PROGRESS_DAYS - 1);

@@ -531,7 +531,7 @@ pub async fn list_routine_uses(
     let clinic = auth.therapist.clinic_id;
     let children = state.store.children_of_clinic(clinic).await?;
     // Only the children the caller may see: a routine's other users are not theirs to know by name.
-    let children = crate::api::team::listable_children(&state, &auth, children).await?;
+    let children = crate::access::listable_children(&state, &auth, children).await?;
     let names: HashMap<ChildId, Name> = children.iter().map(|c| (c.id, c.display_name.clone())).collect();
     let families: BTreeSet<FamilyId> = children.iter().map(|c| c.family_id).collect();
     let mut uses = Vec::new();

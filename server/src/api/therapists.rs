@@ -1,6 +1,7 @@
 //! A clinic's team: admins invite therapists. The new account gets a one-time temporary password, shown
 //! once to the admin, which the therapist replaces on first sign-in (`POST /auth/password`).
 
+use crate::accounts::AccountError;
 use crate::api::doc::*;
 use crate::audit::ClientIp;
 use crate::auth::TherapistAuth;
@@ -96,7 +97,7 @@ pub async fn invite(
     auth.require_admin()?;
     homeplay_core::clinic::check_email(&req.email).map_err(|e| Failure::validation("email", e))?;
     let password = random_secret();
-    let therapist = crate::cli::create_therapist(
+    let therapist = crate::accounts::create_therapist(
         &state.store,
         auth.therapist.clinic_id,
         &req.email,
@@ -106,10 +107,10 @@ pub async fn invite(
         &password,
     )
     .await
-    .map_err(|e| match e.downcast_ref::<crate::store::StoreError>() {
+    .map_err(|e| match e {
         // The same words whether the address is this clinic's or another's: an invitation never tells one
         // clinic who works at another.
-        Some(crate::store::StoreError::Conflict(_)) => Failure::new(
+        AccountError::EmailInUse => Failure::new(
             ErrorCode::Conflict,
             "email: this address cannot be used for a new account; ask the therapist for another",
         )
