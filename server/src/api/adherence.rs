@@ -6,6 +6,7 @@
 
 use crate::access::OpenChild;
 use crate::api::doc::*;
+use crate::api::responses::{NoChild, SessionRead};
 use crate::api::team::{TeamMemberView, members_view};
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
@@ -375,10 +376,9 @@ fn overview_order(a: &OverviewRow, b: &OverviewRow) -> std::cmp::Ordering {
     responses(
         (status = 200, description = "One row per child", body = Overview),
         (status = 400, description = BAD_QUERY, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 422, description = "A filter's value is not one this endpoint knows; `field` names it",
             body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead,
     ),
 )]
 pub async fn overview(
@@ -639,11 +639,9 @@ fn exercise_rows(report: &Adherence, expected: &[Expected], titles: &HashMap<Exe
     responses(
         (status = 200, description = "The child's adherence over the range", body = ChildAdherence),
         (status = 400, description = BAD_QUERY_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 404, description = NO_CHILD, body = ApiError),
         (status = 422, description = "A date is malformed, `to` is before `from`, or the range is longer than \
             400 days; `field` names it", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, NoChild,
     ),
 )]
 pub async fn child(

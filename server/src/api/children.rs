@@ -1,7 +1,7 @@
 //! Children and their families, pairing codes and devices, as therapists manage them.
 
 use crate::access::OpenChild;
-use crate::api::doc::*;
+use crate::api::responses::{BadId, BadJson, BadJsonOrId, JsonBody, NoChild, OutOfBounds, SessionRead, SessionWrite};
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::auth::tokens::{random_bytes, sha256_hex};
@@ -78,8 +78,7 @@ async fn detail(state: &AppState, auth: &TherapistAuth, child: Child) -> ApiResu
     security(("session" = [])),
     responses(
         (status = 200, description = "The children the caller may open (an admin: all)", body = Vec<Child>),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead,
     ),
 )]
 pub async fn list(State(state): State<AppState>, auth: TherapistAuth, ip: ClientIp) -> ApiResult<Json<Vec<Child>>> {
@@ -100,15 +99,9 @@ pub async fn list(State(state): State<AppState>, auth: TherapistAuth, ip: Client
     request_body = NewChild,
     responses(
         (status = 201, description = "Added", body = ChildDetail),
-        (status = 400, description = BAD_JSON, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
         (status = 404, description = "No such family in this clinic, or one with a child the caller may not open \
             (`field`: `family_id`)", body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
-        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, JsonBody, BadJson, OutOfBounds,
     ),
 )]
 pub async fn create(
@@ -171,10 +164,7 @@ pub async fn create(
     security(("session" = [])),
     responses(
         (status = 200, description = "The child, family, caregivers and devices", body = ChildDetail),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 404, description = NO_CHILD, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId, NoChild,
     ),
 )]
 pub async fn get(
@@ -196,14 +186,7 @@ pub async fn get(
     request_body = ChildUpdate,
     responses(
         (status = 200, description = "The child, family, caregivers and devices", body = ChildDetail),
-        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 404, description = NO_CHILD, body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
-        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, JsonBody, BadJsonOrId, NoChild, OutOfBounds,
     ),
 )]
 pub async fn update(
@@ -238,12 +221,9 @@ pub struct NewPairingCode {
     responses(
         (status = 201, description = "A code for the family to enter in the app before it expires",
             body = NewPairingCode),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "The family has a child whose care team the caller is not on (a device \
             sees every child of its family), or the X-CSRF-Token header is missing or wrong", body = ApiError),
-        (status = 404, description = NO_CHILD, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId, NoChild,
     ),
 )]
 pub async fn pairing_code(
@@ -289,10 +269,7 @@ pub async fn pairing_code(
     security(("session" = [])),
     responses(
         (status = 200, description = "The family's devices", body = Vec<Device>),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 404, description = NO_CHILD, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId, NoChild,
     ),
 )]
 pub async fn devices(
@@ -315,11 +292,8 @@ pub async fn devices(
     security(("session" = [], "csrf" = [])),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
         (status = 404, description = "No such device in this clinic, or it is already revoked", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, BadId,
     ),
 )]
 pub async fn revoke_device(

@@ -2,7 +2,7 @@
 //! devices.
 
 use crate::access::OpenChild;
-use crate::api::doc::*;
+use crate::api::responses::{BadId, BadJsonOrId, JsonBody, NoChild, SessionRead, SessionWrite};
 use crate::audit::{self, Actor};
 use crate::error::ApiResult;
 use crate::json::StrictJson;
@@ -54,15 +54,9 @@ fn signature(t: &Therapist) -> ApiResult<Name> {
     request_body = FeedbackInput,
     responses(
         (status = 201, description = "Sent", body = Feedback),
-        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 404, description = NO_CHILD, body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "A value is out of bounds, or there is neither a sticker nor a comment; \
             `field` names it", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, JsonBody, BadJsonOrId, NoChild,
     ),
 )]
 pub async fn create(
@@ -104,10 +98,7 @@ pub async fn create(
     security(("session" = [])),
     responses(
         (status = 200, description = "The child's feedback", body = Vec<Feedback>),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 404, description = NO_CHILD, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId, NoChild,
     ),
 )]
 pub async fn list(

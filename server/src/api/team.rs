@@ -2,7 +2,7 @@
 //! is [`crate::access`]'s to say.
 
 use crate::access::{OpenTeam, is_admin};
-use crate::api::doc::*;
+use crate::api::responses::{BadId, BadJson, BadJsonOrId, JsonBody, SessionRead};
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::error::{ApiResult, Failure};
@@ -68,10 +68,8 @@ pub(crate) async fn therapist_names(state: &AppState, auth: &TherapistAuth) -> A
     security(("session" = [])),
     responses(
         (status = 200, description = "The team", body = CareTeamView),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 404, description = "No such child in this clinic, or not one the caller may open", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId,
     ),
 )]
 pub async fn get(
@@ -122,16 +120,12 @@ pub struct CareTeamInput {
     request_body = CareTeamInput,
     responses(
         (status = 200, description = "The team as it is now", body = CareTeamView),
-        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "Not a lead of this child's team nor a clinic admin, or the X-CSRF-Token \
             header is missing or wrong", body = ApiError),
         (status = 404, description = "No such child in this clinic, or not one the caller may open", body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "No lead, too many members, a therapist twice, or one who is not of this \
             clinic (`members[i].therapist_id`); `field` names it", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, JsonBody, BadJsonOrId,
     ),
 )]
 pub async fn update(
@@ -193,9 +187,8 @@ pub struct ClinicPolicy {
     security(("session" = [])),
     responses(
         (status = 200, description = "The policy", body = ClinicPolicy),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "Not a clinic admin", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead,
     ),
 )]
 pub async fn get_policy(State(state): State<AppState>, auth: TherapistAuth) -> ApiResult<Json<ClinicPolicy>> {
@@ -214,15 +207,11 @@ pub async fn get_policy(State(state): State<AppState>, auth: TherapistAuth) -> A
     request_body = ClinicPolicy,
     responses(
         (status = 200, description = "The policy as it is now", body = ClinicPolicy),
-        (status = 400, description = BAD_JSON, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "Not a clinic admin, or the X-CSRF-Token header is missing or wrong",
             body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "A two-factor policy that would hold the admin making the change, who has \
             no second factor yet (`field`: `two_factor_policy`)", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, JsonBody, BadJson,
     ),
 )]
 pub async fn update_policy(

@@ -2,7 +2,7 @@
 //! once to the admin, which the therapist replaces on first sign-in (`POST /auth/password`).
 
 use crate::accounts::AccountError;
-use crate::api::doc::*;
+use crate::api::responses::{BadId, BadJson, JsonBody, OutOfBounds, SessionRead};
 use crate::audit::ClientIp;
 use crate::auth::TherapistAuth;
 use crate::auth::tokens::random_secret;
@@ -57,8 +57,7 @@ impl std::fmt::Debug for Invited {
     security(("session" = [])),
     responses(
         (status = 200, description = "The clinic's therapists", body = Vec<Therapist>),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead,
     ),
 )]
 pub async fn list(State(state): State<AppState>, auth: TherapistAuth) -> ApiResult<Json<Vec<Therapist>>> {
@@ -75,17 +74,12 @@ pub async fn list(State(state): State<AppState>, auth: TherapistAuth) -> ApiResu
     request_body = Invite,
     responses(
         (status = 201, description = "Created: give the temporary password to the therapist", body = Invited),
-        (status = 400, description = BAD_JSON, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "Not a clinic admin, or the X-CSRF-Token header is missing or wrong",
             body = ApiError),
         (status = 409, description = "The address cannot be used for a new account (`field`: `email`); the \
             same answer whichever clinic holds it",
             body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
-        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, JsonBody, BadJson, OutOfBounds,
     ),
 )]
 pub async fn invite(
@@ -153,9 +147,8 @@ pub struct TherapistAccount {
     security(("session" = [])),
     responses(
         (status = 200, description = "The clinic's accounts, by email", body = Vec<TherapistAccount>),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "Not a clinic admin", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead,
     ),
 )]
 pub async fn accounts(State(state): State<AppState>, auth: TherapistAuth) -> ApiResult<Json<Vec<TherapistAccount>>> {
@@ -222,12 +215,10 @@ async fn act(
     security(("session" = [], "csrf" = [])),
     responses(
         (status = 204, description = "Disabled"),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "Not a clinic admin, the admin's own account, or the X-CSRF-Token header \
             is missing or wrong", body = ApiError),
         (status = 404, description = "No such therapist in this clinic", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId,
     ),
 )]
 pub async fn disable(
@@ -248,12 +239,10 @@ pub async fn disable(
     security(("session" = [], "csrf" = [])),
     responses(
         (status = 204, description = "Enabled"),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "Not a clinic admin, or the X-CSRF-Token header is missing or wrong",
             body = ApiError),
         (status = 404, description = "No such therapist in this clinic", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId,
     ),
 )]
 pub async fn enable(
@@ -275,12 +264,10 @@ pub async fn enable(
     security(("session" = [], "csrf" = [])),
     responses(
         (status = 204, description = "Reset"),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "Not a clinic admin, or the X-CSRF-Token header is missing or wrong",
             body = ApiError),
         (status = 404, description = "No such therapist in this clinic", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId,
     ),
 )]
 pub async fn reset_two_factor(
