@@ -99,9 +99,9 @@ pub struct Shape {
 }
 
 pub async fn make_world(store: &DynStore, g: &mut Gen, shape: Shape) -> anyhow::Result<World> {
-    let clinic = homeplay_server::cli::create_clinic(store, "Bench Clinic", "Europe/London").await?;
+    let clinic = homeplay_server::accounts::create_clinic(store, "Bench Clinic", "Europe/London").await?;
     let email = format!("bench-{}@bench.example", uuid::Uuid::now_v7().simple());
-    let therapist = homeplay_server::cli::create_therapist(
+    let therapist = homeplay_server::accounts::create_therapist(
         store,
         clinic.id,
         &email,

@@ -71,12 +71,7 @@ impl FromRequestParts<AppState> for OpenChild {
 /// (who keep teams in order, and may mend one that lost its leads) whether or not they are on it; an admin
 /// off the team is audited as outside it. Else 404.
 #[derive(Debug)]
-pub struct OpenTeam {
-    pub auth: TherapistAuth,
-    pub ip: ClientIp,
-    pub child: Child,
-    pub team: CareTeam,
-}
+pub struct OpenTeam(pub OpenChild);
 
 impl FromRequestParts<AppState> for OpenTeam {
     type Rejection = Failure;
@@ -91,7 +86,7 @@ impl FromRequestParts<AppState> for OpenTeam {
             ChildAccess::Denied if is_admin(&auth) => record_outside_team(state, &auth, &ip, id).await?,
             ChildAccess::Denied => return Err(Failure::not_found("child")),
         }
-        Ok(Self { auth, ip, child: record.child, team: record.team })
+        Ok(Self(OpenChild { auth, ip, child: record.child, team: record.team }))
     }
 }
 

@@ -1,6 +1,6 @@
 //! The command line: `serve`, `migrate`, `create-clinic`, `create-therapist`, `pairing-code`, `demo`, `openapi`.
 
-use crate::accounts::{self, AccountError};
+use crate::accounts::AccountError;
 use crate::audit::ClientIp;
 use crate::auth::TherapistAuth;
 use crate::config::{FileConfig, Limits, database_url, redact_url};
@@ -10,7 +10,6 @@ use anyhow::Context;
 use axum::Json;
 use axum::extract::State;
 use clap::{Args, Parser, Subcommand};
-use homeplay_core::clinic::{Clinic, Role, Therapist};
 use homeplay_core::ids::{ChildId, ClinicId};
 use homeplay_core::skill::Discipline;
 use std::net::SocketAddr;
@@ -141,26 +140,8 @@ pub fn state(store: DynStore, limits: Limits) -> AppState {
     AppState { store, limits: Arc::new(limits) }
 }
 
-/// A clinic, as `create-clinic` makes it (see [`accounts::create_clinic`]).
-pub async fn create_clinic(store: &DynStore, name: &str, time_zone: &str) -> anyhow::Result<Clinic> {
-    accounts::create_clinic(store, name, time_zone).await.map_err(flagged)
-}
-
-/// A therapist, as `create-therapist` makes it (see [`accounts::create_therapist`]).
-pub async fn create_therapist(
-    store: &DynStore,
-    clinic: ClinicId,
-    email: &str,
-    name: &str,
-    discipline: Discipline,
-    role: Role,
-    password: &str,
-) -> anyhow::Result<Therapist> {
-    accounts::create_therapist(store, clinic, email, name, discipline, role, password).await.map_err(flagged)
-}
-
 /// An account error in the words of the command line: the flag that was wrong.
-fn flagged(e: AccountError) -> anyhow::Error {
+pub fn flagged(e: AccountError) -> anyhow::Error {
     match e {
         AccountError::Invalid { field, source } => {
             anyhow::Error::new(source).context(format!("--{}", field.replace('_', "-")))
@@ -219,9 +200,4 @@ pub fn parse_discipline(s: &str) -> anyhow::Result<Discipline> {
         "pt" => Ok(Discipline::Pt),
         other => anyhow::bail!("--discipline must be ot or pt, not {other}"),
     }
-}
-
-/// Disables (`true`) or re-enables a therapist's account by email (see [`accounts::set_disabled`]).
-pub async fn set_disabled(store: &DynStore, email: &str, disabled: bool) -> anyhow::Result<Therapist> {
-    accounts::set_disabled(store, email, disabled).await.map_err(flagged)
 }

@@ -4,6 +4,7 @@
 
 use anyhow::Context;
 use clap::Parser;
+use homeplay_server::accounts;
 use homeplay_server::cli::{self, Cli, Command};
 use std::io::BufRead;
 use tracing_subscriber::EnvFilter;
@@ -83,7 +84,7 @@ async fn main() -> anyhow::Result<()> {
             homeplay_server::serve_with_ui(listener, state, ui_dir, shutdown_signal()).await?;
         }
         Command::CreateClinic { name, time_zone } => {
-            let clinic = cli::create_clinic(&store, &name, &time_zone).await?;
+            let clinic = accounts::create_clinic(&store, &name, &time_zone).await.map_err(cli::flagged)?;
             println!("{}", clinic.id);
         }
         Command::CreateTherapist { clinic, email, name, discipline, admin } => {
@@ -96,7 +97,7 @@ async fn main() -> anyhow::Result<()> {
                 }
             };
             let role = if admin { homeplay_core::clinic::Role::Admin } else { homeplay_core::clinic::Role::Therapist };
-            let therapist = cli::create_therapist(
+            let therapist = accounts::create_therapist(
                 &store,
                 clinic,
                 &email,
@@ -105,7 +106,8 @@ async fn main() -> anyhow::Result<()> {
                 role,
                 &password,
             )
-            .await?;
+            .await
+            .map_err(cli::flagged)?;
             println!("{}", therapist.id);
         }
         Command::PairingCode { child, therapist } => {
@@ -114,11 +116,11 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", code.code.as_str());
         }
         Command::DisableTherapist { email } => {
-            let t = cli::set_disabled(&store, &email, true).await?;
+            let t = accounts::set_disabled(&store, &email, true).await.map_err(cli::flagged)?;
             println!("disabled {} ({})", t.email, t.id);
         }
         Command::EnableTherapist { email } => {
-            let t = cli::set_disabled(&store, &email, false).await?;
+            let t = accounts::set_disabled(&store, &email, false).await.map_err(cli::flagged)?;
             println!("enabled {} ({})", t.email, t.id);
         }
         Command::Demo => {

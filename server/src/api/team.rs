@@ -1,7 +1,7 @@
 //! Care teams, as leads and admins keep them, and the clinic's access policy. Who may open a child's record
 //! is [`crate::access`]'s to say.
 
-use crate::access::{OpenTeam, is_admin};
+use crate::access::{OpenChild, OpenTeam, is_admin};
 use crate::api::responses::{BadId, BadJson, BadJsonOrId, JsonBody, SessionRead};
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
@@ -74,7 +74,7 @@ pub(crate) async fn therapist_names(state: &AppState, auth: &TherapistAuth) -> A
 )]
 pub async fn get(
     State(state): State<AppState>,
-    OpenTeam { auth, ip, child, team }: OpenTeam,
+    OpenTeam(OpenChild { auth, ip, child, team }): OpenTeam,
 ) -> ApiResult<Json<CareTeamView>> {
     let id = child.id;
     let names = therapist_names(&state, &auth).await?;
@@ -130,7 +130,7 @@ pub struct CareTeamInput {
 )]
 pub async fn update(
     State(state): State<AppState>,
-    OpenTeam { auth, ip, child, team: current }: OpenTeam,
+    OpenTeam(OpenChild { auth, ip, child, team: current }): OpenTeam,
     StrictJson(req): StrictJson<CareTeamInput>,
 ) -> ApiResult<Json<CareTeamView>> {
     let id = child.id;
