@@ -96,35 +96,22 @@ fn day_deltas(stored: &HashMap<LogId, CompletionLog>, writes: &[CompletionLog]) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use homeplay_core::hlc::Hlc;
     use homeplay_core::ids::{AssignmentId, DeviceId, ExerciseId};
-    use homeplay_core::log::{Occurrence, Outcome, Recorder};
     use uuid::Uuid;
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 3, d).unwrap()
     }
 
-    /// Version `wall` of log `n` (of child 1, on day 1 unless changed), counting unless `undone`.
+    /// Version `wall` of log `n` (of child 1, on day 1, done in kid mode), counting unless `undone`.
     fn log(n: u128, wall: u64, undone: bool) -> CompletionLog {
-        CompletionLog {
-            id: LogId(Uuid::from_u128(n)),
-            child_id: ChildId(Uuid::from_u128(1)),
-            assignment_id: AssignmentId(Uuid::from_u128(2)),
-            exercise_id: ExerciseId::builtin("bear-walk"),
-            occurrence: Occurrence { date: day(1), slot: 0 },
-            outcome: Outcome::Done,
-            actual_reps: None,
-            actual_seconds: None,
-            difficulty: None,
-            mood: None,
-            pain: false,
-            note: None,
-            recorded_by: Recorder::KidMode,
-            device_id: DeviceId(Uuid::from_u128(3)),
-            hlc: Hlc::new(wall, 0),
-            undone,
-        }
+        serde_json::from_value(serde_json::json!({
+            "id": Uuid::from_u128(n), "child_id": child(), "assignment_id": Uuid::from_u128(2),
+            "exercise_id": ExerciseId::builtin("bear-walk"), "occurrence": {"date": day(1), "slot": 0},
+            "outcome": {"status": "done"}, "recorded_by": {"kind": "kid_mode"}, "device_id": Uuid::from_u128(3),
+            "hlc": {"wall_ms": wall, "counter": 0}, "undone": undone,
+        }))
+        .unwrap()
     }
 
     fn child() -> ChildId {

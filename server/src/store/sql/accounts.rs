@@ -1,11 +1,17 @@
 //! SQL of [`AccountStore`]: disabled accounts, temporary passwords, the second factor, pending sign-ins.
 
 use super::clinics::therapist_record;
-use super::{This, begin};
+use super::{Db, This, begin};
 use crate::store::codec::{name_of, parse_name};
 use crate::store::{AccountStore, Millis, StoreResult, TherapistRecord, TwoFactorPolicy};
 use async_trait::async_trait;
 use homeplay_core::ids::{ClinicId, TherapistId};
+
+/// Drops the therapist's recovery codes, with the second factor they belonged to (turned off, or replaced).
+async fn delete_recovery_codes(tx: &mut sqlx::Transaction<'_, Db>, id: TherapistId) -> StoreResult<()> {
+    sqlx::query("DELETE FROM recovery_codes WHERE therapist_id = $1").bind(id.to_string()).execute(&mut **tx).await?;
+    Ok(())
+}
 
 #[async_trait]
 impl AccountStore for This {
@@ -98,10 +104,7 @@ impl AccountStore for This {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        sqlx::query("DELETE FROM recovery_codes WHERE therapist_id = $1")
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?;
+        delete_recovery_codes(&mut tx, id).await?;
         for hash in recovery_hashes {
             sqlx::query("INSERT INTO recovery_codes (therapist_id, code_hash) VALUES ($1, $2)")
                 .bind(id.to_string())
@@ -156,10 +159,7 @@ impl AccountStore for This {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        sqlx::query("DELETE FROM recovery_codes WHERE therapist_id = $1")
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?;
+        delete_recovery_codes(&mut tx, id).await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -1,7 +1,6 @@
 //! SQL of [`CareStore`]: care teams, the clinic's policy for those outside them, goals with their versions,
 //! reviews and the family's check-ins.
 
-use super::docs::{fetch_doc, fetch_docs};
 use super::feed::write_feed;
 use super::{Db, This, begin};
 use crate::store::codec::{json, name_of, parse, parse_name};
@@ -212,17 +211,11 @@ impl CareStore for This {
     }
 
     async fn goal(&self, clinic: ClinicId, id: GoalId) -> StoreResult<Option<Goal>> {
-        fetch_doc(
-            &self.pool,
-            "SELECT doc FROM goals WHERE id = $1 AND clinic_id = $2",
-            &[id.to_string(), clinic.to_string()],
-        )
-        .await
+        self.doc("SELECT doc FROM goals WHERE id = $1 AND clinic_id = $2", &[id.to_string(), clinic.to_string()]).await
     }
 
     async fn goals_of_child(&self, clinic: ClinicId, child: ChildId) -> StoreResult<Vec<Goal>> {
-        fetch_docs(
-            &self.pool,
+        self.docs(
             "SELECT doc FROM goals WHERE child_id = $1 AND clinic_id = $2 ORDER BY id",
             &[child.to_string(), clinic.to_string()],
         )
@@ -273,8 +266,7 @@ impl CareStore for This {
     }
 
     async fn reviews_of_child(&self, clinic: ClinicId, child: ChildId) -> StoreResult<Vec<GoalReview>> {
-        fetch_docs(
-            &self.pool,
+        self.docs(
             "SELECT doc FROM goal_reviews WHERE child_id = $1 AND clinic_id = $2
              ORDER BY review_date, created_ms, id",
             &[child.to_string(), clinic.to_string()],
@@ -309,8 +301,7 @@ impl CareStore for This {
     }
 
     async fn check_ins_of_child(&self, clinic: ClinicId, child: ChildId) -> StoreResult<Vec<GoalCheckIn>> {
-        fetch_docs(
-            &self.pool,
+        self.docs(
             "SELECT doc FROM goal_check_ins WHERE child_id = $1 AND clinic_id = $2 ORDER BY id",
             &[child.to_string(), clinic.to_string()],
         )

@@ -1,13 +1,12 @@
 //! SQL of [`ClinicStore`]: clinics, therapists' profiles and passwords.
 
-use super::docs::{fetch_doc, fetch_docs};
 use super::{Db, This};
 use crate::store::codec::{json, parse, parse_name};
 use crate::store::{AccountState, ClinicStore, Millis, StoreError, StoreResult, TherapistRecord};
 use async_trait::async_trait;
 use homeplay_core::clinic::{Clinic, Therapist};
 use homeplay_core::ids::{ClinicId, TherapistId};
-use sqlx::Row;
+use sqlx::{Pool, Row};
 
 /// A therapist with the account's state: the row of `therapists t JOIN clinics c` with `t.doc, t.password_hash,
 /// t.disabled_ms, t.must_change_password, t.totp_secret, c.two_factor_policy`.
@@ -25,6 +24,12 @@ pub(super) fn therapist_record(r: &<Db as sqlx::Database>::Row) -> StoreResult<T
     })
 }
 
+/// The one therapist `sql` finds by `key` (its `$1`), if any; it selects what [`therapist_record`] reads.
+async fn fetch_therapist(pool: &Pool<Db>, sql: &'static str, key: String) -> StoreResult<Option<TherapistRecord>> {
+    let row = sqlx::query(sql).bind(key).fetch_optional(pool).await?;
+    row.map(|r| therapist_record(&r)).transpose()
+}
+
 #[async_trait]
 impl ClinicStore for This {
     async fn insert_clinic(&self, clinic: &Clinic, now: Millis) -> StoreResult<()> {
@@ -38,7 +43,7 @@ impl ClinicStore for This {
     }
 
     async fn clinic(&self, id: ClinicId) -> StoreResult<Option<Clinic>> {
-        fetch_doc(&self.pool, "SELECT doc FROM clinics WHERE id = $1", &[id.to_string()]).await
+        self.doc("SELECT doc FROM clinics WHERE id = $1", &[id.to_string()]).await
     }
 
     async fn insert_therapist(&self, t: &Therapist, password_hash: &str, now: Millis) -> StoreResult<()> {
@@ -63,32 +68,21 @@ impl ClinicStore for This {
     }
 
     async fn therapist_by_email(&self, email: &str) -> StoreResult<Option<TherapistRecord>> {
-        let row = sqlx::query(
-            "SELECT t.doc, t.password_hash, t.disabled_ms, t.must_change_password, t.totp_secret,
-               c.two_factor_policy
-             FROM therapists t JOIN clinics c ON c.id = t.clinic_id WHERE t.email = $1",
-        )
-        .bind(email.to_lowercase())
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| therapist_record(&r)).transpose()
+        let sql = "SELECT t.doc, t.password_hash, t.disabled_ms, t.must_change_password, t.totp_secret,
+                     c.two_factor_policy
+                   FROM therapists t JOIN clinics c ON c.id = t.clinic_id WHERE t.email = $1";
+        fetch_therapist(&self.pool, sql, email.to_lowercase()).await
     }
 
     async fn therapist(&self, id: TherapistId) -> StoreResult<Option<TherapistRecord>> {
-        let row = sqlx::query(
-            "SELECT t.doc, t.password_hash, t.disabled_ms, t.must_change_password, t.totp_secret,
-               c.two_factor_policy
-             FROM therapists t JOIN clinics c ON c.id = t.clinic_id WHERE t.id = $1",
-        )
-        .bind(id.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| therapist_record(&r)).transpose()
+        let sql = "SELECT t.doc, t.password_hash, t.disabled_ms, t.must_change_password, t.totp_secret,
+                     c.two_factor_policy
+                   FROM therapists t JOIN clinics c ON c.id = t.clinic_id WHERE t.id = $1";
+        fetch_therapist(&self.pool, sql, id.to_string()).await
     }
 
     async fn therapists_of_clinic(&self, clinic: ClinicId) -> StoreResult<Vec<Therapist>> {
-        fetch_docs(&self.pool, "SELECT doc FROM therapists WHERE clinic_id = $1 ORDER BY email", &[clinic.to_string()])
-            .await
+        self.docs("SELECT doc FROM therapists WHERE clinic_id = $1 ORDER BY email", &[clinic.to_string()]).await
     }
 
     async fn set_password(&self, id: TherapistId, password_hash: &str) -> StoreResult<()> {

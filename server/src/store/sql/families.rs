@@ -1,6 +1,5 @@
 //! SQL of [`FamilyStore`]: families, children, caregivers, each write also in the family's feed.
 
-use super::docs::{fetch_doc, fetch_docs};
 use super::feed::write_feed;
 use super::{This, begin};
 use crate::store::codec::json;
@@ -28,12 +27,8 @@ impl FamilyStore for This {
     }
 
     async fn family(&self, clinic: ClinicId, id: FamilyId) -> StoreResult<Option<Family>> {
-        fetch_doc(
-            &self.pool,
-            "SELECT doc FROM families WHERE id = $1 AND clinic_id = $2",
-            &[id.to_string(), clinic.to_string()],
-        )
-        .await
+        self.doc("SELECT doc FROM families WHERE id = $1 AND clinic_id = $2", &[id.to_string(), clinic.to_string()])
+            .await
     }
 
     async fn put_child(&self, clinic: ClinicId, child: &Child, now: Millis) -> StoreResult<()> {
@@ -79,30 +74,16 @@ impl FamilyStore for This {
     }
 
     async fn child(&self, clinic: ClinicId, id: ChildId) -> StoreResult<Option<Child>> {
-        fetch_doc(
-            &self.pool,
-            "SELECT doc FROM children WHERE id = $1 AND clinic_id = $2",
-            &[id.to_string(), clinic.to_string()],
-        )
-        .await
+        self.doc("SELECT doc FROM children WHERE id = $1 AND clinic_id = $2", &[id.to_string(), clinic.to_string()])
+            .await
     }
 
     async fn children_of_clinic(&self, clinic: ClinicId) -> StoreResult<Vec<Child>> {
-        fetch_docs(
-            &self.pool,
-            "SELECT doc FROM children WHERE clinic_id = $1 ORDER BY created_ms, id",
-            &[clinic.to_string()],
-        )
-        .await
+        self.docs("SELECT doc FROM children WHERE clinic_id = $1 ORDER BY created_ms, id", &[clinic.to_string()]).await
     }
 
     async fn children_of_family(&self, family: FamilyId) -> StoreResult<Vec<Child>> {
-        fetch_docs(
-            &self.pool,
-            "SELECT doc FROM children WHERE family_id = $1 ORDER BY created_ms, id",
-            &[family.to_string()],
-        )
-        .await
+        self.docs("SELECT doc FROM children WHERE family_id = $1 ORDER BY created_ms, id", &[family.to_string()]).await
     }
 
     async fn put_caregiver(&self, c: &Caregiver) -> StoreResult<()> {
@@ -122,7 +103,6 @@ impl FamilyStore for This {
     }
 
     async fn caregivers_of_family(&self, family: FamilyId) -> StoreResult<Vec<Caregiver>> {
-        fetch_docs(&self.pool, "SELECT doc FROM caregivers WHERE family_id = $1 ORDER BY id", &[family.to_string()])
-            .await
+        self.docs("SELECT doc FROM caregivers WHERE family_id = $1 ORDER BY id", &[family.to_string()]).await
     }
 }

@@ -1,7 +1,6 @@
 //! SQL of [`SyncStore`]: the family's change feed, pushed logs with their per-day rollup, and pulls.
 
 use super::devices::device_record_with;
-use super::docs::fetch_docs;
 use super::{Db, This, begin};
 use crate::store::codec::{json, parse};
 use crate::store::push_plan::plan_push;
@@ -224,8 +223,7 @@ impl SyncStore for This {
         from: &str,
         to: &str,
     ) -> StoreResult<Vec<CompletionLog>> {
-        fetch_docs(
-            &self.pool,
+        self.docs(
             "SELECT doc FROM logs WHERE child_id = $1 AND clinic_id = $2 AND occ_date >= $3 AND occ_date <= $4
              ORDER BY occ_date, id",
             &[child.to_string(), clinic.to_string(), from.to_string(), to.to_string()],

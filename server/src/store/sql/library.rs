@@ -1,7 +1,6 @@
 //! SQL of [`LibraryStore`]: the clinic's exercises and routines.
 
 use super::This;
-use super::docs::{fetch_doc, fetch_docs};
 use crate::store::codec::json;
 use crate::store::{Archivable, LibraryStore, Millis, StoreError, StoreResult};
 use async_trait::async_trait;
@@ -30,17 +29,12 @@ impl LibraryStore for This {
     }
 
     async fn exercise(&self, clinic: ClinicId, id: ExerciseId) -> StoreResult<Option<Exercise>> {
-        fetch_doc(
-            &self.pool,
-            "SELECT doc FROM exercises WHERE id = $1 AND clinic_id = $2",
-            &[id.to_string(), clinic.to_string()],
-        )
-        .await
+        self.doc("SELECT doc FROM exercises WHERE id = $1 AND clinic_id = $2", &[id.to_string(), clinic.to_string()])
+            .await
     }
 
     async fn exercises_of_clinic(&self, clinic: ClinicId) -> StoreResult<Vec<Exercise>> {
-        fetch_docs(
-            &self.pool,
+        self.docs(
             "SELECT doc FROM exercises WHERE clinic_id = $1 AND archived = FALSE ORDER BY updated_ms, id",
             &[clinic.to_string()],
         )
@@ -66,12 +60,8 @@ impl LibraryStore for This {
     }
 
     async fn routine(&self, clinic: ClinicId, id: RoutineId) -> StoreResult<Option<Routine>> {
-        fetch_doc(
-            &self.pool,
-            "SELECT doc FROM routines WHERE id = $1 AND clinic_id = $2",
-            &[id.to_string(), clinic.to_string()],
-        )
-        .await
+        self.doc("SELECT doc FROM routines WHERE id = $1 AND clinic_id = $2", &[id.to_string(), clinic.to_string()])
+            .await
     }
 
     async fn archive(&self, clinic: ClinicId, entity: Archivable, id: uuid::Uuid, now: Millis) -> StoreResult<bool> {
@@ -91,8 +81,7 @@ impl LibraryStore for This {
     }
 
     async fn routines_of_clinic(&self, clinic: ClinicId) -> StoreResult<Vec<Routine>> {
-        fetch_docs(
-            &self.pool,
+        self.docs(
             "SELECT doc FROM routines WHERE clinic_id = $1 AND archived = FALSE ORDER BY updated_ms, id",
             &[clinic.to_string()],
         )

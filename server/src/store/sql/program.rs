@@ -1,6 +1,5 @@
 //! SQL of [`ProgramStore`]: assignments with their goals and history, and feedback.
 
-use super::docs::{fetch_doc, fetch_docs};
 use super::feed::write_feed;
 use super::{This, begin};
 use crate::store::codec::{json, parse};
@@ -83,17 +82,12 @@ impl ProgramStore for This {
     }
 
     async fn assignment(&self, clinic: ClinicId, id: AssignmentId) -> StoreResult<Option<Assignment>> {
-        fetch_doc(
-            &self.pool,
-            "SELECT doc FROM assignments WHERE id = $1 AND clinic_id = $2",
-            &[id.to_string(), clinic.to_string()],
-        )
-        .await
+        self.doc("SELECT doc FROM assignments WHERE id = $1 AND clinic_id = $2", &[id.to_string(), clinic.to_string()])
+            .await
     }
 
     async fn assignments_of_child(&self, clinic: ClinicId, child: ChildId) -> StoreResult<Vec<Assignment>> {
-        fetch_docs(
-            &self.pool,
+        self.docs(
             "SELECT doc FROM assignments WHERE child_id = $1 AND clinic_id = $2 ORDER BY id",
             &[child.to_string(), clinic.to_string()],
         )
@@ -101,8 +95,7 @@ impl ProgramStore for This {
     }
 
     async fn assignments_of_family(&self, family: FamilyId) -> StoreResult<Vec<Assignment>> {
-        fetch_docs(
-            &self.pool,
+        self.docs(
             "SELECT a.doc FROM assignments a JOIN children c ON c.id = a.child_id
              WHERE c.family_id = $1 ORDER BY a.id",
             &[family.to_string()],
@@ -149,8 +142,7 @@ impl ProgramStore for This {
     }
 
     async fn feedback_of_child(&self, clinic: ClinicId, child: ChildId) -> StoreResult<Vec<Feedback>> {
-        fetch_docs(
-            &self.pool,
+        self.docs(
             "SELECT doc FROM feedback WHERE child_id = $1 AND clinic_id = $2 ORDER BY created_ms, id",
             &[child.to_string(), clinic.to_string()],
         )
