@@ -16,7 +16,7 @@
 //! 1. a migration for each database, `migrations/sqlite/` and `migrations/postgres/` (same name and meaning);
 //! 2. a method on the aggregate's trait (or a new trait, required by [`Store`] and re-exported here);
 //! 3. its SQL in the aggregate's file in `sql/` (a new file is included in both `sqlite.rs` and
-//!    `postgres.rs`); read JSON documents with `fetch_doc` / `fetch_docs` (`sql/docs.rs`);
+//!    `postgres.rs`); read JSON documents with `self.doc` / `self.docs` (`sql/docs.rs`);
 //! 4. a test in `tests/store_conformance.rs`, which runs it on both databases.
 
 mod accounts;
@@ -26,7 +26,6 @@ mod clinics;
 mod codec;
 mod devices;
 mod families;
-mod feed;
 mod library;
 mod media;
 mod postgres;
@@ -34,6 +33,7 @@ mod program;
 mod push_plan;
 mod sessions;
 mod sqlite;
+mod sync;
 
 pub use accounts::{AccountState, AccountStore, TwoFactorPolicy};
 pub use audit::{AuditEntry, AuditRecord, AuditStore};
@@ -41,13 +41,13 @@ pub use care::{CareStore, ChildWithTeam, GoalVersionRecord};
 pub use clinics::{ClinicStore, TherapistRecord};
 pub use devices::{DeviceRecord, DeviceStore, Redeemed};
 pub use families::FamilyStore;
-pub use feed::{FeedEntry, FeedItem, LogWrite, SyncStore};
 pub use library::{Archivable, LibraryStore};
 pub use media::{MediaRecord, MediaStore};
 pub use postgres::PgStore;
 pub use program::{HistoryRecord, ProgramStore};
 pub use sessions::{RateAttempt, SessionRecord, SessionStore};
 pub use sqlite::SqliteStore;
+pub use sync::{FeedEntry, FeedItem, LogWrite, SyncStore};
 
 use async_trait::async_trait;
 use std::sync::Arc;

@@ -36,7 +36,8 @@ type Db = sqlx::Postgres;
 type This = PgStore;
 const BACKEND: &str = "postgres";
 
-// One SQL source, two drivers: `sql/` is compiled here for PostgreSQL and in `sqlite.rs` for SQLite.
+// One SQL source, two drivers: `sql/` is compiled here for PostgreSQL and in `sqlite.rs` for SQLite, which is
+// what clippy's duplicate_mod warns of.
 #[allow(clippy::duplicate_mod)]
 #[path = "sql/mod.rs"]
 mod sql;

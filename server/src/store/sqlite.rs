@@ -40,7 +40,8 @@ type Db = sqlx::Sqlite;
 type This = SqliteStore;
 const BACKEND: &str = "sqlite";
 
-// One SQL source, two drivers: `sql/` is compiled here for SQLite and in `postgres.rs` for PostgreSQL.
+// One SQL source, two drivers: `sql/` is compiled here for SQLite and in `postgres.rs` for PostgreSQL, which is
+// what clippy's duplicate_mod warns of.
 #[allow(clippy::duplicate_mod)]
 #[path = "sql/mod.rs"]
 mod sql;

@@ -1,7 +1,7 @@
 //! SQL of [`CareStore`]: care teams, the clinic's policy for those outside them, goals with their versions,
 //! reviews and the family's check-ins.
 
-use super::feed::write_feed;
+use super::sync::write_feed;
 use super::{Db, This, begin};
 use crate::store::codec::{json, name_of, parse, parse_name};
 use crate::store::{CareStore, ChildWithTeam, FeedEntry, GoalVersionRecord, Millis, StoreError, StoreResult};

@@ -1,6 +1,6 @@
 //! SQL of [`FamilyStore`]: families, children, caregivers, each write also in the family's feed.
 
-use super::feed::write_feed;
+use super::sync::write_feed;
 use super::{This, begin};
 use crate::store::codec::json;
 use crate::store::{FamilyStore, FeedEntry, Millis, StoreError, StoreResult};

@@ -11,11 +11,11 @@ mod clinics;
 mod devices;
 mod docs;
 mod families;
-mod feed;
 mod library;
 mod media;
 mod program;
 mod sessions;
+mod sync;
 
 use super::{BACKEND, Db, This, begin};
 use crate::store::{Store, StoreResult};

@@ -1,6 +1,6 @@
 //! SQL of [`ProgramStore`]: assignments with their goals and history, and feedback.
 
-use super::feed::write_feed;
+use super::sync::write_feed;
 use super::{This, begin};
 use crate::store::codec::{json, parse};
 use crate::store::{FeedEntry, HistoryRecord, Millis, ProgramStore, StoreError, StoreResult};
