@@ -1,5 +1,5 @@
 //! Storage: one trait, one implementation per database (SQLite for a small practice, PostgreSQL for a network
-//! of clinics), and one conformance suite that runs against both (`tests/store_conformance.rs`).
+//! of clinics), and one conformance suite that runs against both (`store_conformance`, in the server's tests).
 //!
 //! Records whose shape belongs to `homeplay-core` are stored whole as JSON, with the columns queries filter on
 //! beside them, so both databases hold the same data in the same way and the SQL stays portable.
@@ -17,7 +17,7 @@
 //! 2. a method on the aggregate's trait (or a new trait, required by [`Store`] and re-exported here);
 //! 3. its SQL in the aggregate's file in `sql/` (a new file is included in both `sqlite.rs` and
 //!    `postgres.rs`); read JSON documents with `self.doc` / `self.docs` (`sql/docs.rs`);
-//! 4. a test in `tests/store_conformance.rs`, which runs it on both databases.
+//! 4. a test in the `store_conformance` suite, which runs it on both databases.
 
 mod accounts;
 mod audit;

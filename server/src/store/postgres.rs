@@ -6,7 +6,7 @@ use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct PgStore {
-    pub(super) pool: PgPool,
+    pool: PgPool,
 }
 
 impl PgStore {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    pub(super) pool: SqlitePool,
+    pool: SqlitePool,
 }
 
 impl SqliteStore {
