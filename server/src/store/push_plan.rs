@@ -64,7 +64,7 @@ pub(super) fn plan_push(
 }
 
 /// Which field of a stored log a new version may not change, if any.
-pub(super) fn immutable_change(stored: &CompletionLog, new: &CompletionLog) -> Option<&'static str> {
+fn immutable_change(stored: &CompletionLog, new: &CompletionLog) -> Option<&'static str> {
     if stored.child_id != new.child_id {
         Some("child_id")
     } else if stored.assignment_id != new.assignment_id {
