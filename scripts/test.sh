@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step says how long the run has taken so far, so a slow step shows in the log (SECONDS is bash's clock).
+step() { printf '\n==> [%dm%02ds] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 
 step "toolchain"
 if ! command -v cargo >/dev/null; then
@@ -117,4 +118,5 @@ fi
 
 # One closing line for the whole run, summed over every suite.
 awk '/^test result:/ { p += $4; f += $6 } END { printf "\ntests: %d passed, %d failed\n", p, f }' "$log"
+printf 'test command took %dm%02ds\n' $((SECONDS / 60)) $((SECONDS % 60))
 [ -n "$deb_ok" ]

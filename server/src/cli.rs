@@ -1,21 +1,18 @@
 //! The command line: `serve`, `migrate`, `create-clinic`, `create-therapist`, `pairing-code`, `demo`, `openapi`.
 
+use crate::accounts::{self, AccountError};
 use crate::audit::ClientIp;
 use crate::auth::TherapistAuth;
 use crate::config::{FileConfig, Limits, database_url, redact_url};
-use crate::json::IdPath;
 use crate::state::AppState;
 use crate::store::{self, DynStore};
 use anyhow::Context;
 use axum::Json;
 use axum::extract::State;
 use clap::{Args, Parser, Subcommand};
-use homeplay_core::Validate;
 use homeplay_core::clinic::{Clinic, Role, Therapist};
-use homeplay_core::ids::{ChildId, ClinicId, TherapistId};
+use homeplay_core::ids::{ChildId, ClinicId};
 use homeplay_core::skill::Discipline;
-use homeplay_core::text::Name;
-use homeplay_core::time::TimeZoneName;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -144,17 +141,12 @@ pub fn state(store: DynStore, limits: Limits) -> AppState {
     AppState { store, limits: Arc::new(limits) }
 }
 
+/// A clinic, as `create-clinic` makes it (see [`accounts::create_clinic`]).
 pub async fn create_clinic(store: &DynStore, name: &str, time_zone: &str) -> anyhow::Result<Clinic> {
-    let clinic = Clinic {
-        id: ClinicId::new_v7(),
-        name: Name::new(name).context("--name")?,
-        time_zone: TimeZoneName::new(time_zone).context("--time-zone")?,
-    };
-    clinic.validate()?;
-    store.insert_clinic(&clinic, crate::state::now_ms()).await?;
-    Ok(clinic)
+    accounts::create_clinic(store, name, time_zone).await.map_err(flagged)
 }
 
+/// A therapist, as `create-therapist` makes it (see [`accounts::create_therapist`]).
 pub async fn create_therapist(
     store: &DynStore,
     clinic: ClinicId,
@@ -164,20 +156,18 @@ pub async fn create_therapist(
     role: Role,
     password: &str,
 ) -> anyhow::Result<Therapist> {
-    store.clinic(clinic).await?.context("no such clinic")?;
-    crate::auth::password::check_new(password).map_err(|m| anyhow::anyhow!("password {m}"))?;
-    let therapist = Therapist {
-        id: TherapistId::new_v7(),
-        clinic_id: clinic,
-        name: Name::new(name).context("--name")?,
-        email: email.trim().to_lowercase(),
-        discipline,
-        role,
-    };
-    therapist.validate()?;
-    let hash = crate::auth::password::hash(password)?;
-    store.insert_therapist(&therapist, &hash, crate::state::now_ms()).await?;
-    Ok(therapist)
+    accounts::create_therapist(store, clinic, email, name, discipline, role, password).await.map_err(flagged)
+}
+
+/// An account error in the words of the command line: the flag that was wrong.
+fn flagged(e: AccountError) -> anyhow::Error {
+    match e {
+        AccountError::Invalid { field, source } => {
+            anyhow::Error::new(source).context(format!("--{}", field.replace('_', "-")))
+        }
+        AccountError::NoSuchEmail(email) => anyhow::anyhow!("--email: no therapist with the email {email}"),
+        other => other.into(),
+    }
 }
 
 /// A pairing code for `child` (an id, or a display name in the therapist's clinic), made by the therapist with
@@ -214,10 +204,12 @@ pub async fn pairing_code(
         }
     };
     let auth = TherapistAuth { therapist, token_hash: String::new(), csrf_token: String::new() };
-    let (_, Json(code)) =
-        crate::api::children::pairing_code(State(state.clone()), auth, ClientIp::default(), IdPath(child_id))
-            .await
-            .map_err(|f| anyhow::anyhow!("--child: {}", f.body.message))?;
+    let opened = crate::access::OpenChild::open(state, auth, ClientIp::default(), child_id)
+        .await
+        .map_err(|f| anyhow::anyhow!("--child: {}", f.body.message))?;
+    let (_, Json(code)) = crate::api::children::pairing_code(State(state.clone()), opened)
+        .await
+        .map_err(|f| anyhow::anyhow!("--child: {}", f.body.message))?;
     Ok(code)
 }
 
@@ -229,29 +221,7 @@ pub fn parse_discipline(s: &str) -> anyhow::Result<Discipline> {
     }
 }
 
-/// Disables (`true`) or re-enables a therapist's account by email, as an operator at the server's console;
-/// audited as `system`.
+/// Disables (`true`) or re-enables a therapist's account by email (see [`accounts::set_disabled`]).
 pub async fn set_disabled(store: &DynStore, email: &str, disabled: bool) -> anyhow::Result<Therapist> {
-    let email = email.trim().to_lowercase();
-    let record = store
-        .therapist_by_email(&email)
-        .await?
-        .with_context(|| format!("--email: no therapist with the email {email}"))?;
-    let t = record.therapist;
-    let now = crate::state::now_ms();
-    store.set_disabled(t.clinic_id, t.id, disabled.then_some(now)).await?;
-    let action = if disabled { "disable_therapist" } else { "enable_therapist" };
-    store
-        .audit(&crate::store::AuditEntry {
-            clinic_id: t.clinic_id,
-            at_ms: now,
-            actor_kind: "system",
-            actor_id: "cli".into(),
-            action: action.into(),
-            child_id: None,
-            detail: format!("therapist {}", t.id),
-            ip: None,
-        })
-        .await?;
-    Ok(t)
+    accounts::set_disabled(store, email, disabled).await.map_err(flagged)
 }

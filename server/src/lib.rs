@@ -1,6 +1,8 @@
 //! homeplay-server: the clinic's system of record. Therapists use it through the dashboard; family devices
 //! pair with it and sync through it. Stateless: all state is in the database (SQLite or PostgreSQL).
 
+pub mod access;
+pub mod accounts;
 pub mod api;
 pub mod audit;
 pub mod auth;

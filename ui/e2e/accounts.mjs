@@ -6,17 +6,11 @@
 //   npm run build && node e2e/accounts.mjs
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { axe, launchBrowser, runSuite, shot, startServer } from './harness.mjs';
+import { axe, check, launchBrowser, runSuite, shot, startServer, step } from './harness.mjs';
 
 const PASSWORD = 'homeplay-demo';
 const MAYA = 'maya@demo.homeplay';
 const SAM = 'sam@demo.homeplay';
-
-let step = 'start';
-
-function check(ok, message) {
-  if (!ok) throw new Error(`${step}: ${message}`);
-}
 
 /** RFC 4648 base32 (spaces and padding ignored) to bytes. */
 function base32(text) {
@@ -124,7 +118,7 @@ async function setUpTwoFactor(page, { screenshots = false } = {}) {
 }
 
 async function run() {
-  step = 'server';
+  step('server');
   const base = await startServer();
   console.log(`e2e: server on ${base}`);
   const browser = await launchBrowser();
@@ -141,12 +135,12 @@ async function run() {
   await mayaContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
   const page = await newPage(mayaContext);
 
-  step = 'maya signs in';
+  step('maya signs in');
   await page.goto(`${base}/#/login`);
   await signIn(page, MAYA, PASSWORD);
   await overview(page);
 
-  step = 'policy: an admin without a second factor cannot require one of admins';
+  step('policy: an admin without a second factor cannot require one of admins');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Team' }).click();
   await page.getByRole('heading', { name: 'Team', level: 1 }).waitFor();
   await teamRow(page, SAM).waitFor();
@@ -159,7 +153,7 @@ async function run() {
   check((await page.getByRole('group', { name: 'Two-factor sign-in is required for' }).getAttribute('aria-describedby')).includes('policy-error'), 'the error is tied to the radio group');
   await page.getByRole('radio', { name: 'Nobody' }).check();
 
-  step = 'security: set up two-factor sign-in';
+  step('security: set up two-factor sign-in');
   await page.getByRole('link', { name: 'Security' }).click();
   await page.getByRole('heading', { name: 'Security', level: 1 }).waitFor();
   await page.getByRole('heading', { name: 'Two-factor sign-in is off' }).waitFor();
@@ -178,7 +172,7 @@ async function run() {
   await page.getByRole('heading', { name: 'Two-factor sign-in is on', exact: true }).waitFor();
   check((await page.locator('main').textContent()).includes('admin'), 'it says an admin can reset it');
 
-  step = 'a second step that ran out of time';
+  step('a second step that ran out of time');
   await signOut(page);
   await signIn(page, MAYA, PASSWORD);
   await page.getByLabel('Enter the 6-digit code from your authenticator app').waitFor();
@@ -191,7 +185,7 @@ async function run() {
   check((await page.getByLabel('Password').inputValue()) === '', 'the password was not kept');
   check((await page.getByLabel('Email').inputValue()) === MAYA, 'the email was');
 
-  step = 'sign in with password and a code';
+  step('sign in with password and a code');
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   const codeField = page.getByLabel('Enter the 6-digit code from your authenticator app');
@@ -215,7 +209,7 @@ async function run() {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await overview(page);
 
-  step = 'sign in with password and a recovery code';
+  step('sign in with password and a recovery code');
   await signOut(page);
   await signIn(page, MAYA, PASSWORD);
   await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
@@ -226,7 +220,7 @@ async function run() {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await overview(page);
 
-  step = 'sam is signed in elsewhere';
+  step('sam is signed in elsewhere');
   const samContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
   const samPage = await newPage(samContext);
   await samPage.goto(`${base}/#/login`);
@@ -236,7 +230,7 @@ async function run() {
   await samPage.getByTestId('overview-row').nth(2).waitFor();
   check((await samPage.getByRole('link', { name: 'Team' }).count()) === 0, 'no Team link for a therapist');
 
-  step = 'maya disables sam';
+  step('maya disables sam');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Team' }).click();
   await page.getByRole('heading', { name: 'Team', level: 1 }).waitFor();
   const samRow = teamRow(page, SAM);
@@ -254,7 +248,7 @@ async function run() {
   await axe(page, 'team');
   await shot(page, 'team');
 
-  step = "sam's open page fails";
+  step("sam's open page fails");
   await samPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library' }).click();
   await samPage.waitForURL(/#\/login$/);
   await samPage.getByText('Your session ended; please sign in again.').waitFor();
@@ -263,7 +257,7 @@ async function run() {
   await refused.waitFor();
   check((await refused.textContent()).includes('disabled'), `the disabled account is told so: ${await refused.textContent()}`);
 
-  step = 'maya re-enables sam';
+  step('maya re-enables sam');
   const reenabled = acceptNext(page, ['Sam can sign in again']);
   await samRow.getByRole('button', { name: 'Re-enable Sam' }).click();
   await reenabled;
@@ -273,7 +267,7 @@ async function run() {
   await overview(samPage);
   await signOut(samPage);
 
-  step = 'invite a therapist';
+  step('invite a therapist');
   const invite = page.getByRole('region', { name: 'Invite a therapist' });
   await invite.getByLabel('Email').fill(SAM);
   await invite.getByLabel('Name').fill('Sam again');
@@ -297,7 +291,7 @@ async function run() {
   check((await alexRow.getByTestId('status').textContent()) === 'Waiting for first sign-in', 'Alex waits for a first sign-in');
   check((await alexRow.textContent()).includes('PT'), 'Alex is a PT');
 
-  step = 'alex must choose a password';
+  step('alex must choose a password');
   const alexContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
   const alexPage = await newPage(alexContext);
   await alexPage.goto(`${base}/#/login`);
@@ -320,7 +314,7 @@ async function run() {
   await page.reload();
   await teamRow(page, 'alex@demo.homeplay').getByTestId('status').filter({ hasText: 'Active' }).waitFor();
 
-  step = 'a clinic that requires two-factor of everyone';
+  step('a clinic that requires two-factor of everyone');
   await page.getByRole('radio', { name: 'Everyone' }).check();
   await page.getByRole('button', { name: 'Save policy' }).click();
   await page.getByRole('status').filter({ hasText: 'required for everyone' }).waitFor();
@@ -342,7 +336,7 @@ async function run() {
   check((await samPage.getByRole('navigation', { name: 'Main' }).count()) === 1, 'the dashboard opens');
   await samContext.close();
 
-  step = "maya resets sam's two-factor";
+  step("maya resets sam's two-factor");
   await page.reload();
   const samAgain = teamRow(page, SAM);
   await samAgain.getByTestId('two-factor').filter({ hasText: 'On' }).waitFor();
@@ -361,4 +355,4 @@ async function run() {
   check(unexpected.length === 0, `console errors: ${unexpected.join(' | ')}`);
 }
 
-await runSuite('accounts', run, () => step);
+await runSuite('accounts', run);

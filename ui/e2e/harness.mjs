@@ -37,6 +37,17 @@ export const axeFindings = [];
 export let server;
 export let browser;
 
+let currentStep = 'start';
+
+/** Names what the suite does now: a failed check, and the FAILED line, say where it was. */
+export function step(name) {
+  currentStep = name;
+}
+
+export function check(ok, message) {
+  if (!ok) throw new Error(`${currentStep}: ${message}`);
+}
+
 /** Makes the demo clinic and serves it with the built dashboard; resolves to the server's URL. */
 export async function startServer() {
   const demo = spawnSync(serverBin, ['--data-dir', work, 'demo'], { env: serverEnv, encoding: 'utf8' });
@@ -89,7 +100,7 @@ export async function axe(page, name) {
 }
 
 /** Runs a suite, then stops the browser and the server and says how it went (exit 1 on any failure). */
-export async function runSuite(name, run, currentStep) {
+export async function runSuite(name, run) {
   const started = Date.now();
   try {
     await run();
@@ -109,7 +120,7 @@ export async function runSuite(name, run, currentStep) {
 
   if (axeFindings.length) console.log(`axe findings (minor/moderate are reported, not failed):\n  ${axeFindings.join('\n  ')}`);
   if (failures.length) {
-    console.error(`e2e: FAILED at ${currentStep()}\n  ${failures.join('\n  ')}`);
+    console.error(`e2e: FAILED at ${currentStep}\n  ${failures.join('\n  ')}`);
     process.exit(1);
   }
   console.log(`e2e: ${name} suite passed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${artifacts}`);

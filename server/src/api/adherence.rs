@@ -4,13 +4,13 @@
 //! All the maths is `homeplay_core::adherence`; this module only gathers the records, in the child's own
 //! local dates, and shapes the answer. "Not logged" stays apart from "not done" all the way to the JSON.
 
-use crate::api::children::own_child;
+use crate::access::OpenChild;
 use crate::api::doc::*;
+use crate::api::responses::{NoChild, SessionRead};
 use crate::api::team::{TeamMemberView, members_view};
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::error::{ApiResult, Failure};
-use crate::json::IdPath as Path;
 use crate::program::find_exercise;
 use crate::state::AppState;
 use crate::store::DynStore;
@@ -376,10 +376,9 @@ fn overview_order(a: &OverviewRow, b: &OverviewRow) -> std::cmp::Ordering {
     responses(
         (status = 200, description = "One row per child", body = Overview),
         (status = 400, description = BAD_QUERY, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 422, description = "A filter's value is not one this endpoint knows; `field` names it",
             body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead,
     ),
 )]
 pub async fn overview(
@@ -448,7 +447,7 @@ pub async fn overview(
         &state,
         Actor::Therapist(&auth),
         &ip,
-        crate::api::team::OUTSIDE_TEAM,
+        crate::access::OUTSIDE_TEAM,
         outside.into_iter().map(|child| (child, "read in the overview; not on the child's care team".to_owned())),
     )
     .await?;
@@ -640,22 +639,17 @@ fn exercise_rows(report: &Adherence, expected: &[Expected], titles: &HashMap<Exe
     responses(
         (status = 200, description = "The child's adherence over the range", body = ChildAdherence),
         (status = 400, description = BAD_QUERY_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 404, description = NO_CHILD, body = ApiError),
         (status = 422, description = "A date is malformed, `to` is before `from`, or the range is longer than \
             400 days; `field` names it", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, NoChild,
     ),
 )]
 pub async fn child(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
     query: RawQuery,
 ) -> ApiResult<Json<ChildAdherence>> {
     let clinic = auth.therapist.clinic_id;
-    let child = own_child(&state, &auth, &ip, id).await?;
     let today = child.time_zone.local_date(Utc::now());
     let range = requested_range(query, today)?;
     let store = &state.store;

@@ -1,9 +1,11 @@
 //! A child's program: assigning exercises and routines, changing them, pausing, resuming and ending them.
 //! Every change is kept in the assignment's history and reaches the family's devices with what it needs.
 
-use crate::api::children::own_child;
+use crate::access::OpenChild;
+use crate::access::open_child;
 use crate::api::doc::*;
-use crate::api::team::{open_child, therapist_names};
+use crate::api::responses::{BadId, BadJsonOrId, JsonBody, NoChild, SessionRead, SessionWrite};
+use crate::api::team::therapist_names;
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::error::{ApiResult, Failure};
@@ -165,19 +167,14 @@ async fn save(
     security(("session" = [])),
     responses(
         (status = 200, description = "The child's assignments", body = Vec<AssignmentView>),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 404, description = NO_CHILD, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId, NoChild,
     ),
 )]
 pub async fn list(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
 ) -> ApiResult<Json<Vec<AssignmentView>>> {
-    let child = own_child(&state, &auth, &ip, id).await?;
+    let id = child.id;
     let assignments = state.store.assignments_of_child(auth.therapist.clinic_id, child.id).await?;
     let names = therapist_names(&state, &auth).await?;
     audit::record(
@@ -211,25 +208,16 @@ pub async fn list(
     request_body = AssignmentInput,
     responses(
         (status = 201, description = "Assigned, active", body = AssignmentView),
-        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 404, description = NO_CHILD, body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "A value is out of bounds, the target is not in this clinic's library, or \
             a goal is not an active goal of this child (`goal_ids[i]`); `field` names it", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, JsonBody, BadJsonOrId, NoChild,
     ),
 )]
 pub async fn create(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
     StrictJson(req): StrictJson<AssignmentInput>,
 ) -> ApiResult<(StatusCode, Json<AssignmentView>)> {
-    let child = own_child(&state, &auth, &ip, id).await?;
     let assignment = Assignment {
         id: AssignmentId::new_v7(),
         child_id: child.id,
@@ -271,17 +259,12 @@ pub async fn create(
     request_body = AssignmentInput,
     responses(
         (status = 200, description = "Changed", body = AssignmentView),
-        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 404, description = "No such assignment in this clinic, or of a child the caller may not open", body = ApiError),
+        (status = 404, description = NO_ASSIGNMENT, body = ApiError),
         (status = 409, description = "The assignment has ended, or the body names another target \
             (`field`: `target`)", body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "A value is out of bounds, or a goal is not an active goal of this child \
             (`goal_ids[i]`); `field` names it", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, JsonBody, BadJsonOrId,
     ),
 )]
 pub async fn update(
@@ -355,6 +338,28 @@ async fn change_status(
     Ok(Json(view(&state, &auth, assignment).await?))
 }
 
+const NO_ASSIGNMENT: &str = "No such assignment in this clinic, or of a child the caller may not open";
+
+/// What pausing, resuming and ending an assignment answer besides the shared sets: the three differ only in
+/// the change they make.
+#[derive(Debug, utoipa::IntoResponses)]
+#[allow(dead_code)] // Describes the answers; the handlers answer with `Failure`.
+pub enum StatusChanged {
+    #[response(status = 200, description = "The assignment after the change")]
+    Changed(AssignmentView),
+    #[response(status = 400, description = BAD_JSON_OR_ID)]
+    BadRequest(ApiError),
+    #[response(status = 404, description = NO_ASSIGNMENT)]
+    NotFound(ApiError),
+    #[response(
+        status = 409,
+        description = "The assignment's status does not allow this change, or the date is too early (`field`: `on`)"
+    )]
+    Conflict(ApiError),
+    #[response(status = 422, description = OUT_OF_BOUNDS)]
+    Invalid(ApiError),
+}
+
 /// Pause an assignment
 ///
 /// Pauses an active assignment from a date (in the family's local dates) until it is resumed.
@@ -363,19 +368,7 @@ async fn change_status(
     params(("id" = AssignmentId, Path, description = "The assignment")),
     security(("session" = [], "csrf" = [])),
     request_body = StatusChange,
-    responses(
-        (status = 200, description = "The assignment after the change", body = AssignmentView),
-        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 404, description = "No such assignment in this clinic, or of a child the caller may not open", body = ApiError),
-        (status = 409, description = "The assignment's status does not allow this change, or the date is too \
-            early (`field`: `on`)", body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
-        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
-    ),
+    responses(StatusChanged, SessionWrite, JsonBody),
 )]
 pub async fn pause(
     State(state): State<AppState>,
@@ -395,19 +388,7 @@ pub async fn pause(
     params(("id" = AssignmentId, Path, description = "The assignment")),
     security(("session" = [], "csrf" = [])),
     request_body = StatusChange,
-    responses(
-        (status = 200, description = "The assignment after the change", body = AssignmentView),
-        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 404, description = "No such assignment in this clinic, or of a child the caller may not open", body = ApiError),
-        (status = 409, description = "The assignment's status does not allow this change, or the date is too \
-            early (`field`: `on`)", body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
-        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
-    ),
+    responses(StatusChanged, SessionWrite, JsonBody),
 )]
 pub async fn resume(
     State(state): State<AppState>,
@@ -427,19 +408,7 @@ pub async fn resume(
     params(("id" = AssignmentId, Path, description = "The assignment")),
     security(("session" = [], "csrf" = [])),
     request_body = StatusChange,
-    responses(
-        (status = 200, description = "The assignment after the change", body = AssignmentView),
-        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 404, description = "No such assignment in this clinic, or of a child the caller may not open", body = ApiError),
-        (status = 409, description = "The assignment's status does not allow this change, or the date is too \
-            early (`field`: `on`)", body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
-        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
-    ),
+    responses(StatusChanged, SessionWrite, JsonBody),
 )]
 pub async fn end(
     State(state): State<AppState>,
@@ -460,10 +429,8 @@ pub async fn end(
     security(("session" = [])),
     responses(
         (status = 200, description = "The changes", body = Vec<HistoryEntry>),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 404, description = "No such assignment in this clinic, or of a child the caller may not open", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        (status = 404, description = NO_ASSIGNMENT, body = ApiError),
+        SessionRead, BadId,
     ),
 )]
 pub async fn history(

@@ -3,6 +3,7 @@
 
 use crate::api::adherence::{RawQuery, query_params};
 use crate::api::doc::*;
+use crate::api::responses::SessionRead;
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::error::{ApiResult, Failure};
@@ -69,11 +70,10 @@ fn positive(params: &HashMap<String, String>, field: &str, max: i64) -> ApiResul
     responses(
         (status = 200, description = "A page of entries", body = AuditPage),
         (status = 400, description = BAD_QUERY, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "Only a clinic admin can read the audit log", body = ApiError),
         (status = 422, description = "`before` or `limit` is not a whole number in range; `field` names it",
             body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead,
     ),
 )]
 pub async fn list(

@@ -1,6 +1,7 @@
 //! Dashboard sign-in: login, logout, who am I, change password.
 
 use crate::api::doc::*;
+use crate::api::responses::{BadJson, JsonBody, ServerFailed, SessionRead, SessionWrite};
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::session::{self, SignedIn};
 use crate::auth::tokens::{random_secret, sha256_hex};
@@ -116,15 +117,12 @@ impl std::fmt::Debug for SecondFactorNeeded {
         (status = 200, description = "Signed in", body = Me,
             headers(("Set-Cookie" = String, description = "`__Host-hp_session=…; Path=/; HttpOnly; SameSite=Strict; \
                 Secure` (`hp_session` without `Secure` on a server listening on loopback only)"))),
-        (status = 400, description = BAD_JSON, body = ApiError),
         (status = 401, description = "Wrong email or password", body = ApiError),
         (status = 422, description = "An email or password longer than any account has (`field` names it)",
             body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 429, description = RATE_LIMITED, body = ApiError,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        ServerFailed, JsonBody, BadJson,
     ),
 )]
 pub async fn login(
@@ -195,9 +193,7 @@ pub async fn login(
     responses(
         (status = 204, description = "Signed out",
             headers(("Set-Cookie" = String, description = "Clears the session cookie"))),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite,
     ),
 )]
 pub async fn logout(State(state): State<AppState>, signed: SignedIn, ip: ClientIp) -> ApiResult<Response> {
@@ -215,8 +211,7 @@ pub async fn logout(State(state): State<AppState>, signed: SignedIn, ip: ClientI
     security(("session" = [])),
     responses(
         (status = 200, description = "The therapist, clinic and CSRF token", body = Me),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead,
     ),
 )]
 pub async fn me(State(state): State<AppState>, signed: SignedIn) -> ApiResult<Json<Me>> {
@@ -248,16 +243,11 @@ impl std::fmt::Debug for PasswordChange {
     responses(
         (status = 200, description = "Changed; a new session replaces every old one", body = Me,
             headers(("Set-Cookie" = String, description = "The new session cookie"))),
-        (status = 400, description = BAD_JSON, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "The current password is not right (`field`: `current_password`), or the \
             new one is too weak (`field`: `new_password`)", body = ApiError),
         (status = 429, description = RATE_LIMITED, body = ApiError,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, JsonBody, BadJson,
     ),
 )]
 pub async fn change_password(

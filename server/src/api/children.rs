@@ -1,7 +1,7 @@
 //! Children and their families, pairing codes and devices, as therapists manage them.
 
-use crate::api::doc::*;
-use crate::api::team::open_child;
+use crate::access::OpenChild;
+use crate::api::responses::{BadId, BadJson, BadJsonOrId, JsonBody, NoChild, OutOfBounds, SessionRead, SessionWrite};
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::auth::tokens::{random_bytes, sha256_hex};
@@ -61,11 +61,6 @@ pub struct ChildDetail {
     pub devices: Vec<Device>,
 }
 
-/// The child, if the caller may open it (see [`crate::api::team::open_child`]); else 404.
-pub(crate) async fn own_child(state: &AppState, auth: &TherapistAuth, ip: &ClientIp, id: ChildId) -> ApiResult<Child> {
-    Ok(open_child(state, auth, ip, id).await?.child)
-}
-
 async fn detail(state: &AppState, auth: &TherapistAuth, child: Child) -> ApiResult<ChildDetail> {
     let clinic = auth.therapist.clinic_id;
     let family = state.store.family(clinic, child.family_id).await?.ok_or(Failure::not_found("family"))?;
@@ -83,13 +78,12 @@ async fn detail(state: &AppState, auth: &TherapistAuth, child: Child) -> ApiResu
     security(("session" = [])),
     responses(
         (status = 200, description = "The children the caller may open (an admin: all)", body = Vec<Child>),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead,
     ),
 )]
 pub async fn list(State(state): State<AppState>, auth: TherapistAuth, ip: ClientIp) -> ApiResult<Json<Vec<Child>>> {
     let children = state.store.children_of_clinic(auth.therapist.clinic_id).await?;
-    let children = crate::api::team::listable_children(&state, &auth, children).await?;
+    let children = crate::access::listable_children(&state, &auth, children).await?;
     audit::record(&state, Actor::Therapist(&auth), &ip, "list_children", None, format!("{} children", children.len()))
         .await?;
     Ok(Json(children))
@@ -105,15 +99,9 @@ pub async fn list(State(state): State<AppState>, auth: TherapistAuth, ip: Client
     request_body = NewChild,
     responses(
         (status = 201, description = "Added", body = ChildDetail),
-        (status = 400, description = BAD_JSON, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
         (status = 404, description = "No such family in this clinic, or one with a child the caller may not open \
             (`field`: `family_id`)", body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
-        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, JsonBody, BadJson, OutOfBounds,
     ),
 )]
 pub async fn create(
@@ -131,7 +119,7 @@ pub async fn create(
         // A sibling shares the family's devices, which see every child of it: only for someone who may open
         // every child already in the family.
         Some(id) => {
-            crate::api::team::open_whole_family(&state, &auth, &ip, id, None)
+            crate::access::open_whole_family(&state, &auth, &ip, id, None)
                 .await
                 .map_err(|f| if f.body.error == ErrorCode::NotFound { f.with_field("family_id") } else { f })?;
             id
@@ -176,19 +164,14 @@ pub async fn create(
     security(("session" = [])),
     responses(
         (status = 200, description = "The child, family, caregivers and devices", body = ChildDetail),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 404, description = NO_CHILD, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId, NoChild,
     ),
 )]
 pub async fn get(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
 ) -> ApiResult<Json<ChildDetail>> {
-    let child = own_child(&state, &auth, &ip, id).await?;
+    let id = child.id;
     audit::record(&state, Actor::Therapist(&auth), &ip, "read_child", Some(id), "").await?;
     Ok(Json(detail(&state, &auth, child).await?))
 }
@@ -203,24 +186,15 @@ pub async fn get(
     request_body = ChildUpdate,
     responses(
         (status = 200, description = "The child, family, caregivers and devices", body = ChildDetail),
-        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 404, description = NO_CHILD, body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
-        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, JsonBody, BadJsonOrId, NoChild, OutOfBounds,
     ),
 )]
 pub async fn update(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenChild { auth, ip, mut child, .. }: OpenChild,
     StrictJson(req): StrictJson<ChildUpdate>,
 ) -> ApiResult<Json<ChildDetail>> {
-    let mut child = own_child(&state, &auth, &ip, id).await?;
+    let id = child.id;
     child.display_name = req.display_name;
     child.time_zone = req.time_zone;
     child.age_years = req.age_years;
@@ -247,23 +221,18 @@ pub struct NewPairingCode {
     responses(
         (status = 201, description = "A code for the family to enter in the app before it expires",
             body = NewPairingCode),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "The family has a child whose care team the caller is not on (a device \
             sees every child of its family), or the X-CSRF-Token header is missing or wrong", body = ApiError),
-        (status = 404, description = NO_CHILD, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId, NoChild,
     ),
 )]
 pub async fn pairing_code(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
 ) -> ApiResult<(StatusCode, Json<NewPairingCode>)> {
-    let child = own_child(&state, &auth, &ip, id).await?;
+    let id = child.id;
     // A device pulls the whole family's feed and may log for any of its children.
-    crate::api::team::open_whole_family(&state, &auth, &ip, child.family_id, Some(id)).await.map_err(|f| {
+    crate::access::open_whole_family(&state, &auth, &ip, child.family_id, Some(id)).await.map_err(|f| {
         if f.body.error == ErrorCode::NotFound {
             Failure::forbidden(
                 "a pairing code reaches every child of the family: only someone on each child's care team can make one",
@@ -300,19 +269,14 @@ pub async fn pairing_code(
     security(("session" = [])),
     responses(
         (status = 200, description = "The family's devices", body = Vec<Device>),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 404, description = NO_CHILD, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId, NoChild,
     ),
 )]
 pub async fn devices(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
 ) -> ApiResult<Json<Vec<Device>>> {
-    let child = own_child(&state, &auth, &ip, id).await?;
+    let id = child.id;
     let devices = state.store.devices_of_family(auth.therapist.clinic_id, child.family_id).await?;
     audit::record(&state, Actor::Therapist(&auth), &ip, "list_devices", Some(id), format!("{} devices", devices.len()))
         .await?;
@@ -328,11 +292,8 @@ pub async fn devices(
     security(("session" = [], "csrf" = [])),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
         (status = 404, description = "No such device in this clinic, or it is already revoked", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, BadId,
     ),
 )]
 pub async fn revoke_device(
@@ -343,7 +304,7 @@ pub async fn revoke_device(
 ) -> ApiResult<StatusCode> {
     let not_found = || Failure::not_found("device (or it is already revoked)");
     let family = state.store.family_of_device(auth.therapist.clinic_id, id).await?.ok_or_else(not_found)?;
-    crate::api::team::open_family(&state, &auth, &ip, family)
+    crate::access::open_family(&state, &auth, &ip, family)
         .await
         .map_err(|f| if f.body.error == homeplay_core::sync::ErrorCode::NotFound { not_found() } else { f })?;
     if !state.store.revoke_device(auth.therapist.clinic_id, id, now_ms()).await? {

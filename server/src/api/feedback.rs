@@ -1,12 +1,10 @@
 //! Feedback from the therapist to a child's family: a sticker or a comment on a day, shown on the family's
 //! devices.
 
-use crate::api::children::own_child;
-use crate::api::doc::*;
-use crate::audit::{self, Actor, ClientIp};
-use crate::auth::TherapistAuth;
+use crate::access::OpenChild;
+use crate::api::responses::{BadId, BadJsonOrId, JsonBody, NoChild, SessionRead, SessionWrite};
+use crate::audit::{self, Actor};
 use crate::error::ApiResult;
-use crate::json::IdPath as Path;
 use crate::json::StrictJson;
 use crate::state::{AppState, now_ms};
 use axum::Json;
@@ -56,25 +54,16 @@ fn signature(t: &Therapist) -> ApiResult<Name> {
     request_body = FeedbackInput,
     responses(
         (status = 201, description = "Sent", body = Feedback),
-        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 404, description = NO_CHILD, body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "A value is out of bounds, or there is neither a sticker nor a comment; \
             `field` names it", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, JsonBody, BadJsonOrId, NoChild,
     ),
 )]
 pub async fn create(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
     StrictJson(req): StrictJson<FeedbackInput>,
 ) -> ApiResult<(StatusCode, Json<Feedback>)> {
-    let child = own_child(&state, &auth, &ip, id).await?;
     let now = now_ms();
     let feedback = Feedback {
         id: FeedbackId::new_v7(),
@@ -109,19 +98,13 @@ pub async fn create(
     security(("session" = [])),
     responses(
         (status = 200, description = "The child's feedback", body = Vec<Feedback>),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 404, description = NO_CHILD, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId, NoChild,
     ),
 )]
 pub async fn list(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
 ) -> ApiResult<Json<Vec<Feedback>>> {
-    let child = own_child(&state, &auth, &ip, id).await?;
     let feedback = state.store.feedback_of_child(auth.therapist.clinic_id, child.id).await?;
     audit::record(
         &state,

@@ -3,10 +3,12 @@
 //! beside the practice of the program items linked to it. All under the care-team rule, all audited as
 //! reads and changes of the child's data.
 
+use crate::access::OpenChild;
+use crate::access::open_child;
 use crate::api::adherence::RawQuery;
-use crate::api::children::own_child;
 use crate::api::doc::*;
-use crate::api::team::{open_child, therapist_names};
+use crate::api::responses::{BadId, BadJsonOrId, JsonBody, NoChild, OutOfBounds, SessionRead, SessionWrite};
+use crate::api::team::therapist_names;
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::error::{ApiResult, Failure};
@@ -217,20 +219,14 @@ async fn audit_goal(state: &AppState, auth: &TherapistAuth, ip: &ClientIp, actio
     security(("session" = [])),
     responses(
         (status = 200, description = "The child's goals", body = GoalList),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 404, description = NO_CHILD, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId, NoChild,
     ),
 )]
 pub async fn list(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
 ) -> ApiResult<Json<GoalList>> {
     let clinic = auth.therapist.clinic_id;
-    let child = own_child(&state, &auth, &ip, id).await?;
     let goals = state.store.goals_of_child(clinic, child.id).await?;
     let reviews = state.store.reviews_of_child(clinic, child.id).await?;
     let assignments = state.store.assignments_of_child(clinic, child.id).await?;
@@ -267,25 +263,16 @@ pub async fn list(
     request_body = NewGoal,
     responses(
         (status = 201, description = "Set, active, version 1", body = Goal),
-        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 404, description = NO_CHILD, body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "A value is out of bounds, two GAS levels read the same, or the target date \
             is not after the start; `field` names it", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, JsonBody, BadJsonOrId, NoChild,
     ),
 )]
 pub async fn create(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
     StrictJson(req): StrictJson<NewGoal>,
 ) -> ApiResult<(StatusCode, Json<Goal>)> {
-    let child = own_child(&state, &auth, &ip, id).await?;
     let now = now_ms();
     let goal = Goal {
         id: GoalId::new_v7(),
@@ -320,16 +307,10 @@ pub async fn create(
     request_body = GoalUpdate,
     responses(
         (status = 200, description = "The goal's new version", body = Goal),
-        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
         (status = 404, description = "No such goal, or of a child the caller may not open", body = ApiError),
         (status = 409, description = "The goal is no longer active (`field`: `status`), or someone changed it \
             meanwhile", body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
-        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, JsonBody, BadJsonOrId, OutOfBounds,
     ),
 )]
 pub async fn update(
@@ -364,17 +345,12 @@ pub async fn update(
     request_body = GoalStatusChange,
     responses(
         (status = 200, description = "The goal's new version", body = Goal),
-        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
         (status = 404, description = "No such goal, or of a child the caller may not open", body = ApiError),
         (status = 409, description = "The goal is no longer active (`field`: `status`), or someone changed it \
             meanwhile", body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "`status` is `active`, or `replaced_by` is missing, this goal, or not a \
             goal of the same child; `field` names it", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, JsonBody, BadJsonOrId,
     ),
 )]
 pub async fn settle(
@@ -415,10 +391,8 @@ pub async fn settle(
     security(("session" = [])),
     responses(
         (status = 200, description = "The versions and reviews", body = GoalHistory),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 404, description = "No such goal, or of a child the caller may not open", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId,
     ),
 )]
 pub async fn history(
@@ -459,16 +433,11 @@ pub async fn history(
     request_body = ReviewInput,
     responses(
         (status = 201, description = "Recorded", body = GoalReview),
-        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
         (status = 404, description = "No such goal, or of a child the caller may not open", body = ApiError),
         (status = 409, description = "The goal is no longer active (`field`: `status`)", body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "The score is outside −2 … +2 (`score`), or the date is before the goal's \
             start or after the child's today (`date`)", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, JsonBody, BadJsonOrId,
     ),
 )]
 pub async fn review(
@@ -515,21 +484,16 @@ pub async fn review(
     responses(
         (status = 200, description = "Each goal's reviews beside its practice", body = GoalProgress),
         (status = 400, description = BAD_QUERY_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 404, description = NO_CHILD, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, NoChild,
     ),
 )]
 pub async fn progress(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
     query: RawQuery,
 ) -> ApiResult<Json<GoalProgress>> {
     crate::api::adherence::query_params(query, &[])?;
     let clinic = auth.therapist.clinic_id;
-    let child = own_child(&state, &auth, &ip, id).await?;
     let store = &state.store;
     let today = child.time_zone.local_date(Utc::now());
     let earliest = today - TimeDelta::days(MAX_PROGRESS_DAYS - 1);

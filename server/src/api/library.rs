@@ -2,6 +2,7 @@
 //! routines. An edit to an exercise or routine that families already practise reaches their devices.
 
 use crate::api::doc::*;
+use crate::api::responses::{BadId, BadJson, BadJsonOrId, JsonBody, SessionRead, SessionWrite};
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::error::{ApiResult, Failure};
@@ -176,10 +177,9 @@ fn builtin_exercises() -> ApiResult<&'static [Exercise]> {
     responses(
         (status = 200, description = "Built-in exercises first, then the clinic's", body = Vec<Exercise>),
         (status = 400, description = BAD_QUERY, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 422, description = "A filter's value is not one this endpoint knows, or `q` is too long; \
             `field` names it", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead,
     ),
 )]
 pub async fn list_exercises(
@@ -202,10 +202,8 @@ pub async fn list_exercises(
     security(("session" = [])),
     responses(
         (status = 200, description = "The exercise", body = Exercise),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 404, description = "No such exercise in the built-in library or this clinic's", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId,
     ),
 )]
 pub async fn get_exercise(
@@ -334,14 +332,9 @@ async fn fan_out(state: &AppState, families: &[FamilyId], entries: &[FeedEntry])
     request_body = ExerciseInput,
     responses(
         (status = 201, description = "Added", body = Exercise),
-        (status = 400, description = BAD_JSON, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "A value is out of bounds, or a media reference names no upload of the \
             right kind; `field` names it", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, JsonBody, BadJson,
     ),
 )]
 pub async fn create_exercise(
@@ -370,16 +363,12 @@ pub async fn create_exercise(
     request_body = ExerciseInput,
     responses(
         (status = 200, description = "Changed", body = Exercise),
-        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "A built-in exercise (read-only: clone it), or the X-CSRF-Token header is \
             missing or wrong", body = ApiError),
         (status = 404, description = "No such exercise in this clinic", body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "A value is out of bounds, or a media reference names no upload of the \
             right kind; `field` names it", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, JsonBody, BadJsonOrId,
     ),
 )]
 pub async fn update_exercise(
@@ -428,11 +417,8 @@ pub async fn update_exercise(
     security(("session" = [], "csrf" = [])),
     responses(
         (status = 201, description = "The copy", body = Exercise),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
         (status = 404, description = "No such exercise in the built-in library or this clinic's", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, BadId,
     ),
 )]
 pub async fn clone_exercise(
@@ -466,8 +452,7 @@ pub async fn clone_exercise(
     security(("session" = [])),
     responses(
         (status = 200, description = "The clinic's routines", body = Vec<RoutineReply>),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead,
     ),
 )]
 pub async fn list_routines(State(state): State<AppState>, auth: TherapistAuth) -> ApiResult<Json<Vec<RoutineReply>>> {
@@ -484,10 +469,8 @@ pub async fn list_routines(State(state): State<AppState>, auth: TherapistAuth) -
     security(("session" = [])),
     responses(
         (status = 200, description = "The routine", body = RoutineReply),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 404, description = "No such routine in this clinic", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId,
     ),
 )]
 pub async fn get_routine(
@@ -519,8 +502,7 @@ pub struct RoutineUse {
     security(("session" = [])),
     responses(
         (status = 200, description = "Active and paused routine assignments, by child name", body = Vec<RoutineUse>),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead,
     ),
 )]
 pub async fn list_routine_uses(
@@ -531,7 +513,7 @@ pub async fn list_routine_uses(
     let clinic = auth.therapist.clinic_id;
     let children = state.store.children_of_clinic(clinic).await?;
     // Only the children the caller may see: a routine's other users are not theirs to know by name.
-    let children = crate::api::team::listable_children(&state, &auth, children).await?;
+    let children = crate::access::listable_children(&state, &auth, children).await?;
     let names: HashMap<ChildId, Name> = children.iter().map(|c| (c.id, c.display_name.clone())).collect();
     let families: BTreeSet<FamilyId> = children.iter().map(|c| c.family_id).collect();
     let mut uses = Vec::new();
@@ -588,14 +570,9 @@ async fn check_routine(state: &AppState, clinic: ClinicId, routine: &Routine) ->
     responses(
         (status = 201, description = "Added, with warnings (a long routine) that did not stop it",
             body = RoutineReply),
-        (status = 400, description = BAD_JSON, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "A value is out of bounds, an item is not in the library, or the reward's \
             picture names no picture; `field` names it", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, JsonBody, BadJson,
     ),
 )]
 pub async fn create_routine(
@@ -637,15 +614,10 @@ pub async fn create_routine(
     request_body = RoutineInput,
     responses(
         (status = 200, description = "Changed, with warnings that did not stop it", body = RoutineReply),
-        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
         (status = 404, description = "No such routine in this clinic", body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "A value is out of bounds, an item is not in the library, or the reward's \
             picture names no picture; `field` names it", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, JsonBody, BadJsonOrId,
     ),
 )]
 pub async fn update_routine(
@@ -702,11 +674,9 @@ pub async fn update_routine(
     security(("session" = [], "csrf" = [])),
     responses(
         (status = 204, description = "Removed from the library"),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "Built-in exercises are read-only, or the CSRF token is missing", body = ApiError),
         (status = 404, description = "No such exercise in this clinic's library", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId,
     ),
 )]
 pub async fn archive_exercise(
@@ -735,11 +705,8 @@ pub async fn archive_exercise(
     security(("session" = [], "csrf" = [])),
     responses(
         (status = 204, description = "Removed from the library"),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
         (status = 404, description = "No such routine in this clinic's library", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, BadId,
     ),
 )]
 pub async fn archive_routine(

@@ -8,7 +8,7 @@
 //! `limits.max_media_bytes`), rather than by an extractor under the router's `DefaultBodyLimit`: the limit
 //! depends on the type, and it then also holds for a body sent without a length or gzip-compressed.
 
-use crate::api::doc::*;
+use crate::api::responses::SessionWrite;
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::auth::tokens::sha256_hex;
@@ -144,12 +144,10 @@ async fn read_at_most(mut body: Body, max: usize) -> ApiResult<Option<Vec<u8>>> 
     responses(
         (status = 201, description = "Stored (or already there): its reference, type and size", body = MediaInfo),
         (status = 400, description = "The body is empty or could not be read", body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
         (status = 413, description = "The file is larger than its kind may be", body = ApiError),
         (status = 415, description = "The content type is not one of those accepted, or the contents are not of \
             that type", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite,
     ),
 )]
 pub async fn upload(

@@ -15,6 +15,7 @@ pub mod goals;
 pub mod health;
 pub mod library;
 pub mod media;
+pub mod responses;
 pub mod sync;
 pub mod team;
 pub mod therapists;

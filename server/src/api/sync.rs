@@ -1,6 +1,7 @@
 //! The device sync API (shared/PROTOCOL.md): info, pair, push, pull and media.
 
 use crate::api::doc::*;
+use crate::api::responses::{BadId, DeviceCall, JsonBody, OutOfBounds, ServerFailed};
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::device::admit;
 use crate::auth::tokens::{random_bytes, sha256_hex};
@@ -70,10 +71,9 @@ pub async fn info() -> Json<ServerInfo> {
         (status = 404, description = "No such pairing code (`field`: `code`)", body = ApiError),
         (status = 410, description = "The pairing code has expired or was already used (`field`: `code`)",
             body = ApiError),
-        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
         (status = 429, description = RATE_LIMITED, body = ApiError,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        ServerFailed, OutOfBounds,
     ),
 )]
 pub async fn pair(
@@ -340,12 +340,11 @@ async fn push_check_ins(
         (status = 400, description = "The body is not JSON of the expected shape (`bad_request`), or the app \
             speaks a protocol version this server does not (`protocol_unsupported`, with `supported`)",
             body = ApiError),
-        (status = 401, description = NOT_PAIRED, body = ApiError),
         (status = 413, description = "The body is too large, or holds more than 500 logs", body = ApiError),
         (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "A log has no readable id (`field`: `logs[i].id`); other problems with a \
             log reject only that log", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        DeviceCall,
     ),
 )]
 pub async fn push(
@@ -474,12 +473,9 @@ pub struct PullReply {
         (status = 400, description = "The body is not JSON of the expected shape (`bad_request`), or the app \
             speaks a protocol version this server does not (`protocol_unsupported`, with `supported`)",
             body = ApiError),
-        (status = 401, description = NOT_PAIRED, body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "Not a cursor this server issued (`field`: `cursor`), or another value is \
             out of bounds", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        DeviceCall, JsonBody,
     ),
 )]
 pub async fn pull(
@@ -585,11 +581,10 @@ impl DeviceBearer {
         (status = 200, description = "The file, with its content type; cacheable for a year by the caller alone",
             content(("image/*"), ("audio/*"), ("video/*")),
             headers(("Cache-Control" = String, description = "`private, max-age=31536000, immutable`"))),
-        (status = 400, description = BAD_ID, body = ApiError),
         (status = 401, description = "Neither a valid device token nor a session", body = ApiError),
         (status = 404, description = "No such file, or not one the caller may see", body = ApiError),
         (status = 422, description = "Not a media reference (`field`: `media`)", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        ServerFailed, BadId,
     ),
 )]
 pub async fn media(State(state): State<AppState>, caller: Caller, Path(media): Path<String>) -> ApiResult<Response> {

@@ -1,153 +1,24 @@
-//! Care teams and who may open a child's record: the team always, other therapists of the clinic only under
-//! the clinic's `clinic_wide` policy, each such access audited as outside the team. Every path to a child's
-//! data goes through [`open_child`].
+//! Care teams, as leads and admins keep them, and the clinic's access policy. Who may open a child's record
+//! is [`crate::access`]'s to say.
 
-use crate::api::doc::*;
+use crate::access::{OpenTeam, is_admin};
+use crate::api::responses::{BadId, BadJson, BadJsonOrId, JsonBody, SessionRead};
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::error::{ApiResult, Failure};
-use crate::json::IdPath as Path;
 use crate::json::StrictJson;
 use crate::state::{AppState, now_ms};
-use crate::store::ChildWithTeam;
 use axum::Json;
 use axum::extract::State;
 use homeplay_core::Validate;
-use homeplay_core::care_team::{
-    CareTeam, CareTeamMember, ChildAccess, OutsideTeamPolicy, TeamRole, child_access, may_manage_team,
-};
-use homeplay_core::clinic::{Role, Therapist};
+use homeplay_core::care_team::{CareTeam, CareTeamMember, OutsideTeamPolicy, TeamRole, may_manage_team};
+use homeplay_core::clinic::Therapist;
 use homeplay_core::ids::{ChildId, TherapistId};
 use homeplay_core::skill::Discipline;
 use homeplay_core::sync::ApiError;
 use homeplay_core::text::Name;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-
-/// The child, if it is of the caller's clinic (checked in the query) and the care-team rule lets the caller
-/// in; else 404, so a record the caller may not open looks like no record at all. An access from outside the
-/// team is written to the audit log before any data is read.
-pub(crate) async fn open_child(
-    state: &AppState,
-    auth: &TherapistAuth,
-    ip: &ClientIp,
-    id: ChildId,
-) -> ApiResult<ChildWithTeam> {
-    let record = state.store.child_with_team(auth.therapist.clinic_id, id).await?.ok_or(Failure::not_found("child"))?;
-    match child_access(&record.team, auth.therapist.id, record.policy) {
-        ChildAccess::Denied => {
-            record_denied(state, auth, ip, id).await?;
-            return Err(Failure::not_found("child"));
-        }
-        ChildAccess::OutsideTeam => record_outside_team(state, auth, ip, id).await?,
-        ChildAccess::Team(_) => {}
-    }
-    Ok(record)
-}
-
-/// For what reaches every child of a family at once (a pairing code: a device pulls the whole family's feed
-/// and may log for any of its children; a sibling added to the family): the caller must be let in to **every**
-/// child of the family, each access from outside a team audited per child. Else 404, as for a child.
-///
-/// `opened` is a child of the family the caller has opened already (and had audited): not audited twice.
-pub(crate) async fn open_whole_family(
-    state: &AppState,
-    auth: &TherapistAuth,
-    ip: &ClientIp,
-    family: homeplay_core::ids::FamilyId,
-    opened: Option<ChildId>,
-) -> ApiResult<()> {
-    let clinic = auth.therapist.clinic_id;
-    state.store.family(clinic, family).await?.ok_or(Failure::not_found("family"))?;
-    let mut outside = Vec::new();
-    for child in state.store.children_of_family(family).await? {
-        if Some(child.id) == opened {
-            continue;
-        }
-        let Some(record) = state.store.child_with_team(clinic, child.id).await? else {
-            return Err(Failure::not_found("family"));
-        };
-        match child_access(&record.team, auth.therapist.id, record.policy) {
-            ChildAccess::Team(_) => {}
-            ChildAccess::OutsideTeam => outside.push(child.id),
-            ChildAccess::Denied => {
-                record_denied(state, auth, ip, child.id).await?;
-                return Err(Failure::not_found("family"));
-            }
-        }
-    }
-    for child in outside {
-        record_outside_team(state, auth, ip, child).await?;
-    }
-    Ok(())
-}
-
-/// Whether the caller may act on a family's shared things (its devices): so when they may open one of its
-/// children. Else 404, as for a child.
-pub(crate) async fn open_family(
-    state: &AppState,
-    auth: &TherapistAuth,
-    ip: &ClientIp,
-    family: homeplay_core::ids::FamilyId,
-) -> ApiResult<()> {
-    let mut outside = None;
-    for child in state.store.children_of_family(family).await? {
-        let Some(record) = state.store.child_with_team(auth.therapist.clinic_id, child.id).await? else { continue };
-        match child_access(&record.team, auth.therapist.id, record.policy) {
-            ChildAccess::Team(_) => return Ok(()),
-            ChildAccess::OutsideTeam => outside = outside.or(Some(child.id)),
-            ChildAccess::Denied => {}
-        }
-    }
-    match outside {
-        Some(child) => record_outside_team(state, auth, ip, child).await,
-        None => Err(Failure::not_found("family")),
-    }
-}
-
-/// Of the clinic's children, those the caller may see listed: the children of their care teams, every child
-/// under a `clinic_wide` policy, and every child for an admin (who keeps the teams in order; opening a record
-/// still follows the team rule).
-pub(crate) async fn listable_children(
-    state: &AppState,
-    auth: &TherapistAuth,
-    mut children: Vec<homeplay_core::family::Child>,
-) -> ApiResult<Vec<homeplay_core::family::Child>> {
-    let clinic = auth.therapist.clinic_id;
-    if is_admin(auth) || state.store.outside_team_policy(clinic).await? == OutsideTeamPolicy::ClinicWide {
-        return Ok(children);
-    }
-    let mine: std::collections::HashSet<ChildId> = state
-        .store
-        .care_teams_of_clinic(clinic)
-        .await?
-        .into_iter()
-        .filter(|t| t.member(auth.therapist.id).is_some())
-        .map(|t| t.child_id)
-        .collect();
-    children.retain(|c| mine.contains(&c.id));
-    Ok(children)
-}
-
-pub(crate) async fn record_outside_team(
-    state: &AppState,
-    auth: &TherapistAuth,
-    ip: &ClientIp,
-    id: ChildId,
-) -> ApiResult<()> {
-    audit::record(state, Actor::Therapist(auth), ip, OUTSIDE_TEAM, Some(id), "not on the child's care team").await
-}
-
-/// A refused attempt to open a child's record is audited too: who tried, and which child.
-async fn record_denied(state: &AppState, auth: &TherapistAuth, ip: &ClientIp, id: ChildId) -> ApiResult<()> {
-    audit::record(state, Actor::Therapist(auth), ip, DENIED, Some(id), "not on the child's care team").await
-}
-
-/// The audit action of a refused open of a child's record.
-pub const DENIED: &str = "access_denied";
-
-/// The audit action of an access from outside the child's team.
-pub const OUTSIDE_TEAM: &str = "outside_team_access";
 
 /// One member of a team, as the dashboard shows it: "Maya · OT · lead".
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -188,23 +59,6 @@ pub(crate) async fn therapist_names(state: &AppState, auth: &TherapistAuth) -> A
     Ok(state.store.therapists_of_clinic(auth.therapist.clinic_id).await?.into_iter().map(|t| (t.id, t.name)).collect())
 }
 
-fn is_admin(auth: &TherapistAuth) -> bool {
-    auth.therapist.role == Role::Admin
-}
-
-/// The child for team management: whoever may open the child, and the clinic's admins (who keep teams in
-/// order, and may mend one that lost its leads), whether or not they are on it.
-async fn team_of(state: &AppState, auth: &TherapistAuth, ip: &ClientIp, id: ChildId) -> ApiResult<ChildWithTeam> {
-    let record = state.store.child_with_team(auth.therapist.clinic_id, id).await?.ok_or(Failure::not_found("child"))?;
-    match child_access(&record.team, auth.therapist.id, record.policy) {
-        ChildAccess::Team(_) => {}
-        ChildAccess::OutsideTeam => record_outside_team(state, auth, ip, id).await?,
-        ChildAccess::Denied if is_admin(auth) => record_outside_team(state, auth, ip, id).await?,
-        ChildAccess::Denied => return Err(Failure::not_found("child")),
-    }
-    Ok(record)
-}
-
 /// A child's care team
 ///
 /// The therapists on the child's team, with discipline and role.
@@ -214,19 +68,15 @@ async fn team_of(state: &AppState, auth: &TherapistAuth, ip: &ClientIp, id: Chil
     security(("session" = [])),
     responses(
         (status = 200, description = "The team", body = CareTeamView),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 404, description = "No such child in this clinic, or not one the caller may open", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId,
     ),
 )]
 pub async fn get(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenTeam { auth, ip, child, team }: OpenTeam,
 ) -> ApiResult<Json<CareTeamView>> {
-    let record = team_of(&state, &auth, &ip, id).await?;
+    let id = child.id;
     let names = therapist_names(&state, &auth).await?;
     audit::record(
         &state,
@@ -234,13 +84,13 @@ pub async fn get(
         &ip,
         "read_care_team",
         Some(id),
-        format!("{} members", record.team.members.len()),
+        format!("{} members", team.members.len()),
     )
     .await?;
     Ok(Json(CareTeamView {
         child_id: id,
-        members: members_view(&record.team, &names),
-        can_manage: may_manage_team(&record.team, auth.therapist.id, is_admin(&auth)),
+        members: members_view(&team, &names),
+        can_manage: may_manage_team(&team, auth.therapist.id, is_admin(&auth)),
     }))
 }
 
@@ -270,27 +120,21 @@ pub struct CareTeamInput {
     request_body = CareTeamInput,
     responses(
         (status = 200, description = "The team as it is now", body = CareTeamView),
-        (status = 400, description = BAD_JSON_OR_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "Not a lead of this child's team nor a clinic admin, or the X-CSRF-Token \
             header is missing or wrong", body = ApiError),
         (status = 404, description = "No such child in this clinic, or not one the caller may open", body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "No lead, too many members, a therapist twice, or one who is not of this \
             clinic (`members[i].therapist_id`); `field` names it", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, JsonBody, BadJsonOrId,
     ),
 )]
 pub async fn update(
     State(state): State<AppState>,
-    auth: TherapistAuth,
-    ip: ClientIp,
-    Path(id): Path<ChildId>,
+    OpenTeam { auth, ip, child, team: current }: OpenTeam,
     StrictJson(req): StrictJson<CareTeamInput>,
 ) -> ApiResult<Json<CareTeamView>> {
-    let record = team_of(&state, &auth, &ip, id).await?;
-    if !may_manage_team(&record.team, auth.therapist.id, is_admin(&auth)) {
+    let id = child.id;
+    if !may_manage_team(&current, auth.therapist.id, is_admin(&auth)) {
         return Err(Failure::forbidden("only a lead of the child's team or a clinic admin can change the team"));
     }
     let therapists: HashMap<TherapistId, Therapist> =
@@ -343,9 +187,8 @@ pub struct ClinicPolicy {
     security(("session" = [])),
     responses(
         (status = 200, description = "The policy", body = ClinicPolicy),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "Not a clinic admin", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead,
     ),
 )]
 pub async fn get_policy(State(state): State<AppState>, auth: TherapistAuth) -> ApiResult<Json<ClinicPolicy>> {
@@ -364,15 +207,11 @@ pub async fn get_policy(State(state): State<AppState>, auth: TherapistAuth) -> A
     request_body = ClinicPolicy,
     responses(
         (status = 200, description = "The policy as it is now", body = ClinicPolicy),
-        (status = 400, description = BAD_JSON, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "Not a clinic admin, or the X-CSRF-Token header is missing or wrong",
             body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "A two-factor policy that would hold the admin making the change, who has \
             no second factor yet (`field`: `two_factor_policy`)", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, JsonBody, BadJson,
     ),
 )]
 pub async fn update_policy(

@@ -1,7 +1,8 @@
 //! A clinic's team: admins invite therapists. The new account gets a one-time temporary password, shown
 //! once to the admin, which the therapist replaces on first sign-in (`POST /auth/password`).
 
-use crate::api::doc::*;
+use crate::accounts::AccountError;
+use crate::api::responses::{BadId, BadJson, JsonBody, OutOfBounds, SessionRead};
 use crate::audit::ClientIp;
 use crate::auth::TherapistAuth;
 use crate::auth::tokens::random_secret;
@@ -56,8 +57,7 @@ impl std::fmt::Debug for Invited {
     security(("session" = [])),
     responses(
         (status = 200, description = "The clinic's therapists", body = Vec<Therapist>),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead,
     ),
 )]
 pub async fn list(State(state): State<AppState>, auth: TherapistAuth) -> ApiResult<Json<Vec<Therapist>>> {
@@ -74,17 +74,12 @@ pub async fn list(State(state): State<AppState>, auth: TherapistAuth) -> ApiResu
     request_body = Invite,
     responses(
         (status = 201, description = "Created: give the temporary password to the therapist", body = Invited),
-        (status = 400, description = BAD_JSON, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "Not a clinic admin, or the X-CSRF-Token header is missing or wrong",
             body = ApiError),
         (status = 409, description = "The address cannot be used for a new account (`field`: `email`); the \
             same answer whichever clinic holds it",
             body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
-        (status = 422, description = OUT_OF_BOUNDS, body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, JsonBody, BadJson, OutOfBounds,
     ),
 )]
 pub async fn invite(
@@ -96,7 +91,7 @@ pub async fn invite(
     auth.require_admin()?;
     homeplay_core::clinic::check_email(&req.email).map_err(|e| Failure::validation("email", e))?;
     let password = random_secret();
-    let therapist = crate::cli::create_therapist(
+    let therapist = crate::accounts::create_therapist(
         &state.store,
         auth.therapist.clinic_id,
         &req.email,
@@ -106,10 +101,10 @@ pub async fn invite(
         &password,
     )
     .await
-    .map_err(|e| match e.downcast_ref::<crate::store::StoreError>() {
+    .map_err(|e| match e {
         // The same words whether the address is this clinic's or another's: an invitation never tells one
         // clinic who works at another.
-        Some(crate::store::StoreError::Conflict(_)) => Failure::new(
+        AccountError::EmailInUse => Failure::new(
             ErrorCode::Conflict,
             "email: this address cannot be used for a new account; ask the therapist for another",
         )
@@ -152,9 +147,8 @@ pub struct TherapistAccount {
     security(("session" = [])),
     responses(
         (status = 200, description = "The clinic's accounts, by email", body = Vec<TherapistAccount>),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "Not a clinic admin", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead,
     ),
 )]
 pub async fn accounts(State(state): State<AppState>, auth: TherapistAuth) -> ApiResult<Json<Vec<TherapistAccount>>> {
@@ -221,12 +215,10 @@ async fn act(
     security(("session" = [], "csrf" = [])),
     responses(
         (status = 204, description = "Disabled"),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "Not a clinic admin, the admin's own account, or the X-CSRF-Token header \
             is missing or wrong", body = ApiError),
         (status = 404, description = "No such therapist in this clinic", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId,
     ),
 )]
 pub async fn disable(
@@ -247,12 +239,10 @@ pub async fn disable(
     security(("session" = [], "csrf" = [])),
     responses(
         (status = 204, description = "Enabled"),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "Not a clinic admin, or the X-CSRF-Token header is missing or wrong",
             body = ApiError),
         (status = 404, description = "No such therapist in this clinic", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId,
     ),
 )]
 pub async fn enable(
@@ -274,12 +264,10 @@ pub async fn enable(
     security(("session" = [], "csrf" = [])),
     responses(
         (status = 204, description = "Reset"),
-        (status = 400, description = BAD_ID, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
         (status = 403, description = "Not a clinic admin, or the X-CSRF-Token header is missing or wrong",
             body = ApiError),
         (status = 404, description = "No such therapist in this clinic", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionRead, BadId,
     ),
 )]
 pub async fn reset_two_factor(

@@ -1,6 +1,7 @@
 //! Two-factor sign-in: the second step of signing in, and setting up an authenticator app.
 
 use crate::api::doc::*;
+use crate::api::responses::{BadJson, JsonBody, ServerFailed, SessionWrite};
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::SignedIn;
 use crate::auth::rate;
@@ -53,17 +54,14 @@ impl std::fmt::Debug for SecondFactor {
     responses(
         (status = 200, description = "Signed in", body = crate::api::auth::Me,
             headers(("Set-Cookie" = String, description = "The session cookie"))),
-        (status = 400, description = BAD_JSON, body = ApiError),
         (status = 401, description = "The challenge is unknown or expired (sign in again), or the code is not \
             right", body = ApiError),
         (status = 403, description = "The account was disabled since the password was given", body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "Neither or both of `code` and `recovery_code` (`field` names it)",
             body = ApiError),
         (status = 429, description = RATE_LIMITED, body = ApiError,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        ServerFailed, JsonBody, BadJson,
     ),
 )]
 pub async fn login_second_factor(
@@ -137,10 +135,8 @@ impl std::fmt::Debug for TwoFactorSetup {
     security(("session" = [], "csrf" = [])),
     responses(
         (status = 200, description = "Scan the QR code, then confirm with a code", body = TwoFactorSetup),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
         (status = 409, description = "Two-factor sign-in is on already (an admin can reset it)", body = ApiError),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite,
     ),
 )]
 pub async fn setup(State(state): State<AppState>, signed: SignedIn) -> ApiResult<Json<TwoFactorSetup>> {
@@ -192,17 +188,12 @@ impl std::fmt::Debug for RecoveryCodes {
     request_body = TwoFactorConfirm,
     responses(
         (status = 200, description = "On: keep the recovery codes", body = RecoveryCodes),
-        (status = 400, description = BAD_JSON, body = ApiError),
-        (status = 401, description = NOT_SIGNED_IN, body = ApiError),
-        (status = 403, description = NO_CSRF, body = ApiError),
         (status = 409, description = "Nothing was set up (`POST /auth/two-factor/setup` first), or it is on \
             already", body = ApiError),
-        (status = 413, description = TOO_LARGE, body = ApiError),
-        (status = 415, description = NOT_JSON, body = ApiError),
         (status = 422, description = "The code is not right (`field`: `code`)", body = ApiError),
         (status = 429, description = RATE_LIMITED, body = ApiError,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 500, description = SERVER_FAILED, body = ApiError),
+        SessionWrite, JsonBody, BadJson,
     ),
 )]
 pub async fn confirm(

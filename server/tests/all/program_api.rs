@@ -2,9 +2,7 @@
 //! feedback and media uploads, and what of it reaches a paired family device.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{
+use crate::common::{
     BACKENDS, Backend, DeviceClient, TestDb, TestServer, Therapist, expect_error, expect_ok, make_clinic, method,
 };
 use homeplay_core::ids::ExerciseId;
@@ -37,7 +35,7 @@ async fn upload_chunked(server: &TestServer, email: &str, total: usize) -> (u16,
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let login = reqwest::Client::new()
         .post(server.url("/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": common::PASSWORD}))
+        .json(&json!({"email": email, "password": crate::common::PASSWORD}))
         .send()
         .await
         .unwrap();
@@ -374,7 +372,7 @@ async fn library_lists_and_filters(backend: Backend) {
     expect_error(resp, StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some("target.routine_id")).await;
 
     // Signed out, or without the CSRF header, nothing changes.
-    let resp = common::client().get(server.url("/api/v1/library/exercises")).send().await.unwrap();
+    let resp = crate::common::client().get(server.url("/api/v1/library/exercises")).send().await.unwrap();
     expect_error(resp, StatusCode::UNAUTHORIZED, "unauthorized", None).await;
     let resp = t
         .http
@@ -697,7 +695,7 @@ async fn media_uploads_are_checked(backend: Backend) {
     assert_eq!(resp.bytes().await.unwrap().as_ref(), png.as_slice());
 
     // Uploads need a signed-in therapist, with the CSRF token.
-    let resp = common::client()
+    let resp = crate::common::client()
         .post(server.url("/api/v1/media"))
         .header("content-type", "image/png")
         .body(png.clone())

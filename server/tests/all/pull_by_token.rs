@@ -3,10 +3,8 @@
 //! token and no feed for a revoked device. On SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{BACKENDS, TestDb};
 use chrono::NaiveDate;
-use common::{BACKENDS, TestDb};
 use homeplay_core::assignment::{Assignment, SlotTime, Status, Target};
 use homeplay_core::clinic::{Clinic, Role, Therapist};
 use homeplay_core::exercise::Dosage;

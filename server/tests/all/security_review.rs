@@ -2,9 +2,7 @@
 //! server binary on SQLite and on PostgreSQL. Each failed before its fix.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::collections::HashSet;

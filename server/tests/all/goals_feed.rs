@@ -3,9 +3,7 @@
 //! scale and baseline never leave the clinic. On SQLite and PostgreSQL, through the real server binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{BACKENDS, DeviceClient, TestDb, TestServer, Therapist, make_clinic, run_cli};
+use crate::common::{BACKENDS, DeviceClient, TestDb, TestServer, Therapist, make_clinic, run_cli};
 use serde_json::{Value, json};
 
 fn goal_body(text: &str) -> Value {

@@ -1,9 +1,7 @@
 //! Who practises a clinic routine: the children whose assignments an edit of the routine reaches.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 #[tokio::test]

@@ -3,10 +3,8 @@
 //! program gets the clinic's admins as leads. On SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{BACKENDS, Backend, TestDb};
 use chrono::NaiveDate;
-use common::{BACKENDS, Backend, TestDb};
 use homeplay_core::assignment::{Assignment, SlotTime, Status, Target};
 use homeplay_core::care_team::{CareTeamMember, TeamRole};
 use homeplay_core::clinic::{Clinic, Role, Therapist};

@@ -2,10 +2,8 @@
 //! adherence page, tenancy, and the admins' audit log. Each test runs on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use chrono::{NaiveDate, TimeDelta};
-use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 

@@ -2,10 +2,8 @@
 //! on a fresh database, and both must behave the same.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{BACKENDS, Backend, TestDb};
 use chrono::NaiveDate;
-use common::{BACKENDS, Backend, TestDb};
 use homeplay_core::assignment::{Assignment, SlotTime, Status, Target};
 use homeplay_core::clinic::{Clinic, Role, Therapist};
 use homeplay_core::exercise::Dosage;

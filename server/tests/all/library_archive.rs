@@ -2,9 +2,7 @@
 //! programs already using it keep working. Built-in exercises cannot be removed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::json;
 

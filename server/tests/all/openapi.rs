@@ -2,9 +2,7 @@
 //! exactly that, and the document describes the whole API the way the project promises (every error an
 //! `ApiError`, every operation's credentials declared, every route reachable).
 
-mod common;
-
-use common::{Backend, TestDb, TestServer, client};
+use crate::common::{Backend, TestDb, TestServer, client};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -46,7 +44,7 @@ fn the_committed_document_is_the_generated_one() {
     );
 
     // The command the message names prints exactly that, without needing a database.
-    let out = std::process::Command::new(common::binary())
+    let out = std::process::Command::new(crate::common::binary())
         .arg("openapi")
         .env("RUST_LOG", "warn")
         .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/nothing")

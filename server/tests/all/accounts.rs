@@ -3,9 +3,7 @@
 //! the clinic's policy and an admin's reset, and invitations that never tell one clinic about another.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use homeplay_server::auth::two_factor;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};

@@ -2,9 +2,7 @@
 //! therapist who made it, and names the flag when the child or therapist is unknown. On SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 use std::process::Command;
 

@@ -4,9 +4,9 @@
 //! PostgreSQL, through the real server binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{BACKENDS, DeviceClient, TestDb, TestServer, Therapist, expect_error, expect_ok, hlc_now, make_clinic};
+use crate::common::{
+    BACKENDS, DeviceClient, TestDb, TestServer, Therapist, expect_error, expect_ok, hlc_now, make_clinic,
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -3,9 +3,7 @@
 //! items linked to goals, and each goal's progress beside the practice of its items.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{
+use crate::common::{
     BACKENDS, DeviceClient, TestDb, TestServer, Therapist, add_therapist, expect_error, hlc_now, log_json, make_clinic,
     method,
 };

@@ -1,0 +1,23 @@
+//! The server's suites, gathered in one test binary so the whole server is linked once rather than once per
+//! suite. Each module is one suite; `cargo test -p homeplay-server --test all <suite>::` runs one of them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
+
+mod common;
+
+mod accounts;
+mod adherence_api;
+mod authorization_matrix;
+mod care_team_upgrade;
+mod goal_check_ins;
+mod goals_api;
+mod goals_feed;
+mod library_archive;
+mod openapi;
+mod pairing_code_cli;
+mod program_api;
+mod pull_by_token;
+mod routine_uses;
+mod security_review;
+mod store_conformance;
+mod sync_api;
+mod ui;

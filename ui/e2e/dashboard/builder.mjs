@@ -1,0 +1,53 @@
+// The program builder: a routine for Leo, items added, too many warned of, reordered by keyboard and by
+// drag and drop, days and times, saved and assigned.
+import { axe, check, shot, step } from '../harness.mjs';
+
+/** Opened for Leo; assigns "Teddy hand warm-up". */
+export async function builder(ctx) {
+  const { page, base, leoId } = ctx;
+  step('program builder');
+  await page.goto(`${base}/#/builder?child=${encodeURIComponent(leoId)}`);
+  await page.getByRole('heading', { name: 'Program builder' }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('ul.picker li').length > 0);
+  check((await page.locator('select[name="child"]').inputValue()) === leoId, 'the child is preselected');
+  await page.getByLabel('Routine title').fill('Teddy hand warm-up');
+  await page.getByLabel('Title for the child').fill('Hand warm-up!');
+  await page.getByLabel('Then… (reward after the last item, optional)').fill('Bubbles!');
+  const addByName = async (name) => {
+    await page.getByLabel('Find exercises').fill(name);
+    await page.locator('ul.picker li').filter({ hasText: name }).first().getByRole('button', { name: /^Add/ }).click();
+  };
+  await addByName('Playdough snakes');
+  await addByName('Clothespin crocodile (Leo)');
+  await addByName("Button Leo's teddy");
+  await addByName('Bear walk');
+  await addByName('Flamingo stand');
+  check((await page.getByTestId('long-warning').count()) === 0, 'no warning at 5 items');
+  await page.getByLabel('Find exercises').fill('');
+  await page.locator('ul.picker li').first().getByRole('button', { name: /^Add/ }).click();
+  await page.getByTestId('long-warning').waitFor();
+  await page.getByRole('button', { name: /^Remove .*Flamingo stand/ }).click();
+  check((await page.getByTestId('long-warning').count()) === 0, 'the warning goes at 5');
+  const items = page.getByTestId('routine-items').locator('.item-title');
+  const order = async () => (await items.allTextContents()).map((t) => t.replace(/^\d+\. /, ''));
+  const o1 = await order();
+  await page.getByRole('button', { name: `Move ${o1[0]}, item 1 of 5` }).focus();
+  await page.keyboard.press('ArrowDown');
+  const o2 = await order();
+  check(o2[1] === o1[0] && o2[0] === o1[1], `keyboard reorder: ${o1} → ${o2}`);
+  check((await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '')).includes('item 2 of 5'), 'focus stays on the moved item');
+  // Drag the last item to the top.
+  await page.getByTestId('routine-items').locator('li').nth(4).dragTo(page.getByTestId('routine-items').locator('li').nth(0));
+  const o3 = await order();
+  check(o3[0] === o2[4], `drag and drop reorder: ${o2} → ${o3}`);
+  await page.getByLabel('Sat').check();
+  await page.getByLabel('Moment 1').selectOption('after_school');
+  await page.getByRole('button', { name: 'Add a time' }).click();
+  await page.getByLabel('Time 2').selectOption('at');
+  await page.getByLabel('Clock time 2').fill('18:30');
+  await page.getByLabel('Note for the family').fill('Let him choose the playdough colour');
+  await axe(page, 'builder');
+  await shot(page, '07-builder');
+  await page.getByRole('button', { name: 'Save routine and assign' }).click();
+  await page.getByRole('status').filter({ hasText: 'assigned to Leo' }).waitFor();
+}

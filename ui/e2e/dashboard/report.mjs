@@ -1,0 +1,53 @@
+// The progress report: calendar, period, goals, the parent's note as text; printed to a PDF that says what
+// the screen says, without the screen's chrome.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { artifacts, axe, check, shot, step } from '../harness.mjs';
+import { pdfText } from './shared.mjs';
+
+/** From Leo's page and back to it. */
+export async function report(ctx) {
+  const { page, markupNote } = ctx;
+  step('progress report');
+  await page.getByRole('link', { name: 'Progress report' }).click();
+  await page.waitForURL(/#\/children\/[^/]+\/report$/);
+  const report = page.getByTestId('report');
+  await report.getByRole('heading', { name: 'Home program progress report' }).waitFor();
+  await report.locator('.plot svg').first().waitFor();
+  const reportCells = await report.locator('.heatmap [data-status]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+  check(reportCells.length >= 80 && reportCells.includes('done') && reportCells.includes('not_done'), `the report has the calendar (${reportCells.length} days)`);
+  check((await report.locator('.heatmap button').count()) === 0, 'the report calendar is not interactive');
+  await page.getByLabel('Period').selectOption({ label: 'Last 4 weeks' });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="report"] .heatmap [data-status]').length <= 28);
+  check((await report.locator('.report-facts').textContent()).includes('(4 weeks)'), 'the report covers the chosen period');
+  await page.getByLabel('Period').selectOption({ label: 'Last 12 weeks' });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="report"] .heatmap [data-status]').length >= 80);
+  const clinicName = (await report.locator('.report-clinic').textContent()).trim();
+  check(clinicName.length > 0, 'the report names the clinic');
+  const reportNote = report.locator('.report-note').filter({ hasText: 'Wobbly' });
+  check((await reportNote.textContent()).includes(markupNote) && (await reportNote.locator('img, b').count()) === 0, 'the report shows the note as text');
+  check(!(await page.evaluate(() => '__pwned' in window)), 'no parent\'s markup ran');
+  const reportGoals = await page.getByTestId('report-goals').textContent();
+  check(reportGoals.includes('T-score') && reportGoals.includes('Does up his coat buttons by himself') && reportGoals.includes('−1 Pushes a big button through'), `the report has the goals with their scores: ${reportGoals}`);
+  await axe(page, 'progress report');
+  await shot(page, '03b-report');
+  await page.emulateMedia({ media: 'print' });
+  const pdfPath = join(artifacts, 'leo-report.pdf');
+  await page.pdf({ path: pdfPath, format: 'A4', printBackground: true, preferCSSPageSize: true });
+  await page.emulateMedia({ media: 'screen' });
+  const printed = await pdfText(pdfPath);
+  writeFileSync(join(artifacts, 'leo-report.txt'), printed.text);
+  step('progress report PDF');
+  check(printed.pages >= 1 && printed.pages <= 3, `the report prints on 1–3 A4 pages (${printed.pages})`);
+  for (const expected of [
+    clinicName, 'Home program progress report', 'Leo', 'Period', '12 weeks', 'Adherence summary', 'Day by day',
+    'Completion by exercise', 'Playdough snakes', 'Remote monitoring data days', 'Flags and notes',
+    'Said his wrists hurt a bit', markupNote, 'Current program', 'Signature: Maya', 'Occupational therapist',
+    'Goals', 'T-score', 'Stands on one foot to pull on his trousers',
+  ]) check(printed.flat.includes(expected), `the PDF says “${expected}”`);
+  for (const chrome of ['Program builder', 'Sign out', 'Print or save as PDF', 'Skip to content', 'Audit log']) {
+    check(!printed.flat.includes(chrome), `the PDF has no screen chrome (“${chrome}”)`);
+  }
+  await page.goBack();
+  await page.getByRole('heading', { name: 'Last 12 weeks' }).waitFor();
+}
