@@ -1,5 +1,6 @@
-//! homeplay's family desktop app: a Tauri 2 shell whose commands are thin calls into `homeplay-device`
-//! ([`api`]), with the shapes the screens see declared once in [`dto`] and generated for TypeScript.
+//! homeplay's family desktop app: a Tauri 2 shell whose commands, listed once in [`commands`], are thin calls into
+//! `homeplay-device` ([`api`]), with the shapes the screens see declared once in [`dto`] (or in homeplay-core) and
+//! generated for TypeScript ([`bindings`]); the sync loop's states reach the screens as events ([`sync_events`]).
 
 pub mod api;
 pub mod bindings;
