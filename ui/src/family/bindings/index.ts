@@ -4,72 +4,6 @@
 import type { CheckInFace, Difficulty, Discipline, FamilyMoment, Mood, Outcome, Sticker } from './core';
 export type * from './core';
 
-export type AppStatus = { paired: boolean, clinic_name: string | null, server_url: string | null, caregiver: string | null, sync: SyncView, };
-
-export type SyncView = { "state": "not_paired" } | { "state": "synced", last_sync_ms: number | null, } | { "state": "waiting", count: number, } | { "state": "offline", waiting: number, since_ms: number, } | { "state": "needs_attention", problem: string, waiting: number, 
-/**
- * What the clinic refused, one line each.
- */
-rejected: Array<string>, };
-
-export type PairInput = { server_url: string, code: string, device_name: string, caregiver: string, };
-
-export type TodayChildView = { child_id: string, name: string, 
-/**
- * The child's local date, `YYYY-MM-DD`.
- */
-date: string, groups: Array<TodayGroupView>, };
-
-export type TodayGroupView = { slot: SlotView, 
-/**
- * The family's clock time for it, `HH:MM`.
- */
-clock: string | null, items: Array<TodayItemView>, };
-
-export type TodayItemView = { key: SlotKey, title: string, kid_title: string, steps: Array<StepView>, dosage: DosageView, note: string | null, routine_title: string | null, then_reward: string | null, log: LogView | null, };
-
-export type StepView = { 
-/**
- * A media reference for the `media` command.
- */
-picture: string, caption: string, 
-/**
- * The therapist's recorded voice reading the step: a media reference for the `media` command.
- */
-voice_prompt: string | null, 
-/**
- * A short demonstration video: a media reference for the `media` command.
- */
-video: string | null, };
-
-export type LogView = { id: string, outcome: Outcome, details: DetailsView, 
-/**
- * "Mum", or "Kid mode".
- */
-recorded_by: string, by_kid: boolean, undone: boolean, };
-
-export type DetailsView = { actual_reps: number | null, actual_seconds: number | null, difficulty: Difficulty | null, mood: Mood | null, pain: boolean, note: string | null, };
-
-export type DosageView = { reps: number | null, sets: number | null, hold_seconds: number | null, duration_seconds: number | null, };
-
-export type SlotKey = { child_id: string, assignment_id: string, exercise_id: string, 
-/**
- * `YYYY-MM-DD`
- */
-date: string, slot: number, };
-
-export type SlotView = { "kind": "moment", moment: FamilyMoment, } | { "kind": "at", time: string, } | { "kind": "anytime" };
-
-export type RecordInput = { key: SlotKey, outcome: Outcome, details: DetailsView, 
-/**
- * Recorded by kid mode rather than the caregiver.
- */
-by_kid: boolean, };
-
-export type EditInput = { log_id: string, outcome: Outcome, details: DetailsView, };
-
-export type MediaView = { data_url: string, };
-
 export type AppSettings = { 
 /**
  * Who uses this device now; `null` on save keeps the current one.
@@ -80,21 +14,67 @@ caregiver: string | null, language: Language,
  */
 sound: boolean, reminders: ReminderSettings, };
 
+export type AppStatus = { paired: boolean, clinic_name: string | null, server_url: string | null, caregiver: string | null, sync: SyncView, };
+
+export type ChildGoalsView = { child_id: string, name: string, goals: Array<GoalView>, };
+
+export type CommandError = { kind: ErrorKind, message: string, };
+
+export type DayStatusView = "done" | "partly" | "not_done" | "not_logged" | "nothing_scheduled" | "today" | "future";
+
+export type DayView = { 
+/**
+ * `YYYY-MM-DD`
+ */
+date: string, status: DayStatusView, expected: number, done: number, partly: number, not_done: number, not_logged: number, };
+
+export type DetailsView = { actual_reps: number | null, actual_seconds: number | null, difficulty: Difficulty | null, mood: Mood | null, pain: boolean, note: string | null, };
+
+export type DosageView = { reps: number | null, sets: number | null, hold_seconds: number | null, duration_seconds: number | null, };
+
+export type EditInput = { log_id: string, outcome: Outcome, details: DetailsView, };
+
+export type ErrorKind = "invalid" | "not_paired" | "already_paired" | "offline" | "code_wrong" | "code_expired" | "wrong_version" | "rate_limited" | "refused" | "not_found" | "unsent_logs" | "internal";
+
+export type FeedbackView = { 
+/**
+ * The day it is about, `YYYY-MM-DD`.
+ */
+date: string, 
+/**
+ * "Maya (OT)"
+ */
+from: string, comment: string | null, sticker: Sticker | null, };
+
+export type GoalExerciseView = { exercise_id: string, kid_title: string, 
+/**
+ * The first step's picture, a media reference for the `media` command.
+ */
+picture: string | null, };
+
+export type GoalView = { goal_id: string, 
+/**
+ * In the therapist's plain words: "Puts on socks by himself".
+ */
+text: string, discipline: Discipline, 
+/**
+ * `YYYY-MM-DD`
+ */
+target_date: string, 
+/**
+ * The family's answer to this week's question, if they gave one; the app asks while it is `null`.
+ */
+this_week: CheckInFace | null, exercises: Array<GoalExerciseView>, };
+
 export type Language = "en" | "es";
 
-export type ReminderSettings = { enabled: boolean, 
+export type LogView = { id: string, outcome: Outcome, details: DetailsView, 
 /**
- * Every moment, in the order of the day.
+ * "Mum", or "Kid mode".
  */
-moments: Array<MomentTimeView>, 
-/**
- * `HH:MM`; quiet hours may cross midnight.
- */
-quiet_start: string, quiet_end: string, 
-/**
- * One gentle repeat this long after a reminder if nothing was logged; 0 for none.
- */
-repeat_after_minutes: number, };
+recorded_by: string, by_kid: boolean, undone: boolean, };
+
+export type MediaView = { data_url: string, };
 
 export type MomentTimeView = { 
 /**
@@ -106,6 +86,28 @@ moment: FamilyMoment,
  * `HH:MM`
  */
 time: string, };
+
+export type PairInput = { server_url: string, code: string, device_name: string, caregiver: string, };
+
+export type ProgramActivityView = { assignment_id: string, exercise_id: string, title: string, kid_title: string, 
+/**
+ * The first step's picture, a media reference for the `media` command.
+ */
+picture: string | null, dosage: DosageView, note: string | null, routine_title: string | null, 
+/**
+ * In the order of the day.
+ */
+times: Array<ProgramTimeView>, 
+/**
+ * Monday to Sunday, beside `WeekProgramView::dates`: on the program that day or not.
+ */
+days: Array<boolean>, };
+
+export type ProgramTimeView = { slot: SlotView, 
+/**
+ * The family's clock time for it, `HH:MM`.
+ */
+clock: string | null, };
 
 export type ProgressView = { child_id: string, name: string, 
 /**
@@ -129,75 +131,73 @@ stickers: number,
  */
 feedback: Array<FeedbackView>, };
 
-export type FeedbackView = { 
+export type RecordInput = { key: SlotKey, outcome: Outcome, details: DetailsView, 
 /**
- * The day it is about, `YYYY-MM-DD`.
+ * Recorded by kid mode rather than the caregiver.
  */
-date: string, 
-/**
- * "Maya (OT)"
- */
-from: string, comment: string | null, sticker: Sticker | null, };
+by_kid: boolean, };
 
-export type DayView = { 
+export type ReminderSettings = { enabled: boolean, 
+/**
+ * Every moment, in the order of the day.
+ */
+moments: Array<MomentTimeView>, 
+/**
+ * `HH:MM`; quiet hours may cross midnight.
+ */
+quiet_start: string, quiet_end: string, 
+/**
+ * One gentle repeat this long after a reminder if nothing was logged; 0 for none.
+ */
+repeat_after_minutes: number, };
+
+export type SlotKey = { child_id: string, assignment_id: string, exercise_id: string, 
 /**
  * `YYYY-MM-DD`
  */
-date: string, status: DayStatusView, expected: number, done: number, partly: number, not_done: number, not_logged: number, };
+date: string, slot: number, };
 
-export type DayStatusView = "done" | "partly" | "not_done" | "not_logged" | "nothing_scheduled" | "today" | "future";
+export type SlotView = { "kind": "moment", moment: FamilyMoment, } | { "kind": "at", time: string, } | { "kind": "anytime" };
+
+export type StepView = { 
+/**
+ * A media reference for the `media` command.
+ */
+picture: string, caption: string, 
+/**
+ * The therapist's recorded voice reading the step: a media reference for the `media` command.
+ */
+voice_prompt: string | null, 
+/**
+ * A short demonstration video: a media reference for the `media` command.
+ */
+video: string | null, };
+
+export type SyncView = { "state": "not_paired" } | { "state": "synced", last_sync_ms: number | null, } | { "state": "waiting", count: number, } | { "state": "offline", waiting: number, since_ms: number, } | { "state": "needs_attention", problem: string, waiting: number, 
+/**
+ * What the clinic refused, one line each.
+ */
+rejected: Array<string>, };
+
+export type TodayChildView = { child_id: string, name: string, 
+/**
+ * The child's local date, `YYYY-MM-DD`.
+ */
+date: string, groups: Array<TodayGroupView>, };
+
+export type TodayGroupView = { slot: SlotView, 
+/**
+ * The family's clock time for it, `HH:MM`.
+ */
+clock: string | null, items: Array<TodayItemView>, };
+
+export type TodayItemView = { key: SlotKey, title: string, kid_title: string, steps: Array<StepView>, dosage: DosageView, note: string | null, routine_title: string | null, then_reward: string | null, log: LogView | null, };
 
 export type WeekProgramView = { child_id: string, name: string, 
 /**
  * Monday to Sunday, `YYYY-MM-DD`.
  */
 dates: Array<string>, activities: Array<ProgramActivityView>, };
-
-export type ProgramActivityView = { assignment_id: string, exercise_id: string, title: string, kid_title: string, 
-/**
- * The first step's picture, a media reference for the `media` command.
- */
-picture: string | null, dosage: DosageView, note: string | null, routine_title: string | null, 
-/**
- * In the order of the day.
- */
-times: Array<ProgramTimeView>, 
-/**
- * Monday to Sunday, beside `WeekProgramView::dates`: on the program that day or not.
- */
-days: Array<boolean>, };
-
-export type ProgramTimeView = { slot: SlotView, 
-/**
- * The family's clock time for it, `HH:MM`.
- */
-clock: string | null, };
-
-export type ChildGoalsView = { child_id: string, name: string, goals: Array<GoalView>, };
-
-export type GoalView = { goal_id: string, 
-/**
- * In the therapist's plain words: "Puts on socks by himself".
- */
-text: string, discipline: Discipline, 
-/**
- * `YYYY-MM-DD`
- */
-target_date: string, 
-/**
- * The family's answer to this week's question, if they gave one; the app asks while it is `null`.
- */
-this_week: CheckInFace | null, exercises: Array<GoalExerciseView>, };
-
-export type GoalExerciseView = { exercise_id: string, kid_title: string, 
-/**
- * The first step's picture, a media reference for the `media` command.
- */
-picture: string | null, };
-
-export type CommandError = { kind: ErrorKind, message: string, };
-
-export type ErrorKind = "invalid" | "not_paired" | "already_paired" | "offline" | "code_wrong" | "code_expired" | "wrong_version" | "rate_limited" | "refused" | "not_found" | "unsent_logs" | "internal";
 
 /** Every command of the app: its arguments and its answer (a failure is a `CommandError`). */
 export type Commands = {
