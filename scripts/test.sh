@@ -85,8 +85,8 @@ cargo build --locked -p homeplay-server
 )
 
 step "family app (src-tauri/ + ui/src/family/): screens build, then the app builds embedding them"
-# Unit tests of the family screens run with the dashboard's (npm test above); the bindings and command tests
-# ran with cargo test. Here: the real screens are built and the app binary is built around them.
+# Unit tests of the family screens run with the dashboard's (npm test above); the bindings, command and sync-event
+# tests ran with cargo test. Here: the real screens are built and the app binary is built around them.
 (cd ui && npx vite build --config src/family/vite.config.ts)
 cargo build --locked -p homeplay-app
 # The real app end to end: tauri-driver (crates.io, cached in ~/.cargo/bin) + Debian's WebKitWebDriver, in a

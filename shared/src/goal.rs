@@ -302,6 +302,7 @@ pub struct GoalReview {
 }
 
 /// The faces a family picks from in the weekly check-in: "How did putting on socks go this week?"
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -2,16 +2,17 @@
 //! parses what the screens sent, calls `homeplay-device`, and shapes the answer: no decisions of its own.
 
 use crate::dto::{
-    AppSettings, AppStatus, CheckInFaceView, ChildGoalsView, CommandError, DetailsView, EditInput, ErrorKind, LogView,
-    MediaView, PairInput, ProgressView, RecordInput, SlotKey, TodayChildView, WeekProgramView, difficulty, mood,
+    AppSettings, AppStatus, ChildGoalsView, CommandError, DetailsView, EditInput, ErrorKind, LogView, MediaView,
+    PairInput, ProgressView, RecordInput, SlotKey, TodayChildView, WeekProgramView,
 };
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
+use homeplay_core::goal::CheckInFace;
 use homeplay_core::ids::{AssignmentId, ChildId, ExerciseId, GoalId, LogId};
 use homeplay_core::log::Occurrence;
 use homeplay_core::media::MediaRef;
 use homeplay_core::text::{Name, Note};
-use homeplay_device::{By, Details, Engine, Tick};
+use homeplay_device::{By, Details, Engine, SyncState, Tick};
 use std::str::FromStr;
 
 pub type CmdResult<T> = Result<T, CommandError>;
@@ -25,13 +26,19 @@ fn name(field: &str, s: &str) -> CmdResult<Name> {
 }
 
 pub async fn status(engine: &Engine) -> CmdResult<AppStatus> {
+    let sync = engine.status().await?;
+    status_with(engine, sync).await
+}
+
+/// The status around a sync state already known (the sync loop's latest), so that it is not worked out twice.
+pub async fn status_with(engine: &Engine, sync: SyncState) -> CmdResult<AppStatus> {
     let pairing = engine.pairing().await?;
     Ok(AppStatus {
         paired: pairing.is_some(),
         clinic_name: pairing.as_ref().map(|p| p.clinic_name.clone()),
         server_url: pairing.map(|p| p.server_url),
         caregiver: engine.caregiver().await?.map(|n| n.as_str().to_owned()),
-        sync: engine.status().await?.into(),
+        sync: sync.into(),
     })
 }
 
@@ -67,8 +74,8 @@ fn details(d: DetailsView) -> CmdResult<Details> {
     Ok(Details {
         actual_reps: d.actual_reps,
         actual_seconds: d.actual_seconds,
-        difficulty: d.difficulty.map(difficulty),
-        mood: d.mood.map(mood),
+        difficulty: d.difficulty,
+        mood: d.mood,
         pain: d.pain,
         note,
     })
@@ -85,7 +92,7 @@ pub async fn record(engine: &Engine, input: RecordInput) -> CmdResult<LogView> {
         assignment_id: parse_id::<AssignmentId>("assignment", &input.key.assignment_id)?,
         exercise_id: parse_id::<ExerciseId>("exercise", &input.key.exercise_id)?,
         occurrence: occurrence(&input.key)?,
-        outcome: input.outcome.into(),
+        outcome: input.outcome,
         details: details(input.details)?,
         by: if input.by_kid { By::KidMode } else { By::Caregiver },
     };
@@ -98,7 +105,7 @@ pub async fn undo(engine: &Engine, log_id: &str) -> CmdResult<LogView> {
 
 pub async fn edit(engine: &Engine, input: EditInput) -> CmdResult<LogView> {
     let id = parse_id::<LogId>("log", &input.log_id)?;
-    Ok(LogView::from(&engine.edit(id, input.outcome.into(), details(input.details)?).await?))
+    Ok(LogView::from(&engine.edit(id, input.outcome, details(input.details)?).await?))
 }
 
 /// Syncs now and answers the resulting state. A failure is not an error for the screen: the state says it
@@ -153,8 +160,8 @@ pub async fn goals(engine: &Engine) -> CmdResult<Vec<ChildGoalsView>> {
 
 /// The family's answer to this week's question about a goal, kept on the device until it syncs; answers the
 /// goals again, with the answer in place.
-pub async fn check_in(engine: &Engine, goal_id: &str, face: CheckInFaceView) -> CmdResult<Vec<ChildGoalsView>> {
-    engine.check_in(parse_id::<GoalId>("goal", goal_id)?, face.into()).await?;
+pub async fn check_in(engine: &Engine, goal_id: &str, face: CheckInFace) -> CmdResult<Vec<ChildGoalsView>> {
+    engine.check_in(parse_id::<GoalId>("goal", goal_id)?, face).await?;
     goals(engine).await
 }
 

@@ -1,11 +1,12 @@
 //! What crosses the bridge to the family screens: plain, flat shapes, declared once here; the TypeScript side is
-//! generated from them (`ui/src/family/bindings/index.ts`, checked by `bindings_are_current`).
+//! generated from them (`ui/src/family/bindings/`, see [`crate::bindings`]). Where a screen shows a domain value
+//! as it is (an outcome, a mood, a moment of the day), the core's own type crosses, with its serde form.
 //!
 //! These only copy fields out of `homeplay-device`'s answers; the decisions stay there.
 
-use homeplay_core::assignment::SlotTime;
+use homeplay_core::assignment::{FamilyMoment, SlotTime};
 use homeplay_core::exercise::Dosage;
-use homeplay_core::log::{CompletionLog, Difficulty, Mood, NotDoneReason, Outcome, Recorder};
+use homeplay_core::log::{CompletionLog, Difficulty, Mood, Outcome, Recorder};
 use homeplay_device::{DeviceError, SyncState, TodayChild, TodayItem};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -14,7 +15,7 @@ mod goals;
 mod settings;
 mod week;
 
-pub use goals::{CheckInFaceView, ChildGoalsView, GoalExerciseView, GoalView};
+pub use goals::{ChildGoalsView, GoalExerciseView, GoalView};
 pub use settings::{AppSettings, Language, MomentTimeView, ReminderSettings, parse_time};
 pub use week::{
     DayStatusView, DayView, FeedbackView, ProgramActivityView, ProgramTimeView, ProgressView, WeekProgramView,
@@ -93,9 +94,8 @@ pub struct TodayChildView {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SlotView {
-    /// A family moment: `wake_up`, `breakfast`, `lunch`, `after_school`, `dinner`, `bath`, `bedtime`.
     Moment {
-        moment: String,
+        moment: FamilyMoment,
     },
     /// A clock time, `HH:MM`.
     At {
@@ -161,48 +161,13 @@ pub struct TodayItemView {
     pub log: Option<LogView>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum OutcomeView {
-    Done,
-    Partly,
-    NotDone { reason: ReasonView },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ReasonView {
-    Sick,
-    Refused,
-    NoTime,
-    Other,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum DifficultyView {
-    Easy,
-    JustRight,
-    Hard,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum MoodView {
-    Happy,
-    Okay,
-    Tired,
-    Frustrated,
-    Upset,
-}
-
 /// The optional follow-up: never forced.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DetailsView {
     pub actual_reps: Option<u16>,
     pub actual_seconds: Option<u32>,
-    pub difficulty: Option<DifficultyView>,
-    pub mood: Option<MoodView>,
+    pub difficulty: Option<Difficulty>,
+    pub mood: Option<Mood>,
     pub pain: bool,
     pub note: Option<String>,
 }
@@ -210,7 +175,7 @@ pub struct DetailsView {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct LogView {
     pub id: String,
-    pub outcome: OutcomeView,
+    pub outcome: Outcome,
     pub details: DetailsView,
     /// "Mum", or "Kid mode".
     pub recorded_by: String,
@@ -221,7 +186,7 @@ pub struct LogView {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct RecordInput {
     pub key: SlotKey,
-    pub outcome: OutcomeView,
+    pub outcome: Outcome,
     pub details: DetailsView,
     /// Recorded by kid mode rather than the caregiver.
     pub by_kid: bool,
@@ -230,7 +195,7 @@ pub struct RecordInput {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct EditInput {
     pub log_id: String,
-    pub outcome: OutcomeView,
+    pub outcome: Outcome,
     pub details: DetailsView,
 }
 
@@ -304,76 +269,6 @@ impl From<DeviceError> for CommandError {
     }
 }
 
-impl From<Outcome> for OutcomeView {
-    fn from(o: Outcome) -> Self {
-        match o {
-            Outcome::Done => Self::Done,
-            Outcome::Partly => Self::Partly,
-            Outcome::NotDone { reason } => Self::NotDone {
-                reason: match reason {
-                    NotDoneReason::Sick => ReasonView::Sick,
-                    NotDoneReason::Refused => ReasonView::Refused,
-                    NotDoneReason::NoTime => ReasonView::NoTime,
-                    NotDoneReason::Other => ReasonView::Other,
-                },
-            },
-        }
-    }
-}
-
-impl From<OutcomeView> for Outcome {
-    fn from(o: OutcomeView) -> Self {
-        match o {
-            OutcomeView::Done => Self::Done,
-            OutcomeView::Partly => Self::Partly,
-            OutcomeView::NotDone { reason } => Self::NotDone {
-                reason: match reason {
-                    ReasonView::Sick => NotDoneReason::Sick,
-                    ReasonView::Refused => NotDoneReason::Refused,
-                    ReasonView::NoTime => NotDoneReason::NoTime,
-                    ReasonView::Other => NotDoneReason::Other,
-                },
-            },
-        }
-    }
-}
-
-fn difficulty_view(d: Difficulty) -> DifficultyView {
-    match d {
-        Difficulty::Easy => DifficultyView::Easy,
-        Difficulty::JustRight => DifficultyView::JustRight,
-        Difficulty::Hard => DifficultyView::Hard,
-    }
-}
-
-pub(crate) fn difficulty(d: DifficultyView) -> Difficulty {
-    match d {
-        DifficultyView::Easy => Difficulty::Easy,
-        DifficultyView::JustRight => Difficulty::JustRight,
-        DifficultyView::Hard => Difficulty::Hard,
-    }
-}
-
-fn mood_view(m: Mood) -> MoodView {
-    match m {
-        Mood::Happy => MoodView::Happy,
-        Mood::Okay => MoodView::Okay,
-        Mood::Tired => MoodView::Tired,
-        Mood::Frustrated => MoodView::Frustrated,
-        Mood::Upset => MoodView::Upset,
-    }
-}
-
-pub(crate) fn mood(m: MoodView) -> Mood {
-    match m {
-        MoodView::Happy => Mood::Happy,
-        MoodView::Okay => Mood::Okay,
-        MoodView::Tired => Mood::Tired,
-        MoodView::Frustrated => Mood::Frustrated,
-        MoodView::Upset => Mood::Upset,
-    }
-}
-
 impl From<&CompletionLog> for LogView {
     fn from(l: &CompletionLog) -> Self {
         let (recorded_by, by_kid) = match &l.recorded_by {
@@ -382,12 +277,12 @@ impl From<&CompletionLog> for LogView {
         };
         Self {
             id: l.id.to_string(),
-            outcome: l.outcome.into(),
+            outcome: l.outcome,
             details: DetailsView {
                 actual_reps: l.actual_reps,
                 actual_seconds: l.actual_seconds,
-                difficulty: l.difficulty.map(difficulty_view),
-                mood: l.mood.map(mood_view),
+                difficulty: l.difficulty,
+                mood: l.mood,
                 pain: l.pain,
                 note: l.note.as_ref().map(|n| n.as_str().to_owned()),
             },
@@ -400,9 +295,7 @@ impl From<&CompletionLog> for LogView {
 
 pub(crate) fn slot_view(s: &SlotTime) -> SlotView {
     match s {
-        SlotTime::Moment { moment } => SlotView::Moment {
-            moment: serde_json::to_value(moment).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
-        },
+        SlotTime::Moment { moment } => SlotView::Moment { moment: *moment },
         SlotTime::At { time } => SlotView::At { time: time.format("%H:%M").to_string() },
         SlotTime::Anytime => SlotView::Anytime,
     }
@@ -456,59 +349,4 @@ impl From<&TodayChild> for TodayChildView {
             child_id,
         }
     }
-}
-
-/// Every type the screens use, in declaration order, for the generated bindings.
-pub fn bindings() -> String {
-    let cfg = ts_rs::Config::default().with_large_int("number");
-    let decls = [
-        AppStatus::decl(&cfg),
-        SyncView::decl(&cfg),
-        PairInput::decl(&cfg),
-        TodayChildView::decl(&cfg),
-        SlotView::decl(&cfg),
-        TodayGroupView::decl(&cfg),
-        StepView::decl(&cfg),
-        DosageView::decl(&cfg),
-        SlotKey::decl(&cfg),
-        TodayItemView::decl(&cfg),
-        OutcomeView::decl(&cfg),
-        ReasonView::decl(&cfg),
-        DifficultyView::decl(&cfg),
-        MoodView::decl(&cfg),
-        DetailsView::decl(&cfg),
-        LogView::decl(&cfg),
-        RecordInput::decl(&cfg),
-        EditInput::decl(&cfg),
-        MediaView::decl(&cfg),
-        Language::decl(&cfg),
-        MomentTimeView::decl(&cfg),
-        ReminderSettings::decl(&cfg),
-        AppSettings::decl(&cfg),
-        DayStatusView::decl(&cfg),
-        DayView::decl(&cfg),
-        FeedbackView::decl(&cfg),
-        ProgressView::decl(&cfg),
-        ProgramTimeView::decl(&cfg),
-        ProgramActivityView::decl(&cfg),
-        WeekProgramView::decl(&cfg),
-        CheckInFaceView::decl(&cfg),
-        GoalExerciseView::decl(&cfg),
-        GoalView::decl(&cfg),
-        ChildGoalsView::decl(&cfg),
-        CommandError::decl(&cfg),
-        ErrorKind::decl(&cfg),
-    ];
-    let mut out = String::from(
-        "// Generated from src-tauri/src/dto.rs by ts-rs: do not edit.\n\
-         // Regenerate: UPDATE_BINDINGS=1 cargo test -p homeplay-app --test bindings\n\n",
-    );
-    for d in decls {
-        out.push_str("export ");
-        out.push_str(&d);
-        out.push_str("\n\n");
-    }
-    out.truncate(out.trim_end().len());
-    out.push('\n');
-    out
 }

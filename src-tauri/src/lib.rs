@@ -1,44 +1,63 @@
-//! homeplay's family desktop app: a Tauri 2 shell whose commands are thin calls into `homeplay-device`
-//! ([`api`]), with the shapes the screens see declared once in [`dto`] and generated for TypeScript.
+//! homeplay's family desktop app: a Tauri 2 shell whose commands, listed once in [`commands`], are thin calls into
+//! `homeplay-device` ([`api`]), with the shapes the screens see declared once in [`dto`] (or in homeplay-core) and
+//! generated for TypeScript ([`bindings`]); the sync loop's states reach the screens as events ([`sync_events`]).
 
 pub mod api;
+pub mod bindings;
+pub mod commands;
 pub mod dto;
 pub mod logging;
 pub mod ready;
 pub mod reminders;
+pub mod sync_events;
 
-use dto::{
-    AppSettings, AppStatus, CheckInFaceView, ChildGoalsView, CommandError, EditInput, LogView, MediaView, PairInput,
-    ProgressView, RecordInput, TodayChildView, WeekProgramView,
-};
 use homeplay_device::{Engine, SyncLoop};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tauri::{Manager, State};
+use sync_events::StatusSink;
+use tauri::{Emitter, Manager};
 
 /// How often the background loop syncs while things work.
 const SYNC_INTERVAL: Duration = Duration::from_secs(60);
 
-/// What the commands share: the engine, and its background sync loop once paired.
-#[derive(Debug)]
+/// What the commands share: the engine, and its background sync loop once paired, whose states go to `on_status`.
 pub struct AppState {
     engine: Arc<Engine>,
-    sync_loop: Mutex<Option<SyncLoop>>,
+    /// The loop, and the task passing its states on.
+    sync_loop: Mutex<Option<(SyncLoop, tokio::task::JoinHandle<()>)>>,
+    on_status: StatusSink,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("engine", &self.engine).finish_non_exhaustive()
+    }
 }
 
 impl AppState {
-    async fn stop_sync(&self) {
+    pub fn new(engine: Arc<Engine>, on_status: StatusSink) -> Self {
+        Self { engine, sync_loop: Mutex::new(None), on_status }
+    }
+
+    pub async fn stop_sync(&self) {
         let running = self.sync_loop.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
-        if let Some(running) = running {
+        if let Some((running, forwarding)) = running {
             running.stop().await;
+            // It ends with the loop; waiting for it keeps a status read before the stop from arriving after
+            // whatever the caller does next (an unpair).
+            let _ = forwarding.await;
         }
     }
 
-    fn start_sync(&self) {
+    /// Starts the loop unless it runs; each state it reaches goes to `on_status` until it stops.
+    pub fn start_sync(&self) {
         let mut slot = self.sync_loop.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if slot.is_none() {
-            *slot = Some(self.engine.start_sync_loop(SYNC_INTERVAL));
+            let running = self.engine.start_sync_loop(SYNC_INTERVAL);
+            let forwarding =
+                tokio::spawn(sync_events::forward(self.engine.clone(), running.state(), self.on_status.clone()));
+            *slot = Some((running, forwarding));
         }
     }
 }
@@ -48,110 +67,6 @@ pub fn data_dir(app_data: Option<PathBuf>) -> Result<PathBuf, String> {
     match std::env::var_os("HOMEPLAY_DATA_DIR") {
         Some(dir) if !dir.is_empty() => Ok(PathBuf::from(dir)),
         _ => app_data.ok_or_else(|| "no app-data folder on this system; set HOMEPLAY_DATA_DIR".to_owned()),
-    }
-}
-
-#[tauri::command]
-async fn status(state: State<'_, AppState>) -> Result<AppStatus, CommandError> {
-    api::status(&state.engine).await
-}
-
-#[tauri::command]
-async fn pair(state: State<'_, AppState>, input: PairInput) -> Result<AppStatus, CommandError> {
-    let out = api::pair(&state.engine, input).await?;
-    state.start_sync();
-    Ok(out)
-}
-
-#[tauri::command]
-async fn set_caregiver(state: State<'_, AppState>, name: String) -> Result<AppStatus, CommandError> {
-    api::set_caregiver(&state.engine, &name).await
-}
-
-#[tauri::command]
-async fn today(state: State<'_, AppState>) -> Result<Vec<TodayChildView>, CommandError> {
-    api::today(&state.engine, chrono::Utc::now()).await
-}
-
-#[tauri::command]
-async fn record(state: State<'_, AppState>, input: RecordInput) -> Result<LogView, CommandError> {
-    api::record(&state.engine, input).await
-}
-
-#[tauri::command]
-async fn undo(state: State<'_, AppState>, log_id: String) -> Result<LogView, CommandError> {
-    api::undo(&state.engine, &log_id).await
-}
-
-#[tauri::command]
-async fn edit(state: State<'_, AppState>, input: EditInput) -> Result<LogView, CommandError> {
-    api::edit(&state.engine, input).await
-}
-
-#[tauri::command]
-async fn sync_now(state: State<'_, AppState>) -> Result<AppStatus, CommandError> {
-    api::sync_now(&state.engine).await
-}
-
-#[tauri::command]
-async fn media(state: State<'_, AppState>, media_ref: String) -> Result<MediaView, CommandError> {
-    api::media(&state.engine, &media_ref).await
-}
-
-#[tauri::command]
-async fn settings(state: State<'_, AppState>) -> Result<AppSettings, CommandError> {
-    api::settings(&state.engine).await
-}
-
-#[tauri::command]
-async fn save_settings(state: State<'_, AppState>, settings: AppSettings) -> Result<AppSettings, CommandError> {
-    api::save_settings(&state.engine, settings).await
-}
-
-#[tauri::command]
-async fn progress(state: State<'_, AppState>, child_id: String) -> Result<ProgressView, CommandError> {
-    api::progress(&state.engine, &child_id, chrono::Utc::now()).await
-}
-
-#[tauri::command]
-async fn week_program(state: State<'_, AppState>, child_id: String) -> Result<WeekProgramView, CommandError> {
-    api::week_program(&state.engine, &child_id, chrono::Utc::now()).await
-}
-
-#[tauri::command]
-async fn goals(state: State<'_, AppState>) -> Result<Vec<ChildGoalsView>, CommandError> {
-    api::goals(&state.engine).await
-}
-
-#[tauri::command]
-async fn check_in(
-    state: State<'_, AppState>,
-    goal_id: String,
-    face: CheckInFaceView,
-) -> Result<Vec<ChildGoalsView>, CommandError> {
-    api::check_in(&state.engine, &goal_id, face).await
-}
-
-#[tauri::command]
-async fn unpair(state: State<'_, AppState>, discard_unsent: bool) -> Result<AppStatus, CommandError> {
-    // The loop would only find nothing to do; stopping it first keeps it from racing the forgetting.
-    state.stop_sync().await;
-    match api::unpair(&state.engine, discard_unsent).await {
-        Ok(s) => Ok(s),
-        Err(e) => {
-            state.start_sync();
-            Err(e)
-        }
-    }
-}
-
-/// The UI calls this once, after the main screen's first paint.
-#[tauri::command]
-fn app_ready() {
-    if let Some(file) = std::env::var_os("HOMEPLAY_READY_FILE").filter(|f| !f.is_empty())
-        && let Err(e) = ready::note_ready(std::path::Path::new(&file), chrono::Utc::now().timestamp_millis())
-    {
-        tracing::warn!(error = %e, "cannot write the ready file");
     }
 }
 
@@ -194,11 +109,17 @@ pub fn run() {
         .setup(|app| {
             logging::init(app.path().app_log_dir().ok().as_deref());
             let dir = data_dir(app.path().app_data_dir().ok())?;
+            let emitter = app.handle().clone();
+            let on_status: StatusSink = Arc::new(move |status| {
+                if let Err(e) = emitter.emit(sync_events::SYNC_STATE, status) {
+                    tracing::warn!(error = %e, "cannot send the sync state to the screens");
+                }
+            });
             // Inside the async runtime: the sync loop is a task on it.
             let state = tauri::async_runtime::block_on(async {
                 let engine = Engine::open(&dir).await?;
                 auto_pair(&engine).await;
-                let state = AppState { engine: Arc::new(engine), sync_loop: Mutex::new(None) };
+                let state = AppState::new(Arc::new(engine), on_status);
                 if state.engine.pairing().await?.is_some() {
                     state.start_sync();
                 }
@@ -215,25 +136,7 @@ pub fn run() {
             app.manage(state);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            status,
-            pair,
-            set_caregiver,
-            today,
-            record,
-            undo,
-            edit,
-            sync_now,
-            media,
-            settings,
-            save_settings,
-            progress,
-            week_program,
-            goals,
-            check_in,
-            unpair,
-            app_ready
-        ])
+        .invoke_handler(commands::handler())
         .run(tauri::generate_context!());
     if let Err(e) = result {
         tracing::error!(error = %e, "homeplay stopped");

@@ -1,20 +1,27 @@
-//! The TypeScript the family screens compile against is generated from `src/dto.rs`; this fails when the
-//! committed file is stale. `UPDATE_BINDINGS=1 cargo test -p homeplay-app --test bindings` rewrites it.
+//! The TypeScript the family screens compile against is generated from the app's commands and the types they use
+//! (`src/bindings.rs`); this fails when a committed file is stale. `UPDATE_BINDINGS=1 cargo test -p homeplay-app
+//! --test bindings` rewrites them.
 
 use std::path::PathBuf;
 
 #[test]
 fn bindings_are_current() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/family/bindings/index.ts");
-    let generated = homeplay_app::dto::bindings();
-    if std::env::var_os("UPDATE_BINDINGS").is_some() {
-        std::fs::write(&path, &generated).expect("write bindings");
-        return;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/family/bindings");
+    let generated = homeplay_app::bindings::bindings();
+    let mut stale = Vec::new();
+    for (file, text) in [("index.ts", &generated.app), ("core.ts", &generated.core)] {
+        let path = dir.join(file);
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, text).expect("write bindings");
+            continue;
+        }
+        if std::fs::read_to_string(&path).unwrap_or_default() != *text {
+            stale.push(path.display().to_string());
+        }
     }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
-        committed == generated,
-        "{} is stale: run `UPDATE_BINDINGS=1 cargo test -p homeplay-app --test bindings`",
-        path.display()
+        stale.is_empty(),
+        "{} stale: run `UPDATE_BINDINGS=1 cargo test -p homeplay-app --test bindings`",
+        stale.join(" and ")
     );
 }

@@ -2,10 +2,12 @@
 #![allow(clippy::unwrap_used)]
 
 use homeplay_app::api;
-use homeplay_app::dto::{
-    CheckInFaceView, DayStatusView, DetailsView, ErrorKind, Language, OutcomeView, PairInput, ReasonView, RecordInput,
-    SlotView, SyncView,
-};
+use homeplay_app::dto::{DayStatusView, DetailsView, ErrorKind, Language, PairInput, RecordInput, SlotView, SyncView};
+use homeplay_core::assignment::FamilyMoment;
+use homeplay_core::feedback::Sticker;
+use homeplay_core::goal::CheckInFace;
+use homeplay_core::log::{NotDoneReason, Outcome};
+use homeplay_core::skill::Discipline;
 use homeplay_device::Engine;
 use homeplay_tests::{Backend, TestDb, TestServer, open_engine, program};
 use serde_json::json;
@@ -88,13 +90,13 @@ async fn pair_tick_undo_and_sync_against_the_real_server() {
     let details = DetailsView::default();
     let tick =
         |i: usize, outcome| RecordInput { key: items[i].key.clone(), outcome, details: details.clone(), by_kid: false };
-    let done = api::record(&engine, tick(0, OutcomeView::Done)).await.unwrap();
+    let done = api::record(&engine, tick(0, Outcome::Done)).await.unwrap();
     assert_eq!(done.recorded_by, "Mum");
     let undone = api::undo(&engine, &done.id).await.unwrap();
     assert!(undone.undone);
-    let sick = OutcomeView::NotDone { reason: ReasonView::Sick };
+    let sick = Outcome::NotDone { reason: NotDoneReason::Sick };
     api::record(&engine, tick(1, sick)).await.unwrap();
-    let again = api::record(&engine, tick(0, OutcomeView::Done)).await.unwrap();
+    let again = api::record(&engine, tick(0, Outcome::Done)).await.unwrap();
 
     let today = api::today(&engine, chrono::Utc::now()).await.unwrap();
     let logged: Vec<_> = today[0].groups.iter().flat_map(|g| g.items.iter()).filter_map(|i| i.log.clone()).collect();
@@ -109,11 +111,11 @@ async fn pair_tick_undo_and_sync_against_the_real_server() {
     server.kill();
     let edited = api::edit(
         &engine,
-        homeplay_app::dto::EditInput { log_id: again.id.clone(), outcome: OutcomeView::Partly, details },
+        homeplay_app::dto::EditInput { log_id: again.id.clone(), outcome: Outcome::Partly, details },
     )
     .await
     .unwrap();
-    assert_eq!(edited.outcome, OutcomeView::Partly);
+    assert_eq!(edited.outcome, Outcome::Partly);
     let s = api::sync_now(&engine).await.unwrap();
     assert!(matches!(s.sync, SyncView::Offline { waiting: 1, .. }), "{:?}", s.sync);
     server.start_again();
@@ -195,12 +197,8 @@ async fn progress_week_program_and_unpair_against_the_real_server() {
 
     let items: Vec<_> = today[0].groups.iter().flat_map(|g| g.items.clone()).collect();
     for (i, by_kid) in [(0, true), (1, false)] {
-        let tick = RecordInput {
-            key: items[i].key.clone(),
-            outcome: OutcomeView::Done,
-            details: DetailsView::default(),
-            by_kid,
-        };
+        let tick =
+            RecordInput { key: items[i].key.clone(), outcome: Outcome::Done, details: DetailsView::default(), by_kid };
         api::record(&engine, tick).await.unwrap();
     }
 
@@ -223,7 +221,7 @@ async fn progress_week_program_and_unpair_against_the_real_server() {
     assert_eq!(progress.stickers, 1, "one finished in kid mode");
     assert_eq!(progress.feedback.len(), 1);
     let f = &progress.feedback[0];
-    assert_eq!((f.date.as_str(), f.sticker.as_deref()), (date.as_str(), Some("star")));
+    assert_eq!((f.date.as_str(), f.sticker), (date.as_str(), Some(Sticker::Star)));
     assert_eq!(f.comment.as_deref(), Some("Great bear walks!"));
     assert!(!f.from.is_empty());
 
@@ -235,8 +233,8 @@ async fn progress_week_program_and_unpair_against_the_real_server() {
     assert_eq!(a.exercise_id, p.exercise_id);
     assert!(!a.kid_title.is_empty() && a.picture.is_some());
     let times: Vec<_> = a.times.iter().map(|t| (t.slot.clone(), t.clock.clone().unwrap())).collect();
-    assert!(matches!(&times[0].0, SlotView::Moment { moment } if moment == "after_school"));
-    assert!(matches!(&times[1].0, SlotView::Moment { moment } if moment == "bedtime"));
+    assert!(matches!(&times[0].0, SlotView::Moment { moment } if *moment == FamilyMoment::AfterSchool));
+    assert!(matches!(&times[1].0, SlotView::Moment { moment } if *moment == FamilyMoment::Bedtime));
     assert_eq!(times[1].1, "20:15");
     let on: Vec<bool> = week.dates.iter().map(|d| d.as_str() >= start.as_str()).collect();
     assert_eq!(a.days, on);
@@ -270,7 +268,7 @@ async fn unpairing_can_discard_waiting_logs_when_asked() {
     api::pair(&engine, pair_input(&server.base, &code)).await.unwrap();
     let today = api::today(&engine, chrono::Utc::now()).await.unwrap();
     let key = today[0].groups[0].items[0].key.clone();
-    let tick = RecordInput { key, outcome: OutcomeView::Partly, details: DetailsView::default(), by_kid: false };
+    let tick = RecordInput { key, outcome: Outcome::Partly, details: DetailsView::default(), by_kid: false };
     api::record(&engine, tick).await.unwrap();
     let e = api::unpair(&engine, false).await.unwrap_err();
     assert!(e.message.starts_with("1 activity has"), "{}", e.message);
@@ -317,7 +315,7 @@ async fn goals_show_in_plain_words_with_the_exercises_that_serve_them() {
     assert_eq!(goals[0].goals.len(), 1);
     let g = &goals[0].goals[0];
     assert_eq!((g.goal_id.as_str(), g.text.as_str()), (goal_id.as_str(), "Stands on one foot to pull on his trousers"));
-    assert_eq!((g.discipline.as_str(), g.target_date.as_str()), ("pt", target.as_str()));
+    assert_eq!((g.discipline, g.target_date.as_str()), (Discipline::Pt, target.as_str()));
     let library = homeplay_core::library::starter().unwrap();
     let served: Vec<(&str, Option<&str>)> =
         g.exercises.iter().map(|e| (e.kid_title.as_str(), e.picture.as_deref())).collect();
@@ -367,11 +365,11 @@ async fn a_weekly_check_in_answered_offline_reaches_the_clinic_once() {
 
     // Offline: the answer is kept on the device and waits; a change of mind replaces it.
     server.kill();
-    api::check_in(&engine, &goal_id, CheckInFaceView::SoSo).await.unwrap();
-    let goals = api::check_in(&engine, &goal_id, CheckInFaceView::Great).await.unwrap();
-    assert_eq!(goals[0].goals[0].this_week, Some(CheckInFaceView::Great));
+    api::check_in(&engine, &goal_id, CheckInFace::SoSo).await.unwrap();
+    let goals = api::check_in(&engine, &goal_id, CheckInFace::Great).await.unwrap();
+    assert_eq!(goals[0].goals[0].this_week, Some(CheckInFace::Great));
     assert!(matches!(api::sync_now(&engine).await.unwrap().sync, SyncView::Offline { waiting: 1, .. }));
-    let e = api::check_in(&engine, "not-a-goal", CheckInFaceView::Good).await.unwrap_err();
+    let e = api::check_in(&engine, "not-a-goal", CheckInFace::Good).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Invalid);
 
     // Back online: it reaches the clinic, once, however often the device syncs.
@@ -384,5 +382,5 @@ async fn a_weekly_check_in_answered_offline_reaches_the_clinic_once() {
         let monday = homeplay_core::adherence::week_start(today).to_string();
         assert_eq!(row["check_ins"], json!([{"week": monday, "face": "great", "answered_by": "Mum"}]), "{row}");
     }
-    assert_eq!(api::goals(&engine).await.unwrap()[0].goals[0].this_week, Some(CheckInFaceView::Great));
+    assert_eq!(api::goals(&engine).await.unwrap()[0].goals[0].this_week, Some(CheckInFace::Great));
 }

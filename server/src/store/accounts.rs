@@ -1,6 +1,6 @@
 //! What the store keeps about therapists' accounts beyond their profile: disabled or not, a temporary password
 //! to replace, the second factor (TOTP and recovery codes) and sign-ins waiting for it. A trait of its own
-//! beside [`super::Store`] (which requires it), with its SQL in `accounts_sql.rs`.
+//! beside the other aggregates' ([`super::Store`] requires it), with its SQL in `sql/accounts.rs`.
 
 use super::{Millis, StoreResult};
 use async_trait::async_trait;

@@ -1,5 +1,5 @@
-//! What the store keeps about care teams and therapy goals: a second trait beside [`super::Store`] (which
-//! requires it), so these records have their own file and SQL (`care_sql.rs`).
+//! What the store keeps about care teams and therapy goals: a trait beside the other aggregates' ([`super::Store`]
+//! requires it), with its SQL in `sql/care.rs`.
 
 use super::{Millis, StoreResult};
 use async_trait::async_trait;

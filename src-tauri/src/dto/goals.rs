@@ -6,38 +6,6 @@ use homeplay_device::{ChildGoal, ChildGoals};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// The four faces of the weekly question, from hard to great.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckInFaceView {
-    Hard,
-    SoSo,
-    Good,
-    Great,
-}
-
-impl From<CheckInFaceView> for CheckInFace {
-    fn from(f: CheckInFaceView) -> Self {
-        match f {
-            CheckInFaceView::Hard => CheckInFace::Hard,
-            CheckInFaceView::SoSo => CheckInFace::SoSo,
-            CheckInFaceView::Good => CheckInFace::Good,
-            CheckInFaceView::Great => CheckInFace::Great,
-        }
-    }
-}
-
-impl From<CheckInFace> for CheckInFaceView {
-    fn from(f: CheckInFace) -> Self {
-        match f {
-            CheckInFace::Hard => CheckInFaceView::Hard,
-            CheckInFace::SoSo => CheckInFaceView::SoSo,
-            CheckInFace::Good => CheckInFaceView::Good,
-            CheckInFace::Great => CheckInFaceView::Great,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct GoalExerciseView {
     pub exercise_id: String,
@@ -51,13 +19,11 @@ pub struct GoalView {
     pub goal_id: String,
     /// In the therapist's plain words: "Puts on socks by himself".
     pub text: String,
-    /// `ot` or `pt`.
-    #[ts(type = "\"ot\" | \"pt\"")]
-    pub discipline: String,
+    pub discipline: Discipline,
     /// `YYYY-MM-DD`
     pub target_date: String,
     /// The family's answer to this week's question, if they gave one; the app asks while it is `null`.
-    pub this_week: Option<CheckInFaceView>,
+    pub this_week: Option<CheckInFace>,
     pub exercises: Vec<GoalExerciseView>,
 }
 
@@ -72,13 +38,9 @@ fn goal_view(g: &ChildGoal) -> GoalView {
     GoalView {
         goal_id: g.goal.id.to_string(),
         text: g.goal.text.as_str().to_owned(),
-        discipline: match g.goal.discipline {
-            Discipline::Ot => "ot",
-            Discipline::Pt => "pt",
-        }
-        .to_owned(),
+        discipline: g.goal.discipline,
         target_date: g.goal.target_date.to_string(),
-        this_week: g.this_week.map(CheckInFaceView::from),
+        this_week: g.this_week,
         exercises: g
             .exercises
             .iter()

@@ -18,7 +18,9 @@ pub enum Language {
 /// The family's clock time for one moment of its day: when its reminder comes and where it sorts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct MomentTimeView {
-    /// `wake_up`, `breakfast`, `lunch`, `after_school`, `dinner`, `bath`, `bedtime`.
+    /// Text here, not the core's type, so that saving names a wrong moment in words like any other field; the
+    /// screens still see the core's closed list.
+    #[ts(as = "FamilyMoment")]
     pub moment: String,
     /// `HH:MM`
     pub time: String,

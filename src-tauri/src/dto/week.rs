@@ -3,7 +3,7 @@
 use super::{DosageView, SlotView, slot_view};
 use chrono::NaiveDate;
 use homeplay_core::adherence::{DayStatus, DaySummary};
-use homeplay_core::feedback::Feedback;
+use homeplay_core::feedback::{Feedback, Sticker};
 use homeplay_device::{ChildProgress, ProgramActivity, WeekProgram};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -43,8 +43,7 @@ pub struct FeedbackView {
     /// "Maya (OT)"
     pub from: String,
     pub comment: Option<String>,
-    /// `star`, `heart`, `trophy`, `rocket`, `rainbow`, `thumbs_up`, `high_five`, `super_hero`.
-    pub sticker: Option<String>,
+    pub sticker: Option<Sticker>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -91,7 +90,7 @@ fn feedback_view(f: &Feedback) -> FeedbackView {
         date: f.date.to_string(),
         from: f.from.as_str().to_owned(),
         comment: f.comment.as_ref().map(|c| c.as_str().to_owned()),
-        sticker: f.sticker.and_then(|s| serde_json::to_value(s).ok()).and_then(|v| v.as_str().map(str::to_owned)),
+        sticker: f.sticker,
     }
 }
 

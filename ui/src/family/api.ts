@@ -1,14 +1,26 @@
-// The Tauri commands of src-tauri/src/lib.rs, typed with the generated bindings. Calls go through the bridge
-// Tauri injects into every window (`__TAURI_INTERNALS__`), so the family screens need no extra package.
+// The one seam between the family screens and whatever keeps the family's data: every operation a screen uses,
+// typed with the generated bindings. The screens see only `FamilyBackend`, from `useBackend()`; which
+// implementation stands behind it is chosen once, in main.ts.
+//
+// Today that is `tauriBackend` (tauri.ts), the desktop app's commands over the Tauri bridge. A second
+// implementation (say a web app keeping the program and the logs in IndexedDB and syncing with `fetch`) drops in
+// by writing one more module that exports a `FamilyBackend` and mounting `App` with it in its own entry point:
+//
+//     mount(App, { target, context: withBackend(webBackend) });
+//
+// No screen changes. What it must honour: failures reject with a `CommandError` (a `kind` the screens branch on,
+// a `message` a parent can act on); `onSyncState` calls its listener with the whole status each time sync moves
+// on (the screens read `status()` themselves on start, on focus and after their own actions); `picture` resolves
+// to a URL an `<img>` can show. The bindings' `Commands` map is the desktop app's list; a second implementation
+// needs no such map, only this interface.
+import { getContext } from 'svelte';
 import type {
   AppSettings,
   AppStatus,
-  CheckInFaceView,
+  CheckInFace,
   ChildGoalsView,
-  CommandError,
   EditInput,
   LogView,
-  MediaView,
   PairInput,
   ProgressView,
   RecordInput,
@@ -16,56 +28,47 @@ import type {
   WeekProgramView,
 } from './bindings';
 
-type Invoke = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
+/** Stops a subscription. */
+export type Unsubscribe = () => void;
 
-declare global {
-  interface Window {
-    __TAURI_INTERNALS__?: { invoke: Invoke };
-  }
+export interface FamilyBackend {
+  status(): Promise<AppStatus>;
+  pair(input: PairInput): Promise<AppStatus>;
+  setCaregiver(name: string): Promise<AppStatus>;
+  today(): Promise<TodayChildView[]>;
+  record(input: RecordInput): Promise<LogView>;
+  undo(logId: string): Promise<LogView>;
+  edit(input: EditInput): Promise<LogView>;
+  /** Syncs now; a failure to reach the clinic is in the answered status, not a rejection. */
+  syncNow(): Promise<AppStatus>;
+  settings(): Promise<AppSettings>;
+  saveSettings(settings: AppSettings): Promise<AppSettings>;
+  progress(childId: string): Promise<ProgressView>;
+  weekProgram(childId: string): Promise<WeekProgramView>;
+  /** Each child's active goals in plain words, with the activities that serve each. */
+  goals(): Promise<ChildGoalsView[]>;
+  /** This week's answer about a goal; kept on the device until it syncs. Answers the goals again. */
+  checkIn(goalId: string, face: CheckInFace): Promise<ChildGoalsView[]>;
+  /** Refused with kind `unsent_logs` while logs wait to be sent, unless `discardUnsent`. */
+  unpair(discardUnsent: boolean): Promise<AppStatus>;
+  /** Once, after the main screen's first paint (the benchmark measures start-up with it). */
+  appReady(): Promise<void>;
+  /** A picture (or voice prompt, or video) as a URL for the page, by its media reference. */
+  picture(mediaRef: string): Promise<string>;
+  /** Calls `listener` with the status each time background sync reaches a new state; resolves once listening. */
+  onSyncState(listener: (status: AppStatus) => void): Promise<Unsubscribe>;
 }
 
-function invoke<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
-  const bridge = window.__TAURI_INTERNALS__;
-  if (!bridge) {
-    const e: CommandError = { kind: 'internal', message: 'These screens run inside the homeplay app.' };
-    return Promise.reject(e);
-  }
-  return bridge.invoke<T>(cmd, args);
+const KEY = Symbol('family backend');
+
+/** The context to mount the app with: every screen then reads this backend. */
+export function withBackend(backend: FamilyBackend): Map<symbol, FamilyBackend> {
+  return new Map([[KEY, backend]]);
 }
 
-// Argument names are camelCase here; Tauri maps them to the Rust parameters' snake_case.
-export const status = () => invoke<AppStatus>('status');
-export const pair = (input: PairInput) => invoke<AppStatus>('pair', { input });
-export const setCaregiver = (name: string) => invoke<AppStatus>('set_caregiver', { name });
-export const today = () => invoke<TodayChildView[]>('today');
-export const record = (input: RecordInput) => invoke<LogView>('record', { input });
-export const undo = (logId: string) => invoke<LogView>('undo', { logId });
-export const edit = (input: EditInput) => invoke<LogView>('edit', { input });
-export const syncNow = () => invoke<AppStatus>('sync_now');
-export const media = (mediaRef: string) => invoke<MediaView>('media', { mediaRef });
-export const settings = () => invoke<AppSettings>('settings');
-export const saveSettings = (settings: AppSettings) => invoke<AppSettings>('save_settings', { settings });
-export const progress = (childId: string) => invoke<ProgressView>('progress', { childId });
-export const weekProgram = (childId: string) => invoke<WeekProgramView>('week_program', { childId });
-/** Each child's active goals in plain words, with the activities that serve each. */
-export const goals = () => invoke<ChildGoalsView[]>('goals');
-/** This week's answer about a goal; kept on the device until it syncs. Answers the goals again. */
-export const checkIn = (goalId: string, face: CheckInFaceView) =>
-  invoke<ChildGoalsView[]>('check_in', { goalId, face });
-/** Refused with kind `unsent_logs` while logs wait to be sent, unless `discardUnsent`. */
-export const unpair = (discardUnsent: boolean) => invoke<AppStatus>('unpair', { discardUnsent });
-/** Once, after the main screen's first paint (the benchmark measures start-up with it). */
-export const appReady = () => invoke<null>('app_ready');
-
-const pictures = new Map<string, Promise<string>>();
-
-/** A picture's `data:` URL, fetched once per media reference. */
-export function picture(mediaRef: string): Promise<string> {
-  let p = pictures.get(mediaRef);
-  if (!p) {
-    p = media(mediaRef).then((m) => m.data_url);
-    p.catch(() => pictures.delete(mediaRef));
-    pictures.set(mediaRef, p);
-  }
-  return p;
+/** The backend, for a screen's script (while the component is being created, like any Svelte context). */
+export function useBackend(): FamilyBackend {
+  const backend = getContext<FamilyBackend | undefined>(KEY);
+  if (!backend) throw new Error('mount the family app with withBackend(…) as its context');
+  return backend;
 }

@@ -1,15 +1,15 @@
 // The optional "How did it go?" after a tick: what the form holds, how it becomes the log's details, and the
 // short line the card shows afterwards. Never required: every field may stay empty.
-import type { DetailsView, DifficultyView, LogView, MoodView } from './bindings';
+import type { DetailsView, Difficulty, LogView, Mood } from './bindings';
 import { t } from './i18n.svelte';
 
-export const DIFFICULTIES: readonly { value: DifficultyView; face: string }[] = [
+export const DIFFICULTIES: readonly { value: Difficulty; face: string }[] = [
   { value: 'easy', face: '😄' },
   { value: 'just_right', face: '🙂' },
   { value: 'hard', face: '😣' },
 ];
 
-export const MOODS: readonly { value: MoodView; face: string }[] = [
+export const MOODS: readonly { value: Mood; face: string }[] = [
   { value: 'happy', face: '😊' },
   { value: 'okay', face: '😐' },
   { value: 'tired', face: '😴' },
@@ -20,7 +20,7 @@ export const MOODS: readonly { value: MoodView; face: string }[] = [
 /** The engine's limit for a note (homeplay-core `Note`), checked here so the parent sees it before saving. */
 export const NOTE_MAX = 500;
 
-export type FollowUpForm = { difficulty: DifficultyView | null; mood: MoodView | null; pain: boolean; note: string };
+export type FollowUpForm = { difficulty: Difficulty | null; mood: Mood | null; pain: boolean; note: string };
 
 export function formFromDetails(d: DetailsView): FollowUpForm {
   return { difficulty: d.difficulty, mood: d.mood, pain: d.pain, note: d.note ?? '' };

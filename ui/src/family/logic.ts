@@ -1,5 +1,5 @@
 // The family screens' logic, kept apart from the components so vitest checks it without a window.
-import type { CommandError, DosageView, ErrorKind, OutcomeView, PairInput, ReasonView, SlotView, SyncView } from './bindings';
+import type { CommandError, DosageView, ErrorKind, Outcome, PairInput, NotDoneReason, SlotView, SyncView } from './bindings';
 import { t } from './i18n.svelte';
 
 const MOMENTS = new Set(['wake_up', 'breakfast', 'lunch', 'after_school', 'dinner', 'bath', 'bedtime']);
@@ -87,7 +87,7 @@ export function normalizeServerUrl(url: string): string {
   return u;
 }
 
-export function outcomeLabel(o: OutcomeView): string {
+export function outcomeLabel(o: Outcome): string {
   switch (o.status) {
     case 'done':
       return t('outcome.done');
@@ -99,9 +99,9 @@ export function outcomeLabel(o: OutcomeView): string {
 }
 
 /** The reasons a parent can give for "not done", in the order the card offers them. */
-export const REASONS: readonly ReasonView[] = ['sick', 'refused', 'no_time', 'other'];
+export const REASONS: readonly NotDoneReason[] = ['sick', 'refused', 'no_time', 'other'];
 
-export function reasonLabel(r: ReasonView): string {
+export function reasonLabel(r: NotDoneReason): string {
   return t(`reason.${r}`);
 }
 

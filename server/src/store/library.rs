@@ -1,0 +1,27 @@
+//! The clinic's own library of exercises and routines (built-in exercises come from homeplay-core).
+
+use super::{Millis, StoreResult};
+use async_trait::async_trait;
+use homeplay_core::exercise::Exercise;
+use homeplay_core::ids::{ClinicId, ExerciseId, RoutineId};
+use homeplay_core::routine::Routine;
+
+/// What can be taken out of a clinic's library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Archivable {
+    Exercise,
+    Routine,
+}
+
+#[async_trait]
+pub trait LibraryStore: Send + Sync {
+    async fn put_exercise(&self, clinic: ClinicId, exercise: &Exercise, now: Millis) -> StoreResult<()>;
+    async fn exercise(&self, clinic: ClinicId, id: ExerciseId) -> StoreResult<Option<Exercise>>;
+    async fn exercises_of_clinic(&self, clinic: ClinicId) -> StoreResult<Vec<Exercise>>;
+    async fn put_routine(&self, clinic: ClinicId, routine: &Routine, now: Millis) -> StoreResult<()>;
+    async fn routine(&self, clinic: ClinicId, id: RoutineId) -> StoreResult<Option<Routine>>;
+    /// Takes a clinic exercise or routine out of the library (`entity` is `exercises` or `routines`). It stays
+    /// readable by id, so programs that use it keep working. Returns whether it was in the library.
+    async fn archive(&self, clinic: ClinicId, entity: Archivable, id: uuid::Uuid, now: Millis) -> StoreResult<bool>;
+    async fn routines_of_clinic(&self, clinic: ClinicId) -> StoreResult<Vec<Routine>>;
+}

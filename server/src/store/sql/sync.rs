@@ -1,0 +1,265 @@
+//! SQL of [`SyncStore`]: the family's change feed, pushed logs with their per-day rollup, and pulls.
+
+use super::devices::device_record_with;
+use super::{Db, This, begin};
+use crate::store::codec::{json, parse};
+use crate::store::push_plan::plan_push;
+use crate::store::{DeviceRecord, FeedEntry, FeedItem, LogWrite, Millis, StoreError, StoreResult, SyncStore};
+use async_trait::async_trait;
+use homeplay_core::ids::{ChildId, ClinicId, FamilyId, LogId};
+use homeplay_core::log::CompletionLog;
+use homeplay_core::sync::Change;
+use sqlx::{QueryBuilder, Row};
+use std::collections::{HashMap, HashSet};
+
+type Tx<'a> = sqlx::Transaction<'a, Db>;
+
+/// Appends records to a family's feed, each at a new sequence number. Taking the numbers with
+/// `UPDATE … RETURNING` locks the family's row until commit, so numbers are used in commit order.
+pub(super) async fn write_feed(tx: &mut Tx<'_>, family: FamilyId, entries: &[FeedEntry]) -> StoreResult<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let last: i64 = sqlx::query_scalar("UPDATE families SET feed_seq = feed_seq + $2 WHERE id = $1 RETURNING feed_seq")
+        .bind(family.to_string())
+        .bind(entries.len() as i64)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound("family"))?;
+    let first = last - entries.len() as i64 + 1;
+    // A record changed twice in one batch keeps its last change only.
+    let mut latest: HashMap<(&str, &str), (i64, Option<String>)> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        let doc = match e.change {
+            Change::Log(_) => None,
+            ref c => Some(json(c)?),
+        };
+        latest.insert((e.entity, e.entity_id.as_str()), (first + i as i64, doc));
+    }
+    let mut rows: Vec<_> = latest.into_iter().collect();
+    rows.sort_by_key(|(_, (seq, _))| *seq);
+    for chunk in rows.chunks(1000) {
+        let mut q = QueryBuilder::<Db>::new("INSERT INTO feed (family_id, entity, entity_id, seq, doc) ");
+        q.push_values(chunk, |mut b, ((entity, id), (seq, doc))| {
+            b.push_bind(family.to_string())
+                .push_bind(entity.to_string())
+                .push_bind(id.to_string())
+                .push_bind(*seq)
+                .push_bind(doc.clone());
+        });
+        q.push(" ON CONFLICT (family_id, entity, entity_id) DO UPDATE SET seq = excluded.seq, doc = excluded.doc");
+        q.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// A feed row (`doc`, and `log_doc` for a log, whose feed row has no doc) as the device receives it.
+fn feed_item(seq: i64, r: &<Db as sqlx::Database>::Row) -> StoreResult<FeedItem> {
+    let change_json = match r.try_get::<Option<String>, _>("doc")? {
+        Some(doc) => doc,
+        None => {
+            let log: Option<String> = r.try_get("log_doc")?;
+            format!("{{\"type\":\"log\",\"data\":{}}}", log.ok_or(StoreError::NotFound("log"))?)
+        }
+    };
+    Ok(FeedItem { seq, change_json })
+}
+
+#[async_trait]
+impl SyncStore for This {
+    async fn put_feed(&self, family: FamilyId, feed: &[FeedEntry]) -> StoreResult<()> {
+        let mut tx = begin(&self.pool).await?;
+        write_feed(&mut tx, family, feed).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn push_logs(
+        &self,
+        family: FamilyId,
+        clinic: ClinicId,
+        logs: &[CompletionLog],
+        now: Millis,
+    ) -> StoreResult<Vec<LogWrite>> {
+        if logs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut tx = begin(&self.pool).await?;
+        // Lock the family's feed first (a write, so SQLite takes its write lock before reading).
+        let locked: Option<String> =
+            sqlx::query_scalar("UPDATE families SET feed_seq = feed_seq WHERE id = $1 RETURNING id")
+                .bind(family.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+        if locked.is_none() {
+            return Err(StoreError::NotFound("family"));
+        }
+        let mut stored: HashMap<LogId, CompletionLog> = HashMap::new();
+        let mut foreign: HashSet<LogId> = HashSet::new();
+        for chunk in logs.chunks(500) {
+            let mut q = QueryBuilder::<Db>::new("SELECT family_id, doc FROM logs WHERE id IN (");
+            let mut ids = q.separated(", ");
+            for l in chunk {
+                ids.push_bind(l.id.to_string());
+            }
+            q.push(")");
+            for row in q.build().fetch_all(&mut *tx).await? {
+                let log: CompletionLog = parse(&row.try_get::<String, _>("doc")?)?;
+                if row.try_get::<String, _>("family_id")? == family.to_string() {
+                    stored.insert(log.id, log);
+                } else {
+                    foreign.insert(log.id);
+                }
+            }
+        }
+        let plan = plan_push(&stored, &foreign, logs).map_err(|_| StoreError::Conflict("log id"))?;
+        for chunk in plan.writes.chunks(400) {
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO logs (id, clinic_id, family_id, child_id, assignment_id, exercise_id, occ_date, slot,
+                 hlc_wall, hlc_counter, device_id, doc, received_ms) ",
+            );
+            let mut err = None;
+            q.push_values(chunk, |mut b, l| {
+                let doc = json(l).unwrap_or_else(|e| {
+                    err = Some(e);
+                    String::new()
+                });
+                b.push_bind(l.id.to_string())
+                    .push_bind(clinic.to_string())
+                    .push_bind(family.to_string())
+                    .push_bind(l.child_id.to_string())
+                    .push_bind(l.assignment_id.to_string())
+                    .push_bind(l.exercise_id.to_string())
+                    .push_bind(l.occurrence.date.to_string())
+                    .push_bind(i32::from(l.occurrence.slot))
+                    .push_bind(i64::try_from(l.hlc.wall_ms).unwrap_or(i64::MAX))
+                    .push_bind(i64::from(l.hlc.counter))
+                    .push_bind(l.device_id.to_string())
+                    .push_bind(doc)
+                    .push_bind(now);
+            });
+            if let Some(e) = err {
+                return Err(e);
+            }
+            q.push(
+                " ON CONFLICT (id) DO UPDATE SET hlc_wall = excluded.hlc_wall, hlc_counter = excluded.hlc_counter,
+                  device_id = excluded.device_id, doc = excluded.doc, received_ms = excluded.received_ms
+                  WHERE logs.family_id = excluded.family_id",
+            );
+            q.build().execute(&mut *tx).await?;
+        }
+        // The per-day rollup: how many logs count on each of the child's dates, changed by this push.
+        for chunk in plan.day_deltas.chunks(500) {
+            let mut q = QueryBuilder::<Db>::new("INSERT INTO log_days (child_id, occ_date, logs) ");
+            q.push_values(chunk, |mut b, (child, date, delta)| {
+                b.push_bind(child.to_string()).push_bind(date.to_string()).push_bind(*delta);
+            });
+            q.push(" ON CONFLICT (child_id, occ_date) DO UPDATE SET logs = log_days.logs + excluded.logs");
+            q.build().execute(&mut *tx).await?;
+        }
+        let entries: Vec<FeedEntry> = plan.writes.into_iter().map(|l| FeedEntry::new(Change::Log(l))).collect();
+        write_feed(&mut tx, family, &entries).await?;
+        tx.commit().await?;
+        Ok(plan.outcomes)
+    }
+
+    async fn pull(&self, family: FamilyId, after_seq: i64, limit: u32) -> StoreResult<Vec<FeedItem>> {
+        let rows = sqlx::query(
+            "SELECT f.seq, f.doc, l.doc AS log_doc FROM feed f
+             LEFT JOIN logs l ON f.entity = 'log' AND l.id = f.entity_id AND l.family_id = f.family_id
+             WHERE f.family_id = $1 AND f.seq > $2 ORDER BY f.seq LIMIT $3",
+        )
+        .bind(family.to_string())
+        .bind(after_seq)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| feed_item(r.try_get("seq")?, r)).collect()
+    }
+
+    async fn pull_by_token(
+        &self,
+        token_hash: &str,
+        after_seq: i64,
+        limit: u32,
+    ) -> StoreResult<Option<(DeviceRecord, Vec<FeedItem>)>> {
+        // The device's row, then the page of its family's feed. The family is found by a scalar
+        // subquery, so the page is read in feed order straight off (family_id, seq) and stops at the
+        // limit, as `pull` does; the row order of a UNION is not promised, hence the sort below.
+        let rows = sqlx::query(
+            "SELECT d.doc AS device_doc, d.clinic_id, d.last_seen_ms, d.revoked_ms,
+                    CAST(NULL AS BIGINT) AS seq, CAST(NULL AS TEXT) AS doc, CAST(NULL AS TEXT) AS log_doc
+             FROM devices d WHERE d.token_hash = $1
+             UNION ALL
+             SELECT NULL, NULL, NULL, NULL, page.seq, page.doc, page.log_doc FROM (
+               SELECT f.seq, f.doc, l.doc AS log_doc FROM feed f
+               LEFT JOIN logs l ON f.entity = 'log' AND l.id = f.entity_id AND l.family_id = f.family_id
+               WHERE f.family_id = (SELECT family_id FROM devices WHERE token_hash = $1 AND revoked_ms IS NULL)
+                 AND f.seq > $2
+               ORDER BY f.seq LIMIT $3
+             ) page",
+        )
+        .bind(token_hash)
+        .bind(after_seq)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut device = None;
+        let mut items = Vec::with_capacity(rows.len());
+        for r in &rows {
+            match r.try_get::<Option<String>, _>("device_doc")? {
+                Some(doc) => device = Some(device_record_with(&doc, r)?),
+                None => items.push(feed_item(r.try_get::<Option<i64>, _>("seq")?.unwrap_or(0), r)?),
+            }
+        }
+        items.sort_by_key(|i| i.seq);
+        Ok(device.map(|d| (d, items)))
+    }
+
+    async fn logs_of_child(
+        &self,
+        clinic: ClinicId,
+        child: ChildId,
+        from: &str,
+        to: &str,
+    ) -> StoreResult<Vec<CompletionLog>> {
+        self.docs(
+            "SELECT doc FROM logs WHERE child_id = $1 AND clinic_id = $2 AND occ_date >= $3 AND occ_date <= $4
+             ORDER BY occ_date, id",
+            &[child.to_string(), clinic.to_string(), from.to_string(), to.to_string()],
+        )
+        .await
+    }
+
+    async fn data_days_of_child(
+        &self,
+        clinic: ClinicId,
+        child: ChildId,
+        from: &str,
+        to: &str,
+    ) -> StoreResult<Vec<chrono::NaiveDate>> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT d.occ_date FROM log_days d JOIN children c ON c.id = d.child_id
+             WHERE d.child_id = $1 AND c.clinic_id = $2 AND d.occ_date >= $3 AND d.occ_date <= $4
+               AND d.logs > 0
+             ORDER BY d.occ_date",
+        )
+        .bind(child.to_string())
+        .bind(clinic.to_string())
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|d| d.parse().map_err(|_| StoreError::NotFound("log date"))).collect()
+    }
+
+    async fn family_has_media(&self, family: FamilyId, media: &str) -> StoreResult<bool> {
+        let hit: Option<i64> =
+            sqlx::query_scalar("SELECT seq FROM feed WHERE family_id = $1 AND entity = 'media' AND entity_id = $2")
+                .bind(family.to_string())
+                .bind(media)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(hit.is_some())
+    }
+}
