@@ -28,6 +28,22 @@ clock: string | null, items: Array<TodayItemView>, };
 
 export type TodayItemView = { key: SlotKey, title: string, kid_title: string, steps: Array<StepView>, dosage: DosageView, note: string | null, routine_title: string | null, then_reward: string | null, log: LogView | null, };
 
+export type DosageView = { reps: number | null, sets: number | null, hold_seconds: number | null, duration_seconds: number | null, };
+
+export type LogView = { id: string, outcome: Outcome, details: DetailsView, 
+/**
+ * "Mum", or "Kid mode".
+ */
+recorded_by: string, by_kid: boolean, undone: boolean, };
+
+export type DetailsView = { actual_reps: number | null, actual_seconds: number | null, difficulty: Difficulty | null, mood: Mood | null, pain: boolean, note: string | null, };
+
+export type SlotKey = { child_id: string, assignment_id: string, exercise_id: string, 
+/**
+ * `YYYY-MM-DD`
+ */
+date: string, slot: number, };
+
 export type StepView = { 
 /**
  * A media reference for the `media` command.
@@ -41,22 +57,6 @@ voice_prompt: string | null,
  * A short demonstration video: a media reference for the `media` command.
  */
 video: string | null, };
-
-export type LogView = { id: string, outcome: Outcome, details: DetailsView, 
-/**
- * "Mum", or "Kid mode".
- */
-recorded_by: string, by_kid: boolean, undone: boolean, };
-
-export type DetailsView = { actual_reps: number | null, actual_seconds: number | null, difficulty: Difficulty | null, mood: Mood | null, pain: boolean, note: string | null, };
-
-export type DosageView = { reps: number | null, sets: number | null, hold_seconds: number | null, duration_seconds: number | null, };
-
-export type SlotKey = { child_id: string, assignment_id: string, exercise_id: string, 
-/**
- * `YYYY-MM-DD`
- */
-date: string, slot: number, };
 
 export type SlotView = { "kind": "moment", moment: FamilyMoment, } | { "kind": "at", time: string, } | { "kind": "anytime" };
 
