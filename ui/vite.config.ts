@@ -13,6 +13,6 @@ export default defineConfig({
   plugins: [svelte({ configFile: here('svelte.config.js') })],
   server: { proxy: { '/api': api, '/healthz': api } },
   build: { outDir: here('dist'), emptyOutDir: true, sourcemap: false },
-  // The unit tests of both apps (dashboard/ and family/) run from ui/.
-  test: { root: here('.'), include: ['dashboard/**/*.test.ts', 'family/**/*.test.ts'], environment: 'node' },
+  // The unit tests of both apps (dashboard/, family/ and what they share, shared/) run from ui/.
+  test: { root: here('.'), include: ['dashboard/**/*.test.ts', 'family/**/*.test.ts', 'shared/**/*.test.ts'], environment: 'node' },
 });
