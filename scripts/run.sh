@@ -42,7 +42,7 @@ fi
 (cd ui && npm ci --no-audit --no-fund --silent && npm run build --silent)
 if [ -n "$with_app" ]; then
   echo "Building the family app (its screens, then the app around them; the first build takes a few minutes)…"
-  (cd ui && npx vite build --config src/family/vite.config.ts --logLevel warn)
+  (cd ui && npx vite build --config family/vite.config.ts --logLevel warn)
   if ! cargo build --locked -p homeplay-app; then
     echo "The family app did not build (Debian needs libwebkit2gtk-4.1-dev and friends: see scripts/test.sh)." >&2
     exit 1

@@ -84,10 +84,10 @@ cargo build --locked -p homeplay-server
   HOMEPLAY_SERVER_BIN="$PWD/../target/debug/homeplay-server" CHROMIUM=/usr/bin/chromium npm run e2e
 )
 
-step "family app (src-tauri/ + ui/src/family/): screens build, then the app builds embedding them"
+step "family app (src-tauri/ + ui/family/): screens build, then the app builds embedding them"
 # Unit tests of the family screens run with the dashboard's (npm test above); the bindings, command and sync-event
 # tests ran with cargo test. Here: the real screens are built and the app binary is built around them.
-(cd ui && npx vite build --config src/family/vite.config.ts)
+(cd ui && npx vite build --config family/vite.config.ts)
 cargo build --locked -p homeplay-app
 # The real app end to end: tauri-driver (crates.io, cached in ~/.cargo/bin) + Debian's WebKitWebDriver, in a
 # private Xvfb display and D-Bus session, against the real server. Screenshots land in artifacts/.

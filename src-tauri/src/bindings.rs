@@ -2,8 +2,8 @@
 //! commands take and answer and the events carry, found by walking them from [`commands::visit_types`]. No list of
 //! types is kept by hand, so a type cannot be forgotten or left over.
 //!
-//! - `ui/src/family/bindings/core.ts`: the domain types homeplay-core declares (its `ts` feature), as they are;
-//! - `ui/src/family/bindings/index.ts`: the app's own shapes from [`crate::dto`], the `Commands` map (name →
+//! - `ui/family/bindings/core.ts`: the domain types homeplay-core declares (its `ts` feature), as they are;
+//! - `ui/family/bindings/index.ts`: the app's own shapes from [`crate::dto`], the `Commands` map (name →
 //!   arguments and answer) and the `Events` map (name → payload); it re-exports the core's.
 //!
 //! `bindings_are_current` (tests/bindings.rs) fails while the committed files differ from these.

@@ -1,5 +1,5 @@
 //! What crosses the bridge to the family screens: plain, flat shapes, declared once here; the TypeScript side is
-//! generated from them (`ui/src/family/bindings/`, see [`crate::bindings`]). Where a screen shows a domain value
+//! generated from them (`ui/family/bindings/`, see [`crate::bindings`]). Where a screen shows a domain value
 //! as it is (an outcome, a mood, a moment of the day), the core's own type crosses, with its serde form.
 //!
 //! These only copy fields out of `homeplay-device`'s answers; the decisions stay there.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 #[test]
 fn bindings_are_current() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/family/bindings");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/family/bindings");
     let generated = homeplay_app::bindings::bindings();
     let mut stale = Vec::new();
     for (file, text) in [("index.ts", &generated.app), ("core.ts", &generated.core)] {

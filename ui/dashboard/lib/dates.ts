@@ -1,9 +1,7 @@
 // Calendar dates as the server sends them ("2026-11-27"), handled in UTC so no local zone shifts a day.
+import { parseDate } from '../../shared/dates';
 
-export function parseDate(iso: string): Date {
-  const [y, m, d] = iso.split('-').map(Number);
-  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1));
-}
+export { parseDate };
 
 export function formatIso(date: Date): string {
   return date.toISOString().slice(0, 10);

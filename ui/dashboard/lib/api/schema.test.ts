@@ -14,6 +14,6 @@ describe('API types', () => {
     const fresh = astToString(ast);
     const committed = readFileSync(here('./schema.d.ts'), 'utf8');
     const body = (s: string) => s.slice(s.indexOf('export'));
-    expect(body(committed) === body(fresh), 'ui/src/lib/api/schema.d.ts is stale: run `npm run api:types` in ui/').toBe(true);
+    expect(body(committed) === body(fresh), 'ui/dashboard/lib/api/schema.d.ts is stale: run `npm run api:types` in ui/').toBe(true);
   }, 30_000);
 });

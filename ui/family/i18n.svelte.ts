@@ -1,5 +1,6 @@
 // The family app's words in English and Spanish. The locale is Svelte state, so every `t()` read inside a
 // template re-renders when a parent switches language in settings.
+import { parseDate } from '../shared/dates';
 import app_en from './i18n/app.en';
 import app_es from './i18n/app.es';
 import en from './i18n/en';
@@ -60,9 +61,7 @@ export function placeholders(text: string): string[] {
 
 /** A `YYYY-MM-DD` date in the current language, read as a calendar day (no time zone shift). */
 export function formatDate(isoDate: string, options: Intl.DateTimeFormatOptions = { dateStyle: 'full' }): string {
-  const [y, m, d] = isoDate.split('-').map(Number);
-  const day = Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1);
-  return new Intl.DateTimeFormat(current.locale, { ...options, timeZone: 'UTC' }).format(day);
+  return new Intl.DateTimeFormat(current.locale, { ...options, timeZone: 'UTC' }).format(parseDate(isoDate));
 }
 
 /** Weekday names Monday first, in the current language. */
