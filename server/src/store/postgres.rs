@@ -12,10 +12,9 @@ pub struct PgStore {
 impl PgStore {
     /// Connects to and migrates the database at `url` (`postgres://…`).
     pub async fn open(url: &str) -> StoreResult<Self> {
-        // No ping before each use: sqlx already pings every connection as it goes back to the pool (and drops a
-        // broken one there); pinging again on the way out cost a round trip to the database on every query
-        // (profiled: the pull was bound by round trips, not by CPU). The price: a connection the database drops
-        // while it sits idle fails the one query that picks it up, and is then replaced.
+        // No ping before each use: sqlx already pings a connection as it goes back to the pool. The price: a
+        // connection dropped while idle fails the one query that picks it up (bench/README.md, "the pull made
+        // six round trips", has the profile).
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .test_before_acquire(false)

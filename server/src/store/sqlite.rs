@@ -19,9 +19,8 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(15))
             .foreign_keys(true);
-        // No ping before each use: sqlx already pings every connection as it goes back to the pool (and drops a
-        // broken one there); pinging again on the way out added two hops to the connection's thread to every
-        // query (profiled: the pull spent most of its time switching threads).
+        // No ping before each use: sqlx already pings a connection as it goes back to the pool (the profile and
+        // its numbers: bench/README.md, "the pull made six round trips").
         let pool = SqlitePoolOptions::new().max_connections(8).test_before_acquire(false).connect_with(options).await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(Self { pool })

@@ -192,8 +192,7 @@ pub async fn pull(
             return Err(failure);
         }
     };
-    // The pull every device makes every few minutes: the token and the feed in one round trip (profiled:
-    // a pull was bound by round trips to the database, and the token lookup was one of two).
+    // The token and the feed in one round trip: the pull is bound by round trips (bench/README.md).
     let (record, mut items) =
         state.store.pull_by_token(&bearer.hash, after, limit + 1).await?.ok_or_else(Failure::unauthorized)?;
     let auth = admit(&state, &record).await?;
