@@ -7,6 +7,7 @@
 mod client;
 mod error;
 mod goals;
+mod outbox;
 mod prefs;
 mod program;
 mod reminders;
@@ -17,6 +18,7 @@ mod token;
 
 pub use error::{DeviceError, Result};
 pub use goals::{ChildGoal, ChildGoals};
+pub use outbox::RejectedItem;
 pub use prefs::{Language, Prefs, ReminderPrefs};
 pub use program::{ProgramActivity, WeekProgram, week_program};
 pub use reminders::{MomentDue, Reminder, SentReminder, due_reminders};
@@ -288,6 +290,7 @@ mod tests {
     use super::*;
     use homeplay_core::assignment::SlotTime;
     use homeplay_core::log::NotDoneReason;
+    use homeplay_core::recorded::Accepted;
     use homeplay_core::sync::Change;
     use serde_json::json;
 
@@ -359,7 +362,7 @@ mod tests {
     }
 
     async fn queued(engine: &Engine) -> Vec<(LogId, Hlc)> {
-        engine.db.pending(500).await.unwrap().into_iter().map(|p| (p.log.id, p.log.hlc)).collect()
+        engine.db.pending::<CompletionLog>(500).await.unwrap().into_iter().map(|l| (l.id, l.hlc)).collect()
     }
 
     #[tokio::test]
@@ -368,7 +371,7 @@ mod tests {
         let engine = Engine::open(dir.path()).await.unwrap();
         assert_eq!(engine.status().await.unwrap(), SyncState::NotPaired);
         assert!(matches!(engine.record(tick("2026-03-04", 0)).await, Err(DeviceError::NotPaired)));
-        assert_eq!(engine.schema_version().await.unwrap(), 2);
+        assert_eq!(engine.schema_version().await.unwrap(), 3);
         assert!(engine.integrity_ok().await.unwrap());
     }
 
@@ -472,7 +475,7 @@ mod tests {
         engine.db.note_attempt(1_000, "offline", "cannot reach the clinic server").await.unwrap();
         assert_eq!(engine.status().await.unwrap(), SyncState::Offline { waiting: 1, since_ms: 1_000 });
 
-        engine.db.acked(&[(log.id, log.hlc)]).await.unwrap();
+        engine.db.acked::<CompletionLog>(&[Accepted { id: log.id, hlc: log.hlc }]).await.unwrap();
         engine.db.note_attempt(2_000, "ok", "pushed 1 pulled 0").await.unwrap();
         assert_eq!(engine.status().await.unwrap(), SyncState::Synced { last_sync_ms: Some(2_000) });
 
@@ -480,7 +483,13 @@ mod tests {
         assert_eq!(engine.status().await.unwrap(), SyncState::Waiting { count: 1 });
         engine
             .db
-            .reject(second.id, second.hlc, "unknown_assignment", Some("assignment_id"), "not in the program")
+            .refused::<CompletionLog>(
+                second.id,
+                second.hlc,
+                "unknown_assignment",
+                Some("assignment_id"),
+                "not in the program",
+            )
             .await
             .unwrap();
         let third = engine.record(tick("2026-03-06", 0)).await.unwrap();
@@ -488,7 +497,7 @@ mod tests {
             SyncState::NeedsAttention { waiting, rejected, problem } => {
                 assert_eq!(waiting, 1);
                 assert_eq!(rejected.len(), 1);
-                assert_eq!(rejected[0].log_id, second.id);
+                assert_eq!((rejected[0].kind.as_str(), rejected[0].id.clone()), ("logs", second.id.to_string()));
                 assert_eq!(rejected[0].field.as_deref(), Some("assignment_id"));
                 assert!(problem.contains('1'), "{problem}");
             }
@@ -496,7 +505,7 @@ mod tests {
         }
 
         // An error a person must fix (a revoked device) outranks the rest until a sync works again.
-        engine.db.acked(&[(third.id, third.hlc)]).await.unwrap();
+        engine.db.acked::<CompletionLog>(&[Accepted { id: third.id, hlc: third.hlc }]).await.unwrap();
         engine.edit(second.id, Outcome::Partly, Details::default()).await.unwrap();
         engine.db.note_attempt(3_000, "error", "this device was unpaired by the clinic").await.unwrap();
         assert!(matches!(

@@ -5,7 +5,7 @@ use crate::error::{DeviceError, Result};
 use homeplay_core::assignment::Assignment;
 use homeplay_core::goal::GoalCheckIn;
 use homeplay_core::hlc::Hlc;
-use homeplay_core::ids::{AssignmentId, ChildId, DeviceId, GoalCheckInId, LogId};
+use homeplay_core::ids::{AssignmentId, ChildId, DeviceId, LogId};
 use homeplay_core::log::{CompletionLog, merge};
 use homeplay_core::sync::Change;
 use homeplay_core::text::Name;
@@ -19,26 +19,11 @@ pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 
 #[derive(Debug, Clone)]
 pub(crate) struct Db {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
 }
 
 fn parse<T: DeserializeOwned>(doc: &str) -> Result<T> {
     serde_json::from_str(doc).map_err(DeviceError::from)
-}
-
-/// An outbox entry ready to push: the log's current version.
-#[derive(Debug, Clone)]
-pub(crate) struct Pending {
-    pub log: CompletionLog,
-}
-
-/// A log the server refused, kept for the family to see.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct RejectedLog {
-    pub log_id: LogId,
-    pub reason: String,
-    pub field: Option<String>,
-    pub message: String,
 }
 
 impl Db {
@@ -199,18 +184,8 @@ impl Db {
 
     /// A version made on this device: stored and queued for the server, in one durable transaction.
     pub async fn save_local(&self, log: &CompletionLog) -> Result<()> {
-        // BEGIN IMMEDIATE semantics: the first statement writes, so the write lock is taken up front.
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO outbox (log_id, hlc_wall, hlc_counter) VALUES (?1, ?2, ?3)
-             ON CONFLICT (log_id) DO UPDATE SET hlc_wall = excluded.hlc_wall, hlc_counter = excluded.hlc_counter,
-               rejected_reason = NULL, rejected_message = NULL, rejected_field = NULL",
-        )
-        .bind(log.id.to_string())
-        .bind(i64::try_from(log.hlc.wall_ms).unwrap_or(i64::MAX))
-        .bind(i64::from(log.hlc.counter))
-        .execute(&mut *tx)
-        .await?;
+        Self::queue(&mut tx, log).await?;
         Self::put_log(&mut tx, log).await?;
         tx.commit().await?;
         Ok(())
@@ -239,88 +214,6 @@ impl Db {
                 .fetch_all(&self.pool)
                 .await?;
         docs.iter().map(|d| parse(d)).collect()
-    }
-
-    /// `(waiting, rejected)` counts of the outbox.
-    /// Waiting (logs and the family's goal check-ins) and rejected.
-    pub async fn outbox_counts(&self) -> Result<(u64, u64)> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) FILTER (WHERE rejected_reason IS NULL)
-               + (SELECT COUNT(*) FROM records WHERE entity = 'check_in_outbox'),
-             COUNT(*) FILTER (WHERE rejected_reason IS NOT NULL)
-             FROM outbox",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        let waiting: i64 = row.try_get(0)?;
-        let rejected: i64 = row.try_get(1)?;
-        Ok((u64::try_from(waiting).unwrap_or(0), u64::try_from(rejected).unwrap_or(0)))
-    }
-
-    pub async fn rejected(&self) -> Result<Vec<RejectedLog>> {
-        let rows = sqlx::query(
-            "SELECT log_id, rejected_reason, rejected_field, rejected_message FROM outbox
-             WHERE rejected_reason IS NOT NULL ORDER BY hlc_wall, hlc_counter",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let id: String = r.try_get(0)?;
-                Ok(RejectedLog {
-                    log_id: id.parse().map_err(|_| DeviceError::NotFound("log id"))?,
-                    reason: r.try_get(1)?,
-                    field: r.try_get(2)?,
-                    message: r.try_get::<Option<String>, _>(3)?.unwrap_or_default(),
-                })
-            })
-            .collect()
-    }
-
-    /// Up to `limit` waiting versions, oldest first.
-    pub async fn pending(&self, limit: u32) -> Result<Vec<Pending>> {
-        let docs: Vec<String> = sqlx::query_scalar(
-            "SELECT l.doc FROM outbox o JOIN logs l ON l.id = o.log_id
-             WHERE o.rejected_reason IS NULL ORDER BY o.hlc_wall, o.hlc_counter LIMIT ?1",
-        )
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
-        docs.iter().map(|d| Ok(Pending { log: parse(d)? })).collect()
-    }
-
-    /// The server has this version (or a newer one): drop it from the outbox, unless a newer local edit
-    /// replaced it in the meantime.
-    pub async fn acked(&self, acks: &[(LogId, Hlc)]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        for (id, hlc) in acks {
-            sqlx::query("DELETE FROM outbox WHERE log_id = ?1 AND hlc_wall = ?2 AND hlc_counter = ?3")
-                .bind(id.to_string())
-                .bind(i64::try_from(hlc.wall_ms).unwrap_or(i64::MAX))
-                .bind(i64::from(hlc.counter))
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The server refused the version `hlc` of a log. A newer local edit made since stays queued: it may fix
-    /// what was refused.
-    pub async fn reject(&self, id: LogId, hlc: Hlc, reason: &str, field: Option<&str>, message: &str) -> Result<()> {
-        sqlx::query(
-            "UPDATE outbox SET rejected_reason = ?4, rejected_field = ?5, rejected_message = ?6
-             WHERE log_id = ?1 AND hlc_wall = ?2 AND hlc_counter = ?3",
-        )
-        .bind(id.to_string())
-        .bind(i64::try_from(hlc.wall_ms).unwrap_or(i64::MAX))
-        .bind(i64::from(hlc.counter))
-        .bind(reason)
-        .bind(field)
-        .bind(message)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
     }
 
     /// Applies a page of pulled changes and its cursor in one transaction, so a crash repeats at most a page.
@@ -353,7 +246,7 @@ impl Db {
                     // (its ack was lost) or one that lost the tie on its device id.
                     let server_has_it = merged == *remote;
                     sqlx::query(
-                        "DELETE FROM outbox WHERE log_id = ?1
+                        "DELETE FROM outbox WHERE kind = 'logs' AND id = ?1
                          AND (hlc_wall < ?2 OR (hlc_wall = ?2 AND (hlc_counter < ?3 OR (hlc_counter = ?3 AND ?4))))",
                     )
                     .bind(&id)
@@ -389,55 +282,18 @@ impl Db {
     }
 
     /// A check-in's new version, stored and queued for the server in one transaction. Check-ins live in
-    /// `records` (entities `check_in` and `check_in_outbox`): they need no schema change, and the pull never
-    /// sends these entities, so nothing pulled overwrites them.
+    /// `records` (entity `check_in`): the pull never sends that entity, so nothing pulled overwrites them.
     pub async fn save_check_in(&self, c: &GoalCheckIn) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        let doc = serde_json::to_string(c)?;
-        for entity in ["check_in", "check_in_outbox"] {
-            sqlx::query(
-                "INSERT INTO records (entity, id, doc) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (entity, id) DO UPDATE SET doc = excluded.doc",
-            )
-            .bind(entity)
-            .bind(c.id.to_string())
-            .bind(&doc)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The server has this version of the check-in (or a newer one): it leaves the outbox, unless a newer
-    /// local answer replaced it meanwhile. A refused one leaves it too, kept as `check_in_rejected`: retrying
-    /// cannot succeed, and the answer is not thrown away.
-    pub async fn check_in_done(&self, id: GoalCheckInId, hlc: Hlc, rejected: bool) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        let doc: Option<String> =
-            sqlx::query_scalar("SELECT doc FROM records WHERE entity = 'check_in_outbox' AND id = ?1")
-                .bind(id.to_string())
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some(doc) = doc else { return Ok(()) };
-        let queued: GoalCheckIn = parse(&doc)?;
-        if queued.hlc != hlc {
-            return Ok(());
-        }
-        sqlx::query("DELETE FROM records WHERE entity = 'check_in_outbox' AND id = ?1")
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?;
-        if rejected {
-            sqlx::query(
-                "INSERT INTO records (entity, id, doc) VALUES ('check_in_rejected', ?1, ?2)
-                 ON CONFLICT (entity, id) DO UPDATE SET doc = excluded.doc",
-            )
-            .bind(id.to_string())
-            .bind(&doc)
-            .execute(&mut *tx)
-            .await?;
-        }
+        Self::queue(&mut tx, c).await?;
+        sqlx::query(
+            "INSERT INTO records (entity, id, doc) VALUES ('check_in', ?1, ?2)
+             ON CONFLICT (entity, id) DO UPDATE SET doc = excluded.doc",
+        )
+        .bind(c.id.to_string())
+        .bind(serde_json::to_string(c)?)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -520,8 +376,10 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+    use crate::outbox::RejectedItem;
     use homeplay_core::ids::ExerciseId;
     use homeplay_core::log::{Occurrence, Outcome, Recorder};
+    use homeplay_core::recorded::Accepted;
     use uuid::Uuid;
 
     async fn db() -> (Db, tempfile::TempDir) {
@@ -555,15 +413,19 @@ mod tests {
         }
     }
 
-    fn pending_ids(p: &[Pending]) -> Vec<(LogId, Hlc)> {
-        p.iter().map(|p| (p.log.id, p.log.hlc)).collect()
+    fn pending_ids(p: &[CompletionLog]) -> Vec<(LogId, Hlc)> {
+        p.iter().map(|l| (l.id, l.hlc)).collect()
+    }
+
+    fn acks(versions: &[(LogId, Hlc)]) -> Vec<Accepted<LogId>> {
+        versions.iter().map(|&(id, hlc)| Accepted { id, hlc }).collect()
     }
 
     #[tokio::test]
     async fn a_fresh_database_is_at_the_latest_version_and_sound() {
         let (db, _dir) = db().await;
-        assert_eq!(db.schema_version().await.unwrap(), 2);
-        assert_eq!(Db::known_version(), 2);
+        assert_eq!(db.schema_version().await.unwrap(), 3);
+        assert_eq!(Db::known_version(), 3);
         assert!(db.integrity_ok().await.unwrap());
         assert_eq!(db.outbox_counts().await.unwrap(), (0, 0));
         assert!(db.pairing().await.unwrap().is_none());
@@ -586,8 +448,11 @@ mod tests {
         assert_eq!(db.log(id).await.unwrap(), Some(undo.clone()));
         assert_eq!(db.outbox_counts().await.unwrap(), (2, 0), "one outbox entry per log");
         // Oldest first, each log in its newest version only.
-        assert_eq!(pending_ids(&db.pending(10).await.unwrap()), vec![(other.id, other.hlc), (id, undo.hlc)]);
-        assert_eq!(pending_ids(&db.pending(1).await.unwrap()), vec![(other.id, other.hlc)]);
+        assert_eq!(
+            pending_ids(&db.pending::<CompletionLog>(10).await.unwrap()),
+            vec![(other.id, other.hlc), (id, undo.hlc)]
+        );
+        assert_eq!(pending_ids(&db.pending::<CompletionLog>(1).await.unwrap()), vec![(other.id, other.hlc)]);
         assert_eq!(db.last_hlc().await.unwrap(), Hlc::new(2_000, 1));
         assert_eq!(
             db.logs_of_child(first.child_id, "2026-03-04", "2026-03-04").await.unwrap().len(),
@@ -606,15 +471,15 @@ mod tests {
         // An edit made while the push was on its way: the ack of the sent version must not drop it.
         let newer = version(id, 1_000, 1, device(1), Outcome::Partly);
         db.save_local(&newer).await.unwrap();
-        db.acked(&[(id, sent.hlc), (LogId::new_v7(), Hlc::new(5, 0))]).await.unwrap();
-        assert_eq!(pending_ids(&db.pending(10).await.unwrap()), vec![(id, newer.hlc)]);
+        db.acked::<CompletionLog>(&acks(&[(id, sent.hlc), (LogId::new_v7(), Hlc::new(5, 0))])).await.unwrap();
+        assert_eq!(pending_ids(&db.pending::<CompletionLog>(10).await.unwrap()), vec![(id, newer.hlc)]);
         assert_eq!(db.outbox_counts().await.unwrap(), (1, 0));
         // The same wall time with another counter is another version, too.
-        db.acked(&[(id, Hlc::new(1_000, 2))]).await.unwrap();
+        db.acked::<CompletionLog>(&acks(&[(id, Hlc::new(1_000, 2))])).await.unwrap();
         assert_eq!(db.outbox_counts().await.unwrap(), (1, 0));
-        db.acked(&[(id, newer.hlc)]).await.unwrap();
+        db.acked::<CompletionLog>(&acks(&[(id, newer.hlc)])).await.unwrap();
         assert_eq!(db.outbox_counts().await.unwrap(), (0, 0));
-        assert!(db.pending(10).await.unwrap().is_empty());
+        assert!(db.pending::<CompletionLog>(10).await.unwrap().is_empty());
         assert_eq!(db.log(id).await.unwrap(), Some(newer), "an ack never removes the log itself");
     }
 
@@ -624,17 +489,24 @@ mod tests {
         let id = LogId::new_v7();
         db.save_local(&version(id, 1_000, 0, device(1), Outcome::Done)).await.unwrap();
         // A rejection of an older version does not touch the queued one.
-        db.reject(id, Hlc::new(999, 0), "unknown_assignment", None, "stale").await.unwrap();
+        db.refused::<CompletionLog>(id, Hlc::new(999, 0), "unknown_assignment", None, "stale").await.unwrap();
         assert_eq!(db.outbox_counts().await.unwrap(), (1, 0));
-        db.reject(id, Hlc::new(1_000, 0), "unknown_assignment", Some("assignment_id"), "not part of the program")
-            .await
-            .unwrap();
+        db.refused::<CompletionLog>(
+            id,
+            Hlc::new(1_000, 0),
+            "unknown_assignment",
+            Some("assignment_id"),
+            "not part of the program",
+        )
+        .await
+        .unwrap();
         assert_eq!(db.outbox_counts().await.unwrap(), (0, 1));
-        assert!(db.pending(10).await.unwrap().is_empty(), "a rejection is final: not resent as it is");
+        assert!(db.pending::<CompletionLog>(10).await.unwrap().is_empty(), "a rejection is final: not resent as it is");
         assert_eq!(
             db.rejected().await.unwrap(),
-            vec![RejectedLog {
-                log_id: id,
+            vec![RejectedItem {
+                kind: "logs".into(),
+                id: id.to_string(),
                 reason: "unknown_assignment".into(),
                 field: Some("assignment_id".into()),
                 message: "not part of the program".into(),
@@ -685,7 +557,8 @@ mod tests {
         assert_eq!(db.log(c).await.unwrap().unwrap(), expect(Some(&c_local), &c_remote));
         assert_eq!(db.log(c).await.unwrap().unwrap(), c_remote, "device 9 > device 5");
         assert_eq!(db.log(d_remote.id).await.unwrap().unwrap(), d_remote);
-        let queued: Vec<LogId> = pending_ids(&db.pending(10).await.unwrap()).into_iter().map(|(id, _)| id).collect();
+        let queued: Vec<LogId> =
+            pending_ids(&db.pending::<CompletionLog>(10).await.unwrap()).into_iter().map(|(id, _)| id).collect();
         assert!(!queued.contains(&a), "superseded by a newer remote version");
         assert!(queued.contains(&b), "the newer local edit stays queued");
         assert!(!queued.contains(&c), "superseded by a version with the same stamp that wins the tie");
@@ -780,13 +653,13 @@ mod tests {
             db.pool.close().await;
         }
         let err = Db::open(&path).await.unwrap_err();
-        assert!(matches!(err, DeviceError::DatabaseTooNew { found: 99, known: 2 }), "{err:?}");
+        assert!(matches!(err, DeviceError::DatabaseTooNew { found: 99, known: 3 }), "{err:?}");
         assert!(err.to_string().contains("newer version"), "{err}");
         // Nothing was changed: the same rows are there, and it still refuses.
         let pool = SqlitePool::connect_with(SqliteConnectOptions::new().filename(&path)).await.unwrap();
         let versions: Vec<i64> =
             sqlx::query_scalar("SELECT version FROM _sqlx_migrations ORDER BY version").fetch_all(&pool).await.unwrap();
-        assert_eq!(versions, vec![1, 2, 99]);
+        assert_eq!(versions, vec![1, 2, 3, 99]);
         let kept: String =
             sqlx::query_scalar("SELECT value FROM settings WHERE key = 'device_id'").fetch_one(&pool).await.unwrap();
         assert_eq!(kept, "kept");

@@ -3,12 +3,16 @@
 
 use crate::client::Client;
 use crate::error::{DeviceError, Result};
-use crate::store::RejectedLog;
+use crate::outbox::RejectedItem;
 use crate::{Engine, Pairing};
 use homeplay_core::goal::GoalCheckIn;
+use homeplay_core::log::CompletionLog;
 use homeplay_core::media::{MediaRef, MediaSource};
 use homeplay_core::pairing::{DeviceToken, PairingCode};
-use homeplay_core::sync::{ErrorCode, PROTOCOL_VERSION, PairRequest, ProtocolRange, PullRequest, PushRequest};
+use homeplay_core::recorded::{Answers, Recorded};
+use homeplay_core::sync::{
+    ErrorCode, PROTOCOL_VERSION, PairRequest, ProtocolRange, PullRequest, PushRequest, PushResponse,
+};
 use homeplay_core::text::Name;
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,7 +40,7 @@ pub enum SyncState {
     NeedsAttention {
         problem: String,
         waiting: u64,
-        rejected: Vec<RejectedLog>,
+        rejected: Vec<RejectedItem>,
     },
 }
 
@@ -48,8 +52,6 @@ pub struct SyncReport {
     pub pulled: u64,
     pub media_fetched: u64,
 }
-
-const PUSH_BATCH: u32 = PushRequest::MAX_LOGS as u32;
 
 impl Engine {
     async fn token(&self) -> Result<DeviceToken> {
@@ -116,58 +118,10 @@ impl Engine {
         let client = Client::new(&pairing.server_url)?;
         let mut report = SyncReport::default();
 
-        // Push. Each round either acks or rejects every log it sent, so the loop ends.
-        loop {
-            let pending = self.db.pending(PUSH_BATCH).await?;
-            if pending.is_empty() {
-                break;
-            }
-            let logs: Vec<_> = pending.into_iter().map(|p| p.log).collect();
-            let sent = logs.len();
-            let reply = client
-                .push(&token, &PushRequest { protocol: PROTOCOL_VERSION, logs: logs.clone(), check_ins: Vec::new() })
-                .await?;
-            self.observe_clock(reply.server_hlc);
-            self.db.remember_observed(reply.server_hlc).await?;
-            let acks: Vec<_> = reply.accepted.iter().map(|a| (a.id, a.hlc)).collect();
-            self.db.acked(&acks).await?;
-            for r in &reply.rejected {
-                let reason = serde_json::to_value(r.reason)?.as_str().unwrap_or("invalid").to_owned();
-                // The version that was sent: the server names the log, this batch holds its stamp.
-                let Some(sent) = logs.iter().find(|l| l.id == r.id) else { continue };
-                self.db.reject(r.id, sent.hlc, &reason, r.field.as_deref(), &r.message).await?;
-            }
-            report.pushed += acks.len() as u64;
-            report.rejected += reply.rejected.len() as u64;
-            if reply.accepted.len() + reply.rejected.len() < sent {
-                return Err(DeviceError::Protocol("the server answered for fewer logs than were sent".into()));
-            }
-        }
-
-        // The family's goal check-ins, in their own rounds: each round acks or rejects every one it sent.
-        loop {
-            let mut pending: Vec<GoalCheckIn> = self.db.records("check_in_outbox").await?;
-            pending.truncate(PushRequest::MAX_CHECK_INS);
-            if pending.is_empty() {
-                break;
-            }
-            let request = PushRequest { protocol: PROTOCOL_VERSION, logs: Vec::new(), check_ins: pending.clone() };
-            let reply = client.push(&token, &request).await?;
-            self.observe_clock(reply.server_hlc);
-            self.db.remember_observed(reply.server_hlc).await?;
-            for a in &reply.check_ins_accepted {
-                self.db.check_in_done(a.id, a.hlc, false).await?;
-            }
-            for r in &reply.check_ins_rejected {
-                tracing::warn!(reason = ?r.reason, field = ?r.field, "a goal check-in was not accepted");
-                let Some(sent) = pending.iter().find(|c| c.id == r.id) else { continue };
-                self.db.check_in_done(r.id, sent.hlc, true).await?;
-            }
-            report.pushed += reply.check_ins_accepted.len() as u64;
-            report.rejected += reply.check_ins_rejected.len() as u64;
-            if reply.check_ins_accepted.len() + reply.check_ins_rejected.len() < pending.len() {
-                return Err(DeviceError::Protocol("the server answered for fewer check-ins than were sent".into()));
-            }
+        // Push everything waiting, of every kind. Each round answers for every item it sent, so the loop ends.
+        while let Some((pushed, rejected)) = self.push_round(&client, &token).await? {
+            report.pushed += pushed;
+            report.rejected += rejected;
         }
 
         // Pull until caught up; each page and its cursor are stored together.
@@ -203,6 +157,49 @@ impl Engine {
         Ok(report)
     }
 
+    /// One push round: the oldest waiting versions of every kind the family records, up to each kind's
+    /// limit, in one request. `None` when nothing waits; else how many were acknowledged and refused.
+    async fn push_round(&self, client: &Client, token: &DeviceToken) -> Result<Option<(u64, u64)>> {
+        let mut request = PushRequest { protocol: PROTOCOL_VERSION, logs: Vec::new(), check_ins: Vec::new() };
+        let mut sent = self.take::<CompletionLog>(&mut request).await?;
+        sent += self.take::<GoalCheckIn>(&mut request).await?;
+        if sent == 0 {
+            return Ok(None);
+        }
+        let reply = client.push(token, &request).await?;
+        self.observe_clock(reply.server_hlc);
+        self.db.remember_observed(reply.server_hlc).await?;
+        let logs = self.settle::<CompletionLog>(&mut request, &reply).await?;
+        let check_ins = self.settle::<GoalCheckIn>(&mut request, &reply).await?;
+        Ok(Some((logs.0 + check_ins.0, logs.1 + check_ins.1)))
+    }
+
+    /// Adds the oldest waiting versions of one kind to the request; returns how many.
+    async fn take<T: Recorded>(&self, request: &mut PushRequest) -> Result<usize> {
+        let pending = self.db.pending::<T>(T::MAX_PER_PUSH).await?;
+        let n = pending.len();
+        *T::batch(request) = pending;
+        Ok(n)
+    }
+
+    /// Applies the server's answer about one kind: acknowledged versions leave the outbox, refused ones
+    /// stay marked for the family. Every item sent must be answered for, or the server broke the protocol.
+    async fn settle<T: Recorded>(&self, request: &mut PushRequest, reply: &PushResponse) -> Result<(u64, u64)> {
+        let sent = T::batch(request);
+        let Answers { accepted, refused } = T::answers(reply);
+        self.db.acked::<T>(&accepted).await?;
+        for r in &refused {
+            let reason = serde_json::to_value(r.reason)?.as_str().unwrap_or("invalid").to_owned();
+            // The version that was sent: the server names the item, the request holds its stamp.
+            let Some(item) = sent.iter().find(|item| item.id() == r.id) else { continue };
+            self.db.refused::<T>(r.id, item.hlc(), &reason, r.field.as_deref(), &r.message).await?;
+        }
+        if accepted.len() + refused.len() < sent.len() {
+            return Err(DeviceError::Protocol(format!("the server answered for fewer {}s than were sent", T::NOUN)));
+        }
+        Ok((accepted.len() as u64, refused.len() as u64))
+    }
+
     /// The sync state for the app's status line.
     pub async fn status(&self) -> Result<SyncState> {
         if self.db.pairing().await?.is_none() {
@@ -221,7 +218,7 @@ impl Engine {
         }
         if rejected_count > 0 {
             return Ok(SyncState::NeedsAttention {
-                problem: format!("{rejected_count} logs were not accepted by the clinic"),
+                problem: format!("{rejected_count} entries were not accepted by the clinic"),
                 waiting,
                 rejected: self.db.rejected().await?,
             });

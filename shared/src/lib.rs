@@ -20,6 +20,7 @@ pub mod media;
 #[cfg(feature = "openapi")]
 mod openapi;
 pub mod pairing;
+pub mod recorded;
 pub mod routine;
 pub mod schedule;
 pub mod skill;

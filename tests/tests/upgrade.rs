@@ -1,6 +1,7 @@
 //! Upgrade: a device database made by an older version of the app (schema version 1, before `sync_attempts`
-//! and `outbox.rejected_field`) opens, migrates to the current version with its data intact, and syncs; a
-//! database from a newer app is refused with a clear error and left as it was.
+//! and `outbox.rejected_field`; version 2, when goal check-ins waited in `records` rather than the one outbox)
+//! opens, migrates to the current version with its data intact, and syncs; a database from a newer app is
+//! refused with a clear error and left as it was.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{TimeDelta, Utc};
@@ -23,19 +24,27 @@ async fn connect(dir: &Path) -> SqlitePool {
     SqlitePool::connect_with(options).await.unwrap()
 }
 
-/// An empty database exactly as version 1 of the app made it: migration 1 only, applied by sqlx from the
-/// same file, so `_sqlx_migrations` holds what the old app wrote (version, description, checksum).
-async fn v1_database(dir: &Path) -> SqlitePool {
+/// An empty database exactly as an older version of the app made it: its migrations only, applied by sqlx
+/// from the same files, so `_sqlx_migrations` holds what the old app wrote (version, description, checksum).
+async fn old_database(dir: &Path, migrations: &[&str]) -> SqlitePool {
     let sources = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../device/migrations/0001_init.sql"),
-        sources.path().join("0001_init.sql"),
-    )
-    .unwrap();
+    for file in migrations {
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../device/migrations").join(file),
+            sources.path().join(file),
+        )
+        .unwrap();
+    }
     let migrator = sqlx::migrate::Migrator::new(sources.path()).await.unwrap();
-    assert_eq!(migrator.iter().map(|m| m.version).collect::<Vec<_>>(), vec![1]);
+    assert_eq!(migrator.iter().count(), migrations.len());
     let pool = connect(dir).await;
     migrator.run(&pool).await.unwrap();
+    pool
+}
+
+/// An empty database exactly as version 1 of the app made it.
+async fn v1_database(dir: &Path) -> SqlitePool {
+    let pool = old_database(dir, &["0001_init.sql"]).await;
     // It really is the old shape.
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
@@ -58,6 +67,41 @@ async fn exec(pool: &SqlitePool, sql: &str, binds: &[&str]) {
         q = q.bind(*b);
     }
     q.execute(pool).await.unwrap();
+}
+
+/// Stores a pairing and a first pull as the old apps did (settings, and every pulled record but logs in
+/// `records`): answers the pulled changes and how many records were stored.
+async fn pair_and_pull_as_old_app(
+    pool: &SqlitePool,
+    server: &TestServer,
+    device: &DeviceClient,
+) -> (Vec<Value>, usize) {
+    let (changes, cursor) = device.pull_all(None).await;
+    for (k, v) in [
+        ("server_url", server.base.as_str()),
+        ("device_id", device.device_id.as_str()),
+        ("clinic_name", "Riverside"),
+        ("caregiver", "Grandma"),
+        ("cursor", cursor.as_deref().unwrap()),
+    ] {
+        exec(pool, "INSERT INTO settings (key, value) VALUES (?1, ?2)", &[k, v]).await;
+    }
+    let mut records = 0;
+    for change in &changes {
+        let kind = change["type"].as_str().unwrap();
+        let key = if kind == "media" { &change["data"]["media"] } else { &change["data"]["id"] };
+        if kind != "log" && kind != "removed" {
+            let doc = change["data"].to_string();
+            exec(
+                pool,
+                "INSERT OR REPLACE INTO records (entity, id, doc) VALUES (?1, ?2, ?3)",
+                &[kind, key.as_str().unwrap(), &doc],
+            )
+            .await;
+            records += 1;
+        }
+    }
+    (changes, records)
 }
 
 /// Writes a log as version 1 stored it, queued in the outbox (rejected with a reason and message if given).
@@ -102,33 +146,9 @@ async fn a_version_1_device_database_migrates_and_keeps_working() {
         // Pair and pull as the old app did, storing it all in the version 1 layout.
         let code = p.maya.pairing_code(&p.child_id).await;
         let device = DeviceClient::pair(&server, &code, "Old laptop").await;
-        let (changes, cursor) = device.pull_all(None).await;
         let dir = tempfile::tempdir().unwrap();
         let pool = v1_database(dir.path()).await;
-        for (k, v) in [
-            ("server_url", server.base.as_str()),
-            ("device_id", device.device_id.as_str()),
-            ("clinic_name", "Riverside"),
-            ("caregiver", "Grandma"),
-            ("cursor", cursor.as_deref().unwrap()),
-        ] {
-            exec(&pool, "INSERT INTO settings (key, value) VALUES (?1, ?2)", &[k, v]).await;
-        }
-        let mut records = 0;
-        for change in &changes {
-            let kind = change["type"].as_str().unwrap();
-            let key = if kind == "media" { &change["data"]["media"] } else { &change["data"]["id"] };
-            if kind != "log" && kind != "removed" {
-                let doc = change["data"].to_string();
-                exec(
-                    &pool,
-                    "INSERT OR REPLACE INTO records (entity, id, doc) VALUES (?1, ?2, ?3)",
-                    &[kind, key.as_str().unwrap(), &doc],
-                )
-                .await;
-                records += 1;
-            }
-        }
+        let (changes, records) = pair_and_pull_as_old_app(&pool, &server, &device).await;
         assert!(records >= 3, "{backend:?}: family, child and assignment at least: {changes:#?}");
         let yesterday = (Utc::now() - TimeDelta::days(1)).date_naive().to_string();
         let wall = hlc_now() - 60_000;
@@ -150,7 +170,7 @@ async fn a_version_1_device_database_migrates_and_keeps_working() {
 
         // The new app opens it: migrated, intact.
         let engine = homeplay_tests::open_engine(dir.path()).await.unwrap();
-        assert_eq!(engine.schema_version().await.unwrap(), 2, "{backend:?}");
+        assert_eq!(engine.schema_version().await.unwrap(), 3, "{backend:?}");
         assert!(engine.integrity_ok().await.unwrap());
         assert_eq!(engine.pairing().await.unwrap().unwrap().device_id.to_string(), device.device_id);
         assert_eq!(engine.caregiver().await.unwrap().unwrap().as_str(), "Grandma");
@@ -164,7 +184,7 @@ async fn a_version_1_device_database_migrates_and_keeps_working() {
         match engine.status().await.unwrap() {
             SyncState::NeedsAttention { waiting: 1, rejected, .. } => {
                 assert_eq!(rejected.len(), 1, "{backend:?}");
-                assert_eq!(rejected[0].log_id, refused.id);
+                assert_eq!((rejected[0].kind.as_str(), rejected[0].id.clone()), ("logs", refused.id.to_string()));
                 assert_eq!(rejected[0].reason, "unknown_assignment");
                 assert_eq!(rejected[0].field, None);
                 assert_eq!(rejected[0].message, "this assignment is not part of the child's program");
@@ -200,7 +220,7 @@ async fn a_version_1_device_database_migrates_and_keeps_working() {
 
         // Opening again changes nothing.
         let engine = homeplay_tests::open_engine(dir.path()).await.unwrap();
-        assert_eq!(engine.schema_version().await.unwrap(), 2);
+        assert_eq!(engine.schema_version().await.unwrap(), 3);
         assert_eq!(engine.all_logs().await.unwrap().len(), 3);
         drop(engine);
         let pool = connect(dir.path()).await;
@@ -209,8 +229,116 @@ async fn a_version_1_device_database_migrates_and_keeps_working() {
                 .fetch_all(&pool)
                 .await
                 .unwrap();
-        assert_eq!(versions, vec![(1, true), (2, true)]);
+        assert_eq!(versions, vec![(1, true), (2, true), (3, true)]);
         assert!(outbox_columns(&pool).await.contains(&"rejected_field".to_owned()));
+        pool.close().await;
+    }
+}
+
+/// A device under version 2 of the app, with a log and a goal check-in waiting and an earlier check-in the
+/// clinic refused (version 2 kept check-ins as `records` rows), moves them into the one outbox: the log and
+/// the check-in reach the clinic once, the refused answer stays for the family to see, and nothing is lost.
+#[tokio::test]
+async fn a_version_2_database_moves_waiting_check_ins_into_the_one_outbox() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend);
+        let server = TestServer::start(&db);
+        let start = (Utc::now() - TimeDelta::days(7)).date_naive();
+        let p = program(&db, &server, &start.to_string()).await;
+        let target = (Utc::now() + TimeDelta::weeks(12)).date_naive().to_string();
+        let goal = p
+            .maya
+            .post(
+                &format!("/api/v1/children/{}/goals", p.child_id),
+                serde_json::json!({"text": "Puts on socks by himself", "discipline": "ot", "areas": ["self_care"],
+                       "baseline": "Needs help", "start_date": start.to_string(), "target_date": target,
+                       "scale": {"much_less": "Hand over hand", "less": "Pulls them up", "expected": "With one prompt",
+                                 "more": "Alone", "much_more": "Socks and shoes alone"}}),
+            )
+            .await;
+        let goal_id = goal["id"].as_str().unwrap().to_owned();
+        let code = p.maya.pairing_code(&p.child_id).await;
+        let device = DeviceClient::pair(&server, &code, "Old laptop").await;
+        let dir = tempfile::tempdir().unwrap();
+        let pool = old_database(dir.path(), &["0001_init.sql", "0002_sync_attempts.sql"]).await;
+        pair_and_pull_as_old_app(&pool, &server, &device).await;
+        let yesterday = (Utc::now() - TimeDelta::days(1)).date_naive().to_string();
+        let wall = hlc_now() - 60_000;
+        let log = v1_log(
+            &pool,
+            &log_json(&p.child_id, &p.assignment_id, &p.exercise_id, &yesterday, &device.device_id, wall),
+            None,
+        )
+        .await;
+        // This week in the child's time zone, as the clinic counts it.
+        let progress = p.maya.get(&format!("/api/v1/children/{}/goals/progress", p.child_id)).await;
+        let today: chrono::NaiveDate = progress["today"].as_str().unwrap().parse().unwrap();
+        let monday = homeplay_core::adherence::week_start(today).to_string();
+        let check_in = |goal: &str, wall: u64| {
+            serde_json::json!({"id": uuid::Uuid::now_v7(), "goal_id": goal, "child_id": p.child_id, "week": monday,
+                   "face": "great", "answered_by": "Grandma", "device_id": device.device_id,
+                   "hlc": {"wall_ms": wall, "counter": 0}})
+        };
+        let waiting = check_in(&goal_id, wall + 1);
+        let refused = check_in(&uuid::Uuid::now_v7().to_string(), wall + 2);
+        for (entity, doc) in [
+            ("check_in", &waiting),
+            ("check_in_outbox", &waiting),
+            ("check_in", &refused),
+            ("check_in_rejected", &refused),
+        ] {
+            exec(
+                &pool,
+                "INSERT INTO records (entity, id, doc) VALUES (?1, ?2, ?3)",
+                &[entity, doc["id"].as_str().unwrap(), &doc.to_string()],
+            )
+            .await;
+        }
+        pool.close().await;
+        FileTokenStore::new(dir.path().join("device-token")).save(&DeviceToken::parse(&device.token).unwrap()).unwrap();
+
+        // Migrated: both waiting items count as waiting, the refused answer as refused, the answers still show.
+        let engine = homeplay_tests::open_engine(dir.path()).await.unwrap();
+        assert_eq!(engine.schema_version().await.unwrap(), 3, "{backend:?}");
+        assert!(engine.integrity_ok().await.unwrap());
+        match engine.status().await.unwrap() {
+            SyncState::NeedsAttention { waiting: 2, rejected, .. } => {
+                assert_eq!(rejected.len(), 1, "{backend:?}: {rejected:?}");
+                assert_eq!(rejected[0].kind, "check_ins");
+                assert_eq!(rejected[0].id, refused["id"].as_str().unwrap());
+            }
+            other => panic!("{backend:?}: expected two waiting and one refused, got {other:?}"),
+        }
+        let goals = engine.goals(p.child_id.parse().unwrap()).await.unwrap();
+        assert_eq!(goals[0].this_week, Some(homeplay_core::goal::CheckInFace::Great), "{backend:?}");
+
+        // One push round carries both kinds; syncing again sends nothing twice.
+        let report = engine.sync_once().await.unwrap();
+        assert_eq!((report.pushed, report.rejected), (2, 0), "{backend:?}");
+        assert_eq!(engine.sync_once().await.unwrap().pushed, 0);
+        let progress = p.maya.get(&format!("/api/v1/children/{}/goals/progress", p.child_id)).await;
+        let row = &progress["goals"][0];
+        assert_eq!(
+            row["check_ins"],
+            serde_json::json!([{"week": monday, "face": "great", "answered_by": "Grandma"}]),
+            "{backend:?}: {row}"
+        );
+        let report = p.maya.get(&format!("/api/v1/children/{}/adherence?from={start}", p.child_id)).await;
+        let ids: Vec<&str> =
+            report["timeline"].as_array().unwrap().iter().map(|e| e["log_id"].as_str().unwrap()).collect();
+        assert_eq!(ids, [log.id.to_string().as_str()], "{backend:?}");
+        assert!(matches!(
+            engine.status().await.unwrap(),
+            SyncState::NeedsAttention { waiting: 0, ref rejected, .. } if rejected.len() == 1
+        ));
+        drop(engine);
+        let pool = connect(dir.path()).await;
+        let left: Vec<String> =
+            sqlx::query_scalar("SELECT entity FROM records WHERE entity IN ('check_in_outbox', 'check_in_rejected')")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert!(left.is_empty(), "{backend:?}: the old queues are gone: {left:?}");
         pool.close().await;
     }
 }
@@ -224,7 +352,7 @@ async fn an_unpaired_version_1_database_migrates_and_records_sync_attempts() {
     exec(&pool, "INSERT INTO settings (key, value) VALUES ('caregiver', 'Dad')", &[]).await;
     pool.close().await;
     let engine = homeplay_tests::open_engine(dir.path()).await.unwrap();
-    assert_eq!(engine.schema_version().await.unwrap(), 2);
+    assert_eq!(engine.schema_version().await.unwrap(), 3);
     assert_eq!(engine.caregiver().await.unwrap().unwrap().as_str(), "Dad");
     assert_eq!(engine.status().await.unwrap(), SyncState::NotPaired);
     assert!(matches!(engine.sync_once().await, Err(DeviceError::NotPaired)));
@@ -261,7 +389,7 @@ async fn a_database_from_a_newer_app_is_refused_and_left_as_it_was() {
     pool.close().await;
 
     let err = homeplay_tests::open_engine(dir.path()).await.unwrap_err();
-    assert!(matches!(err, DeviceError::DatabaseTooNew { found: 99, known: 2 }), "{err:?}");
+    assert!(matches!(err, DeviceError::DatabaseTooNew { found: 99, known: 3 }), "{err:?}");
     let message = err.to_string();
     assert!(message.contains("newer version") && message.contains("update the app"), "{message}");
 

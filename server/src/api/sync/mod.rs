@@ -1,6 +1,7 @@
 //! The device sync API (shared/PROTOCOL.md): info, pair, push, pull and media.
 
 mod push;
+mod recorded;
 
 pub use push::*;
 

@@ -1,5 +1,6 @@
-//! A device's push: its logs and goal check-ins, each checked against the family's program and the device's
-//! own identity, stored once whatever the retries, and acknowledged or rejected one by one.
+//! A device's push: everything its family recorded (logs, goal check-ins), each item checked against the
+//! family and the device's own identity, stored once whatever the retries, and acknowledged or refused one
+//! by one. One loop serves every kind; what differs per kind is in [`Accept`] (see `recorded.rs`).
 
 use super::*;
 use crate::api::doc::*;
@@ -9,26 +10,21 @@ use crate::auth::DeviceAuth;
 use crate::error::{ApiResult, Failure};
 use crate::json::{StrictJson, parse};
 use crate::state::{AppState, now_ms};
-use crate::store::LogWrite;
 use axum::Json;
 use axum::extract::State;
-use homeplay_core::Validate;
-use homeplay_core::assignment::Assignment;
 use homeplay_core::goal::GoalCheckIn;
 use homeplay_core::hlc::{Hlc, HlcClock};
-use homeplay_core::ids::{AssignmentId, ChildId, DeviceId, ExerciseId, GoalCheckInId, GoalId, LogId};
+use homeplay_core::ids::ChildId;
 use homeplay_core::log::CompletionLog;
-use homeplay_core::schedule::exercises_of;
-use homeplay_core::sync::{
-    Ack, ApiError, CheckInAck, CheckInRejection, ErrorCode, PROTOCOL_VERSION, PushRequest, PushResponse, RejectReason,
-    Rejection,
-};
+use homeplay_core::recorded::{Accepted, Answers, Recorded, Refused};
+use homeplay_core::sync::{ApiError, ErrorCode, PROTOCOL_VERSION, PushRequest, PushResponse, RejectReason};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::{HashMap, HashSet};
+use std::future::Future;
 
-/// The push body, read item by item so that one bad log is rejected on its own. Its JSON is a
-/// [`PushRequest`], as documented.
+/// The push body, read item by item so that one bad item is refused on its own. Its JSON is a
+/// [`PushRequest`], as documented: one array per kind.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PushEnvelope {
@@ -38,188 +34,156 @@ pub struct PushEnvelope {
     check_ins: Vec<Box<RawValue>>,
 }
 
-fn reject(
-    index: usize,
-    id: LogId,
-    reason: RejectReason,
-    field: Option<String>,
-    message: impl Into<String>,
-) -> Rejection {
-    Rejection { index: index as u32, id, reason, field, message: message.into() }
+/// Why an item is refused: the reason, the field at fault and words for the family.
+pub(super) struct Refusal {
+    pub reason: RejectReason,
+    pub field: Option<String>,
+    pub message: String,
 }
 
-/// What a family may log against: its children, and each assignment's child and exercises.
-struct FamilyProgram {
-    children: HashSet<ChildId>,
-    assignments: HashMap<AssignmentId, (ChildId, HashSet<ExerciseId>)>,
-}
+impl Refusal {
+    pub fn new(reason: RejectReason, field: &str, message: impl Into<String>) -> Self {
+        Self { reason, field: Some(field.to_owned()), message: message.into() }
+    }
 
-async fn family_program(state: &AppState, auth: &DeviceAuth) -> ApiResult<FamilyProgram> {
-    let children = state.store.children_of_family(auth.family_id).await?.into_iter().map(|c| c.id).collect();
-    let assignments: Vec<Assignment> = state.store.assignments_of_family(auth.family_id).await?;
-    let mut routines = Vec::new();
-    for a in &assignments {
-        if let homeplay_core::assignment::Target::Routine { routine_id } = a.target
-            && let Some(r) = state.store.routine(auth.clinic_id, routine_id).await?
-        {
-            routines.push(r);
+    fn of<Id>(self, index: usize, id: Id) -> Refused<Id> {
+        Refused {
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+            id,
+            reason: self.reason,
+            field: self.field,
+            message: self.message,
         }
     }
-    let assignments =
-        assignments.iter().map(|a| (a.id, (a.child_id, exercises_of(a, &routines).into_iter().collect()))).collect();
-    Ok(FamilyProgram { children, assignments })
 }
 
-/// A version of a family's record says which device made it: only the device pushing it, as its token says.
-fn check_device(device_id: DeviceId, auth: &DeviceAuth) -> Result<(), (RejectReason, Option<String>, String)> {
-    if device_id == auth.device_id {
-        Ok(())
-    } else {
-        Err((
+/// What one kind of recorded item needs from the server beyond the checks every kind shares.
+pub(super) trait Accept: Recorded {
+    /// What the kind's own check reads, loaded once per push that carries this kind.
+    type Rules: Send + Sync;
+    fn rules(state: &AppState, auth: &DeviceAuth) -> impl Future<Output = ApiResult<Self::Rules>> + Send;
+    /// The kind's own check: after "valid" and "a child of the family", before "this device" and "the clock".
+    fn check(&self, rules: &Self::Rules) -> Result<(), Refusal>;
+    /// Stores the items that passed, in one transaction; answers, for each, `None` when it is safe on the
+    /// server (stored now or before, or superseded) or why it was refused after all.
+    fn store(
+        state: &AppState,
+        auth: &DeviceAuth,
+        items: &[Self],
+        now: i64,
+    ) -> impl Future<Output = ApiResult<Vec<Option<Refusal>>>> + Send;
+}
+
+/// The checks every kind shares, in order: valid, about a child of the device's family, the kind's own
+/// rules, made by the device pushing it (as its token says), and not stamped too far ahead of the server.
+fn check<T: Accept>(
+    item: &T,
+    auth: &DeviceAuth,
+    children: &HashSet<ChildId>,
+    rules: &T::Rules,
+    now: i64,
+) -> Result<(), Refusal> {
+    item.validate().map_err(|e| Refusal::new(RejectReason::Invalid, e.field(), e.to_string()))?;
+    if !children.contains(&item.child_id()) {
+        return Err(Refusal::new(RejectReason::UnknownChild, "child_id", "this child is not in the device's family"));
+    }
+    item.check(rules)?;
+    if item.device_id() != auth.device_id {
+        return Err(Refusal::new(
             RejectReason::Invalid,
-            Some("device_id".into()),
-            "device_id: must be the id of the device pushing it".into(),
-        ))
-    }
-}
-
-fn check_log(
-    log: &CompletionLog,
-    auth: &DeviceAuth,
-    program: &FamilyProgram,
-    now: i64,
-) -> Result<(), (RejectReason, Option<String>, String)> {
-    log.validate().map_err(|e| (RejectReason::Invalid, Some(e.field().to_owned()), e.to_string()))?;
-    if !program.children.contains(&log.child_id) {
-        return Err((
-            RejectReason::UnknownChild,
-            Some("child_id".into()),
-            "this child is not in the device's family".into(),
+            "device_id",
+            "device_id: must be the id of the device pushing it",
         ));
     }
-    let Some((child, exercises)) = program.assignments.get(&log.assignment_id) else {
-        return Err((
-            RejectReason::UnknownAssignment,
-            Some("assignment_id".into()),
-            "this assignment is not part of the child's program".into(),
-        ));
-    };
-    if *child != log.child_id {
-        return Err((
-            RejectReason::UnknownAssignment,
-            Some("assignment_id".into()),
-            "this assignment belongs to another child".into(),
-        ));
-    }
-    if !exercises.contains(&log.exercise_id) {
-        return Err((
-            RejectReason::UnknownExercise,
-            Some("exercise_id".into()),
-            "this exercise is not part of the assignment".into(),
-        ));
-    }
-    check_device(log.device_id, auth)?;
-    let now_ms = u64::try_from(now).unwrap_or(0);
-    if HlcClock::default().observe(log.hlc, now_ms).is_err() {
-        return Err((
+    if HlcClock::default().observe(item.hlc(), u64::try_from(now).unwrap_or(0)).is_err() {
+        return Err(Refusal::new(
             RejectReason::ClockSkew,
-            Some("hlc".into()),
-            "the clock stamp is more than a day ahead of the server".into(),
+            "hlc",
+            "the clock stamp is more than a day ahead of the server",
         ));
     }
     Ok(())
 }
 
-/// Checks one pushed check-in: valid, about a child of the device's family and one of that child's goals
-/// (`goals`), and not stamped too far ahead. A goal settled since the family answered still takes the answer.
-fn check_check_in(
-    c: &GoalCheckIn,
-    auth: &DeviceAuth,
-    program: &FamilyProgram,
-    goals: &HashMap<ChildId, HashSet<GoalId>>,
-    now: i64,
-) -> Result<(), (RejectReason, Option<String>, String)> {
-    c.validate().map_err(|e| (RejectReason::Invalid, Some(e.field().to_owned()), e.to_string()))?;
-    if !program.children.contains(&c.child_id) {
-        return Err((
-            RejectReason::UnknownChild,
-            Some("child_id".into()),
-            "this child is not in the device's family".into(),
-        ));
-    }
-    if !goals.get(&c.child_id).is_some_and(|g| g.contains(&c.goal_id)) {
-        return Err((RejectReason::UnknownGoal, Some("goal_id".into()), "this goal is not the child's".into()));
-    }
-    check_device(c.device_id, auth)?;
-    if HlcClock::default().observe(c.hlc, u64::try_from(now).unwrap_or(0)).is_err() {
-        return Err((
-            RejectReason::ClockSkew,
-            Some("hlc".into()),
-            "the clock stamp is more than a day ahead of the server".into(),
-        ));
+fn too_many<T: Recorded>(raw: &[Box<RawValue>]) -> ApiResult<()> {
+    if raw.len() > T::MAX_PER_PUSH {
+        return Err(Failure::new(
+            ErrorCode::PayloadTooLarge,
+            format!("at most {} {}s per push; split the batch", T::MAX_PER_PUSH, T::NOUN),
+        )
+        .with_field(T::FIELD));
     }
     Ok(())
 }
 
-/// Stores the pushed check-ins that pass [`check_check_in`]; answers the acks and rejections.
-async fn push_check_ins(
+/// One kind's pushed items: parsed one by one, checked, the good ones stored and audited per child, and
+/// every item answered in the response. Returns the newest wall clock among the stored ones.
+async fn accept<T: Accept>(
     state: &AppState,
     auth: &DeviceAuth,
     ip: &ClientIp,
-    program: &FamilyProgram,
+    children: &HashSet<ChildId>,
     raw: &[Box<RawValue>],
     now: i64,
-) -> ApiResult<(Vec<CheckInAck>, Vec<CheckInRejection>, u64)> {
+    response: &mut PushResponse,
+) -> ApiResult<u64> {
     if raw.is_empty() {
-        return Ok((Vec::new(), Vec::new(), 0));
+        return Ok(0);
     }
-    let mut goals: HashMap<ChildId, HashSet<GoalId>> = HashMap::new();
-    for child in &program.children {
-        let of_child = state.store.goals_of_child(auth.clinic_id, *child).await?;
-        goals.insert(*child, of_child.iter().map(|g| g.id).collect());
-    }
-    let mut rejected = Vec::new();
-    let mut good: Vec<GoalCheckIn> = Vec::new();
+    let rules = T::rules(state, auth).await?;
+    let mut refused = Vec::new();
+    let mut good: Vec<(usize, T)> = Vec::new();
     for (i, raw) in raw.iter().enumerate() {
-        let reject = |id, reason, field, message| CheckInRejection { index: i as u32, id, reason, field, message };
-        let c: GoalCheckIn = match parse(raw.get().as_bytes()) {
-            Ok(c) => c,
+        let item: T = match parse(raw.get().as_bytes()) {
+            Ok(item) => item,
             Err(f) => {
+                // Without a readable id the device cannot tell which item failed: refuse the whole request.
                 #[derive(Deserialize)]
-                struct IdOnly {
-                    id: GoalCheckInId,
+                struct IdOnly<Id> {
+                    id: Id,
                 }
-                let id = serde_json::from_str::<IdOnly>(raw.get()).map_err(|_| {
+                let field = T::FIELD;
+                let only: IdOnly<T::Id> = serde_json::from_str(raw.get()).map_err(|_| {
                     Failure::invalid(
-                        format!("check_ins[{i}].id"),
-                        format!("check_ins[{i}]: every check-in needs a readable id"),
+                        format!("{field}[{i}].id"),
+                        format!("{field}[{i}]: every {} needs a readable id", T::NOUN),
                     )
                 })?;
-                rejected.push(reject(id.id, RejectReason::Invalid, f.body.field, f.body.message));
+                let why = Refusal { reason: RejectReason::Invalid, field: f.body.field, message: f.body.message };
+                refused.push(why.of(i, only.id));
                 continue;
             }
         };
-        match check_check_in(&c, auth, program, &goals, now) {
-            Ok(()) => good.push(c),
-            Err((reason, field, message)) => rejected.push(reject(c.id, reason, field, message)),
+        match check(&item, auth, children, &rules, now) {
+            Ok(()) => good.push((i, item)),
+            Err(why) => refused.push(why.of(i, item.id())),
         }
     }
-    state.store.put_check_ins(auth.clinic_id, &good, now).await?;
-    // A family's answer about a goal is the child's data, audited like its logs.
+    let items: Vec<T> = good.iter().map(|(_, item)| item.clone()).collect();
+    let writes = T::store(state, auth, &items, now).await?;
+    let mut accepted = Vec::new();
     let mut per_child: HashMap<ChildId, usize> = HashMap::new();
-    for c in &good {
-        *per_child.entry(c.child_id).or_default() += 1;
+    for ((i, item), write) in good.iter().zip(writes) {
+        match write {
+            None => {
+                *per_child.entry(item.child_id()).or_default() += 1;
+                accepted.push(Accepted { id: item.id(), hlc: item.hlc() });
+            }
+            Some(why) => refused.push(why.of(*i, item.id())),
+        }
     }
+    refused.sort_by_key(|r| r.index);
+    // What a family records is the child's data: audited per child, like every read and change of it.
     audit::record_per_child(
         state,
         Actor::Device(auth),
         ip,
-        "push_check_ins",
-        per_child.into_iter().map(|(child, n)| (child, format!("{n} check-ins"))),
+        &format!("push_{}", T::FIELD),
+        per_child.into_iter().map(|(child, n)| (child, format!("{n} {}s", T::NOUN))),
     )
     .await?;
-    let max_wall = good.iter().map(|c| c.hlc.wall_ms).max().unwrap_or(0);
-    Ok((good.iter().map(|c| CheckInAck { id: c.id, hlc: c.hlc }).collect(), rejected, max_wall))
+    T::answer(response, Answers { accepted, refused });
+    Ok(items.iter().map(|item| item.hlc().wall_ms).max().unwrap_or(0))
 }
 
 /// Push completion logs
@@ -249,83 +213,22 @@ pub async fn push(
     StrictJson(envelope): StrictJson<PushEnvelope>,
 ) -> ApiResult<Json<PushResponse>> {
     check_protocol(envelope.protocol)?;
-    if envelope.logs.len() > PushRequest::MAX_LOGS {
-        return Err(Failure::new(
-            ErrorCode::PayloadTooLarge,
-            format!("at most {} logs per push; split the batch", PushRequest::MAX_LOGS),
-        )
-        .with_field("logs"));
-    }
-    if envelope.check_ins.len() > PushRequest::MAX_CHECK_INS {
-        return Err(Failure::new(
-            ErrorCode::PayloadTooLarge,
-            format!("at most {} check-ins per push; split the batch", PushRequest::MAX_CHECK_INS),
-        )
-        .with_field("check_ins"));
-    }
+    too_many::<CompletionLog>(&envelope.logs)?;
+    too_many::<GoalCheckIn>(&envelope.check_ins)?;
     let now = now_ms();
-    let program = family_program(&state, &auth).await?;
-    let mut rejected = Vec::new();
-    let mut good: Vec<(usize, CompletionLog)> = Vec::new();
-    for (i, raw) in envelope.logs.iter().enumerate() {
-        let log: CompletionLog = match parse(raw.get().as_bytes()) {
-            Ok(l) => l,
-            Err(f) => {
-                // Without a readable id the device cannot tell which log failed: reject the whole request.
-                #[derive(Deserialize)]
-                struct IdOnly {
-                    id: LogId,
-                }
-                let id = serde_json::from_str::<IdOnly>(raw.get()).map_err(|_| {
-                    Failure::invalid(format!("logs[{i}].id"), format!("logs[{i}]: every log needs a readable id"))
-                })?;
-                rejected.push(reject(i, id.id, RejectReason::Invalid, f.body.field, f.body.message));
-                continue;
-            }
-        };
-        match check_log(&log, &auth, &program, now) {
-            Ok(()) => good.push((i, log)),
-            Err((reason, field, message)) => rejected.push(reject(i, log.id, reason, field, message)),
-        }
-    }
-    let logs: Vec<CompletionLog> = good.iter().map(|(_, l)| l.clone()).collect();
-    let writes = state.store.push_logs(auth.family_id, auth.clinic_id, &logs, now).await?;
-    let mut accepted = Vec::new();
-    let mut children: HashMap<ChildId, usize> = HashMap::new();
-    for ((i, log), write) in good.iter().zip(writes) {
-        match write {
-            LogWrite::Stored | LogWrite::AlreadyCurrent => {
-                *children.entry(log.child_id).or_default() += 1;
-                accepted.push(Ack { id: log.id, hlc: log.hlc });
-            }
-            LogWrite::ImmutableFieldChanged(field) => rejected.push(reject(
-                *i,
-                log.id,
-                RejectReason::ImmutableField,
-                Some(field.to_owned()),
-                format!("{field} cannot change once a log is recorded; record a new log instead"),
-            )),
-        }
-    }
-    rejected.sort_by_key(|r| r.index);
-    audit::record_per_child(
-        &state,
-        Actor::Device(&auth),
-        &ip,
-        "push_logs",
-        children.into_iter().map(|(child, n)| (child, format!("{n} logs"))),
-    )
-    .await?;
-    let (check_ins_accepted, check_ins_rejected, check_in_wall) =
-        push_check_ins(&state, &auth, &ip, &program, &envelope.check_ins, now).await?;
-    let max_wall = logs.iter().map(|l| l.hlc.wall_ms).max().unwrap_or(0).max(check_in_wall);
-    let server_hlc = Hlc::new(u64::try_from(now).unwrap_or(0).max(max_wall), 0);
-    Ok(Json(PushResponse {
+    let children = state.store.children_of_family(auth.family_id).await?.into_iter().map(|c| c.id).collect();
+    let mut response = PushResponse {
         protocol: PROTOCOL_VERSION,
-        accepted,
-        rejected,
-        check_ins_accepted,
-        check_ins_rejected,
-        server_hlc,
-    }))
+        accepted: Vec::new(),
+        rejected: Vec::new(),
+        check_ins_accepted: Vec::new(),
+        check_ins_rejected: Vec::new(),
+        server_hlc: Hlc::default(),
+    };
+    let mut max_wall =
+        accept::<CompletionLog>(&state, &auth, &ip, &children, &envelope.logs, now, &mut response).await?;
+    max_wall = max_wall
+        .max(accept::<GoalCheckIn>(&state, &auth, &ip, &children, &envelope.check_ins, now, &mut response).await?);
+    response.server_hlc = Hlc::new(u64::try_from(now).unwrap_or(0).max(max_wall), 0);
+    Ok(Json(response))
 }

@@ -1,0 +1,114 @@
+//! What the server checks and stores for each kind of thing a family records, beyond the checks every kind
+//! shares (`push.rs`). A new kind implements [`Accept`] here and gets one line in the push handler.
+
+use super::push::{Accept, Refusal};
+use crate::auth::DeviceAuth;
+use crate::error::ApiResult;
+use crate::state::AppState;
+use crate::store::LogWrite;
+use homeplay_core::assignment::{Assignment, Target};
+use homeplay_core::goal::GoalCheckIn;
+use homeplay_core::ids::{AssignmentId, ChildId, ExerciseId, GoalId};
+use homeplay_core::log::CompletionLog;
+use homeplay_core::schedule::exercises_of;
+use homeplay_core::sync::RejectReason;
+use std::collections::{HashMap, HashSet};
+
+/// A log is about one exercise of one of the child's assignments: each assignment's child and exercises.
+pub(super) struct Program(HashMap<AssignmentId, (ChildId, HashSet<ExerciseId>)>);
+
+impl Accept for CompletionLog {
+    type Rules = Program;
+
+    async fn rules(state: &AppState, auth: &DeviceAuth) -> ApiResult<Program> {
+        let assignments: Vec<Assignment> = state.store.assignments_of_family(auth.family_id).await?;
+        let mut routines = Vec::new();
+        for a in &assignments {
+            if let Target::Routine { routine_id } = a.target
+                && let Some(r) = state.store.routine(auth.clinic_id, routine_id).await?
+            {
+                routines.push(r);
+            }
+        }
+        Ok(Program(
+            assignments
+                .iter()
+                .map(|a| (a.id, (a.child_id, exercises_of(a, &routines).into_iter().collect())))
+                .collect(),
+        ))
+    }
+
+    fn check(&self, program: &Program) -> Result<(), Refusal> {
+        let Some((child, exercises)) = program.0.get(&self.assignment_id) else {
+            return Err(Refusal::new(
+                RejectReason::UnknownAssignment,
+                "assignment_id",
+                "this assignment is not part of the child's program",
+            ));
+        };
+        if *child != self.child_id {
+            return Err(Refusal::new(
+                RejectReason::UnknownAssignment,
+                "assignment_id",
+                "this assignment belongs to another child",
+            ));
+        }
+        if !exercises.contains(&self.exercise_id) {
+            return Err(Refusal::new(
+                RejectReason::UnknownExercise,
+                "exercise_id",
+                "this exercise is not part of the assignment",
+            ));
+        }
+        Ok(())
+    }
+
+    async fn store(state: &AppState, auth: &DeviceAuth, logs: &[Self], now: i64) -> ApiResult<Vec<Option<Refusal>>> {
+        let writes = state.store.push_logs(auth.family_id, auth.clinic_id, logs, now).await?;
+        Ok(writes
+            .into_iter()
+            .map(|write| match write {
+                LogWrite::Stored | LogWrite::AlreadyCurrent => None,
+                LogWrite::ImmutableFieldChanged(field) => Some(Refusal::new(
+                    RejectReason::ImmutableField,
+                    field,
+                    format!("{field} cannot change once a log is recorded; record a new log instead"),
+                )),
+            })
+            .collect())
+    }
+}
+
+/// A check-in is about one of the child's goals. A goal settled since the family answered still takes it.
+pub(super) struct Goals(HashMap<ChildId, HashSet<GoalId>>);
+
+impl Accept for GoalCheckIn {
+    type Rules = Goals;
+
+    async fn rules(state: &AppState, auth: &DeviceAuth) -> ApiResult<Goals> {
+        let mut goals = HashMap::new();
+        for child in state.store.children_of_family(auth.family_id).await? {
+            let of_child = state.store.goals_of_child(auth.clinic_id, child.id).await?;
+            goals.insert(child.id, of_child.iter().map(|g| g.id).collect());
+        }
+        Ok(Goals(goals))
+    }
+
+    fn check(&self, goals: &Goals) -> Result<(), Refusal> {
+        if goals.0.get(&self.child_id).is_some_and(|g| g.contains(&self.goal_id)) {
+            Ok(())
+        } else {
+            Err(Refusal::new(RejectReason::UnknownGoal, "goal_id", "this goal is not the child's"))
+        }
+    }
+
+    async fn store(
+        state: &AppState,
+        auth: &DeviceAuth,
+        check_ins: &[Self],
+        now: i64,
+    ) -> ApiResult<Vec<Option<Refusal>>> {
+        state.store.put_check_ins(auth.clinic_id, check_ins, now).await?;
+        Ok(check_ins.iter().map(|_| None).collect())
+    }
+}
