@@ -3,7 +3,7 @@
 //! Each kind is a versioned record: keyed by a UUIDv7 the device makes, stamped with an [`Hlc`] (the newest
 //! version wins), made by one device about one child. The device keeps every unsent version of every kind in
 //! one outbox and sends them in one push round; the server accepts or refuses each item in one loop. A new
-//! kind (a pain score, a message from the family) is a type that implements [`Recorded`] and has its arrays
+//! kind (a pain score, a message from the family) is a type with one `recorded!` line below and its arrays
 //! in [`PushRequest`] and [`PushResponse`]; nothing else in the pipeline is written again.
 
 use crate::error::Validate;
@@ -70,106 +70,70 @@ pub struct Refused<Id> {
     pub message: String,
 }
 
-impl Recorded for CompletionLog {
-    type Id = LogId;
-    const FIELD: &'static str = "logs";
-    const NOUN: &'static str = "log";
-    const MAX_PER_PUSH: usize = PushRequest::MAX_LOGS;
+/// One kind's impl, from where it travels: `request` is its array in [`PushRequest`] (whose name is also its
+/// [`Recorded::FIELD`]), `accepted` and `rejected` its arrays in [`PushResponse`] with their wire types.
+macro_rules! recorded {
+    ($type:ty, $id:ty, noun: $noun:literal, max: $max:expr, request: $batch:ident,
+     accepted: $accepted:ident as $ack:ident, rejected: $rejected:ident as $rejection:ident) => {
+        impl Recorded for $type {
+            type Id = $id;
+            const FIELD: &'static str = stringify!($batch);
+            const NOUN: &'static str = $noun;
+            const MAX_PER_PUSH: usize = $max;
 
-    fn id(&self) -> LogId {
-        self.id
-    }
-    fn hlc(&self) -> Hlc {
-        self.hlc
-    }
-    fn child_id(&self) -> ChildId {
-        self.child_id
-    }
-    fn device_id(&self) -> DeviceId {
-        self.device_id
-    }
-    fn batch(request: &mut PushRequest) -> &mut Vec<Self> {
-        &mut request.logs
-    }
-    fn answer(response: &mut PushResponse, answers: Answers<LogId>) {
-        response.accepted = answers.accepted.into_iter().map(|a| Ack { id: a.id, hlc: a.hlc }).collect();
-        response.rejected = answers
-            .refused
-            .into_iter()
-            .map(|r| Rejection { index: r.index, id: r.id, reason: r.reason, field: r.field, message: r.message })
-            .collect();
-    }
-    fn answers(response: &PushResponse) -> Answers<LogId> {
-        Answers {
-            accepted: response.accepted.iter().map(|a| Accepted { id: a.id, hlc: a.hlc }).collect(),
-            refused: response
-                .rejected
-                .iter()
-                .map(|r| Refused {
-                    index: r.index,
-                    id: r.id,
-                    reason: r.reason,
-                    field: r.field.clone(),
-                    message: r.message.clone(),
-                })
-                .collect(),
+            fn id(&self) -> $id {
+                self.id
+            }
+            fn hlc(&self) -> Hlc {
+                self.hlc
+            }
+            fn child_id(&self) -> ChildId {
+                self.child_id
+            }
+            fn device_id(&self) -> DeviceId {
+                self.device_id
+            }
+            fn batch(request: &mut PushRequest) -> &mut Vec<Self> {
+                &mut request.$batch
+            }
+            fn answer(response: &mut PushResponse, answers: Answers<$id>) {
+                response.$accepted = answers.accepted.into_iter().map(|a| $ack { id: a.id, hlc: a.hlc }).collect();
+                response.$rejected = answers
+                    .refused
+                    .into_iter()
+                    .map(|r| $rejection {
+                        index: r.index,
+                        id: r.id,
+                        reason: r.reason,
+                        field: r.field,
+                        message: r.message,
+                    })
+                    .collect();
+            }
+            fn answers(response: &PushResponse) -> Answers<$id> {
+                Answers {
+                    accepted: response.$accepted.iter().map(|a| Accepted { id: a.id, hlc: a.hlc }).collect(),
+                    refused: response
+                        .$rejected
+                        .iter()
+                        .map(|r| Refused {
+                            index: r.index,
+                            id: r.id,
+                            reason: r.reason,
+                            field: r.field.clone(),
+                            message: r.message.clone(),
+                        })
+                        .collect(),
+                }
+            }
         }
-    }
+    };
 }
 
-impl Recorded for GoalCheckIn {
-    type Id = GoalCheckInId;
-    const FIELD: &'static str = "check_ins";
-    const NOUN: &'static str = "check-in";
-    const MAX_PER_PUSH: usize = PushRequest::MAX_CHECK_INS;
-
-    fn id(&self) -> GoalCheckInId {
-        self.id
-    }
-    fn hlc(&self) -> Hlc {
-        self.hlc
-    }
-    fn child_id(&self) -> ChildId {
-        self.child_id
-    }
-    fn device_id(&self) -> DeviceId {
-        self.device_id
-    }
-    fn batch(request: &mut PushRequest) -> &mut Vec<Self> {
-        &mut request.check_ins
-    }
-    fn answer(response: &mut PushResponse, answers: Answers<GoalCheckInId>) {
-        response.check_ins_accepted =
-            answers.accepted.into_iter().map(|a| CheckInAck { id: a.id, hlc: a.hlc }).collect();
-        response.check_ins_rejected = answers
-            .refused
-            .into_iter()
-            .map(|r| CheckInRejection {
-                index: r.index,
-                id: r.id,
-                reason: r.reason,
-                field: r.field,
-                message: r.message,
-            })
-            .collect();
-    }
-    fn answers(response: &PushResponse) -> Answers<GoalCheckInId> {
-        Answers {
-            accepted: response.check_ins_accepted.iter().map(|a| Accepted { id: a.id, hlc: a.hlc }).collect(),
-            refused: response
-                .check_ins_rejected
-                .iter()
-                .map(|r| Refused {
-                    index: r.index,
-                    id: r.id,
-                    reason: r.reason,
-                    field: r.field.clone(),
-                    message: r.message.clone(),
-                })
-                .collect(),
-        }
-    }
-}
+recorded!(CompletionLog, LogId, noun: "log", max: PushRequest::MAX_LOGS, request: logs,
+    accepted: accepted as Ack, rejected: rejected as Rejection);
+recorded!(GoalCheckIn, GoalCheckInId, noun: "check-in", max: PushRequest::MAX_CHECK_INS, request: check_ins,
+    accepted: check_ins_accepted as CheckInAck, rejected: check_ins_rejected as CheckInRejection);
 
 #[cfg(test)]
 mod tests {

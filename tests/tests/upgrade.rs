@@ -42,19 +42,26 @@ async fn old_database(dir: &Path, migrations: &[&str]) -> SqlitePool {
     pool
 }
 
+/// The migrations of version 1 of the app.
+const V1: &[&str] = &["0001_init.sql"];
+
 /// An empty database exactly as version 1 of the app made it.
 async fn v1_database(dir: &Path) -> SqlitePool {
-    let pool = old_database(dir, &["0001_init.sql"]).await;
-    // It really is the old shape.
+    let pool = old_database(dir, V1).await;
+    assert_v1_shape(&pool).await;
+    pool
+}
+
+/// It really is the old shape.
+async fn assert_v1_shape(pool: &SqlitePool) {
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
     )
-    .fetch_all(&pool)
+    .fetch_all(pool)
     .await
     .unwrap();
     assert_eq!(tables, ["_sqlx_migrations", "logs", "media", "outbox", "records", "settings"]);
-    assert!(!outbox_columns(&pool).await.contains(&"rejected_field".to_owned()));
-    pool
+    assert!(!outbox_columns(pool).await.contains(&"rejected_field".to_owned()));
 }
 
 async fn outbox_columns(pool: &SqlitePool) -> Vec<String> {
@@ -69,39 +76,68 @@ async fn exec(pool: &SqlitePool, sql: &str, binds: &[&str]) {
     q.execute(pool).await.unwrap();
 }
 
-/// Stores a pairing and a first pull as the old apps did (settings, and every pulled record but logs in
-/// `records`): answers the pulled changes and how many records were stored.
-async fn pair_and_pull_as_old_app(
-    pool: &SqlitePool,
-    server: &TestServer,
-    device: &DeviceClient,
-) -> (Vec<Value>, usize) {
-    let (changes, cursor) = device.pull_all(None).await;
-    for (k, v) in [
-        ("server_url", server.base.as_str()),
-        ("device_id", device.device_id.as_str()),
-        ("clinic_name", "Riverside"),
-        ("caregiver", "Grandma"),
-        ("cursor", cursor.as_deref().unwrap()),
-    ] {
-        exec(pool, "INSERT INTO settings (key, value) VALUES (?1, ?2)", &[k, v]).await;
-    }
-    let mut records = 0;
-    for change in &changes {
-        let kind = change["type"].as_str().unwrap();
-        let key = if kind == "media" { &change["data"]["media"] } else { &change["data"]["id"] };
-        if kind != "log" && kind != "removed" {
-            let doc = change["data"].to_string();
-            exec(
-                pool,
-                "INSERT OR REPLACE INTO records (entity, id, doc) VALUES (?1, ?2, ?3)",
-                &[kind, key.as_str().unwrap(), &doc],
-            )
-            .await;
-            records += 1;
+/// A device paired with `p`'s family under an older app: its database made by `migrations`, holding the
+/// pairing and a first pull as the old apps stored them (settings, and every pulled record but logs in
+/// `records`).
+struct OldDevice {
+    device: DeviceClient,
+    dir: tempfile::TempDir,
+    pool: SqlitePool,
+    changes: Vec<Value>,
+    records: usize,
+}
+
+impl OldDevice {
+    async fn pair(server: &TestServer, p: &Program, migrations: &[&str]) -> Self {
+        let code = p.maya.pairing_code(&p.child_id).await;
+        let device = DeviceClient::pair(server, &code, "Old laptop").await;
+        let dir = tempfile::tempdir().unwrap();
+        let pool = old_database(dir.path(), migrations).await;
+        let (changes, cursor) = device.pull_all(None).await;
+        for (k, v) in [
+            ("server_url", server.base.as_str()),
+            ("device_id", device.device_id.as_str()),
+            ("clinic_name", "Riverside"),
+            ("caregiver", "Grandma"),
+            ("cursor", cursor.as_deref().unwrap()),
+        ] {
+            exec(&pool, "INSERT INTO settings (key, value) VALUES (?1, ?2)", &[k, v]).await;
         }
+        let mut records = 0;
+        for change in &changes {
+            let kind = change["type"].as_str().unwrap();
+            let key = if kind == "media" { &change["data"]["media"] } else { &change["data"]["id"] };
+            if kind != "log" && kind != "removed" {
+                let doc = change["data"].to_string();
+                exec(
+                    &pool,
+                    "INSERT OR REPLACE INTO records (entity, id, doc) VALUES (?1, ?2, ?3)",
+                    &[kind, key.as_str().unwrap(), &doc],
+                )
+                .await;
+                records += 1;
+            }
+        }
+        Self { device, dir, pool, changes, records }
     }
-    (changes, records)
+
+    /// A log of yesterday for `assignment`, queued in the outbox as version 1 stored it.
+    async fn log(&self, p: &Program, assignment: &str, wall: u64, rejected: Option<(&str, &str)>) -> CompletionLog {
+        let yesterday = (Utc::now() - TimeDelta::days(1)).date_naive().to_string();
+        let json = log_json(&p.child_id, assignment, &p.exercise_id, &yesterday, &self.device.device_id, wall);
+        v1_log(&self.pool, &json, rejected).await
+    }
+
+    /// The current app opens the database, with the device's token where it keeps it: migrated and sound.
+    async fn open_migrated(self) -> (homeplay_device::Engine, tempfile::TempDir) {
+        self.pool.close().await;
+        let token = DeviceToken::parse(&self.device.token).unwrap();
+        FileTokenStore::new(self.dir.path().join("device-token")).save(&token).unwrap();
+        let engine = homeplay_tests::open_engine(self.dir.path()).await.unwrap();
+        assert_eq!(engine.schema_version().await.unwrap(), 3);
+        assert!(engine.integrity_ok().await.unwrap());
+        (engine, self.dir)
+    }
 }
 
 /// Writes a log as version 1 stored it, queued in the outbox (rejected with a reason and message if given).
@@ -144,35 +180,25 @@ async fn a_version_1_device_database_migrates_and_keeps_working() {
         let p = program(&db, &server, &start.to_string()).await;
 
         // Pair and pull as the old app did, storing it all in the version 1 layout.
-        let code = p.maya.pairing_code(&p.child_id).await;
-        let device = DeviceClient::pair(&server, &code, "Old laptop").await;
-        let dir = tempfile::tempdir().unwrap();
-        let pool = v1_database(dir.path()).await;
-        let (changes, records) = pair_and_pull_as_old_app(&pool, &server, &device).await;
-        assert!(records >= 3, "{backend:?}: family, child and assignment at least: {changes:#?}");
-        let yesterday = (Utc::now() - TimeDelta::days(1)).date_naive().to_string();
+        let old = OldDevice::pair(&server, &p, V1).await;
+        assert_v1_shape(&old.pool).await;
+        assert!(old.records >= 3, "{backend:?}: family, child and assignment at least: {:#?}", old.changes);
         let wall = hlc_now() - 60_000;
-        let waiting = v1_log(
-            &pool,
-            &log_json(&p.child_id, &p.assignment_id, &p.exercise_id, &yesterday, &device.device_id, wall),
-            None,
-        )
-        .await;
+        let waiting = old.log(&p, &p.assignment_id, wall, None).await;
         let bogus = uuid::Uuid::now_v7().to_string();
-        let refused = v1_log(
-            &pool,
-            &log_json(&p.child_id, &bogus, &p.exercise_id, &yesterday, &device.device_id, wall + 1),
-            Some(("unknown_assignment", "this assignment is not part of the child's program")),
-        )
-        .await;
-        pool.close().await;
-        FileTokenStore::new(dir.path().join("device-token")).save(&DeviceToken::parse(&device.token).unwrap()).unwrap();
+        let refused = old
+            .log(
+                &p,
+                &bogus,
+                wall + 1,
+                Some(("unknown_assignment", "this assignment is not part of the child's program")),
+            )
+            .await;
+        let device_id = old.device.device_id.clone();
 
         // The new app opens it: migrated, intact.
-        let engine = homeplay_tests::open_engine(dir.path()).await.unwrap();
-        assert_eq!(engine.schema_version().await.unwrap(), 3, "{backend:?}");
-        assert!(engine.integrity_ok().await.unwrap());
-        assert_eq!(engine.pairing().await.unwrap().unwrap().device_id.to_string(), device.device_id);
+        let (engine, dir) = old.open_migrated().await;
+        assert_eq!(engine.pairing().await.unwrap().unwrap().device_id.to_string(), device_id);
         assert_eq!(engine.caregiver().await.unwrap().unwrap().as_str(), "Grandma");
         assert_eq!(engine.log(waiting.id).await.unwrap(), Some(waiting.clone()), "{backend:?}");
         assert_eq!(engine.log(refused.id).await.unwrap(), Some(refused.clone()));
@@ -257,26 +283,16 @@ async fn a_version_2_database_moves_waiting_check_ins_into_the_one_outbox() {
             )
             .await;
         let goal_id = goal["id"].as_str().unwrap().to_owned();
-        let code = p.maya.pairing_code(&p.child_id).await;
-        let device = DeviceClient::pair(&server, &code, "Old laptop").await;
-        let dir = tempfile::tempdir().unwrap();
-        let pool = old_database(dir.path(), &["0001_init.sql", "0002_sync_attempts.sql"]).await;
-        pair_and_pull_as_old_app(&pool, &server, &device).await;
-        let yesterday = (Utc::now() - TimeDelta::days(1)).date_naive().to_string();
+        let old = OldDevice::pair(&server, &p, &["0001_init.sql", "0002_sync_attempts.sql"]).await;
         let wall = hlc_now() - 60_000;
-        let log = v1_log(
-            &pool,
-            &log_json(&p.child_id, &p.assignment_id, &p.exercise_id, &yesterday, &device.device_id, wall),
-            None,
-        )
-        .await;
+        let log = old.log(&p, &p.assignment_id, wall, None).await;
         // This week in the child's time zone, as the clinic counts it.
         let progress = p.maya.get(&format!("/api/v1/children/{}/goals/progress", p.child_id)).await;
         let today: chrono::NaiveDate = progress["today"].as_str().unwrap().parse().unwrap();
         let monday = homeplay_core::adherence::week_start(today).to_string();
         let check_in = |goal: &str, wall: u64| {
             serde_json::json!({"id": uuid::Uuid::now_v7(), "goal_id": goal, "child_id": p.child_id, "week": monday,
-                   "face": "great", "answered_by": "Grandma", "device_id": device.device_id,
+                   "face": "great", "answered_by": "Grandma", "device_id": old.device.device_id,
                    "hlc": {"wall_ms": wall, "counter": 0}})
         };
         let waiting = check_in(&goal_id, wall + 1);
@@ -288,19 +304,15 @@ async fn a_version_2_database_moves_waiting_check_ins_into_the_one_outbox() {
             ("check_in_rejected", &refused),
         ] {
             exec(
-                &pool,
+                &old.pool,
                 "INSERT INTO records (entity, id, doc) VALUES (?1, ?2, ?3)",
                 &[entity, doc["id"].as_str().unwrap(), &doc.to_string()],
             )
             .await;
         }
-        pool.close().await;
-        FileTokenStore::new(dir.path().join("device-token")).save(&DeviceToken::parse(&device.token).unwrap()).unwrap();
 
         // Migrated: both waiting items count as waiting, the refused answer as refused, the answers still show.
-        let engine = homeplay_tests::open_engine(dir.path()).await.unwrap();
-        assert_eq!(engine.schema_version().await.unwrap(), 3, "{backend:?}");
-        assert!(engine.integrity_ok().await.unwrap());
+        let (engine, dir) = old.open_migrated().await;
         match engine.status().await.unwrap() {
             SyncState::NeedsAttention { waiting: 2, rejected, .. } => {
                 assert_eq!(rejected.len(), 1, "{backend:?}: {rejected:?}");
