@@ -1,5 +1,6 @@
 // What the week, print and settings screens compute, apart from the components so vitest checks it.
-import type { AppSettings, DayStatusView, ProgramTimeView, SyncView } from './bindings';
+import { STICKER_EMOJI } from '../shared/stickers';
+import type { AppSettings, DayStatusView, ProgramTimeView, Sticker, SyncView } from './bindings';
 import { t } from './i18n.svelte';
 import { slotLabel } from './logic';
 
@@ -24,20 +25,13 @@ export function formatRate(rate: number | null): string {
   return t('week.rate_value', { percent: Math.round(rate * 100) });
 }
 
-const STICKERS: Record<string, string> = {
-  star: '⭐',
-  heart: '❤️',
-  trophy: '🏆',
-  rocket: '🚀',
-  rainbow: '🌈',
-  thumbs_up: '👍',
-  high_five: '🙌',
-  super_hero: '🦸',
-};
+// Typed here, so a sticker missing from the shared pictures fails the type check.
+const STICKERS: Record<Sticker, string> = STICKER_EMOJI;
 
 /** A therapist's sticker as a picture and its name (the name is what a screen reader says). */
 export function sticker(name: string): { icon: string; text: string } {
-  return { icon: STICKERS[name] ?? '⭐', text: t(`sticker.${name in STICKERS ? name : 'star'}`) };
+  const known = name in STICKERS ? (name as Sticker) : 'star';
+  return { icon: STICKERS[known], text: t(`sticker.${known}`) };
 }
 
 /** "Bedtime (19:30)", "At 08:15", for the printed program. */

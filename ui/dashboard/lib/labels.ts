@@ -1,4 +1,5 @@
 // Words for the server's enums and shapes, in one place.
+import { STICKER_EMOJI } from '../../shared/stickers';
 import type { Schemas } from './api/client';
 
 export type Flag = Schemas['Flag'];
@@ -44,16 +45,25 @@ export const MOMENTS: Record<Schemas['FamilyMoment'], string> = {
   bedtime: 'Bedtime',
 };
 
-export const STICKERS: Record<Schemas['Sticker'], { label: string; emoji: string }> = {
-  star: { label: 'Star', emoji: '⭐' },
-  heart: { label: 'Heart', emoji: '❤️' },
-  trophy: { label: 'Trophy', emoji: '🏆' },
-  rocket: { label: 'Rocket', emoji: '🚀' },
-  rainbow: { label: 'Rainbow', emoji: '🌈' },
-  thumbs_up: { label: 'Thumbs up', emoji: '👍' },
-  high_five: { label: 'High five', emoji: '🙌' },
-  super_hero: { label: 'Super hero', emoji: '🦸' },
+const STICKER_LABELS: Record<Schemas['Sticker'], string> = {
+  star: 'Star',
+  heart: 'Heart',
+  trophy: 'Trophy',
+  rocket: 'Rocket',
+  rainbow: 'Rainbow',
+  thumbs_up: 'Thumbs up',
+  high_five: 'High five',
+  super_hero: 'Super hero',
 };
+// Typed here, so a sticker missing from the shared pictures fails the type check.
+const STICKER_PICTURES: Record<Schemas['Sticker'], string> = STICKER_EMOJI;
+
+export const STICKERS = Object.fromEntries(
+  (Object.keys(STICKER_LABELS) as Schemas['Sticker'][]).map((s) => [
+    s,
+    { label: STICKER_LABELS[s], emoji: STICKER_PICTURES[s] },
+  ]),
+) as Record<Schemas['Sticker'], { label: string; emoji: string }>;
 
 export const WEEKDAY_KEYS: Schemas['Weekdays'] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
