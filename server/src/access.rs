@@ -78,14 +78,7 @@ impl FromRequestParts<AppState> for OpenTeam {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let (auth, ip, id) = caller_and_child(parts, state).await?;
-        let record =
-            state.store.child_with_team(auth.therapist.clinic_id, id).await?.ok_or(Failure::not_found("child"))?;
-        match child_access(&record.team, auth.therapist.id, record.policy) {
-            ChildAccess::Team(_) => {}
-            ChildAccess::OutsideTeam => record_outside_team(state, &auth, &ip, id).await?,
-            ChildAccess::Denied if is_admin(&auth) => record_outside_team(state, &auth, &ip, id).await?,
-            ChildAccess::Denied => return Err(Failure::not_found("child")),
-        }
+        let record = open(state, &auth, &ip, id, Purpose::KeepTeam).await?;
         Ok(Self(OpenChild { auth, ip, child: record.child, team: record.team }))
     }
 }
@@ -107,14 +100,34 @@ pub(crate) async fn open_child(
     ip: &ClientIp,
     id: ChildId,
 ) -> ApiResult<ChildWithTeam> {
+    open(state, auth, ip, id, Purpose::Record).await
+}
+
+/// Why a child is opened: its record follows the care-team rule for everyone; its team, admins keep too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Record,
+    KeepTeam,
+}
+
+async fn open(
+    state: &AppState,
+    auth: &TherapistAuth,
+    ip: &ClientIp,
+    id: ChildId,
+    purpose: Purpose,
+) -> ApiResult<ChildWithTeam> {
     let record = state.store.child_with_team(auth.therapist.clinic_id, id).await?.ok_or(Failure::not_found("child"))?;
     match child_access(&record.team, auth.therapist.id, record.policy) {
+        ChildAccess::Team(_) => {}
+        ChildAccess::OutsideTeam => record_outside_team(state, auth, ip, id).await?,
+        ChildAccess::Denied if purpose == Purpose::KeepTeam && is_admin(auth) => {
+            record_outside_team(state, auth, ip, id).await?;
+        }
         ChildAccess::Denied => {
             record_denied(state, auth, ip, id).await?;
             return Err(Failure::not_found("child"));
         }
-        ChildAccess::OutsideTeam => record_outside_team(state, auth, ip, id).await?,
-        ChildAccess::Team(_) => {}
     }
     Ok(record)
 }

@@ -261,6 +261,9 @@ async fn finding_7_the_audit_covers_devices_overviews_denials_and_sign_ins() {
         // Ari, off Leo's team under team_only, is refused, and the refusal is recorded.
         let resp = c.ari.send(Method::GET, &format!("/api/v1/children/{}", c.leo), None).await;
         assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+        // So is a look at Leo's care team: refused and recorded the same way.
+        let resp = c.ari.send(Method::GET, &format!("/api/v1/children/{}/care-team", c.leo), None).await;
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND);
         // Under clinic_wide, Ari's overview shows Leo's figures: one outside-team entry for Leo.
         c.maya.put("/api/v1/clinic/policy", json!({"outside_team_policy": "clinic_wide"})).await;
         let overview = c.ari.get("/api/v1/overview").await;
@@ -285,7 +288,8 @@ async fn finding_7_the_audit_covers_devices_overviews_denials_and_sign_ins() {
         let ari_id = id(&c.ari.me["therapist"]["id"]);
         assert!(children_of(&log, "list_devices").contains(c.leo.as_str()), "{backend:?}");
         let denied = entries(&log, "access_denied");
-        assert!(denied.iter().any(|e| e["child_id"] == c.leo.as_str() && e["actor_id"] == ari_id.as_str()), "{log:#?}");
+        let refusals = denied.iter().filter(|e| e["child_id"] == c.leo.as_str() && e["actor_id"] == ari_id.as_str());
+        assert_eq!(refusals.count(), 2, "{backend:?}: the record and the care team: {log:#?}");
         let outside = entries(&log, "outside_team_access");
         assert!(
             outside.iter().any(|e| e["child_id"] == c.leo.as_str() && e["actor_id"] == ari_id.as_str()),
