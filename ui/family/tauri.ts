@@ -1,48 +1,31 @@
-// The desktop app's backend: the commands of src-tauri/src/commands.rs and its events, over the bridge Tauri
-// injects into every window (`__TAURI_INTERNALS__`), so the screens need no extra package. This is the only
-// module that knows the bridge exists; main.ts hands `tauriBackend` to the screens.
+// The desktop app's backend: the commands of src-tauri/src/commands.rs and its events, through @tauri-apps/api
+// (the version of the tauri crate). This is the only module that talks to Tauri; main.ts hands `tauriBackend`
+// to the screens.
+import { invoke } from '@tauri-apps/api/core';
+import { listen as tauriListen } from '@tauri-apps/api/event';
 import type { FamilyBackend, Unsubscribe } from './api';
 import type { CommandError, Commands, Events } from './bindings';
 
-type Bridge = {
-  invoke(cmd: string, args?: Record<string, unknown>): Promise<unknown>;
-  /** Registers a function the Rust side can call by the number answered. */
-  transformCallback(callback: (message: unknown) => void, once?: boolean): number;
-};
-
-declare global {
-  interface Window {
-    __TAURI_INTERNALS__?: Bridge;
-    __TAURI_EVENT_PLUGIN_INTERNALS__?: { unregisterListener(event: string, eventId: number): void };
-  }
-}
-
-function bridge(): Bridge {
-  const b = window.__TAURI_INTERNALS__;
-  if (!b) {
+/** Outside the app (a plain browser) there is no Tauri to talk to: say so in words, not a TypeError. */
+function insideTheApp(): void {
+  if (typeof window === 'undefined' || !('__TAURI_INTERNALS__' in window)) {
     const e: CommandError = { kind: 'internal', message: 'These screens run inside the homeplay app.' };
     throw e;
   }
-  return b;
 }
 
 /** One command by its name in the generated map, so its arguments and answer are the Rust side's. */
 export async function call<K extends keyof Commands>(cmd: K, args: Commands[K]['args']): Promise<Commands[K]['result']> {
-  return (await bridge().invoke(cmd, args)) as Commands[K]['result'];
+  insideTheApp();
+  return invoke<Commands[K]['result']>(cmd, args);
 }
 
-/**
- * Listens to one of the app's events, by its name in the generated map. This is what `listen` of @tauri-apps/api
- * 2 sends to Tauri's event plugin (`plugin:event|listen`, then `unlisten` and the plugin's own bookkeeping).
- */
+/** Listens to one of the app's events, by its name in the generated map, and hands on its payload. */
 export async function listen<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<Unsubscribe> {
-  const b = bridge();
-  const callback = b.transformCallback((message) => handler((message as { payload: Events[E] }).payload));
-  const eventId = (await b.invoke('plugin:event|listen', { event, target: { kind: 'Any' }, handler: callback })) as number;
-  return () => {
-    window.__TAURI_EVENT_PLUGIN_INTERNALS__?.unregisterListener(event, eventId);
-    void b.invoke('plugin:event|unlisten', { event, eventId }).catch(() => {});
-  };
+  insideTheApp();
+  const stop = await tauriListen<Events[E]>(event, (e) => handler(e.payload));
+  // Typed `() => void`, but it answers the plugin's promise: a failed unlisten must not surface as unhandled.
+  return () => void Promise.resolve(stop()).catch(() => {});
 }
 
 const pictures = new Map<string, Promise<string>>();
