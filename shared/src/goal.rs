@@ -369,6 +369,28 @@ pub fn current_check_ins(check_ins: &[GoalCheckIn]) -> Vec<&GoalCheckIn> {
     per_week.into_values().collect()
 }
 
+/// Which reviews stand: one per goal and day, the one recorded last (a double-click, or a therapist
+/// correcting the day's score, leaves several). The rest are `replaced`, kept as the goal's history. Both come
+/// in the order given (the store gives reviews by date).
+pub fn current_reviews(reviews: &[GoalReview]) -> CurrentReviews {
+    let mut latest: std::collections::HashMap<(GoalId, NaiveDate), &GoalReview> = Default::default();
+    for r in reviews {
+        let slot = latest.entry((r.goal_id, r.date)).or_insert(r);
+        if (r.created_at, r.id) > (slot.created_at, slot.id) {
+            *slot = r;
+        }
+    }
+    let (current, replaced) = reviews.iter().cloned().partition(|r| latest[&(r.goal_id, r.date)].id == r.id);
+    CurrentReviews { current, replaced }
+}
+
+/// The reviews that stand and those later ones on the same day replaced: see [`current_reviews`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CurrentReviews {
+    pub current: Vec<GoalReview>,
+    pub replaced: Vec<GoalReview>,
+}
+
 /// The combined GAS T-score of several goals (Kiresuk & Sherman), with equal weights and the customary
 /// inter-goal correlation of 0.3: 50 means every goal at its expected outcome, 10 points per standard
 /// deviation. None when there is no score.
@@ -652,6 +674,37 @@ mod tests {
         assert_eq!(changed.validate().unwrap_err().field(), "replaced_by");
         let changed = g.settle(GoalStatus::Changed, Some(GoalId::new_v7()), at).unwrap();
         assert!(changed.validate().is_ok());
+    }
+
+    /// A double-click (two reviews, same day, same score) and a correction later that day each leave one
+    /// review standing per goal and day: the one recorded last; the others are kept as replaced.
+    #[test]
+    fn one_review_stands_per_goal_and_day_the_last_recorded() {
+        let socks = goal();
+        let mut stairs = goal();
+        stairs.id = GoalId::new_v7();
+        let at = |secs: i64| DateTime::from_timestamp(1_790_000_000 + secs, 0).unwrap();
+        let first = review(&socks, "2026-10-20", 0);
+        let double_click = GoalReview { id: GoalReviewId::new_v7(), created_at: at(1), ..first.clone() };
+        let corrected =
+            GoalReview { score: GasScore::new(1).unwrap(), created_at: at(60), ..review(&socks, "2026-10-20", 1) };
+        let earlier_day = review(&socks, "2026-10-13", -1);
+        let other_goal_same_day = review(&stairs, "2026-10-20", -2);
+        let all =
+            [earlier_day.clone(), first.clone(), other_goal_same_day.clone(), double_click.clone(), corrected.clone()];
+        let CurrentReviews { current, replaced } = current_reviews(&all);
+        assert_eq!(current, vec![earlier_day.clone(), other_goal_same_day.clone(), corrected.clone()]);
+        assert_eq!(replaced, vec![first.clone(), double_click.clone()]);
+        // The order they come in does not change which stands.
+        let mut reversed = all.to_vec();
+        reversed.reverse();
+        let again = current_reviews(&reversed);
+        assert_eq!(again.current.len(), 3);
+        assert!(again.current.contains(&corrected) && !again.current.contains(&double_click));
+        // The same second: the later id (UUIDv7, made later) stands.
+        let twin = GoalReview { id: GoalReviewId::new_v7(), ..corrected.clone() };
+        assert_eq!(current_reviews(&[twin.clone(), corrected.clone()]).current, vec![twin]);
+        assert_eq!(current_reviews(&[]), CurrentReviews::default());
     }
 
     #[test]

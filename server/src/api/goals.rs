@@ -24,8 +24,8 @@ use homeplay_core::adherence::adherence;
 use homeplay_core::assignment::{Assignment, Target};
 use homeplay_core::family::Child;
 use homeplay_core::goal::{
-    CheckInFace, GasScale, GasScore, Goal, GoalChangeError, GoalReview, GoalStatus, GoalTrend, current_check_ins,
-    current_t_score, goal_trend,
+    CheckInFace, CurrentReviews, GasScale, GasScore, Goal, GoalChangeError, GoalReview, GoalStatus, GoalTrend,
+    current_check_ins, current_reviews, current_t_score, goal_trend,
 };
 use homeplay_core::ids::{AssignmentId, ChildId, GoalId, GoalReviewId, TherapistId};
 use homeplay_core::schedule::expand;
@@ -123,8 +123,10 @@ pub struct GoalVersion {
 pub struct GoalHistory {
     /// Every version, the first first.
     pub versions: Vec<GoalVersion>,
-    /// Every review, by date.
+    /// The reviews that stand, by date: one per day.
     pub reviews: Vec<GoalReview>,
+    /// Reviews replaced by a later one of the same day (a double-click, or a corrected score), by date.
+    pub replaced_reviews: Vec<GoalReview>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -228,7 +230,7 @@ pub async fn list(
 ) -> ApiResult<Json<GoalList>> {
     let clinic = auth.therapist.clinic_id;
     let goals = state.store.goals_of_child(clinic, child.id).await?;
-    let reviews = state.store.reviews_of_child(clinic, child.id).await?;
+    let reviews = current_reviews(&state.store.reviews_of_child(clinic, child.id).await?).current;
     let assignments = state.store.assignments_of_child(clinic, child.id).await?;
     let names = therapist_names(&state, &auth).await?;
     let t_score = current_t_score(&goals, &reviews);
@@ -416,16 +418,19 @@ pub async fn history(
             goal: v.goal,
         })
         .collect();
-    let reviews: Vec<GoalReview> =
+    let of_goal: Vec<GoalReview> =
         state.store.reviews_of_child(clinic, child.id).await?.into_iter().filter(|r| r.goal_id == id).collect();
-    let detail = format!("goal {}; {} versions, {} reviews", goal.id, versions.len(), reviews.len());
+    let CurrentReviews { current: reviews, replaced: replaced_reviews } = current_reviews(&of_goal);
+    let detail = format!("goal {}; {} versions, {} reviews", goal.id, versions.len(), of_goal.len());
     audit::record(&state, Actor::Therapist(&auth), &ip, "read_goal_history", Some(child.id), detail).await?;
-    Ok(Json(GoalHistory { versions, reviews }))
+    Ok(Json(GoalHistory { versions, reviews, replaced_reviews }))
 }
 
 /// Review a goal
 ///
-/// Records a GAS score (−2 … +2) for an active goal on a date, with an optional note.
+/// Records a GAS score (−2 … +2) for an active goal on a date, with an optional note. One review stands per
+/// goal and day: a second one that day (a double-click, a corrected score) replaces the first, which the
+/// goal's history keeps.
 #[utoipa::path(
     post, path = "/goals/{id}/reviews", tag = "goals", operation_id = "create_goal_review",
     params(("id" = GoalId, Path, description = "The goal")),
@@ -498,7 +503,7 @@ pub async fn progress(
     let today = child.time_zone.local_date(Utc::now());
     let earliest = today - TimeDelta::days(MAX_PROGRESS_DAYS - 1);
     let goals = store.goals_of_child(clinic, child.id).await?;
-    let reviews = store.reviews_of_child(clinic, child.id).await?;
+    let reviews = current_reviews(&store.reviews_of_child(clinic, child.id).await?).current;
     let check_ins = store.check_ins_of_child(clinic, child.id).await?;
     let check_ins = current_check_ins(&check_ins);
     let assignments = store.assignments_of_child(clinic, child.id).await?;

@@ -146,7 +146,16 @@ async fn goals_keep_every_version_and_settle_by_the_rules() {
         device.push(week).await;
         let stairs_reviews = format!("/api/v1/goals/{stairs_id}/reviews");
         t.post(&stairs_reviews, json!({"date": "2026-03-09", "score": -1})).await;
+        // A double-click records the same review twice; a corrected score that day replaces both. One review
+        // stands per goal and day (the report's page keyed on date and score and hung on the duplicate).
+        t.post(&stairs_reviews, json!({"date": "2026-04-06", "score": 0})).await;
+        t.post(&stairs_reviews, json!({"date": "2026-04-06", "score": 0})).await;
         t.post(&stairs_reviews, json!({"date": "2026-04-06", "score": 1})).await;
+        let history = t.get(&format!("/api/v1/goals/{stairs_id}/history")).await;
+        let scores =
+            |list: &Value| list.as_array().unwrap().iter().map(|r| r["score"].as_i64().unwrap()).collect::<Vec<_>>();
+        assert_eq!(scores(&history["reviews"]), [-1, 1], "{backend:?}: {history}");
+        assert_eq!(scores(&history["replaced_reviews"]), [0, 0], "{backend:?}: kept as the goal's history");
         let progress = t.get(&format!("/api/v1/children/{ada}/goals/progress")).await;
         let row = progress["goals"].as_array().unwrap().iter().find(|g| g["goal_id"] == stairs_id.as_str()).unwrap();
         assert_eq!(row["weeks"][0]["week_start"], "2026-03-02");

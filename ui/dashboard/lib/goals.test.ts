@@ -71,8 +71,17 @@ describe('goal history', () => {
         { id: 'r1', goal_id: 'g1', child_id: 'c1', date: '2026-09-20', score: 0, therapist_id: 't1', created_at: '2026-09-20T10:00:00Z' },
         { id: 'r2', goal_id: 'g1', child_id: 'c1', date: '2026-10-20', score: 0, note: 'better', therapist_id: 't1', created_at: '2026-10-20T10:00:00Z' },
       ],
+      // A double-click earlier that day: the same score twice, at the same second.
+      replaced_reviews: [
+        { id: 'r0a', goal_id: 'g1', child_id: 'c1', date: '2026-10-20', score: 0, therapist_id: 't1', created_at: '2026-10-20T09:00:00Z' },
+        { id: 'r0b', goal_id: 'g1', child_id: 'c1', date: '2026-10-20', score: 0, therapist_id: 't1', created_at: '2026-10-20T09:00:00Z' },
+      ],
     };
-    const entries = goalHistory(h, { t1: 'Maya' });
+    const all = goalHistory(h, { t1: 'Maya' });
+    // Every line has its own key, even when date, time and score repeat (a keyed list must never see one twice).
+    expect(new Set(all.map((e) => e.key)).size).toBe(all.length);
+    expect(all.filter((e) => e.kind === 'review' && e.replaced).map((e) => e.key)).toEqual(['review-r0a', 'review-r0b']);
+    const entries = all.filter((e) => !(e.kind === 'review' && e.replaced));
     expect(entries.map((e) => e.day)).toEqual(['2026-10-20', '2026-10-01', '2026-09-20', '2026-09-01']);
     const [latest, , older] = entries;
     expect(latest).toMatchObject({ kind: 'review', words: 'Socks with a prompt', note: 'better', who: 'Maya' });

@@ -147,9 +147,21 @@ export function goalUpdateBody(d: GoalDraft): Schemas['GoalUpdate'] {
 }
 
 /** One line of a goal's history: a version (what changed from the one before) or a review. */
+/** One line of a goal's history; `key` is unique in the list (a version number, a review's id). */
 export type HistoryEntry =
-  | { kind: 'version'; at: string; day: string; who: string; version: number; changes: string[] }
-  | { kind: 'review'; at: string; day: string; who: string | null; score: number; words: string; note: string | null };
+  | { kind: 'version'; key: string; at: string; day: string; who: string; version: number; changes: string[] }
+  | {
+      kind: 'review';
+      key: string;
+      at: string;
+      day: string;
+      who: string | null;
+      score: number;
+      words: string;
+      note: string | null;
+      /** Replaced by a later review of the same day (a double-click, a corrected score). */
+      replaced: boolean;
+    };
 
 const FIELD_NAMES: [keyof Goal, string][] = [
   ['text', 'text'],
@@ -180,6 +192,7 @@ export function goalHistory(h: Schemas['GoalHistory'], names: Record<string, str
   const versions = [...h.versions].sort((a, b) => a.goal.version - b.goal.version);
   const out: HistoryEntry[] = versions.map((v, i) => ({
     kind: 'version',
+    key: `version-${v.goal.version}`,
     at: v.at,
     day: v.at.slice(0, 10),
     who: v.therapist_name ?? names[v.therapist_id] ?? 'A therapist',
@@ -187,11 +200,14 @@ export function goalHistory(h: Schemas['GoalHistory'], names: Record<string, str
     changes: versionChanges(i > 0 ? versions[i - 1]!.goal : null, v.goal),
   }));
   const latest = versions.at(-1)?.goal;
-  for (const r of h.reviews) {
+  const reviews = [...h.reviews.map((r) => ({ r, replaced: false })), ...h.replaced_reviews.map((r) => ({ r, replaced: true }))];
+  for (const { r, replaced } of reviews) {
     // The version current when the review was recorded says what its score meant.
     const scale = [...versions].reverse().find((v) => v.at <= r.created_at)?.goal.scale ?? latest?.scale;
     out.push({
       kind: 'review',
+      key: `review-${r.id}`,
+      replaced,
       at: r.created_at,
       day: r.date,
       who: names[r.therapist_id] ?? null,

@@ -48,6 +48,30 @@ export async function report(ctx) {
   for (const chrome of ['Program builder', 'Sign out', 'Print or save as PDF', 'Skip to content', 'Audit log']) {
     check(!printed.flat.includes(chrome), `the PDF has no screen chrome (“${chrome}”)`);
   }
+
+  // A page that fails while drawing says so, and comes back when asked. The data is made as the server sent
+  // it before reviews became one per goal and day: the same review twice, which hung the report forever.
+  step('a page that fails while drawing shows an error state');
+  await page.route('**/goals/progress', async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    const row = body.goals.find((g) => g.reviews.length > 0);
+    row.reviews.push({ ...row.reviews[0] });
+    await route.fulfill({ response, json: body });
+  });
+  await page.reload();
+  ctx.pageFailures = (ctx.pageFailures ?? 0) + 1;
+  const failed = page.getByTestId('page-failed');
+  await failed.waitFor();
+  check(await page.getByRole('heading', { name: 'This page could not be shown' }).isVisible(), 'the failed page says so in a heading');
+  check((await page.getByRole('alert').filter({ hasText: 'Nothing you saved is lost' }).count()) === 1, 'and in an alert');
+  await axe(page, 'a page that failed');
+  await shot(page, '03c-page-failed');
+  await page.unroute('**/goals/progress');
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await report.getByRole('heading', { name: 'Home program progress report' }).waitFor();
+  check((await failed.count()) === 0, '"Try again" draws the report afresh');
+
   await page.goBack();
   await page.getByRole('heading', { name: 'Last 12 weeks' }).waitFor();
 }

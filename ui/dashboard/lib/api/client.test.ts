@@ -39,6 +39,19 @@ describe('API client', () => {
     expect(toApiError(404, { error: 'nonsense', message: 'x' })).toMatchObject({ code: 'not_found' });
   });
 
+  it('gives up on a request the server never answers, with words instead of "Loading…" forever', async () => {
+    const seen: Request[] = [];
+    // A server that accepts the connection and never answers.
+    const hang = (input: Request) => {
+      seen.push(input);
+      return new Promise<Response>(() => {});
+    };
+    const api = createApi({ baseUrl: 'http://clinic.test', fetch: hang as unknown as typeof globalThis.fetch, timeoutMs: 20 });
+    const err = await api.call(api.client.GET('/api/v1/overview')).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'unavailable', status: 0, message: 'the clinic server did not answer in time; try again' });
+    expect(seen[0]!.signal.aborted).toBe(true);
+  });
+
   it('reports a network failure as unavailable, status 0', async () => {
     const api = createApi({ baseUrl: 'http://clinic.test', fetch: (async () => { throw new TypeError('Failed to fetch'); }) as unknown as typeof fetch });
     const err = await api.call(api.client.GET('/api/v1/overview')).catch((e: unknown) => e);

@@ -62,10 +62,40 @@ export function toApiError(status: number, body: unknown): ApiError {
   });
 }
 
-/** A network failure (server down, connection reset) as an `ApiError` with status 0. */
+/** A request the server has not answered after this long fails, so no page says "Loading…" forever. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** A network failure (server down, connection reset, no answer in time) as an `ApiError` with status 0. */
 export function networkError(cause: unknown): ApiError {
+  if (cause instanceof Error && cause.name === 'TimeoutError') {
+    return new ApiError(0, { error: 'unavailable', message: 'the clinic server did not answer in time; try again' });
+  }
   const detail = cause instanceof Error ? `: ${cause.message}` : '';
   return new ApiError(0, { error: 'unavailable', message: `cannot reach the clinic server${detail}` });
+}
+
+/**
+ * Every API call gives up after `timeoutMs` (uploads, which may be large and slow, do not): the request is
+ * aborted, and the answer is a timeout whether or not the fetch underneath honours the abort.
+ */
+async function withTimeout(fetchImpl: (input: Request) => Promise<Response>, input: Request, timeoutMs: number): Promise<Response> {
+  const controller = new AbortController();
+  const cancel = () => controller.abort(input.signal.reason);
+  input.signal.addEventListener('abort', cancel, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const reason = new DOMException('no answer in time', 'TimeoutError');
+      controller.abort(reason);
+      reject(reason);
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([fetchImpl(new Request(input, { signal: controller.signal })), timedOut]);
+  } finally {
+    clearTimeout(timer);
+    input.signal.removeEventListener('abort', cancel);
+  }
 }
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -80,13 +110,14 @@ export interface Session {
   onForbidden: (() => void) | null;
 }
 
-export function createApi(options: { baseUrl?: string; fetch?: typeof globalThis.fetch } = {}) {
+export function createApi(options: { baseUrl?: string; fetch?: typeof globalThis.fetch; timeoutMs?: number } = {}) {
   const session: Session = { csrf: null, onUnauthorized: null, onActivity: null, onForbidden: null };
   const fetchImpl = options.fetch ?? ((input: Request) => globalThis.fetch(input));
+  const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
   const client = createClient<paths>({
     baseUrl: options.baseUrl ?? '',
     credentials: 'same-origin',
-    fetch: fetchImpl,
+    fetch: (input: Request) => withTimeout(fetchImpl, input, timeoutMs),
   });
   const csrfHeader: Middleware = {
     onRequest({ request }) {

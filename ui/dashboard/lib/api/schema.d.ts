@@ -597,7 +597,9 @@ export interface paths {
         put?: never;
         /**
          * Review a goal
-         * @description Records a GAS score (−2 … +2) for an active goal on a date, with an optional note.
+         * @description Records a GAS score (−2 … +2) for an active goal on a date, with an optional note. One review stands per
+         *     goal and day: a second one that day (a double-click, a corrected score) replaces the first, which the
+         *     goal's history keeps.
          */
         post: operations["create_goal_review"];
         delete?: never;
@@ -1672,8 +1674,10 @@ export interface components {
         GoalHistory: {
             /** @description Every version, the first first. */
             versions: components["schemas"]["GoalVersion"][];
-            /** @description Every review, by date. */
+            /** @description The reviews that stand, by date: one per day. */
             reviews: components["schemas"]["GoalReview"][];
+            /** @description Reviews replaced by a later one of the same day (a double-click, or a corrected score), by date. */
+            replaced_reviews: components["schemas"]["GoalReview"][];
         };
         /** Format: uuid */
         GoalId: string;
