@@ -152,6 +152,22 @@ impl Assignment {
     /// An item serving more goals than this says little about any of them.
     pub const MAX_GOALS: usize = 8;
 
+    /// Whether `other` asks the family for exactly the same practice: the same target on the same dates, days
+    /// and times, with the same dosage, note and goals (a second press of "Assign"). Who assigned it, its id
+    /// and its history do not matter.
+    pub fn same_practice(&self, other: &Assignment) -> bool {
+        let goals = |a: &Assignment| a.goal_ids.iter().copied().collect::<std::collections::BTreeSet<_>>();
+        self.child_id == other.child_id
+            && self.target == other.target
+            && self.start_date == other.start_date
+            && self.end_date == other.end_date
+            && self.days == other.days
+            && self.slots == other.slots
+            && self.dosage == other.dosage
+            && self.note_for_family == other.note_for_family
+            && goals(self) == goals(other)
+    }
+
     /// Whether practice is expected on local date `d` (before looking at slots).
     pub fn is_expected_on(&self, d: NaiveDate) -> bool {
         d >= self.start_date
@@ -310,6 +326,34 @@ pub(crate) mod tests {
         assert_eq!(a.status, Status::Ended);
         a.validate().unwrap();
         assert_eq!(a.end(d(2026, 4, 2)), Err(StatusChangeError::AlreadyEnded));
+    }
+
+    /// A second "Assign" of the very same practice is the same; any choice that differs makes another item.
+    #[test]
+    fn the_same_practice_is_every_choice_the_therapist_made_alike() {
+        let a = daily(d(2026, 3, 1));
+        let again = Assignment { id: AssignmentId::new_v7(), assigned_by: TherapistId::new_v7(), ..a.clone() };
+        assert!(a.same_practice(&again));
+        let goal = |n: u128| GoalId(uuid::Uuid::from_u128(n));
+        let with_goals = |ids: Vec<GoalId>| Assignment { goal_ids: ids, ..a.clone() };
+        assert!(
+            with_goals(vec![goal(1), goal(2)]).same_practice(&with_goals(vec![goal(2), goal(1)])),
+            "goals as a set"
+        );
+        let differs: Vec<Assignment> = vec![
+            Assignment { child_id: ChildId::new_v7(), ..a.clone() },
+            Assignment { target: Target::Exercise { exercise_id: ExerciseId::builtin("crab-walk") }, ..a.clone() },
+            Assignment { start_date: d(2026, 3, 2), ..a.clone() },
+            Assignment { end_date: Some(d(2026, 4, 1)), ..a.clone() },
+            Assignment { days: Weekdays::default(), ..a.clone() },
+            Assignment { slots: vec![SlotTime::Moment { moment: FamilyMoment::Bedtime }], ..a.clone() },
+            Assignment { dosage: Dosage { reps: Some(5), ..Dosage::default() }, ..a.clone() },
+            Assignment { note_for_family: Some(Note::new("Slowly").unwrap()), ..a.clone() },
+            with_goals(vec![goal(1)]),
+        ];
+        for other in &differs {
+            assert!(!a.same_practice(other), "{other:?}");
+        }
     }
 
     #[test]

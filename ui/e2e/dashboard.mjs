@@ -67,10 +67,15 @@ async function run() {
   check(me === 401, `signed out on the server too (${me})`);
 
   // 401s (signed out) and 422s (the wrong current password, shown by its field) are expected answers, and so
-  // are the page failures a section provoked on purpose (ctx.pageFailures), but no other.
+  // are the page failures and refusals (409) a section provoked on purpose (ctx.pageFailures,
+  // ctx.expectedConflicts), but no other.
   const failures = consoleErrors.filter((e) => e.startsWith('page failed'));
   check(failures.length === (ctx.pageFailures ?? 0), `pages failed while drawing: ${failures.join(' | ')}`);
-  const unexpected = consoleErrors.filter((e) => !e.includes('401') && !e.includes('status of 422') && !e.startsWith('page failed'));
+  const conflicts = consoleErrors.filter((e) => e.includes('status of 409'));
+  check(conflicts.length === (ctx.expectedConflicts ?? 0), `409 answers: ${conflicts.length}`);
+  const unexpected = consoleErrors.filter(
+    (e) => !e.includes('401') && !e.includes('status of 422') && !e.includes('status of 409') && !e.startsWith('page failed'),
+  );
   check(unexpected.length === 0, `console errors: ${unexpected.join(' | ')}`);
 }
 

@@ -208,6 +208,8 @@ pub async fn list(
     request_body = AssignmentInput,
     responses(
         (status = 201, description = "Assigned, active", body = AssignmentView),
+        (status = 409, description = "The same practice (target, dates, days, times, dosage, note and goals) is \
+            already an active or paused item of the child's program (`field`: `target`)", body = ApiError),
         (status = 422, description = "A value is out of bounds, the target is not in this clinic's library, or \
             a goal is not an active goal of this child (`goal_ids[i]`); `field` names it", body = ApiError),
         SessionWrite, JsonBody, BadJsonOrId, NoChild,
@@ -236,6 +238,15 @@ pub async fn create(
     assignment.validate()?;
     check_target(&state, &auth, assignment.target).await?;
     check_goals(&state, &auth, child.id, &assignment.goal_ids, &[]).await?;
+    // A second press of "Assign" must not give the family the same practice twice.
+    let program = state.store.assignments_of_child(auth.therapist.clinic_id, child.id).await?;
+    if program.iter().any(|a| a.status != Status::Ended && a.same_practice(&assignment)) {
+        return Err(Failure::new(
+            ErrorCode::Conflict,
+            "target: this is already in the child's program with the same days, times and dosage",
+        )
+        .with_field("target"));
+    }
     save(&state, &auth, &child, &assignment, "create", true).await?;
     audit::record(
         &state,

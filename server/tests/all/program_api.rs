@@ -550,6 +550,8 @@ async fn assignments_refuse_bad_input(backend: Backend) {
     let assignment: Value = resp.json().await.unwrap();
     let id = assignment["id"].as_str().unwrap();
     let path = |action: &str| format!("/api/v1/assignments/{id}/{action}");
+    // A second press of "Assign": the very same practice again is refused, naming the target.
+    expect_error(assign(good.clone()).await, StatusCode::CONFLICT, "conflict", Some("target")).await;
 
     // The status rules hold, naming the date where it is at fault.
     let resp = t.send(method("POST"), &path("resume"), Some(json!({"on": "2026-03-05"}))).await;

@@ -10,6 +10,32 @@ export async function builder(ctx) {
   await page.getByRole('heading', { name: 'Program builder' }).waitFor();
   await page.waitForFunction(() => document.querySelectorAll('ul.picker li').length > 0);
   check((await page.locator('select[name="child"]').inputValue()) === leoId, 'the child is preselected');
+
+  step('the builder starts afresh after Assign, and refuses the same practice twice');
+  await page.locator('select[name="child"]').selectOption({ label: 'Noah' });
+  await page.getByLabel('One exercise').check();
+  const assignBearWalk = async () => {
+    await page.locator('select[name="exercise"]').selectOption({ label: 'Bear walk' });
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+  };
+  await page.getByLabel('Sat').check();
+  await page.getByLabel('Note for the family').fill('Along the hallway rug');
+  await assignBearWalk();
+  await page.getByRole('status').filter({ hasText: 'assigned to Noah' }).waitFor();
+  check((await page.getByLabel('Note for the family').inputValue()) === '', 'the note does not carry over');
+  check(!(await page.getByLabel('Sat').isChecked()), 'nor do the days');
+  check((await page.locator('select[name="exercise"]').inputValue()) === '', 'the exercise is to be picked again');
+  await assignBearWalk();
+  // Assigned: the form was emptied again (the notice from the first stays, so it cannot tell).
+  await page.waitForFunction(() => document.querySelector('select[name="exercise"]')?.value === '');
+  await assignBearWalk();
+  await page.getByRole('alert').filter({ hasText: "already in the child's program" }).waitFor();
+  ctx.expectedConflicts = (ctx.expectedConflicts ?? 0) + 1;
+  await shot(page, '07a-builder-same-twice');
+  await page.locator('select[name="child"]').selectOption({ value: leoId });
+  await page.getByLabel('A new routine').check();
+
+  step('program builder: a routine for Leo');
   await page.getByLabel('Routine title').fill('Teddy hand warm-up');
   await page.getByLabel('Title for the child').fill('Hand warm-up!');
   await page.getByLabel('Then… (reward after the last item, optional)').fill('Bubbles!');
@@ -50,4 +76,5 @@ export async function builder(ctx) {
   await shot(page, '07-builder');
   await page.getByRole('button', { name: 'Save routine and assign' }).click();
   await page.getByRole('status').filter({ hasText: 'assigned to Leo' }).waitFor();
+
 }
