@@ -113,14 +113,20 @@ pub struct HistoryEntry {
     pub assignment: AssignmentView,
 }
 
-/// The target must be in the clinic's library: a built-in or own exercise, or one of its routines.
-async fn check_target(state: &AppState, auth: &TherapistAuth, target: Target) -> ApiResult<()> {
+/// The target must be in the clinic's library: a built-in or own exercise, or one of its routine templates
+/// or a routine made for this very child.
+async fn check_target(state: &AppState, auth: &TherapistAuth, child: ChildId, target: Target) -> ApiResult<()> {
     let clinic = auth.therapist.clinic_id;
     let (exists, field) = match target {
         Target::Exercise { exercise_id } => {
             (find_exercise(&state.store, clinic, exercise_id).await?.is_some(), "target.exercise_id")
         }
         Target::Routine { routine_id } => {
+            let owner = state.store.routine_owners(clinic).await?.get(&routine_id).copied();
+            if owner.is_some_and(|owner| owner != child) {
+                let message = "target.routine_id: this routine was made for another child; assign a template instead";
+                return Err(Failure::invalid("target.routine_id", message));
+            }
             (state.store.routine(clinic, routine_id).await?.is_some(), "target.routine_id")
         }
     };
@@ -236,7 +242,7 @@ pub async fn create(
         goal_ids: req.goal_ids,
     };
     assignment.validate()?;
-    check_target(&state, &auth, assignment.target).await?;
+    check_target(&state, &auth, child.id, assignment.target).await?;
     check_goals(&state, &auth, child.id, &assignment.goal_ids, &[]).await?;
     // A second press of "Assign" must not give the family the same practice twice.
     let program = state.store.assignments_of_child(auth.therapist.clinic_id, child.id).await?;

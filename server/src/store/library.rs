@@ -3,8 +3,9 @@
 use super::{Millis, StoreResult};
 use async_trait::async_trait;
 use homeplay_core::exercise::Exercise;
-use homeplay_core::ids::{ClinicId, ExerciseId, RoutineId};
+use homeplay_core::ids::{ChildId, ClinicId, ExerciseId, RoutineId};
 use homeplay_core::routine::Routine;
+use std::collections::HashMap;
 
 /// What can be taken out of a clinic's library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,4 +25,15 @@ pub trait LibraryStore: Send + Sync {
     /// readable by id, so programs that use it keep working. Returns whether it was in the library.
     async fn archive(&self, clinic: ClinicId, entity: Archivable, id: uuid::Uuid, now: Millis) -> StoreResult<bool>;
     async fn routines_of_clinic(&self, clinic: ClinicId) -> StoreResult<Vec<Routine>>;
+    /// A new routine made for one child: not a clinic template, and reached only through its child. Later
+    /// changes go through [`LibraryStore::put_routine`], which keeps the owner.
+    async fn put_child_routine(
+        &self,
+        clinic: ClinicId,
+        routine: &Routine,
+        child: ChildId,
+        now: Millis,
+    ) -> StoreResult<()>;
+    /// The clinic's routines made for one child (archived ones too), with their child; the rest are templates.
+    async fn routine_owners(&self, clinic: ClinicId) -> StoreResult<HashMap<RoutineId, ChildId>>;
 }

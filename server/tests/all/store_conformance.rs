@@ -504,3 +504,35 @@ async fn a_care_team_holds_only_the_clinics_therapists() {
         assert_eq!(f.store.outside_team_policy(f.clinic).await.unwrap(), OutsideTeamPolicy::ClinicWide);
     }
 }
+
+/// A routine made for one child keeps its child through later writes; a template has none; another clinic
+/// sees neither.
+#[tokio::test]
+async fn a_childs_routine_keeps_its_child() {
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        let routine = |title: &str| homeplay_core::routine::Routine {
+            id: homeplay_core::ids::RoutineId::new_v7(),
+            clinic_id: f.clinic,
+            title: homeplay_core::text::Title::new(title).unwrap(),
+            kid_title: homeplay_core::text::KidText::new("Go!").unwrap(),
+            items: vec![f.exercise],
+            then_reward: None,
+        };
+        let leos = routine("Leo's bears");
+        let template = routine("Bears");
+        f.store.put_child_routine(f.clinic, &leos, f.child, 1).await.unwrap();
+        f.store.put_routine(f.clinic, &template, 1).await.unwrap();
+        let changed = homeplay_core::routine::Routine {
+            title: homeplay_core::text::Title::new("Leo's bear walk").unwrap(),
+            ..leos.clone()
+        };
+        f.store.put_routine(f.clinic, &changed, 2).await.unwrap();
+        let owners = f.store.routine_owners(f.clinic).await.unwrap();
+        assert_eq!(owners.into_iter().collect::<Vec<_>>(), vec![(leos.id, f.child)], "{backend:?}");
+        assert_eq!(f.store.routine(f.clinic, leos.id).await.unwrap(), Some(changed), "{backend:?}");
+        assert!(f.store.routine_owners(ClinicId::new_v7()).await.unwrap().is_empty(), "{backend:?}");
+        // The same id cannot be taken again, for this clinic or another.
+        assert!(f.store.put_child_routine(ClinicId::new_v7(), &leos, f.child, 3).await.is_err(), "{backend:?}");
+    }
+}

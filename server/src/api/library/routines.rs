@@ -18,7 +18,7 @@ use homeplay_core::Validate;
 use homeplay_core::assignment::{Status, Target};
 use homeplay_core::ids::{AssignmentId, ChildId, ClinicId, ExerciseId, FamilyId, RoutineId};
 use homeplay_core::routine::{Reward, Routine, Warning};
-use homeplay_core::sync::{ApiError, Change, MediaInfo};
+use homeplay_core::sync::{ApiError, Change, ErrorCode, MediaInfo};
 use homeplay_core::text::{KidText, Name, Title};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
@@ -33,6 +33,26 @@ pub struct RoutineInput {
     pub items: Vec<ExerciseId>,
     #[serde(default)]
     pub then_reward: Option<Reward>,
+    /// The child a new routine is made for: it stays that child's, is not listed with the clinic's templates,
+    /// and is read, changed and assigned only through the child. Absent: a clinic template. A routine's child
+    /// never changes.
+    #[serde(default)]
+    pub child_id: Option<ChildId>,
+}
+
+/// Who may reach a routine: anyone of the clinic for a template; for a child's own routine, whoever may open
+/// the child (else 404, as for a routine that does not exist).
+async fn reach_routine(
+    state: &AppState,
+    auth: &TherapistAuth,
+    ip: &ClientIp,
+    id: RoutineId,
+) -> ApiResult<Option<ChildId>> {
+    let owner = state.store.routine_owners(auth.therapist.clinic_id).await?.get(&id).copied();
+    if let Some(child) = owner {
+        crate::access::open_child(state, auth, ip, child).await.map_err(|_| Failure::not_found("routine"))?;
+    }
+    Ok(owner)
 }
 
 /// A routine with the advice that did not stop it from saving.
@@ -51,18 +71,21 @@ impl From<Routine> for RoutineReply {
 
 /// List routines
 ///
-/// The clinic's routines, each with the advice that did not stop it from saving.
+/// The clinic's routine templates, each with the advice that did not stop it from saving. A routine made for
+/// one child is that child's, not a template, and is not listed.
 #[utoipa::path(
     get, path = "/library/routines", tag = "library", operation_id = "list_routines",
     security(("session" = [])),
     responses(
-        (status = 200, description = "The clinic's routines", body = Vec<RoutineReply>),
+        (status = 200, description = "The clinic's routine templates", body = Vec<RoutineReply>),
         SessionRead,
     ),
 )]
 pub async fn list_routines(State(state): State<AppState>, auth: TherapistAuth) -> ApiResult<Json<Vec<RoutineReply>>> {
-    let routines = state.store.routines_of_clinic(auth.therapist.clinic_id).await?;
-    Ok(Json(routines.into_iter().map(RoutineReply::from).collect()))
+    let clinic = auth.therapist.clinic_id;
+    let owned = state.store.routine_owners(clinic).await?;
+    let routines = state.store.routines_of_clinic(clinic).await?;
+    Ok(Json(routines.into_iter().filter(|r| !owned.contains_key(&r.id)).map(RoutineReply::from).collect()))
 }
 
 /// Read a routine
@@ -74,15 +97,18 @@ pub async fn list_routines(State(state): State<AppState>, auth: TherapistAuth) -
     security(("session" = [])),
     responses(
         (status = 200, description = "The routine", body = RoutineReply),
-        (status = 404, description = "No such routine in this clinic", body = ApiError),
+        (status = 404, description = "No such routine in this clinic, or one made for a child the caller may \
+            not open", body = ApiError),
         SessionRead, BadId,
     ),
 )]
 pub async fn get_routine(
     State(state): State<AppState>,
     auth: TherapistAuth,
+    ip: ClientIp,
     Path(id): Path<RoutineId>,
 ) -> ApiResult<Json<RoutineReply>> {
+    reach_routine(&state, &auth, &ip, id).await?;
     let routine = state.store.routine(auth.therapist.clinic_id, id).await?.ok_or(Failure::not_found("routine"))?;
     Ok(Json(routine.into()))
 }
@@ -167,7 +193,8 @@ async fn check_routine(state: &AppState, clinic: ClinicId, routine: &Routine) ->
 
 /// Write a routine
 ///
-/// Adds a routine of library exercises, with an optional first–then reward.
+/// Adds a routine of library exercises, with an optional first–then reward: a clinic template, or, with
+/// `child_id`, a routine of that child's own.
 #[utoipa::path(
     post, path = "/library/routines", tag = "library", operation_id = "create_routine",
     security(("session" = [], "csrf" = [])),
@@ -175,6 +202,7 @@ async fn check_routine(state: &AppState, clinic: ClinicId, routine: &Routine) ->
     responses(
         (status = 201, description = "Added, with warnings (a long routine) that did not stop it",
             body = RoutineReply),
+        (status = 404, description = "`child_id` names no child the caller may open", body = ApiError),
         (status = 422, description = "A value is out of bounds, an item is not in the library, or the reward's \
             picture names no picture; `field` names it", body = ApiError),
         SessionWrite, JsonBody, BadJson,
@@ -195,14 +223,20 @@ pub async fn create_routine(
         items: req.items,
         then_reward: req.then_reward,
     };
+    if let Some(child) = req.child_id {
+        crate::access::open_child(&state, &auth, &ip, child).await?;
+    }
     check_routine(&state, clinic, &routine).await?;
-    state.store.put_routine(clinic, &routine, now_ms()).await?;
+    match req.child_id {
+        Some(child) => state.store.put_child_routine(clinic, &routine, child, now_ms()).await?,
+        None => state.store.put_routine(clinic, &routine, now_ms()).await?,
+    }
     audit::record(
         &state,
         Actor::Therapist(&auth),
         &ip,
         "create_routine",
-        None,
+        req.child_id,
         format!("routine {}; {} items", routine.id, routine.items.len()),
     )
     .await?;
@@ -219,7 +253,9 @@ pub async fn create_routine(
     request_body = RoutineInput,
     responses(
         (status = 200, description = "Changed, with warnings that did not stop it", body = RoutineReply),
-        (status = 404, description = "No such routine in this clinic", body = ApiError),
+        (status = 404, description = "No such routine in this clinic, or one made for a child the caller may \
+            not open", body = ApiError),
+        (status = 409, description = "`child_id` names another child than the routine's", body = ApiError),
         (status = 422, description = "A value is out of bounds, an item is not in the library, or the reward's \
             picture names no picture; `field` names it", body = ApiError),
         SessionWrite, JsonBody, BadJsonOrId,
@@ -233,7 +269,13 @@ pub async fn update_routine(
     StrictJson(req): StrictJson<RoutineInput>,
 ) -> ApiResult<Json<RoutineReply>> {
     let clinic = auth.therapist.clinic_id;
+    let owner = reach_routine(&state, &auth, &ip, id).await?;
     let stored = state.store.routine(clinic, id).await?.ok_or(Failure::not_found("routine"))?;
+    if req.child_id.is_some() && req.child_id != owner {
+        return Err(
+            Failure::new(ErrorCode::Conflict, "child_id: a routine's child never changes").with_field("child_id")
+        );
+    }
     let routine = Routine {
         id,
         clinic_id: clinic,
@@ -262,7 +304,7 @@ pub async fn update_routine(
         Actor::Therapist(&auth),
         &ip,
         "update_routine",
-        None,
+        owner,
         format!("routine {id}; {} items; {} families updated", routine.items.len(), families.len()),
     )
     .await?;
@@ -288,10 +330,11 @@ pub async fn archive_routine(
     ip: ClientIp,
     Path(id): Path<RoutineId>,
 ) -> ApiResult<StatusCode> {
+    let owner = reach_routine(&state, &auth, &ip, id).await?;
     let archivable = crate::store::Archivable::Routine;
     if !state.store.archive(auth.therapist.clinic_id, archivable, id.0, now_ms()).await? {
         return Err(Failure::not_found("routine"));
     }
-    audit::record(&state, Actor::Therapist(&auth), &ip, "archive_routine", None, format!("routine {id}")).await?;
+    audit::record(&state, Actor::Therapist(&auth), &ip, "archive_routine", owner, format!("routine {id}")).await?;
     Ok(StatusCode::NO_CONTENT)
 }

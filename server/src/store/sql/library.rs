@@ -5,8 +5,10 @@ use crate::store::codec::json;
 use crate::store::{Archivable, LibraryStore, Millis, StoreError, StoreResult};
 use async_trait::async_trait;
 use homeplay_core::exercise::Exercise;
-use homeplay_core::ids::{ClinicId, ExerciseId, RoutineId};
+use homeplay_core::ids::{ChildId, ClinicId, ExerciseId, RoutineId};
 use homeplay_core::routine::Routine;
+use sqlx::Row;
+use std::collections::HashMap;
 
 #[async_trait]
 impl LibraryStore for This {
@@ -86,5 +88,31 @@ impl LibraryStore for This {
             &[clinic.to_string()],
         )
         .await
+    }
+
+    async fn put_child_routine(&self, clinic: ClinicId, r: &Routine, child: ChildId, now: Millis) -> StoreResult<()> {
+        sqlx::query("INSERT INTO routines (id, clinic_id, doc, updated_ms, child_id) VALUES ($1, $2, $3, $4, $5)")
+            .bind(r.id.to_string())
+            .bind(clinic.to_string())
+            .bind(json(r)?)
+            .bind(now)
+            .bind(child.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn routine_owners(&self, clinic: ClinicId) -> StoreResult<HashMap<RoutineId, ChildId>> {
+        let rows = sqlx::query("SELECT id, child_id FROM routines WHERE clinic_id = $1 AND child_id IS NOT NULL")
+            .bind(clinic.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        let mut owners = HashMap::new();
+        for row in rows {
+            let (id, child): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+            let id = id.parse().map_err(|_| StoreError::NotFound("routine id"))?;
+            owners.insert(id, child.parse().map_err(|_| StoreError::NotFound("child id"))?);
+        }
+        Ok(owners)
     }
 }

@@ -733,13 +733,15 @@ export interface paths {
         };
         /**
          * List routines
-         * @description The clinic's routines, each with the advice that did not stop it from saving.
+         * @description The clinic's routine templates, each with the advice that did not stop it from saving. A routine made for
+         *     one child is that child's, not a template, and is not listed.
          */
         get: operations["list_routines"];
         put?: never;
         /**
          * Write a routine
-         * @description Adds a routine of library exercises, with an optional first–then reward.
+         * @description Adds a routine of library exercises, with an optional first–then reward: a clinic template, or, with
+         *     `child_id`, a routine of that child's own.
          */
         post: operations["create_routine"];
         delete?: never;
@@ -2202,6 +2204,7 @@ export interface components {
             kid_title: components["schemas"]["KidText"];
             items: components["schemas"]["ExerciseId"][];
             then_reward?: null | components["schemas"]["Reward"];
+            child_id?: null | components["schemas"]["ChildId"];
         };
         /** @description A routine with the advice that did not stop it from saving. */
         RoutineReply: {
@@ -5970,7 +5973,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The clinic's routines */
+            /** @description The clinic's routine templates */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6050,6 +6053,15 @@ export interface operations {
             };
             /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description `child_id` names no child the caller may open */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6143,7 +6155,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description No such routine in this clinic */
+            /** @description No such routine in this clinic, or one made for a child the caller may not open */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6215,8 +6227,17 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description No such routine in this clinic */
+            /** @description No such routine in this clinic, or one made for a child the caller may not open */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description `child_id` names another child than the routine's */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
