@@ -32,8 +32,18 @@ export async function builder(ctx) {
   await page.getByRole('alert').filter({ hasText: "already in the child's program" }).waitFor();
   ctx.expectedConflicts = (ctx.expectedConflicts ?? 0) + 1;
   await shot(page, '07a-builder-same-twice');
-  await page.locator('select[name="child"]').selectOption({ value: leoId });
+  // A routine built for Noah stays Noah's: the builder says so, and the Routines page does not list it.
   await page.getByLabel('A new routine').check();
+  check((await page.getByTestId('routine-owner').textContent()).includes('Only Noah gets this routine'), 'the builder says whose routine it is');
+  await page.getByLabel('Routine title').fill("Noah's crawl");
+  await page.getByLabel('Title for the child').fill('Crawl!');
+  await page.getByLabel('Find exercises').fill('Bear walk');
+  await page.locator('ul.picker li').filter({ hasText: 'Bear walk' }).first().getByRole('button', { name: /^Add/ }).click();
+  await page.getByLabel('Find exercises').fill('');
+  await page.getByRole('button', { name: 'Save routine and assign' }).click();
+  await page.waitForFunction(() => (document.querySelector('input[name="routine_title"]')?.value ?? 'x') === '');
+  check((await page.getByRole('status').textContent()).includes('Noah'), 'assigned to Noah');
+  await page.locator('select[name="child"]').selectOption({ value: leoId });
 
   step('program builder: a routine for Leo');
   await page.getByLabel('Routine title').fill('Teddy hand warm-up');
@@ -72,9 +82,11 @@ export async function builder(ctx) {
   await page.getByLabel('Time 2').selectOption('at');
   await page.getByLabel('Clock time 2').fill('18:30');
   await page.getByLabel('Note for the family').fill('Let him choose the playdough colour');
+  await page.getByLabel('Save it as a clinic template too').check();
+  check((await page.getByTestId('routine-owner').textContent()).includes('A template is shared'), 'the builder says what a template means');
   await axe(page, 'builder');
   await shot(page, '07-builder');
-  await page.getByRole('button', { name: 'Save routine and assign' }).click();
+  await page.getByRole('button', { name: 'Save template and assign' }).click();
   await page.getByRole('status').filter({ hasText: 'assigned to Leo' }).waitFor();
 
 }

@@ -11,6 +11,7 @@ export async function routines(ctx) {
   const teddyCard = page.getByTestId('routine').filter({ hasText: 'Teddy hand warm-up' });
   await teddyCard.waitFor();
   check((await teddyCard.getByTestId('used-by').textContent()).includes('Assigned to Leo'), 'the template says who has it');
+  check((await page.getByTestId('routine').filter({ hasText: "Noah's crawl" }).count()) === 0, "a child's own routine is not a template");
   check((await teddyCard.locator('ol.routine-steps li').count()) === 5, 'the template lists its five items');
   await axe(page, 'routines');
   await shot(page, '14-routines');
@@ -53,7 +54,7 @@ export async function routines(ctx) {
   await editRoutine.getByLabel('Title for the child').fill('Warm hands!');
   await axe(page, 'edit routine template');
   await shot(page, '15-edit-routine');
-  await editRoutine.getByRole('button', { name: 'Save for this child' }).click();
+  await editRoutine.getByRole('button', { name: 'Save the template for Leo' }).click();
   await page.getByRole('status').filter({ hasText: 'Leo gets it on the next sync' }).waitFor();
   const teddyId = (await page.evaluate(async () => (await (await fetch('/api/v1/library/routines')).json())))
     .find((r) => r.routine.title === 'Teddy hand warm-up').routine;
@@ -63,7 +64,7 @@ export async function routines(ctx) {
   step('copy a template for one child');
   await teddyCard.getByRole('button', { name: /^Edit/ }).click();
   await editRoutine.getByLabel('Routine title').fill('Teddy warm-up for Mia');
-  await editRoutine.getByRole('button', { name: 'Save as a copy' }).click();
+  await editRoutine.getByRole('button', { name: 'Save as a new template' }).click();
   await page.getByRole('status').filter({ hasText: 'saved as a new template' }).waitFor();
   const copyCard = page.getByTestId('routine').filter({ hasText: 'Teddy warm-up for Mia' });
   check((await copyCard.getByTestId('used-by').textContent()).includes('Not assigned'), 'the copy is nobody\'s yet');
