@@ -98,3 +98,67 @@ async fn a_sibling_joins_the_family_with_its_own_record_number() {
         assert_eq!(sam["caregivers"], leo["caregivers"], "{backend:?}: the family's caregivers");
     }
 }
+
+/// `homeplay-server create-child …`: its exit status, stdout and stderr.
+fn create_child(db: &TestDb, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(binary())
+        .args(["--database", &db.url, "create-child"])
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (out.status.success(), text(out.stdout), text(out.stderr))
+}
+
+#[tokio::test]
+async fn the_command_line_enrols_a_child_and_a_sibling_as_the_therapist() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend);
+        make_clinic(&db, "Riverside", "maya@riverside.example", true);
+        let maya = "maya@riverside.example";
+        let (ok, leo, stderr) = create_child(
+            &db,
+            &["--therapist", maya, "--name", "Leo", "--age", "5", "--record-number", "MRN-7"]
+                .into_iter()
+                .chain(["--caregiver", "Mum", "--caregiver", "Dad"])
+                .collect::<Vec<_>>(),
+        );
+        assert!(ok, "{backend:?}: {stderr}");
+        let leo = leo.trim().to_owned();
+        let (ok, sam, stderr) = create_child(&db, &["--therapist", maya, "--name", "Sam", "--sibling-of", "leo"]);
+        assert!(ok, "{backend:?}: {stderr}");
+        let sam = sam.trim().to_owned();
+
+        // Each flag named when it is wrong; nothing more is added.
+        for (args, flag) in [
+            (vec!["--name", "Mia", "--record-number", "MRN-7"], "--record-number"),
+            (vec!["--name", "Mia", "--age", "30"], "--age"),
+            (vec!["--name", "Mia", "--time-zone", "Mars/Olympus"], "--time-zone"),
+            (vec!["--name", "Mia", "--sibling-of", "Zed"], "--sibling-of"),
+            (vec!["--name", ""], "--name"),
+        ] {
+            let args: Vec<&str> = ["--therapist", maya].into_iter().chain(args).collect();
+            let (ok, stdout, stderr) = create_child(&db, &args);
+            assert!(!ok && stdout.is_empty() && stderr.contains(flag), "{backend:?} {args:?}: {stdout} {stderr}");
+        }
+        let (ok, _, stderr) = create_child(&db, &["--therapist", "nobody@x.example", "--name", "Mia"]);
+        assert!(!ok && stderr.contains("--therapist"), "{stderr}");
+
+        let server = TestServer::start(&db);
+        let maya = Therapist::login(&server, maya).await;
+        let leo = maya.get(&format!("/api/v1/children/{leo}")).await;
+        assert_eq!(leo["record_number"], "MRN-7", "{backend:?}: {leo}");
+        assert_eq!(leo["child"]["time_zone"], "Europe/London", "{backend:?}: the clinic's zone");
+        assert_eq!(leo["caregivers"].as_array().unwrap().len(), 2, "{backend:?}");
+        let sam = maya.get(&format!("/api/v1/children/{sam}")).await;
+        assert_eq!(sam["child"]["family_id"], leo["child"]["family_id"], "{backend:?}");
+        assert_eq!(maya.get("/api/v1/children").await.as_array().unwrap().len(), 2, "{backend:?}");
+        let team = maya.get(&format!("/api/v1/children/{}/care-team", leo["child"]["id"].as_str().unwrap())).await;
+        assert_eq!(team["members"][0]["therapist_id"], maya.me["therapist"]["id"], "{backend:?}: {team}");
+        let audit = maya.get("/api/v1/audit?limit=500").await;
+        let made = audit["entries"].as_array().unwrap().iter().filter(|e| e["action"] == "create_child").count();
+        assert_eq!(made, 2, "{backend:?}: audited as the therapist");
+    }
+}
