@@ -1,0 +1,123 @@
+// Enrolling a child: the form's draft, its checks before sending (the server checks again and its 422/409
+// name the same fields: `display_name`, `age_years`, `time_zone`, `record_number`, `caregivers[i]`), and the
+// request bodies of a new child, a sibling and a change.
+import type { Schemas } from './api/client';
+import type { FormError } from './fieldErrors';
+
+export const MAX_NAME = 60;
+export const MAX_AGE = 21;
+export const MAX_RECORD_NUMBER = 40;
+export const MAX_CAREGIVERS = 12;
+
+/** The fields in the order they appear, so the first problem is the first field to fix. */
+export const CHILD_FIELDS = ['display_name', 'age_years', 'time_zone', 'record_number', 'caregivers'] as const;
+
+export interface ChildDraft {
+  display_name: string;
+  /** Whole years as typed; blank for unknown. */
+  age: string;
+  time_zone: string;
+  record_number: string;
+  /** The new family's caregivers, comma-separated ("Mum, Dad"). */
+  caregivers: string;
+}
+
+/** The zone a new family most likely lives in: the browser's, else the clinic's. */
+export function defaultTimeZone(clinicZone: string | undefined): string {
+  let browser: string | undefined;
+  try {
+    browser = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch {
+    browser = undefined;
+  }
+  return browser && isTimeZone(browser) ? browser : clinicZone ?? 'UTC';
+}
+
+/** Whether the browser knows the IANA zone (the server checks against its own database as well). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The zones to suggest in the field's list. */
+export function knownTimeZones(): string[] {
+  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
+  try {
+    return intl.supportedValuesOf?.('timeZone') ?? [];
+  } catch {
+    return [];
+  }
+}
+
+export function emptyDraft(timeZone: string): ChildDraft {
+  return { display_name: '', age: '', time_zone: timeZone, record_number: '', caregivers: '' };
+}
+
+export function draftFromDetail(d: Schemas['ChildDetail']): ChildDraft {
+  return {
+    display_name: d.child.display_name,
+    age: d.child.age_years == null ? '' : String(d.child.age_years),
+    time_zone: d.child.time_zone,
+    record_number: d.record_number ?? '',
+    caregivers: d.caregivers.map((c) => c.name).join(', '),
+  };
+}
+
+export function caregiverNames(draft: ChildDraft): string[] {
+  return draft.caregivers.split(',').map((n) => n.trim()).filter(Boolean);
+}
+
+/** What is wrong with the draft, field by field in form order; `withCaregivers` for a new family. */
+export function draftProblems(draft: ChildDraft, withCaregivers: boolean): FormError[] {
+  const problems: FormError[] = [];
+  const name = draft.display_name.trim();
+  if (!name) problems.push({ field: 'display_name', message: 'Enter the child’s name.' });
+  else if ([...name].length > MAX_NAME) problems.push({ field: 'display_name', message: `Use at most ${MAX_NAME} characters.` });
+  const age = draft.age.trim();
+  if (age && !(/^\d{1,2}$/.test(age) && Number(age) <= MAX_AGE)) {
+    problems.push({ field: 'age_years', message: `Enter whole years from 0 to ${MAX_AGE}, or leave it blank.` });
+  }
+  const zone = draft.time_zone.trim();
+  if (!zone) problems.push({ field: 'time_zone', message: 'Enter the family’s time zone, such as Europe/London.' });
+  else if (!isTimeZone(zone)) problems.push({ field: 'time_zone', message: `“${zone}” is not a time zone; use a name such as Europe/London.` });
+  if ([...draft.record_number.trim()].length > MAX_RECORD_NUMBER) {
+    problems.push({ field: 'record_number', message: `Use at most ${MAX_RECORD_NUMBER} characters.` });
+  }
+  if (withCaregivers) {
+    const names = caregiverNames(draft);
+    if (names.length > MAX_CAREGIVERS) problems.push({ field: 'caregivers', message: `At most ${MAX_CAREGIVERS} caregivers.` });
+    else if (names.some((n) => [...n].length > MAX_NAME)) problems.push({ field: 'caregivers', message: `Each name at most ${MAX_NAME} characters.` });
+  }
+  return problems;
+}
+
+function common(draft: ChildDraft) {
+  const age = draft.age.trim();
+  const number = draft.record_number.trim();
+  return {
+    display_name: draft.display_name.trim(),
+    time_zone: draft.time_zone.trim(),
+    ...(age ? { age_years: Number(age) } : {}),
+    ...(number ? { record_number: number } : {}),
+  };
+}
+
+/** A new child with a new family (and its caregivers), or a sibling in `familyId`. */
+export function newChildBody(draft: ChildDraft, familyId: string | null = null): Schemas['NewChild'] {
+  return familyId ? { ...common(draft), family_id: familyId } : { ...common(draft), caregivers: caregiverNames(draft) };
+}
+
+/** A change: what is left blank (age, record number) is cleared. */
+export function childUpdateBody(draft: ChildDraft): Schemas['ChildUpdate'] {
+  return common(draft);
+}
+
+/** The server's refusal of a sibling (`family_id`), in words. */
+export function siblingRefusal(err: FormError | null): FormError | null {
+  if (err?.field !== 'family_id') return err;
+  return { field: null, message: 'Only someone who may open every child of this family can add a sibling to it (a family’s devices see all its children).' };
+}
