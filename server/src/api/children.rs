@@ -103,6 +103,8 @@ pub struct ChildDetail {
     pub family: Family,
     pub caregivers: Vec<Caregiver>,
     pub devices: Vec<Device>,
+    /// Whether the caller may open every child of the family, as adding a sibling to it needs.
+    pub may_add_sibling: bool,
 }
 
 async fn detail(state: &AppState, auth: &TherapistAuth, child: Child) -> ApiResult<ChildDetail> {
@@ -111,7 +113,8 @@ async fn detail(state: &AppState, auth: &TherapistAuth, child: Child) -> ApiResu
     let caregivers = state.store.caregivers_of_family(family.id).await?;
     let devices = state.store.devices_of_family(clinic, family.id).await?;
     let record_number = state.store.child_record_number(clinic, child.id).await?;
-    Ok(ChildDetail { child, record_number, family, caregivers, devices })
+    let may_add_sibling = crate::access::may_open_whole_family(state, auth, family.id).await?;
+    Ok(ChildDetail { child, record_number, family, caregivers, devices, may_add_sibling })
 }
 
 /// List the clinic's children

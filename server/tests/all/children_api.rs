@@ -162,3 +162,36 @@ async fn the_command_line_enrols_a_child_and_a_sibling_as_the_therapist() {
         assert_eq!(made, 2, "{backend:?}: audited as the therapist");
     }
 }
+
+#[tokio::test]
+async fn a_child_says_whether_the_caller_may_add_a_sibling_without_auditing_a_look() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend);
+        let clinic = make_clinic(&db, "Riverside", "maya@riverside.example", true);
+        add_therapist(&db, &clinic.id, "ari@riverside.example", false);
+        let server = TestServer::start(&db);
+        let maya = Therapist::login(&server, "maya@riverside.example").await;
+        let ari = Therapist::login(&server, "ari@riverside.example").await;
+        let leo = maya.post("/api/v1/children", new_child("Leo", None)).await;
+        assert_eq!(leo["may_add_sibling"], true, "{backend:?}: the only child is hers");
+        let (leo, family) = (leo["child"]["id"].as_str().unwrap(), leo["child"]["family_id"].as_str().unwrap());
+        let sibling = json!({"display_name": "Sam", "time_zone": "Europe/London", "family_id": family});
+        let sam = maya.post("/api/v1/children", sibling).await["child"]["id"].as_str().unwrap().to_owned();
+        // Sam's team is Ari's alone: Maya may no longer open Sam, nor Ari Leo; neither may add to the family.
+        let ari_id = ari.me["therapist"]["id"].as_str().unwrap();
+        maya.put(
+            &format!("/api/v1/children/{sam}/care-team"),
+            json!({"members": [{"therapist_id": ari_id, "role": "lead"}]}),
+        )
+        .await;
+        assert_eq!(maya.get(&format!("/api/v1/children/{leo}")).await["may_add_sibling"], false, "{backend:?}");
+        assert_eq!(ari.get(&format!("/api/v1/children/{sam}")).await["may_add_sibling"], false, "{backend:?}");
+        // Saying so is no attempt: no refusal is audited for the sibling.
+        let audit = maya.get("/api/v1/audit?limit=500").await;
+        let denied = audit["entries"].as_array().unwrap().iter().filter(|e| e["action"] == "access_denied").count();
+        assert_eq!(denied, 0, "{backend:?}: {audit:#}");
+        // Under a clinic-wide policy, Maya may open both again.
+        maya.put("/api/v1/clinic/policy", json!({"outside_team_policy": "clinic_wide"})).await;
+        assert_eq!(maya.get(&format!("/api/v1/children/{leo}")).await["may_add_sibling"], true, "{backend:?}");
+    }
+}

@@ -34,6 +34,7 @@ describe('child form', () => {
       family: { id: 'f1', clinic_id: 'k1', label: 'Leo’s family' },
       caregivers: [{ id: 'g1', family_id: 'f1', name: 'Mum' }],
       devices: [],
+      may_add_sibling: true,
     } as Schemas['ChildDetail'];
     expect(draftFromDetail(detail)).toEqual({ display_name: 'Leo', age: '4', time_zone: 'America/Chicago', record_number: 'MRN-1', caregivers: 'Mum' });
     expect(draftFromDetail({ ...detail, record_number: undefined, child: { ...detail.child, age_years: undefined } }).age).toBe('');

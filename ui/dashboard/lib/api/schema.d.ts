@@ -1347,6 +1347,8 @@ export interface components {
             family: components["schemas"]["Family"];
             caregivers: components["schemas"]["Caregiver"][];
             devices: components["schemas"]["Device"][];
+            /** @description Whether the caller may open every child of the family, as adding a sibling to it needs. */
+            may_add_sibling: boolean;
         };
         /** Format: uuid */
         ChildId: string;
