@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  childUpdateBody, draftFromDetail, draftProblems, emptyDraft, isTimeZone, newChildBody, siblingRefusal, type ChildDraft,
+  ageFromBirthMonth, childUpdateBody, draftFromDetail, draftProblems, emptyDraft, isTimeZone, newChildBody, siblingRefusal, type ChildDraft,
 } from './childForm';
 import type { Schemas } from './api/client';
 
@@ -9,8 +9,8 @@ const draft = (over: Partial<ChildDraft> = {}): ChildDraft => ({ ...emptyDraft('
 describe('child form', () => {
   it('finds problems field by field, in the order of the form', () => {
     expect(draftProblems(draft(), true)).toEqual([]);
-    const bad = draft({ display_name: ' ', age: '22', time_zone: 'Mars/Olympus', record_number: 'x'.repeat(41), caregivers: Array(13).fill('Mum').join(',') });
-    expect(draftProblems(bad, true).map((p) => p.field)).toEqual(['display_name', 'age_years', 'time_zone', 'record_number', 'caregivers']);
+    const bad = draft({ display_name: ' ', age: '22', birth_month: '2020-01', time_zone: 'Mars/Olympus', record_number: 'x'.repeat(41), caregivers: Array(13).fill('Mum').join(',') });
+    expect(draftProblems(bad, true).map((p) => p.field)).toEqual(['display_name', 'age_years', 'birth_month', 'time_zone', 'record_number', 'caregivers']);
     // A sibling or a change has no caregivers field.
     expect(draftProblems(bad, false).map((p) => p.field)).not.toContain('caregivers');
     for (const age of ['', '0', '21', ' 7 ']) expect(draftProblems(draft({ age }), true)).toEqual([]);
@@ -36,8 +36,25 @@ describe('child form', () => {
       devices: [],
       may_add_sibling: true,
     } as Schemas['ChildDetail'];
-    expect(draftFromDetail(detail)).toEqual({ display_name: 'Leo', age: '4', time_zone: 'America/Chicago', record_number: 'MRN-1', caregivers: 'Mum' });
+    expect(draftFromDetail(detail)).toEqual({ display_name: 'Leo', age: '4', birth_month: '', time_zone: 'America/Chicago', record_number: 'MRN-1', caregivers: 'Mum' });
     expect(draftFromDetail({ ...detail, record_number: undefined, child: { ...detail.child, age_years: undefined } }).age).toBe('');
+  });
+
+  it('works the age out of a birth month, which must have begun and give at most 21 years', () => {
+    const today = new Date(2026, 11, 5);
+    expect(ageFromBirthMonth('2021-12', today)).toBe(5);
+    expect(ageFromBirthMonth('2021-11', today)).toBe(5);
+    expect(ageFromBirthMonth('2022-01', new Date(2026, 0, 1))).toBe(4);
+    expect(ageFromBirthMonth('2021-06', new Date(2026, 4, 31))).toBe(4);
+    expect(ageFromBirthMonth('2026-12', today)).toBe(0);
+    for (const bad of ['2027-01', '2026-13', '2026-00', '21-03', '']) expect(ageFromBirthMonth(bad, today)).toBeNull();
+    const problems = (born: string, age = '') => draftProblems(draft({ birth_month: born, age }), true, today).map((p) => p.field);
+    expect(problems('2021-03')).toEqual([]);
+    expect(problems('2027-01')).toEqual(['birth_month']);
+    expect(problems('2004-01')).toEqual(['birth_month']);
+    expect(problems('2021-03', '5')).toEqual(['birth_month']);
+    expect(newChildBody(draft({ birth_month: '2021-03' }), null, today).age_years).toBe(5);
+    expect(childUpdateBody(draft({ birth_month: '2026-12' }), today).age_years).toBe(0);
   });
 
   it('words a refused sibling for the whole form', () => {

@@ -1,5 +1,5 @@
 // Enrolling a child: "New child" from the overview (errors beside their fields, the first one focused), the
-// child's page with its record number, an edit, a sibling in the family, and both children on the overview.
+// child's page with its record number, an edit (the age from a birth month), a sibling in the family, and both children on the overview.
 import { axe, check, shot, step } from '../harness.mjs';
 
 const RECORD = 'MRN-E2E-0042';
@@ -58,7 +58,9 @@ export async function enrol(ctx) {
   await page.getByRole('button', { name: 'Edit child' }).click();
   const edit = page.getByTestId('child-form');
   await edit.getByLabel('Name the family uses').fill('Rubi');
-  await edit.getByLabel('Age in years').fill('5');
+  // The age from a birth month instead: January five years ago makes five.
+  await edit.getByLabel('Age in years').fill('');
+  await edit.getByLabel('Or birth month').fill(`${new Date().getFullYear() - 5}-01`);
   await axe(page, 'edit child');
   await shot(page, '18-edit-child');
   await edit.getByRole('button', { name: 'Save changes' }).click();
