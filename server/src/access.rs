@@ -169,6 +169,20 @@ pub(crate) async fn open_whole_family(
     Ok(())
 }
 
+/// Whether the caller may open every child of the family, as [`open_whole_family`] requires, without auditing
+/// anything: for the dashboard to offer what needs it ("Add a sibling"); the action itself still goes through
+/// [`open_whole_family`].
+pub(crate) async fn may_open_whole_family(state: &AppState, auth: &TherapistAuth, family: FamilyId) -> ApiResult<bool> {
+    let clinic = auth.therapist.clinic_id;
+    for child in state.store.children_of_family(family).await? {
+        let Some(record) = state.store.child_with_team(clinic, child.id).await? else { return Ok(false) };
+        if matches!(child_access(&record.team, auth.therapist.id, record.policy), ChildAccess::Denied) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// Whether the caller may act on a family's shared things (its devices): so when they may open one of its
 /// children. Else 404, as for a child.
 pub(crate) async fn open_family(

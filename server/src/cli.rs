@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `create-clinic`, `create-therapist`, `pairing-code`, `demo`, `openapi`.
+//! The command line: `serve`, `migrate`, `create-clinic`, `create-therapist`, `create-child`, `pairing-code`,
+//! `demo`, `openapi`.
 
 use crate::accounts::AccountError;
 use crate::audit::ClientIp;
@@ -10,6 +11,7 @@ use anyhow::Context;
 use axum::Json;
 use axum::extract::State;
 use clap::{Args, Parser, Subcommand};
+use homeplay_core::clinic::Therapist;
 use homeplay_core::ids::{ChildId, ClinicId};
 use homeplay_core::skill::Discipline;
 use std::net::SocketAddr;
@@ -89,6 +91,31 @@ pub enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Enrol a child as the dashboard's "New child" does, and print the child's id: a new family (with its
+    /// caregivers), or a sibling in another child's family. Made by, led by and audited as the therapist.
+    CreateChild {
+        /// The email of the therapist who adds the child (and leads its care team).
+        #[arg(long)]
+        therapist: String,
+        /// The child's name as the family uses it.
+        #[arg(long)]
+        name: String,
+        /// The family's IANA time zone, e.g. Europe/London; by default the clinic's (a sibling: the family's).
+        #[arg(long)]
+        time_zone: Option<String>,
+        /// Age in whole years, 0 to 21.
+        #[arg(long)]
+        age: Option<u8>,
+        /// The child's number in the clinic's own records (EHR); unique in the clinic.
+        #[arg(long)]
+        record_number: Option<String>,
+        /// A caregiver of the new family ("Mum"); repeat for each. Not with --sibling-of.
+        #[arg(long = "caregiver")]
+        caregivers: Vec<String>,
+        /// Add the child to this child's family (an id, or a display name in the therapist's clinic).
+        #[arg(long, conflicts_with = "caregivers")]
+        sibling_of: Option<String>,
+    },
     /// Make a single-use pairing code for a child's family and print just the code, as the therapist's
     /// "pairing code" button does (same expiry, same audit entry, made by and audited as that therapist).
     PairingCode {
@@ -159,31 +186,8 @@ pub async fn pairing_code(
     therapist_email: &str,
     child: &str,
 ) -> anyhow::Result<crate::api::children::NewPairingCode> {
-    let email = therapist_email.trim().to_lowercase();
-    let therapist = state
-        .store
-        .therapist_by_email(&email)
-        .await?
-        .with_context(|| format!("--therapist: no therapist with the email {email}"))?
-        .therapist;
-    let child_id = match child.trim().parse::<ChildId>() {
-        Ok(id) => id,
-        Err(_) => {
-            let named: Vec<ChildId> = state
-                .store
-                .children_of_clinic(therapist.clinic_id)
-                .await?
-                .into_iter()
-                .filter(|c| c.display_name.as_str().eq_ignore_ascii_case(child.trim()))
-                .map(|c| c.id)
-                .collect();
-            match named.as_slice() {
-                [id] => *id,
-                [] => anyhow::bail!("--child: no child named {child:?} in {email}'s clinic"),
-                _ => anyhow::bail!("--child: several children are named {child:?}; give the child's id instead"),
-            }
-        }
-    };
+    let therapist = therapist_by_email(state, therapist_email).await?;
+    let child_id = find_child(state, &therapist, child, "--child").await?;
     let auth = TherapistAuth { therapist, token_hash: String::new(), csrf_token: String::new() };
     let opened = crate::access::OpenChild::open(state, auth, ClientIp::default(), child_id)
         .await
@@ -192,6 +196,110 @@ pub async fn pairing_code(
         .await
         .map_err(|f| anyhow::anyhow!("--child: {}", f.body.message))?;
     Ok(code)
+}
+
+async fn therapist_by_email(state: &AppState, email: &str) -> anyhow::Result<Therapist> {
+    let email = email.trim().to_lowercase();
+    Ok(state
+        .store
+        .therapist_by_email(&email)
+        .await?
+        .with_context(|| format!("--therapist: no therapist with the email {email}"))?
+        .therapist)
+}
+
+/// A child of the therapist's clinic by id, or by display name when exactly one child has it.
+async fn find_child(state: &AppState, therapist: &Therapist, child: &str, flag: &str) -> anyhow::Result<ChildId> {
+    if let Ok(id) = child.trim().parse::<ChildId>() {
+        return Ok(id);
+    }
+    let named: Vec<ChildId> = state
+        .store
+        .children_of_clinic(therapist.clinic_id)
+        .await?
+        .into_iter()
+        .filter(|c| c.display_name.as_str().eq_ignore_ascii_case(child.trim()))
+        .map(|c| c.id)
+        .collect();
+    match named.as_slice() {
+        [id] => Ok(*id),
+        [] => anyhow::bail!("{flag}: no child named {child:?} in {}'s clinic", therapist.email),
+        _ => anyhow::bail!("{flag}: several children are named {child:?}; give the child's id instead"),
+    }
+}
+
+/// What `create-child` was given.
+#[derive(Debug)]
+pub struct ChildArgs {
+    pub name: String,
+    pub time_zone: Option<String>,
+    pub age: Option<u8>,
+    pub record_number: Option<String>,
+    pub caregivers: Vec<String>,
+    pub sibling_of: Option<String>,
+}
+
+/// The flag of a request field `create-child` fills.
+fn child_flag(field: &str) -> &'static str {
+    match field.split(['.', '[']).next().unwrap_or_default() {
+        "display_name" => "--name",
+        "time_zone" => "--time-zone",
+        "age_years" => "--age",
+        "record_number" => "--record-number",
+        "caregivers" => "--caregiver",
+        "family_id" => "--sibling-of",
+        _ => "--child",
+    }
+}
+
+/// Enrols a child through the API's own handler, as `therapist_email`: the same checks (a sibling only for
+/// someone who may open every child of the family; a record number unique in the clinic), the same care team
+/// (the therapist leads it) and the same audit entry as the dashboard's "New child".
+pub async fn create_child(
+    state: &AppState,
+    therapist_email: &str,
+    args: ChildArgs,
+) -> anyhow::Result<crate::api::children::ChildDetail> {
+    use homeplay_core::text::Name;
+    use homeplay_core::time::TimeZoneName;
+    let therapist = therapist_by_email(state, therapist_email).await?;
+    let family = match &args.sibling_of {
+        Some(child) => {
+            let id = find_child(state, &therapist, child, "--sibling-of").await?;
+            let child = state.store.child(therapist.clinic_id, id).await?.context("--sibling-of: no such child")?;
+            Some(child)
+        }
+        None => None,
+    };
+    let time_zone = match (args.time_zone, &family) {
+        (Some(zone), _) => TimeZoneName::new(zone.trim()).map_err(anyhow::Error::new).context("--time-zone")?,
+        (None, Some(sibling)) => sibling.time_zone,
+        (None, None) => {
+            state.store.clinic(therapist.clinic_id).await?.context("the therapist's clinic is missing")?.time_zone
+        }
+    };
+    let caregivers = args
+        .caregivers
+        .iter()
+        .map(|n| Name::new(n.trim()).map_err(anyhow::Error::new).context("--caregiver"))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let req = crate::api::children::NewChild {
+        display_name: Name::new(args.name.trim()).map_err(anyhow::Error::new).context("--name")?,
+        time_zone,
+        age_years: args.age,
+        family_id: family.map(|c| c.family_id),
+        record_number: args.record_number,
+        caregivers,
+    };
+    let auth = TherapistAuth { therapist, token_hash: String::new(), csrf_token: String::new() };
+    let (_, Json(detail)) =
+        crate::api::children::create(State(state.clone()), auth, ClientIp::default(), crate::json::StrictJson(req))
+            .await
+            .map_err(|f| {
+                let flag = f.body.field.as_deref().map_or("--name", child_flag);
+                anyhow::anyhow!("{flag}: {}", f.body.message)
+            })?;
+    Ok(detail)
 }
 
 pub fn parse_discipline(s: &str) -> anyhow::Result<Discipline> {

@@ -110,6 +110,12 @@ async fn main() -> anyhow::Result<()> {
             .map_err(cli::flagged)?;
             println!("{}", therapist.id);
         }
+        Command::CreateChild { therapist, name, time_zone, age, record_number, caregivers, sibling_of } => {
+            let state = cli::state(store, settings.limits);
+            let args = cli::ChildArgs { name, time_zone, age, record_number, caregivers, sibling_of };
+            let detail = cli::create_child(&state, &therapist, args).await?;
+            println!("{}", detail.child.id);
+        }
         Command::PairingCode { child, therapist } => {
             let state = cli::state(store, settings.limits);
             let code = cli::pairing_code(&state, &therapist, &child).await?;

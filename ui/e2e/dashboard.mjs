@@ -11,6 +11,7 @@
 import { axe, check, dist, launchBrowser, runSuite, shot, startServer, step } from './harness.mjs';
 import { audit } from './dashboard/audit.mjs';
 import { builder } from './dashboard/builder.mjs';
+import { enrol } from './dashboard/enrol.mjs';
 import { assignments, childPage } from './dashboard/child.mjs';
 import { exportFiles } from './dashboard/exports.mjs';
 import { goals } from './dashboard/goals.mjs';
@@ -26,7 +27,7 @@ import { careTeam } from './dashboard/team-care.mjs';
 
 const sections = [
   overview, childPage, pairing, exportFiles, report, library, builder, assignments, goals, careTeam, myChildren,
-  routines, tablet, ownPassword, audit, therapistPassword, idle,
+  routines, tablet, ownPassword, audit, therapistPassword, enrol, idle,
 ];
 
 async function run() {
@@ -67,8 +68,8 @@ async function run() {
   check(me === 401, `signed out on the server too (${me})`);
 
   // 401s (signed out) and 422s (the wrong current password, shown by its field) are expected answers, and so
-  // are the page failures and refusals (409) a section provoked on purpose (ctx.pageFailures,
-  // ctx.expectedConflicts), but no other.
+  // are the page failures and refusals (409: the same practice twice, a taken record number) a section
+  // provoked on purpose (ctx.pageFailures, ctx.expectedConflicts), but no other.
   const failures = consoleErrors.filter((e) => e.startsWith('page failed'));
   check(failures.length === (ctx.pageFailures ?? 0), `pages failed while drawing: ${failures.join(' | ')}`);
   const conflicts = consoleErrors.filter((e) => e.includes('status of 409'));

@@ -25,6 +25,37 @@ use serde::{Deserialize, Serialize};
 /// The most caregivers a new family is made with (its `#[schema]` says 12 too; the OpenAPI test checks).
 pub const MAX_CAREGIVERS: usize = 12;
 
+/// The longest record number (characters, once trimmed); the `#[schema]`s say 40 too (the OpenAPI test checks).
+pub const MAX_RECORD_NUMBER: usize = 40;
+
+/// A record number as sent: trimmed, an empty one is none; at most [`MAX_RECORD_NUMBER`] characters and no
+/// control characters, else a 422 naming `record_number`.
+fn record_number(sent: Option<String>) -> ApiResult<Option<String>> {
+    let Some(number) = sent.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    if number.chars().count() > MAX_RECORD_NUMBER {
+        return Err(Failure::invalid(
+            "record_number",
+            format!("record_number: at most {MAX_RECORD_NUMBER} characters"),
+        ));
+    }
+    if number.chars().any(char::is_control) {
+        return Err(Failure::invalid("record_number", "record_number: no control characters"));
+    }
+    Ok(Some(number))
+}
+
+/// A record number another child of the clinic has is a 409 naming `record_number`.
+fn taken(f: Failure) -> Failure {
+    if f.body.error == ErrorCode::Conflict {
+        Failure::new(ErrorCode::Conflict, "another child of the clinic has this record number")
+            .with_field("record_number")
+    } else {
+        f
+    }
+}
+
 /// A new child: either into an existing family of the clinic (a sibling) or with a new family.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -36,6 +67,11 @@ pub struct NewChild {
     pub age_years: Option<u8>,
     #[serde(default)]
     pub family_id: Option<FamilyId>,
+    /// The child's number in the clinic's own records (EHR), to match exports; unique in the clinic, trimmed, and
+    /// absent or blank for none. Never sent to the family's devices.
+    #[serde(default)]
+    #[schema(max_length = 40)]
+    pub record_number: Option<String>,
     /// The new family's caregivers ("Mum", "Dad", "Grandma"); ignored with `family_id`.
     #[serde(default)]
     #[schema(max_items = 12)]
@@ -50,15 +86,25 @@ pub struct ChildUpdate {
     #[serde(default)]
     #[schema(maximum = 21)]
     pub age_years: Option<u8>,
+    /// The child's number in the clinic's own records (EHR), to match exports; unique in the clinic, trimmed, and
+    /// absent or blank for none (a change without it clears it). Never sent to the family's devices.
+    #[serde(default)]
+    #[schema(max_length = 40)]
+    pub record_number: Option<String>,
 }
 
 /// A child with their family, its caregivers and its devices.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ChildDetail {
     pub child: Child,
+    /// The child's number in the clinic's own records, if set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_number: Option<String>,
     pub family: Family,
     pub caregivers: Vec<Caregiver>,
     pub devices: Vec<Device>,
+    /// Whether the caller may open every child of the family, as adding a sibling to it needs.
+    pub may_add_sibling: bool,
 }
 
 async fn detail(state: &AppState, auth: &TherapistAuth, child: Child) -> ApiResult<ChildDetail> {
@@ -66,7 +112,9 @@ async fn detail(state: &AppState, auth: &TherapistAuth, child: Child) -> ApiResu
     let family = state.store.family(clinic, child.family_id).await?.ok_or(Failure::not_found("family"))?;
     let caregivers = state.store.caregivers_of_family(family.id).await?;
     let devices = state.store.devices_of_family(clinic, family.id).await?;
-    Ok(ChildDetail { child, family, caregivers, devices })
+    let record_number = state.store.child_record_number(clinic, child.id).await?;
+    let may_add_sibling = crate::access::may_open_whole_family(state, auth, family.id).await?;
+    Ok(ChildDetail { child, record_number, family, caregivers, devices, may_add_sibling })
 }
 
 /// List the clinic's children
@@ -101,6 +149,8 @@ pub async fn list(State(state): State<AppState>, auth: TherapistAuth, ip: Client
         (status = 201, description = "Added", body = ChildDetail),
         (status = 404, description = "No such family in this clinic, or one with a child the caller may not open \
             (`field`: `family_id`)", body = ApiError),
+        (status = 409, description = "Another child of the clinic has this record number (`field`: \
+            `record_number`)", body = ApiError),
         SessionWrite, JsonBody, BadJson, OutOfBounds,
     ),
 )]
@@ -114,6 +164,13 @@ pub async fn create(
     let now = now_ms();
     if req.caregivers.len() > MAX_CAREGIVERS {
         return Err(Failure::invalid("caregivers", format!("caregivers: at most {MAX_CAREGIVERS}")));
+    }
+    let number = record_number(req.record_number)?;
+    // Checked before a new family is made, so a taken number leaves nothing behind (the store checks again).
+    if let Some(n) = &number
+        && state.store.child_by_record_number(clinic, n).await?.is_some()
+    {
+        return Err(taken(Failure::new(ErrorCode::Conflict, "")));
     }
     let family_id = match req.family_id {
         // A sibling shares the family's devices, which see every child of it: only for someone who may open
@@ -145,7 +202,11 @@ pub async fn create(
         age_years: req.age_years,
     };
     child.validate()?;
-    state.store.put_child(clinic, &child, now).await?;
+    state
+        .store
+        .put_child_with_record_number(clinic, &child, number.as_deref(), now)
+        .await
+        .map_err(|e| taken(e.into()))?;
     // Two writes: should the second fail, the child waits without a team, listed to the clinic's admins, who
     // can give it one (`PUT …/care-team`); nothing is lost.
     let lead =
@@ -178,7 +239,8 @@ pub async fn get(
 
 /// Change a child
 ///
-/// Changes a child's display name, time zone or age.
+/// Changes a child's display name, time zone, age or record number (each as sent: an absent age or record
+/// number clears it).
 #[utoipa::path(
     put, path = "/children/{id}", tag = "children", operation_id = "update_child",
     params(("id" = ChildId, Path, description = "The child")),
@@ -186,6 +248,8 @@ pub async fn get(
     request_body = ChildUpdate,
     responses(
         (status = 200, description = "The child, family, caregivers and devices", body = ChildDetail),
+        (status = 409, description = "Another child of the clinic has this record number (`field`: \
+            `record_number`)", body = ApiError),
         SessionWrite, JsonBody, BadJsonOrId, NoChild, OutOfBounds,
     ),
 )]
@@ -199,7 +263,12 @@ pub async fn update(
     child.time_zone = req.time_zone;
     child.age_years = req.age_years;
     child.validate()?;
-    state.store.put_child(auth.therapist.clinic_id, &child, now_ms()).await?;
+    let number = record_number(req.record_number)?;
+    state
+        .store
+        .put_child_with_record_number(auth.therapist.clinic_id, &child, number.as_deref(), now_ms())
+        .await
+        .map_err(|e| taken(e.into()))?;
     audit::record(&state, Actor::Therapist(&auth), &ip, "update_child", Some(id), "").await?;
     Ok(Json(detail(&state, &auth, child).await?))
 }

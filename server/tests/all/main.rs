@@ -8,6 +8,7 @@ mod accounts;
 mod adherence_api;
 mod authorization_matrix;
 mod care_team_upgrade;
+mod children_api;
 mod goal_check_ins;
 mod goals_api;
 mod goals_feed;

@@ -333,6 +333,10 @@ fn the_documented_bounds_are_the_enforced_ones() {
         schema(&doc, "NewChild")["properties"]["caregivers"]["maxItems"],
         homeplay_server::api::children::MAX_CAREGIVERS
     );
+    for name in ["NewChild", "ChildUpdate"] {
+        let number = &schema(&doc, name)["properties"]["record_number"];
+        assert_eq!(number["maxLength"], homeplay_server::api::children::MAX_RECORD_NUMBER, "{name}.record_number");
+    }
     // The library's and the program's bounds, as the core's validators enforce them.
     use homeplay_core::assignment::Assignment;
     use homeplay_core::exercise::{Dosage, Exercise};

@@ -536,3 +536,41 @@ async fn a_childs_routine_keeps_its_child() {
         assert!(f.store.put_child_routine(ClinicId::new_v7(), &leos, f.child, 3).await.is_err(), "{backend:?}");
     }
 }
+
+#[tokio::test]
+async fn a_record_number_is_unique_in_its_clinic_and_stays_off_the_feed() {
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        let leo = f.store.child(f.clinic, f.child).await.unwrap().unwrap();
+        assert_eq!(f.store.child_record_number(f.clinic, f.child).await.unwrap(), None, "{backend:?}");
+        let cursor = f.store.pull(f.family, 0, 100).await.unwrap().last().unwrap().seq;
+        f.store.put_child_with_record_number(f.clinic, &leo, Some("MRN-0042"), 2).await.unwrap();
+        assert_eq!(f.store.child_record_number(f.clinic, f.child).await.unwrap().as_deref(), Some("MRN-0042"));
+        assert_eq!(f.store.child_by_record_number(f.clinic, "MRN-0042").await.unwrap(), Some(f.child));
+        assert_eq!(f.store.child_by_record_number(f.clinic, "MRN-0043").await.unwrap(), None, "{backend:?}");
+        // Another clinic reads nothing.
+        assert_eq!(f.store.child_by_record_number(ClinicId::new_v7(), "MRN-0042").await.unwrap(), None);
+        assert_eq!(f.store.child_record_number(ClinicId::new_v7(), f.child).await.unwrap(), None, "{backend:?}");
+        // The family's devices see the child again, never the number.
+        let feed = f.store.pull(f.family, cursor, 100).await.unwrap();
+        assert!(!feed.is_empty() && feed.iter().all(|i| !i.change_json.contains("MRN-0042")), "{backend:?}");
+
+        // A sibling with the same number: a conflict, and nothing written.
+        let sam = Child { id: ChildId::new_v7(), display_name: Name::new("Sam").unwrap(), ..leo.clone() };
+        let dup = f.store.put_child_with_record_number(f.clinic, &sam, Some("MRN-0042"), 3).await;
+        assert!(matches!(dup, Err(store::StoreError::Conflict(_))), "{backend:?}: {dup:?}");
+        assert!(f.store.child(f.clinic, sam.id).await.unwrap().is_none(), "{backend:?}");
+        // Without numbers, or with another, children do not collide.
+        f.store.put_child_with_record_number(f.clinic, &sam, None, 3).await.unwrap();
+        let zoe = Child { id: ChildId::new_v7(), display_name: Name::new("Zoe").unwrap(), ..leo.clone() };
+        f.store.put_child_with_record_number(f.clinic, &zoe, None, 3).await.unwrap();
+        f.store.put_child_with_record_number(f.clinic, &zoe, Some("MRN-0043"), 4).await.unwrap();
+        // A plain put keeps the number; clearing it frees it for another child.
+        f.store.put_child(f.clinic, &leo, 5).await.unwrap();
+        assert_eq!(f.store.child_record_number(f.clinic, f.child).await.unwrap().as_deref(), Some("MRN-0042"));
+        f.store.put_child_with_record_number(f.clinic, &leo, None, 6).await.unwrap();
+        assert_eq!(f.store.child_record_number(f.clinic, f.child).await.unwrap(), None, "{backend:?}");
+        f.store.put_child_with_record_number(f.clinic, &sam, Some("MRN-0042"), 7).await.unwrap();
+        assert_eq!(f.store.child_record_number(f.clinic, sam.id).await.unwrap().as_deref(), Some("MRN-0042"));
+    }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CarePlan, CarePlanActivityDetail, Goal, Observation, RelatedPerson } from 'fhir/r4';
+import type { CarePlan, CarePlanActivityDetail, Goal, Observation, Patient, RelatedPerson } from 'fhir/r4';
 import { bundleProblems, fhirBundle, type HomeplayBundle } from './fhir';
 import { buildCsvFixture } from './fixtures';
 import type { Schemas } from './api/client';
@@ -91,6 +91,18 @@ describe('FHIR export', () => {
     expect(second!.performer).toEqual([{ reference: `urn:uuid:${MUM}`, display: 'Mum' }]);
     expect(kid!.performer).toEqual([{ reference: `urn:uuid:${CHILD}`, display: 'Leo' }]);
     expect(kid!.component).toContainEqual({ code: { text: 'duration' }, valueQuantity: { value: 30, unit: 's', system: 'http://unitsofmeasure.org', code: 's' } });
+  });
+
+  it('gives the Patient the clinic record number as its identifier when the child has one', () => {
+    expect(of<Patient>(build(), 'Patient')[0]!.identifier).toBeUndefined();
+    const { data, assignments } = fixture();
+    const bundle = fhirBundle(data, assignments, {}, new Date(), ids(), [], 'MRN-0042');
+    expect(bundleProblems(bundle)).toEqual([]);
+    expect(of<Patient>(bundle, 'Patient')[0]!.identifier).toEqual([{
+      use: 'usual',
+      type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR', display: 'Medical record number' }], text: 'Clinic record number' },
+      value: 'MRN-0042',
+    }]);
   });
 
   it('makes one RelatedPerson (patient 1..1) per caregiver who logged', () => {

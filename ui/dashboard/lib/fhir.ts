@@ -17,6 +17,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // R4 `id`: https://hl7.org/fhir/R4/datatypes.html#id
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
+const MRN_TYPE = { system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR', display: 'Medical record number' };
+
 const urn = (id: string) => `urn:uuid:${id}`;
 const ref = (id: string, display?: string): Reference => (display ? { reference: urn(id), display } : { reference: urn(id) });
 
@@ -81,10 +83,17 @@ export function fhirBundle(
   now = new Date(),
   newId: NewId = () => crypto.randomUUID(),
   goals: Schemas['GoalSummary'][] = [],
+  recordNumber: string | null = null,
 ): HomeplayBundle {
   const goalIds = new Set(goals.map((s) => s.goal.id));
   const patientId = data.child.id;
-  const patient: Patient = { resourceType: 'Patient', id: patientId, name: [{ text: data.child.display_name }] };
+  const patient: Patient = {
+    resourceType: 'Patient',
+    id: patientId,
+    // The clinic's own record number, for matching in its EHR: a medical record number (v2 table 0203, MR).
+    ...(recordNumber ? { identifier: [{ use: 'usual', type: { coding: [MRN_TYPE], text: 'Clinic record number' }, value: recordNumber }] } : {}),
+    name: [{ text: data.child.display_name }],
+  };
   const carePlanId = newId();
   const people = new Map<string, RelatedPerson>();
   const observations: Observation[] = [];

@@ -1,7 +1,8 @@
-// A hash router: `#/`, `#/children/<id>`, `#/children/<id>/report`, `#/routines`, `#/library`, `#/builder?child=<id>`, `#/password`, `#/security`, `#/team`, `#/audit`, `#/login`.
+// A hash router: `#/`, `#/children/new`, `#/children/<id>`, `#/children/<id>/report`, `#/routines`, `#/library`, `#/builder?child=<id>`, `#/password`, `#/security`, `#/team`, `#/audit`, `#/login`.
 
 export type Route =
   | { page: 'overview' }
+  | { page: 'new_child' }
   | { page: 'child'; id: string }
   | { page: 'report'; id: string }
   | { page: 'routines' }
@@ -30,6 +31,7 @@ export function parseRoute(hash: string): Route {
     const routine = params.get('routine');
     return { page: 'builder', child: params.get('child'), ...(routine ? { routine } : {}) };
   }
+  if (parts[0] === 'children' && parts.length === 2 && parts[1] === 'new') return { page: 'new_child' };
   if (parts[0] === 'children' && parts.length === 2 && parts[1]) return { page: 'child', id: parts[1] };
   if (parts[0] === 'children' && parts.length === 3 && parts[1] && parts[2] === 'report') return { page: 'report', id: parts[1] };
   if (parts[0] === 'routines' && parts.length === 1) return { page: 'routines' };
@@ -40,6 +42,8 @@ export function href(route: Route): string {
   switch (route.page) {
     case 'overview':
       return '#/';
+    case 'new_child':
+      return '#/children/new';
     case 'child':
       return `#/children/${encodeURIComponent(route.id)}`;
     case 'report':
@@ -73,6 +77,7 @@ export function href(route: Route): string {
 
 export const TITLES: Record<Route['page'], string> = {
   overview: 'Overview',
+  new_child: 'New child',
   child: 'Child',
   report: 'Progress report',
   routines: 'Routine templates',

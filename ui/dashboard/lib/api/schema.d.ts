@@ -309,7 +309,8 @@ export interface paths {
         get: operations["get_child"];
         /**
          * Change a child
-         * @description Changes a child's display name, time zone or age.
+         * @description Changes a child's display name, time zone, age or record number (each as sent: an absent age or record
+         *     number clears it).
          */
         put: operations["update_child"];
         post?: never;
@@ -1345,9 +1346,13 @@ export interface components {
         /** @description A child with their family, its caregivers and its devices. */
         ChildDetail: {
             child: components["schemas"]["Child"];
+            /** @description The child's number in the clinic's own records, if set. */
+            record_number?: string | null;
             family: components["schemas"]["Family"];
             caregivers: components["schemas"]["Caregiver"][];
             devices: components["schemas"]["Device"][];
+            /** @description Whether the caller may open every child of the family, as adding a sibling to it needs. */
+            may_add_sibling: boolean;
         };
         /** Format: uuid */
         ChildId: string;
@@ -1363,6 +1368,11 @@ export interface components {
             time_zone: components["schemas"]["TimeZoneName"];
             /** Format: int32 */
             age_years?: number | null;
+            /**
+             * @description The child's number in the clinic's own records (EHR), to match exports; unique in the clinic, trimmed, and
+             *     absent or blank for none (a change without it clears it). Never sent to the family's devices.
+             */
+            record_number?: string | null;
         };
         Clinic: {
             id: components["schemas"]["ClinicId"];
@@ -1876,6 +1886,11 @@ export interface components {
             /** Format: int32 */
             age_years?: number | null;
             family_id?: null | components["schemas"]["FamilyId"];
+            /**
+             * @description The child's number in the clinic's own records (EHR), to match exports; unique in the clinic, trimmed, and
+             *     absent or blank for none. Never sent to the family's devices.
+             */
+            record_number?: string | null;
             /** @description The new family's caregivers ("Mum", "Dad", "Grandma"); ignored with `family_id`. */
             caregivers?: components["schemas"]["Name"][];
         };
@@ -3697,6 +3712,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Another child of the clinic has this record number (`field`: `record_number`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description The body is too large */
             413: {
                 headers: {
@@ -3857,6 +3881,15 @@ export interface operations {
             };
             /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Another child of the clinic has this record number (`field`: `record_number`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
