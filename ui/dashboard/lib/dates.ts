@@ -35,6 +35,13 @@ export function shortDate(iso: string): string {
   return short.format(parseDate(iso));
 }
 
+const moment = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** A moment in the dashboard's one date style, in the viewer's own time: "Thu 27 Nov 2026, 14:05". */
+export function momentLabel(instant: string): string {
+  return moment.format(new Date(instant));
+}
+
 /** Whole days from `a` to `b`. */
 export function daysBetween(a: string, b: string): number {
   return Math.round((parseDate(b).getTime() - parseDate(a).getTime()) / 86_400_000);

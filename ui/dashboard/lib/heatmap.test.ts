@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCalendar, CELL_STYLES, classify, describeCell, LEGEND, type DaySummary } from './heatmap';
+import { buildCalendar, CELL_STYLES, classify, describeCell, LEGEND, programWeeks, type DaySummary } from './heatmap';
 import { dayLabel } from './dates';
 
 const tally = (over: Partial<DaySummary['tally']> = {}): DaySummary['tally'] => ({
@@ -40,6 +40,21 @@ describe('heatmap cells', () => {
     expect(last[1]!.kind).toBe('done');
     expect(last[5]!.kind).toBe('future'); // Saturday after today
     expect(last[0]!.kind).toBe('outside'); // no summary for that day
+  });
+
+  it('starts at the week the program began, not on empty weeks', () => {
+    const today = '2026-11-27'; // a Friday
+    const quiet = (date: string) => day(date, 'nothing_scheduled');
+    // Nothing due until Wednesday two weeks ago: three weeks.
+    const days = [quiet('2026-09-07'), quiet('2026-11-09'), day('2026-11-11', 'not_logged', { expected: 1, not_logged: 1 }), day('2026-11-24', 'done', { expected: 1, done: 1 })];
+    expect(programWeeks(days, today)).toBe(3);
+    expect(buildCalendar(days, today, programWeeks(days, today))[0]!.monday).toBe('2026-11-09');
+    // An older program fills the view, and never more than asked.
+    expect(programWeeks([day('2026-01-05', 'done', { expected: 1, done: 1 })], today)).toBe(12);
+    expect(programWeeks([day('2026-01-05', 'done', { expected: 1, done: 1 })], today, 26)).toBe(26);
+    // Nothing ever due: this week only.
+    expect(programWeeks([quiet('2026-11-02')], today)).toBe(1);
+    expect(programWeeks([], today)).toBe(1);
   });
 
   it('describes a day with its counts and the reasons given', () => {

@@ -1,7 +1,7 @@
 // The child page's calendar heatmap: the last 12 weeks, a column per week (Monday first), each day told
 // apart by colour, by a pattern and by a symbol, so no one needs colour to read it.
 import type { Schemas } from './api/client';
-import { addDays, mondayOf, weekdayIndex } from './dates';
+import { addDays, daysBetween, mondayOf, weekdayIndex } from './dates';
 
 export type DayStatus = Schemas['DayStatus'];
 export type DaySummary = Schemas['DaySummary'];
@@ -72,6 +72,18 @@ export function describeCell(cell: Cell, dayLabel: (iso: string) => string): str
   if (t.not_logged) parts.push(`${t.not_logged} not logged`);
   const reasons = day.reasons.length ? ` (${day.reasons.map(reasonLabel).join(', ')})` : '';
   return `${head}, ${parts.join(', ')}${reasons}`;
+}
+
+/**
+ * How many weeks the calendar shows, at most `max`: from the week practice was first due (or first logged) to
+ * the week of `today`, so a program that began three weeks ago opens on three weeks, not on nine empty ones.
+ */
+export function programWeeks(days: DaySummary[], today: string, max = 12): number {
+  const started = days.filter((d) => d.date <= today && (d.tally.expected > 0 || d.status !== 'nothing_scheduled'));
+  const first = started.map((d) => d.date).sort()[0];
+  if (!first) return 1;
+  const weeks = daysBetween(mondayOf(first), mondayOf(today)) / 7 + 1;
+  return Math.max(1, Math.min(max, weeks));
 }
 
 /** The `weeks` weeks ending with the week of `today`, Monday to Sunday, from the server's day summaries. */

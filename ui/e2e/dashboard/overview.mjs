@@ -47,5 +47,5 @@ export async function myChildren(ctx) {
   await page.locator('select[name="team"]').selectOption('all');
   await page.getByTestId('overview-row').nth(2).waitFor();
   await page.goto(`${base}/#/children/${encodeURIComponent(leoId)}`);
-  await page.getByRole('heading', { name: 'Last 12 weeks' }).waitFor();
+  await page.getByRole('heading', { name: /^(Last 12 weeks|Since the program began)/ }).waitFor();
 }

@@ -73,5 +73,5 @@ export async function report(ctx) {
   check((await failed.count()) === 0, '"Try again" draws the report afresh');
 
   await page.goBack();
-  await page.getByRole('heading', { name: 'Last 12 weeks' }).waitFor();
+  await page.getByRole('heading', { name: /^(Last 12 weeks|Since the program began)/ }).waitFor();
 }
