@@ -110,8 +110,14 @@ pub struct Assignment {
     pub child_id: ChildId,
     pub target: Target,
     pub assigned_by: TherapistId,
-    /// The first day of practice. From 2000-01-01 to 2100-12-31.
+    /// The first day of practice, as the therapist chose it. From 2000-01-01 to 2100-12-31. Practice is due
+    /// only from [`Assignment::due_from`]: a start chosen in the past never makes days before the item was
+    /// assigned due.
     pub start_date: NaiveDate,
+    /// The family's local date the item was assigned (set by the server): nothing is due before it. Absent for
+    /// items assigned before it was kept, which count from `start_date`. From 2000-01-01 to 2100-12-31.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_on: Option<NaiveDate>,
     /// The last day of practice, inclusive. From 2000-01-01 to 2100-12-31.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<NaiveDate>,
@@ -145,6 +151,9 @@ pub enum StatusChangeError {
     AlreadyEnded,
     #[error("the date is before the assignment's start or its last change")]
     DateTooEarly,
+    /// Moving the start would change days already past: practice has been due since `due_from`.
+    #[error("practice has been due since {due_from}; a start that changes days already past cannot be set")]
+    StartedAlready { due_from: NaiveDate },
 }
 
 impl Assignment {
@@ -152,12 +161,36 @@ impl Assignment {
     /// An item serving more goals than this says little about any of them.
     pub const MAX_GOALS: usize = 8;
 
+    /// The first day practice can be due: the later of `start_date` and the day the item was assigned, since
+    /// nothing is due before the family could have known about it.
+    pub fn due_from(&self) -> NaiveDate {
+        self.assigned_on.map_or(self.start_date, |on| on.max(self.start_date))
+    }
+
     /// Whether practice is expected on local date `d` (before looking at slots).
     pub fn is_expected_on(&self, d: NaiveDate) -> bool {
-        d >= self.start_date
+        d >= self.due_from()
             && self.end_date.is_none_or(|e| d <= e)
             && self.days.includes_date(d)
             && !self.pauses.iter().any(|p| p.covers(d))
+    }
+
+    /// Sets the start to `start`, changed on the family's local date `today`, without changing any day before
+    /// `today`: an item not yet due counts from the later of `start` and `today` (a start in the past makes no
+    /// past day due); one already due before `today` keeps the day it became due, so its start may move only
+    /// where that day stays the same.
+    pub fn set_start(&mut self, start: NaiveDate, today: NaiveDate) -> Result<(), StatusChangeError> {
+        let due_from = self.due_from();
+        if due_from < today {
+            let moved = self.assigned_on.map_or(start, |on| on.max(start));
+            if moved != due_from {
+                return Err(StatusChangeError::StartedAlready { due_from });
+            }
+        } else {
+            self.assigned_on = Some(self.assigned_on.map_or(today, |on| on.max(today)));
+        }
+        self.start_date = start;
+        Ok(())
     }
 
     fn last_change(&self) -> NaiveDate {
@@ -213,6 +246,9 @@ impl Validate for Assignment {
     fn validate(&self) -> Result<(), ValidationError> {
         let mut c = Checker::new();
         c.date("start_date", self.start_date);
+        if let Some(on) = self.assigned_on {
+            c.date("assigned_on", on);
+        }
         if let Some(end) = self.end_date {
             c.date("end_date", end);
         }
@@ -282,6 +318,7 @@ pub(crate) mod tests {
             target: Target::Exercise { exercise_id: ExerciseId::builtin("bear-walk") },
             assigned_by: TherapistId::new_v7(),
             start_date: start,
+            assigned_on: None,
             end_date: None,
             days: Weekdays::EVERY_DAY,
             slots: vec![SlotTime::Moment { moment: FamilyMoment::AfterSchool }],

@@ -200,7 +200,8 @@ pub async fn list(
 /// Assign an exercise or routine
 ///
 /// Assigns a library exercise or routine to the child; the family's devices receive it with everything it
-/// needs.
+/// needs. Practice is due from the later of `start_date` and the child's today (`assigned_on`): a start in the
+/// past never makes a day before today "not logged".
 #[utoipa::path(
     post, path = "/children/{id}/assignments", tag = "assignments", operation_id = "create_assignment",
     params(("id" = ChildId, Path, description = "The child")),
@@ -224,6 +225,8 @@ pub async fn create(
         target: req.target,
         assigned_by: auth.therapist.id,
         start_date: req.start_date,
+        // Nothing is due before the family could know of it: a start in the past counts from today.
+        assigned_on: Some(child.time_zone.local_date(Utc::now())),
         end_date: req.end_date,
         days: req.days,
         slots: req.slots,
@@ -251,7 +254,9 @@ pub async fn create(
 
 /// Change an assignment
 ///
-/// Changes an assignment's dates, days, slots, dosage, note or goals. The target cannot change.
+/// Changes an assignment's dates, days, slots, dosage, note or goals. The target cannot change. A start may
+/// move while nothing is due yet (a start in the past then counts from today); once practice has been due
+/// before today, the day it became due stays.
 #[utoipa::path(
     put, path = "/assignments/{id}", tag = "assignments", operation_id = "update_assignment",
     params(("id" = AssignmentId, Path, description = "The assignment")),
@@ -260,8 +265,9 @@ pub async fn create(
     responses(
         (status = 200, description = "Changed", body = AssignmentView),
         (status = 404, description = NO_ASSIGNMENT, body = ApiError),
-        (status = 409, description = "The assignment has ended, or the body names another target \
-            (`field`: `target`)", body = ApiError),
+        (status = 409, description = "The assignment has ended, the body names another target \
+            (`field`: `target`), or the new start would change days already past: practice has been due since \
+            before today (`field`: `start_date`)", body = ApiError),
         (status = 422, description = "A value is out of bounds, or a goal is not an active goal of this child \
             (`goal_ids[i]`); `field` names it", body = ApiError),
         SessionWrite, JsonBody, BadJsonOrId,
@@ -286,7 +292,11 @@ pub async fn update(
         )
         .with_field("target"));
     }
-    assignment.start_date = req.start_date;
+    // A past day's numbers never change: a start moves only where no day before today changes.
+    let today = child.time_zone.local_date(Utc::now());
+    assignment
+        .set_start(req.start_date, today)
+        .map_err(|e| Failure::new(ErrorCode::Conflict, format!("start_date: {e}")).with_field("start_date"))?;
     assignment.end_date = req.end_date;
     assignment.days = req.days;
     assignment.slots = req.slots;
