@@ -603,31 +603,57 @@ mod history_tests {
     #[derive(Debug, Clone)]
     enum Change {
         /// A new item with this start (days from today), assigned today.
-        Add { start: i64 },
+        Add {
+            start: i64,
+        },
         /// A new start (days from today) for the n-th item.
-        MoveStart { item: usize, start: i64 },
+        MoveStart {
+            item: usize,
+            start: i64,
+        },
+        /// The n-th item paused, resumed or ended (its last day) on a day (days from today).
+        Pause {
+            item: usize,
+            on: i64,
+        },
+        Resume {
+            item: usize,
+            on: i64,
+        },
+        End {
+            item: usize,
+            last: i64,
+        },
     }
 
     fn arb_change() -> impl Strategy<Value = Change> {
         prop_oneof![
             (-120i64..30).prop_map(|start| Change::Add { start }),
             (0usize..3, -120i64..30).prop_map(|(item, start)| Change::MoveStart { item, start }),
+            (0usize..3, -60i64..30).prop_map(|(item, on)| Change::Pause { item, on }),
+            (0usize..3, -60i64..30).prop_map(|(item, on)| Change::Resume { item, on }),
+            (0usize..3, -60i64..30).prop_map(|(item, last)| Change::End { item, last }),
         ]
     }
 
     prop_compose! {
         /// One to three items, each assigned on or before today (from up to 100 days back), with a start up to
         /// 40 days either side of the day it was assigned, and a log on some of what was due.
-        fn arb_program()(items in prop::collection::vec((0i64..100, -40i64..40, 1u8..128), 1..=3),
+        fn arb_program()(items in prop::collection::vec((0i64..100, -40i64..40, 1u8..128, prop::option::of(1i64..60)), 1..=3),
                          logged in prop::collection::vec(any::<bool>(), 400))
                          -> (Vec<Assignment>, Vec<CompletionLog>) {
             let today = d(2026, 6, 1);
-            let program: Vec<Assignment> = items.into_iter().map(|(ago, offset, days)| {
+            let program: Vec<Assignment> = items.into_iter().map(|(ago, offset, days, paused)| {
                 let on = today - TimeDelta::days(ago);
                 let mut a = daily(on + TimeDelta::days(offset));
                 a.assigned_on = Some(on);
                 a.days = crate::time::Weekdays::from_days(
                     (0..7).filter(|i| days & (1 << i) != 0).map(|i| chrono::Weekday::try_from(i as u8).unwrap()));
+                // Some items were paused on a past day (and still are), when that day was today.
+                if let Some(ago) = paused {
+                    let on = today - TimeDelta::days(ago);
+                    let _ = a.pause(on, on);
+                }
                 a
             }).collect();
             let range = DateRange::new(today - TimeDelta::days(150), today - TimeDelta::days(1)).unwrap();
@@ -653,6 +679,18 @@ mod history_tests {
                     let n = changed.len();
                     // A refused move changes nothing; an accepted one must keep the past as it was.
                     let _ = changed[item % n].set_start(today + TimeDelta::days(start), today);
+                }
+                Change::Pause { item, on } => {
+                    let n = changed.len();
+                    let _ = changed[item % n].pause(today + TimeDelta::days(on), today);
+                }
+                Change::Resume { item, on } => {
+                    let n = changed.len();
+                    let _ = changed[item % n].resume(today + TimeDelta::days(on), today);
+                }
+                Change::End { item, last } => {
+                    let n = changed.len();
+                    let _ = changed[item % n].end(today + TimeDelta::days(last), today);
                 }
             }
             prop_assert_eq!(past(&changed, &logs, today), past(&program, &logs, today));

@@ -151,6 +151,9 @@ pub enum StatusChangeError {
     AlreadyEnded,
     #[error("the date is before the assignment's start or its last change")]
     DateTooEarly,
+    /// The change would take effect on a day already past, changing its numbers.
+    #[error("the change would take effect before today ({today}); a past day's numbers never change")]
+    InThePast { today: NaiveDate },
     /// Moving the start would change days already past: practice has been due since `due_from`.
     #[error("practice has been due since {due_from}; a start that changes days already past cannot be set")]
     StartedAlready { due_from: NaiveDate },
@@ -197,10 +200,14 @@ impl Assignment {
         self.pauses.iter().map(|p| p.until.unwrap_or(p.from)).max().unwrap_or(self.start_date)
     }
 
-    /// Pauses practice from `on` (inclusive).
-    pub fn pause(&mut self, on: NaiveDate) -> Result<(), StatusChangeError> {
+    /// Pauses practice from `on` (inclusive), decided on the family's local date `today`: from today on at the
+    /// earliest, since a pause reaching back would change past days' numbers.
+    pub fn pause(&mut self, on: NaiveDate, today: NaiveDate) -> Result<(), StatusChangeError> {
         if self.status != Status::Active {
             return Err(StatusChangeError::NotActive(self.status));
+        }
+        if on < today {
+            return Err(StatusChangeError::InThePast { today });
         }
         if on < self.last_change() {
             return Err(StatusChangeError::DateTooEarly);
@@ -210,10 +217,14 @@ impl Assignment {
         Ok(())
     }
 
-    /// Resumes practice from `on` (inclusive).
-    pub fn resume(&mut self, on: NaiveDate) -> Result<(), StatusChangeError> {
+    /// Resumes practice from `on` (inclusive), decided on `today`: from today on at the earliest, since paused
+    /// days already past stay paused.
+    pub fn resume(&mut self, on: NaiveDate, today: NaiveDate) -> Result<(), StatusChangeError> {
         if self.status != Status::Paused {
             return Err(StatusChangeError::NotPaused(self.status));
+        }
+        if on < today {
+            return Err(StatusChangeError::InThePast { today });
         }
         let open =
             self.pauses.last_mut().filter(|p| p.until.is_none()).ok_or(StatusChangeError::NotPaused(self.status))?;
@@ -225,10 +236,14 @@ impl Assignment {
         Ok(())
     }
 
-    /// Ends the assignment; `last_day` is the last day practice is expected.
-    pub fn end(&mut self, last_day: NaiveDate) -> Result<(), StatusChangeError> {
+    /// Ends the assignment; `last_day` is the last day practice is expected, decided on `today`: yesterday at
+    /// the earliest, since days already past that were due stay due.
+    pub fn end(&mut self, last_day: NaiveDate, today: NaiveDate) -> Result<(), StatusChangeError> {
         if self.status == Status::Ended {
             return Err(StatusChangeError::AlreadyEnded);
+        }
+        if last_day.succ_opt().is_some_and(|next| next < today) {
+            return Err(StatusChangeError::InThePast { today });
         }
         if last_day < self.start_date {
             return Err(StatusChangeError::DateTooEarly);
@@ -307,6 +322,9 @@ pub(crate) mod tests {
     use super::*;
     use chrono::NaiveDate;
 
+    /// The day the changes of these tests are made: before all of them.
+    const T0: NaiveDate = NaiveDate::MIN;
+
     pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
@@ -333,27 +351,43 @@ pub(crate) mod tests {
     #[test]
     fn pause_resume_end_keep_history() {
         let mut a = daily(d(2026, 3, 1));
-        a.pause(d(2026, 3, 10)).unwrap();
+        a.pause(d(2026, 3, 10), T0).unwrap();
         assert!(a.is_expected_on(d(2026, 3, 9)));
         assert!(!a.is_expected_on(d(2026, 3, 10)));
-        assert_eq!(a.pause(d(2026, 3, 11)), Err(StatusChangeError::NotActive(Status::Paused)));
-        a.resume(d(2026, 3, 15)).unwrap();
+        assert_eq!(a.pause(d(2026, 3, 11), T0), Err(StatusChangeError::NotActive(Status::Paused)));
+        a.resume(d(2026, 3, 15), T0).unwrap();
         assert!(!a.is_expected_on(d(2026, 3, 14)));
         assert!(a.is_expected_on(d(2026, 3, 15)));
         a.validate().unwrap();
-        a.end(d(2026, 3, 31)).unwrap();
+        a.end(d(2026, 3, 31), T0).unwrap();
         assert!(a.is_expected_on(d(2026, 3, 31)));
         assert!(!a.is_expected_on(d(2026, 4, 1)));
         assert_eq!(a.status, Status::Ended);
         a.validate().unwrap();
-        assert_eq!(a.end(d(2026, 4, 2)), Err(StatusChangeError::AlreadyEnded));
+        assert_eq!(a.end(d(2026, 4, 2), T0), Err(StatusChangeError::AlreadyEnded));
+    }
+
+    #[test]
+    fn pause_resume_and_end_never_reach_back_before_today() {
+        let today = d(2026, 3, 10);
+        let past = Err(StatusChangeError::InThePast { today });
+        let mut a = daily(d(2026, 3, 1));
+        assert_eq!(a.pause(d(2026, 3, 9), today), past);
+        a.pause(today, today).unwrap();
+        let later = d(2026, 3, 20);
+        assert_eq!(a.resume(d(2026, 3, 19), later), Err(StatusChangeError::InThePast { today: later }));
+        a.resume(later, later).unwrap();
+        assert_eq!(a.end(d(2026, 3, 20), d(2026, 3, 22)), Err(StatusChangeError::InThePast { today: d(2026, 3, 22) }));
+        // Yesterday as the last day: today is not expected, and no past day changes.
+        a.end(d(2026, 3, 21), d(2026, 3, 22)).unwrap();
+        a.validate().unwrap();
     }
 
     #[test]
     fn ending_while_paused_closes_the_pause() {
         let mut a = daily(d(2026, 3, 1));
-        a.pause(d(2026, 3, 10)).unwrap();
-        a.end(d(2026, 3, 20)).unwrap();
+        a.pause(d(2026, 3, 10), T0).unwrap();
+        a.end(d(2026, 3, 20), T0).unwrap();
         a.validate().unwrap();
         assert!(!a.is_expected_on(d(2026, 3, 12)));
     }

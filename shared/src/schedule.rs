@@ -195,15 +195,15 @@ mod tests {
             let mut cursor = start;
             for (gap, length) in pauses {
                 let from = cursor + TimeDelta::days(gap);
-                let _ = a.pause(from);
-                let _ = a.resume(from + TimeDelta::days(length));
+                let _ = a.pause(from, from);
+                let _ = a.resume(from + TimeDelta::days(length), from);
                 cursor = from + TimeDelta::days(length);
             }
             if open_pause {
-                let _ = a.pause(cursor + TimeDelta::days(3));
+                let _ = a.pause(cursor + TimeDelta::days(3), cursor);
             }
             if let Some(len) = len {
-                let _ = a.end(start + TimeDelta::days(len));
+                let _ = a.end(start + TimeDelta::days(len), start);
             }
             a
         }

@@ -320,7 +320,10 @@ pub async fn update(
 
 fn conflict(e: StatusChangeError) -> Failure {
     let f = Failure::new(ErrorCode::Conflict, e.to_string());
-    if e == StatusChangeError::DateTooEarly { f.with_field("on") } else { f }
+    match e {
+        StatusChangeError::DateTooEarly | StatusChangeError::InThePast { .. } => f.with_field("on"),
+        _ => f,
+    }
 }
 
 async fn change_status(
@@ -329,10 +332,12 @@ async fn change_status(
     ip: ClientIp,
     id: AssignmentId,
     action: &str,
-    apply: impl FnOnce(&mut Assignment) -> Result<(), StatusChangeError>,
+    apply: impl FnOnce(&mut Assignment, NaiveDate) -> Result<(), StatusChangeError>,
 ) -> ApiResult<Json<AssignmentView>> {
     let (mut assignment, child) = own_assignment(&state, &auth, &ip, id).await?;
-    apply(&mut assignment).map_err(conflict)?;
+    // A change takes effect from the child's today at the earliest: a past day's numbers never change.
+    let today = child.time_zone.local_date(Utc::now());
+    apply(&mut assignment, today).map_err(conflict)?;
     assignment.validate()?;
     // The family already holds the program; only the assignment itself changed.
     save(&state, &auth, &child, &assignment, action, false).await?;
@@ -363,7 +368,9 @@ pub enum StatusChanged {
     NotFound(ApiError),
     #[response(
         status = 409,
-        description = "The assignment's status does not allow this change, or the date is too early (`field`: `on`)"
+        description = "The assignment's status does not allow this change, or the date is too early: before its \
+            start or last change, or before the child's today (yesterday for an end), since a past day's numbers \
+            never change (`field`: `on`)"
     )]
     Conflict(ApiError),
     #[response(status = 422, description = OUT_OF_BOUNDS)]
@@ -372,7 +379,7 @@ pub enum StatusChanged {
 
 /// Pause an assignment
 ///
-/// Pauses an active assignment from a date (in the family's local dates) until it is resumed.
+/// Pauses an active assignment from a date (in the family's local dates, today or later) until it is resumed.
 #[utoipa::path(
     post, path = "/assignments/{id}/pause", tag = "assignments", operation_id = "pause_assignment",
     params(("id" = AssignmentId, Path, description = "The assignment")),
@@ -387,12 +394,12 @@ pub async fn pause(
     Path(id): Path<AssignmentId>,
     StrictJson(req): StrictJson<StatusChange>,
 ) -> ApiResult<Json<AssignmentView>> {
-    change_status(state, auth, ip, id, "pause", |a| a.pause(req.on)).await
+    change_status(state, auth, ip, id, "pause", |a, today| a.pause(req.on, today)).await
 }
 
 /// Resume an assignment
 ///
-/// Resumes a paused assignment from a date (in the family's local dates).
+/// Resumes a paused assignment from a date (in the family's local dates, today or later).
 #[utoipa::path(
     post, path = "/assignments/{id}/resume", tag = "assignments", operation_id = "resume_assignment",
     params(("id" = AssignmentId, Path, description = "The assignment")),
@@ -407,12 +414,13 @@ pub async fn resume(
     Path(id): Path<AssignmentId>,
     StrictJson(req): StrictJson<StatusChange>,
 ) -> ApiResult<Json<AssignmentView>> {
-    change_status(state, auth, ip, id, "resume", |a| a.resume(req.on)).await
+    change_status(state, auth, ip, id, "resume", |a, today| a.resume(req.on, today)).await
 }
 
 /// End an assignment
 ///
-/// Ends an assignment on a date (in the family's local dates); its record is kept as it was.
+/// Ends an assignment on a date (its last day of practice, in the family's local dates, yesterday or later); its
+/// record is kept as it was.
 #[utoipa::path(
     post, path = "/assignments/{id}/end", tag = "assignments", operation_id = "end_assignment",
     params(("id" = AssignmentId, Path, description = "The assignment")),
@@ -427,7 +435,7 @@ pub async fn end(
     Path(id): Path<AssignmentId>,
     StrictJson(req): StrictJson<StatusChange>,
 ) -> ApiResult<Json<AssignmentView>> {
-    change_status(state, auth, ip, id, "end", |a| a.end(req.on)).await
+    change_status(state, auth, ip, id, "end", |a, today| a.end(req.on, today)).await
 }
 
 /// An assignment's history

@@ -375,5 +375,16 @@ async fn an_item_assigned_with_a_past_start_changes_no_past_day_nor_the_rtm_peri
         let moved = maya.put(&format!("/api/v1/assignments/{}", created["id"].as_str().unwrap()), edit).await;
         assert_eq!(date(&moved["assigned_on"]), today);
         assert_eq!(past(&maya.get(&page).await), past(&before), "{backend:?}");
+
+        // A pause reaching back would un-miss past days: refused, naming the date; from today it changes none.
+        let yesterday = today - TimeDelta::days(1);
+        let resp =
+            maya.send(Method::POST, &format!("{running_path}/pause"), Some(serde_json::json!({"on": yesterday}))).await;
+        expect_error(resp, StatusCode::CONFLICT, "conflict", Some("on")).await;
+        let paused = maya.post(&format!("{running_path}/pause"), serde_json::json!({"on": today})).await;
+        assert_eq!(paused["status"], "paused");
+        let after_pause = maya.get(&page).await;
+        assert_eq!(past(&after_pause), past(&before), "{backend:?}: a pause changes no past day");
+        assert_eq!(after_pause["rtm"], before["rtm"]);
     }
 }

@@ -37,7 +37,8 @@ export interface paths {
         put?: never;
         /**
          * End an assignment
-         * @description Ends an assignment on a date (in the family's local dates); its record is kept as it was.
+         * @description Ends an assignment on a date (its last day of practice, in the family's local dates, yesterday or later); its
+         *     record is kept as it was.
          */
         post: operations["end_assignment"];
         delete?: never;
@@ -77,7 +78,7 @@ export interface paths {
         put?: never;
         /**
          * Pause an assignment
-         * @description Pauses an active assignment from a date (in the family's local dates) until it is resumed.
+         * @description Pauses an active assignment from a date (in the family's local dates, today or later) until it is resumed.
          */
         post: operations["pause_assignment"];
         delete?: never;
@@ -97,7 +98,7 @@ export interface paths {
         put?: never;
         /**
          * Resume an assignment
-         * @description Resumes a paused assignment from a date (in the family's local dates).
+         * @description Resumes a paused assignment from a date (in the family's local dates, today or later).
          */
         post: operations["resume_assignment"];
         delete?: never;
@@ -2648,7 +2649,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The assignment's status does not allow this change, or the date is too early (`field`: `on`) */
+            /** @description The assignment's status does not allow this change, or the date is too early: before its start or last change, or before the child's today (yesterday for an end), since a past day's numbers never change (`field`: `on`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2824,7 +2825,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The assignment's status does not allow this change, or the date is too early (`field`: `on`) */
+            /** @description The assignment's status does not allow this change, or the date is too early: before its start or last change, or before the child's today (yesterday for an end), since a past day's numbers never change (`field`: `on`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2932,7 +2933,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The assignment's status does not allow this change, or the date is too early (`field`: `on`) */
+            /** @description The assignment's status does not allow this change, or the date is too early: before its start or last change, or before the child's today (yesterday for an end), since a past day's numbers never change (`field`: `on`) */
             409: {
                 headers: {
                     [name: string]: unknown;
