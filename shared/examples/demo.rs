@@ -48,6 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         target: Target::Routine { routine_id: routine.id },
         assigned_by: TherapistId::new_v7(),
         start_date: start,
+        assigned_on: None,
         end_date: None,
         days: Weekdays::SCHOOL_DAYS,
         slots: vec![SlotTime::Moment { moment: FamilyMoment::AfterSchool }],

@@ -3,6 +3,7 @@
 //! "Not logged" is kept apart from "not done" throughout: caregivers often skip logging bad days, so a day
 //! with no record is silence, while "not done — sick" is information.
 
+use crate::assignment::Assignment;
 use crate::ids::{AssignmentId, ExerciseId};
 use crate::log::{CompletionLog, Difficulty, NotDoneReason, Occurrence, Outcome};
 use crate::schedule::Expected;
@@ -269,6 +270,15 @@ impl RtmPeriod {
     pub const SHORT_THRESHOLD: u32 = 2;
 }
 
+/// Where remote monitoring starts, the anchor of the 30-day periods: the program's real start, the first day
+/// any of its items counted from ([`Assignment::due_from`], the later of its start and the day it was assigned).
+/// An item added later counts from the day it is added at the earliest, so it never moves a period that has
+/// begun. Items that were never due (ended before they counted) do not start monitoring. `None` while nothing
+/// was assigned.
+pub fn monitoring_start(assignments: &[Assignment]) -> Option<NaiveDate> {
+    assignments.iter().filter(|a| a.end_date.is_none_or(|e| e >= a.due_from())).map(Assignment::due_from).min()
+}
+
 /// RTM data days: distinct local dates with any counting log, in consecutive 30-day periods from
 /// `monitoring_start` up to the period holding `through`.
 pub fn rtm_periods(logs: &[CompletionLog], monitoring_start: NaiveDate, through: NaiveDate) -> Vec<RtmPeriod> {
@@ -476,6 +486,222 @@ mod tests {
         );
         // Five silent days after the last log (one from yesterday, without pain).
         assert_eq!(flags(&logs[1..2], None, today + TimeDelta::days(5)), [Flag::NoLogs { days: 5 }]);
+    }
+}
+
+/// Issue #14: a change made today (adding an item, moving its start into the past, pausing it) never changes a
+/// past day's numbers nor moves an RTM period.
+#[cfg(test)]
+mod history_tests {
+    use super::*;
+    use crate::assignment::StatusChangeError;
+    use crate::assignment::tests::{d, daily};
+    use crate::log::tests::log;
+    use crate::schedule::expand;
+    use proptest::prelude::*;
+
+    /// What the numbers of the days before `today` are, as a therapist reads them.
+    fn past(assignments: &[Assignment], logs: &[CompletionLog], today: NaiveDate) -> Vec<DaySummary> {
+        let range = DateRange::new(today - TimeDelta::days(150), today - TimeDelta::days(1)).unwrap();
+        adherence(&expand(assignments, &[], range), logs, range, today).days
+    }
+
+    fn periods(assignments: &[Assignment], logs: &[CompletionLog], today: NaiveDate) -> Vec<RtmPeriod> {
+        monitoring_start(assignments).map_or_else(Vec::new, |start| rtm_periods(logs, start, today))
+    }
+
+    /// A log of the occurrence `e` (done).
+    fn done(e: &Expected) -> CompletionLog {
+        let mut l = log(e.occurrence.date, Outcome::Done);
+        l.assignment_id = e.assignment_id;
+        l.exercise_id = e.exercise_id;
+        l.occurrence = e.occurrence;
+        l
+    }
+
+    /// The report: twelve weeks of good practice (every day but every twentieth), then an item assigned today
+    /// with a start three weeks back. Before the fix its three past weeks were "not logged".
+    #[test]
+    fn an_item_assigned_with_a_past_start_is_due_only_from_today() {
+        let today = d(2026, 6, 1);
+        let start = today - TimeDelta::weeks(12);
+        let mut first = daily(start);
+        first.assigned_on = Some(start);
+        let twelve_weeks = DateRange::new(start, today - TimeDelta::days(1)).unwrap();
+        let logs: Vec<_> = expand(std::slice::from_ref(&first), &[], twelve_weeks)
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 20 != 0)
+            .map(|(_, e)| done(e))
+            .collect();
+        let rate = |program: &[Assignment]| {
+            adherence(&expand(program, &[], twelve_weeks), &logs, twelve_weeks, today).total.rate().unwrap()
+        };
+        let before = rate(std::slice::from_ref(&first));
+        assert!(before > 0.94, "{before}");
+
+        let mut added = daily(today - TimeDelta::weeks(3));
+        added.assigned_on = Some(today);
+        assert_eq!(added.due_from(), today);
+        let program = [first.clone(), added.clone()];
+        assert_eq!(rate(&program), before);
+        assert_eq!(past(&program, &logs, today), past(std::slice::from_ref(&first), &logs, today));
+        assert_eq!(monitoring_start(&program), Some(start));
+        assert_eq!(periods(&program, &logs, today), periods(std::slice::from_ref(&first), &logs, today));
+        // From today on the new item is expected like any other.
+        let next_week = DateRange::new(today, today + TimeDelta::days(6)).unwrap();
+        assert_eq!(expand(std::slice::from_ref(&added), &[], next_week).len(), 7);
+        // An item from before assigned days were kept counts from its start, as it always did.
+        added.assigned_on = None;
+        assert_eq!(added.due_from(), today - TimeDelta::weeks(3));
+    }
+
+    #[test]
+    fn a_start_moves_only_where_no_past_day_changes() {
+        let today = d(2026, 6, 1);
+        // Not due yet: the start may move, and a start in the past counts from today.
+        let mut later = daily(today + TimeDelta::days(10));
+        later.assigned_on = Some(today - TimeDelta::days(5));
+        later.set_start(today - TimeDelta::days(20), today).unwrap();
+        assert_eq!((later.start_date, later.due_from()), (today - TimeDelta::days(20), today));
+        // Due since before today: the day it became due stays.
+        let mut running = daily(today - TimeDelta::days(10));
+        running.assigned_on = Some(today - TimeDelta::days(10));
+        for start in [today - TimeDelta::days(3), today + TimeDelta::days(3)] {
+            let mut a = running.clone();
+            assert_eq!(
+                a.set_start(start, today),
+                Err(StatusChangeError::StartedAlready { due_from: today - TimeDelta::days(10) })
+            );
+            assert_eq!(a, running);
+        }
+        running.set_start(today - TimeDelta::days(10), today).unwrap();
+        // Before the day it was assigned, a start changes nothing that was due.
+        running.set_start(today - TimeDelta::days(30), today).unwrap();
+        assert_eq!(running.due_from(), today - TimeDelta::days(10));
+        // An item assigned after its start may move its start anywhere before the day it was assigned.
+        let mut backdated = daily(today - TimeDelta::days(30));
+        backdated.assigned_on = Some(today - TimeDelta::days(10));
+        backdated.set_start(today - TimeDelta::days(40), today).unwrap();
+        assert_eq!(backdated.due_from(), today - TimeDelta::days(10));
+    }
+
+    #[test]
+    fn monitoring_starts_at_the_first_day_anything_counted() {
+        let today = d(2026, 6, 1);
+        assert_eq!(monitoring_start(&[]), None);
+        let mut a = daily(today - TimeDelta::days(40));
+        a.assigned_on = Some(today - TimeDelta::days(35));
+        let mut never_due = daily(today - TimeDelta::days(90));
+        never_due.end_date = Some(today - TimeDelta::days(60));
+        never_due.status = crate::assignment::Status::Ended;
+        never_due.assigned_on = Some(today - TimeDelta::days(1));
+        assert_eq!(monitoring_start(&[a, never_due]), Some(today - TimeDelta::days(35)));
+    }
+
+    /// One change a therapist makes today.
+    #[derive(Debug, Clone)]
+    enum Change {
+        /// A new item with this start (days from today), assigned today.
+        Add {
+            start: i64,
+        },
+        /// A new start (days from today) for the n-th item.
+        MoveStart {
+            item: usize,
+            start: i64,
+        },
+        /// The n-th item paused, resumed or ended (its last day) on a day (days from today).
+        Pause {
+            item: usize,
+            on: i64,
+        },
+        Resume {
+            item: usize,
+            on: i64,
+        },
+        End {
+            item: usize,
+            last: i64,
+        },
+    }
+
+    fn arb_change() -> impl Strategy<Value = Change> {
+        prop_oneof![
+            (-120i64..30).prop_map(|start| Change::Add { start }),
+            (0usize..3, -120i64..30).prop_map(|(item, start)| Change::MoveStart { item, start }),
+            (0usize..3, -60i64..30).prop_map(|(item, on)| Change::Pause { item, on }),
+            (0usize..3, -60i64..30).prop_map(|(item, on)| Change::Resume { item, on }),
+            (0usize..3, -60i64..30).prop_map(|(item, last)| Change::End { item, last }),
+        ]
+    }
+
+    prop_compose! {
+        /// One to three items, each assigned on or before today (from up to 100 days back), with a start up to
+        /// 40 days either side of the day it was assigned, and a log on some of what was due.
+        fn arb_program()(items in prop::collection::vec((0i64..100, -40i64..40, 1u8..128, prop::option::of(1i64..60)), 1..=3),
+                         logged in prop::collection::vec(any::<bool>(), 400))
+                         -> (Vec<Assignment>, Vec<CompletionLog>) {
+            let today = d(2026, 6, 1);
+            let program: Vec<Assignment> = items.into_iter().map(|(ago, offset, days, paused)| {
+                let on = today - TimeDelta::days(ago);
+                let mut a = daily(on + TimeDelta::days(offset));
+                a.assigned_on = Some(on);
+                a.days = crate::time::Weekdays::from_days(
+                    (0..7).filter(|i| days & (1 << i) != 0).map(|i| chrono::Weekday::try_from(i as u8).unwrap()));
+                // Some items were paused on a past day (and still are), when that day was today.
+                if let Some(ago) = paused {
+                    let on = today - TimeDelta::days(ago);
+                    let _ = a.pause(on, on);
+                }
+                a
+            }).collect();
+            let range = DateRange::new(today - TimeDelta::days(150), today - TimeDelta::days(1)).unwrap();
+            let logs = expand(&program, &[], range).iter().zip(logged.iter().cycle())
+                .filter(|(_, l)| **l).map(|(e, _)| done(e)).collect();
+            (program, logs)
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_change_made_today_keeps_every_past_day_and_rtm_period((program, logs) in arb_program(),
+                                                                   change in arb_change()) {
+            let today = d(2026, 6, 1);
+            let mut changed = program.clone();
+            match change {
+                Change::Add { start } => {
+                    let mut a = daily(today + TimeDelta::days(start));
+                    a.assigned_on = Some(today);
+                    changed.push(a);
+                }
+                Change::MoveStart { item, start } => {
+                    let n = changed.len();
+                    // A refused move changes nothing; an accepted one must keep the past as it was.
+                    let _ = changed[item % n].set_start(today + TimeDelta::days(start), today);
+                }
+                Change::Pause { item, on } => {
+                    let n = changed.len();
+                    let _ = changed[item % n].pause(today + TimeDelta::days(on), today);
+                }
+                Change::Resume { item, on } => {
+                    let n = changed.len();
+                    let _ = changed[item % n].resume(today + TimeDelta::days(on), today);
+                }
+                Change::End { item, last } => {
+                    let n = changed.len();
+                    let _ = changed[item % n].end(today + TimeDelta::days(last), today);
+                }
+            }
+            prop_assert_eq!(past(&changed, &logs, today), past(&program, &logs, today));
+            let (before, after) = (monitoring_start(&program), monitoring_start(&changed));
+            if before.is_some_and(|s| s <= today) {
+                prop_assert_eq!(after, before);
+                prop_assert_eq!(periods(&changed, &logs, today), periods(&program, &logs, today));
+            } else {
+                prop_assert!(after.is_some_and(|s| s >= today), "{:?} -> {:?}", before, after);
+            }
+        }
     }
 }
 

@@ -110,8 +110,14 @@ pub struct Assignment {
     pub child_id: ChildId,
     pub target: Target,
     pub assigned_by: TherapistId,
-    /// The first day of practice. From 2000-01-01 to 2100-12-31.
+    /// The first day of practice, as the therapist chose it. From 2000-01-01 to 2100-12-31. Practice is due
+    /// only from [`Assignment::due_from`]: a start chosen in the past never makes days before the item was
+    /// assigned due.
     pub start_date: NaiveDate,
+    /// The family's local date the item was assigned (set by the server): nothing is due before it. Absent for
+    /// items assigned before it was kept, which count from `start_date`. From 2000-01-01 to 2100-12-31.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_on: Option<NaiveDate>,
     /// The last day of practice, inclusive. From 2000-01-01 to 2100-12-31.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<NaiveDate>,
@@ -145,6 +151,12 @@ pub enum StatusChangeError {
     AlreadyEnded,
     #[error("the date is before the assignment's start or its last change")]
     DateTooEarly,
+    /// The change would take effect on a day already past, changing its numbers.
+    #[error("the change would take effect before today ({today}); a past day's numbers never change")]
+    InThePast { today: NaiveDate },
+    /// Moving the start would change days already past: practice has been due since `due_from`.
+    #[error("practice has been due since {due_from}; a start that changes days already past cannot be set")]
+    StartedAlready { due_from: NaiveDate },
 }
 
 impl Assignment {
@@ -168,22 +180,50 @@ impl Assignment {
             && goals(self) == goals(other)
     }
 
+    /// The first day practice can be due: the later of `start_date` and the day the item was assigned, since
+    /// nothing is due before the family could have known about it.
+    pub fn due_from(&self) -> NaiveDate {
+        self.assigned_on.map_or(self.start_date, |on| on.max(self.start_date))
+    }
+
     /// Whether practice is expected on local date `d` (before looking at slots).
     pub fn is_expected_on(&self, d: NaiveDate) -> bool {
-        d >= self.start_date
+        d >= self.due_from()
             && self.end_date.is_none_or(|e| d <= e)
             && self.days.includes_date(d)
             && !self.pauses.iter().any(|p| p.covers(d))
+    }
+
+    /// Sets the start to `start`, changed on the family's local date `today`, without changing any day before
+    /// `today`: an item not yet due counts from the later of `start` and `today` (a start in the past makes no
+    /// past day due); one already due before `today` keeps the day it became due, so its start may move only
+    /// where that day stays the same.
+    pub fn set_start(&mut self, start: NaiveDate, today: NaiveDate) -> Result<(), StatusChangeError> {
+        let due_from = self.due_from();
+        if due_from < today {
+            let moved = self.assigned_on.map_or(start, |on| on.max(start));
+            if moved != due_from {
+                return Err(StatusChangeError::StartedAlready { due_from });
+            }
+        } else {
+            self.assigned_on = Some(self.assigned_on.map_or(today, |on| on.max(today)));
+        }
+        self.start_date = start;
+        Ok(())
     }
 
     fn last_change(&self) -> NaiveDate {
         self.pauses.iter().map(|p| p.until.unwrap_or(p.from)).max().unwrap_or(self.start_date)
     }
 
-    /// Pauses practice from `on` (inclusive).
-    pub fn pause(&mut self, on: NaiveDate) -> Result<(), StatusChangeError> {
+    /// Pauses practice from `on` (inclusive), decided on the family's local date `today`: from today on at the
+    /// earliest, since a pause reaching back would change past days' numbers.
+    pub fn pause(&mut self, on: NaiveDate, today: NaiveDate) -> Result<(), StatusChangeError> {
         if self.status != Status::Active {
             return Err(StatusChangeError::NotActive(self.status));
+        }
+        if on < today {
+            return Err(StatusChangeError::InThePast { today });
         }
         if on < self.last_change() {
             return Err(StatusChangeError::DateTooEarly);
@@ -193,10 +233,14 @@ impl Assignment {
         Ok(())
     }
 
-    /// Resumes practice from `on` (inclusive).
-    pub fn resume(&mut self, on: NaiveDate) -> Result<(), StatusChangeError> {
+    /// Resumes practice from `on` (inclusive), decided on `today`: from today on at the earliest, since paused
+    /// days already past stay paused.
+    pub fn resume(&mut self, on: NaiveDate, today: NaiveDate) -> Result<(), StatusChangeError> {
         if self.status != Status::Paused {
             return Err(StatusChangeError::NotPaused(self.status));
+        }
+        if on < today {
+            return Err(StatusChangeError::InThePast { today });
         }
         let open =
             self.pauses.last_mut().filter(|p| p.until.is_none()).ok_or(StatusChangeError::NotPaused(self.status))?;
@@ -208,10 +252,14 @@ impl Assignment {
         Ok(())
     }
 
-    /// Ends the assignment; `last_day` is the last day practice is expected.
-    pub fn end(&mut self, last_day: NaiveDate) -> Result<(), StatusChangeError> {
+    /// Ends the assignment; `last_day` is the last day practice is expected, decided on `today`: yesterday at
+    /// the earliest, since days already past that were due stay due.
+    pub fn end(&mut self, last_day: NaiveDate, today: NaiveDate) -> Result<(), StatusChangeError> {
         if self.status == Status::Ended {
             return Err(StatusChangeError::AlreadyEnded);
+        }
+        if last_day.succ_opt().is_some_and(|next| next < today) {
+            return Err(StatusChangeError::InThePast { today });
         }
         if last_day < self.start_date {
             return Err(StatusChangeError::DateTooEarly);
@@ -229,6 +277,9 @@ impl Validate for Assignment {
     fn validate(&self) -> Result<(), ValidationError> {
         let mut c = Checker::new();
         c.date("start_date", self.start_date);
+        if let Some(on) = self.assigned_on {
+            c.date("assigned_on", on);
+        }
         if let Some(end) = self.end_date {
             c.date("end_date", end);
         }
@@ -287,6 +338,9 @@ pub(crate) mod tests {
     use super::*;
     use chrono::NaiveDate;
 
+    /// The day the changes of these tests are made: before all of them.
+    const T0: NaiveDate = NaiveDate::MIN;
+
     pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
@@ -298,6 +352,7 @@ pub(crate) mod tests {
             target: Target::Exercise { exercise_id: ExerciseId::builtin("bear-walk") },
             assigned_by: TherapistId::new_v7(),
             start_date: start,
+            assigned_on: None,
             end_date: None,
             days: Weekdays::EVERY_DAY,
             slots: vec![SlotTime::Moment { moment: FamilyMoment::AfterSchool }],
@@ -312,20 +367,36 @@ pub(crate) mod tests {
     #[test]
     fn pause_resume_end_keep_history() {
         let mut a = daily(d(2026, 3, 1));
-        a.pause(d(2026, 3, 10)).unwrap();
+        a.pause(d(2026, 3, 10), T0).unwrap();
         assert!(a.is_expected_on(d(2026, 3, 9)));
         assert!(!a.is_expected_on(d(2026, 3, 10)));
-        assert_eq!(a.pause(d(2026, 3, 11)), Err(StatusChangeError::NotActive(Status::Paused)));
-        a.resume(d(2026, 3, 15)).unwrap();
+        assert_eq!(a.pause(d(2026, 3, 11), T0), Err(StatusChangeError::NotActive(Status::Paused)));
+        a.resume(d(2026, 3, 15), T0).unwrap();
         assert!(!a.is_expected_on(d(2026, 3, 14)));
         assert!(a.is_expected_on(d(2026, 3, 15)));
         a.validate().unwrap();
-        a.end(d(2026, 3, 31)).unwrap();
+        a.end(d(2026, 3, 31), T0).unwrap();
         assert!(a.is_expected_on(d(2026, 3, 31)));
         assert!(!a.is_expected_on(d(2026, 4, 1)));
         assert_eq!(a.status, Status::Ended);
         a.validate().unwrap();
-        assert_eq!(a.end(d(2026, 4, 2)), Err(StatusChangeError::AlreadyEnded));
+        assert_eq!(a.end(d(2026, 4, 2), T0), Err(StatusChangeError::AlreadyEnded));
+    }
+
+    #[test]
+    fn pause_resume_and_end_never_reach_back_before_today() {
+        let today = d(2026, 3, 10);
+        let past = Err(StatusChangeError::InThePast { today });
+        let mut a = daily(d(2026, 3, 1));
+        assert_eq!(a.pause(d(2026, 3, 9), today), past);
+        a.pause(today, today).unwrap();
+        let later = d(2026, 3, 20);
+        assert_eq!(a.resume(d(2026, 3, 19), later), Err(StatusChangeError::InThePast { today: later }));
+        a.resume(later, later).unwrap();
+        assert_eq!(a.end(d(2026, 3, 20), d(2026, 3, 22)), Err(StatusChangeError::InThePast { today: d(2026, 3, 22) }));
+        // Yesterday as the last day: today is not expected, and no past day changes.
+        a.end(d(2026, 3, 21), d(2026, 3, 22)).unwrap();
+        a.validate().unwrap();
     }
 
     /// A second "Assign" of the very same practice is the same; any choice that differs makes another item.
@@ -359,8 +430,8 @@ pub(crate) mod tests {
     #[test]
     fn ending_while_paused_closes_the_pause() {
         let mut a = daily(d(2026, 3, 1));
-        a.pause(d(2026, 3, 10)).unwrap();
-        a.end(d(2026, 3, 20)).unwrap();
+        a.pause(d(2026, 3, 10), T0).unwrap();
+        a.end(d(2026, 3, 20), T0).unwrap();
         a.validate().unwrap();
         assert!(!a.is_expected_on(d(2026, 3, 12)));
     }

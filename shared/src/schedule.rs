@@ -69,7 +69,7 @@ pub fn expand(assignments: &[Assignment], routines: &[Routine], range: DateRange
     let mut out = Vec::new();
     for a in assignments {
         let exercises = exercises_of(a, routines);
-        let first = range.first.max(a.start_date);
+        let first = range.first.max(a.due_from());
         let last = a.end_date.map_or(range.last, |e| e.min(range.last));
         if first > last {
             continue;
@@ -187,22 +187,23 @@ mod tests {
     prop_compose! {
         fn arb_assignment()(start in arb_date(), len in prop::option::of(0i64..400), days in 1u8..128,
                             slots in 1usize..=3, pauses in prop::collection::vec((0i64..200, 0i64..60), 0..3),
-                            open_pause in any::<bool>()) -> Assignment {
+                            open_pause in any::<bool>(), assigned in prop::option::of(-60i64..60)) -> Assignment {
             let mut a = daily(start);
+            a.assigned_on = assigned.map(|n| start + TimeDelta::days(n));
             a.days = Weekdays::from_days((0..7).filter(|i| days & (1 << i) != 0).map(|i| Weekday::try_from(i as u8).unwrap()));
             a.slots = [SlotTime::Anytime, SlotTime::At { time: hm(8, 0) }, SlotTime::Moment { moment: FamilyMoment::Bath }][..slots].to_vec();
             let mut cursor = start;
             for (gap, length) in pauses {
                 let from = cursor + TimeDelta::days(gap);
-                let _ = a.pause(from);
-                let _ = a.resume(from + TimeDelta::days(length));
+                let _ = a.pause(from, from);
+                let _ = a.resume(from + TimeDelta::days(length), from);
                 cursor = from + TimeDelta::days(length);
             }
             if open_pause {
-                let _ = a.pause(cursor + TimeDelta::days(3));
+                let _ = a.pause(cursor + TimeDelta::days(3), cursor);
             }
             if let Some(len) = len {
-                let _ = a.end(start + TimeDelta::days(len));
+                let _ = a.end(start + TimeDelta::days(len), start);
             }
             a
         }
@@ -239,6 +240,7 @@ mod tests {
             // Independent count: every day of the range that the rules allow, times the number of slots.
             let want = range.days().filter(|day| {
                 *day >= a.start_date
+                    && a.assigned_on.is_none_or(|on| *day >= on)
                     && a.end_date.is_none_or(|e| *day <= e)
                     && a.days.contains(day.weekday())
                     && !a.pauses.iter().any(|p| p.from <= *day && p.until.is_none_or(|u| *day < u))

@@ -462,7 +462,55 @@ pub async fn program(db: &TestDb, server: &TestServer, start_date: &str) -> Prog
         )
         .await;
     let assignment_id = assignment["id"].as_str().unwrap().to_owned();
+    assigned_on(db, &assignment_id, start_date).await;
     Program { clinic, maya, child_id, assignment_id, exercise_id }
+}
+
+/// Makes an assignment count as assigned on `on` (YYYY-MM-DD), in the store and in the family's feed, before
+/// any device pulls it: the API sets `assigned_on` to the child's today (nothing is due before an item was
+/// assigned), so a test whose history lies in the past writes when its program really began here, as the
+/// demo's world does.
+pub async fn assigned_on(db: &TestDb, assignment_id: &str, on: &str) {
+    macro_rules! rewrite {
+        ($conn:expr) => {{
+            let conn = &mut $conn;
+            let doc: String = sqlx::query_scalar("SELECT doc FROM assignments WHERE id = $1")
+                .bind(assignment_id)
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            let mut doc: Value = serde_json::from_str(&doc).unwrap();
+            doc["assigned_on"] = json!(on);
+            sqlx::query("UPDATE assignments SET doc = $1 WHERE id = $2")
+                .bind(doc.to_string())
+                .bind(assignment_id)
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+            let feed: Vec<String> =
+                sqlx::query_scalar("SELECT doc FROM feed WHERE entity = 'assignment' AND entity_id = $1")
+                    .bind(assignment_id)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .unwrap();
+            for change in feed {
+                let mut change: Value = serde_json::from_str(&change).unwrap();
+                change["data"]["assigned_on"] = json!(on);
+                sqlx::query("UPDATE feed SET doc = $1 WHERE entity = 'assignment' AND entity_id = $2")
+                    .bind(change.to_string())
+                    .bind(assignment_id)
+                    .execute(&mut *conn)
+                    .await
+                    .unwrap();
+            }
+        }};
+    }
+    use sqlx::Connection;
+    if db.url.starts_with("postgres") {
+        rewrite!(sqlx::PgConnection::connect(&db.url).await.unwrap());
+    } else {
+        rewrite!(sqlx::SqliteConnection::connect(&db.url).await.unwrap());
+    }
 }
 
 /// A device engine in its own temp folder, paired with `server` for the program's family.

@@ -206,7 +206,8 @@ pub async fn list(
 /// Assign an exercise or routine
 ///
 /// Assigns a library exercise or routine to the child; the family's devices receive it with everything it
-/// needs.
+/// needs. Practice is due from the later of `start_date` and the child's today (`assigned_on`): a start in the
+/// past never makes a day before today "not logged".
 #[utoipa::path(
     post, path = "/children/{id}/assignments", tag = "assignments", operation_id = "create_assignment",
     params(("id" = ChildId, Path, description = "The child")),
@@ -232,6 +233,8 @@ pub async fn create(
         target: req.target,
         assigned_by: auth.therapist.id,
         start_date: req.start_date,
+        // Nothing is due before the family could know of it: a start in the past counts from today.
+        assigned_on: Some(child.time_zone.local_date(Utc::now())),
         end_date: req.end_date,
         days: req.days,
         slots: req.slots,
@@ -268,7 +271,9 @@ pub async fn create(
 
 /// Change an assignment
 ///
-/// Changes an assignment's dates, days, slots, dosage, note or goals. The target cannot change.
+/// Changes an assignment's dates, days, slots, dosage, note or goals. The target cannot change. A start may
+/// move while nothing is due yet (a start in the past then counts from today); once practice has been due
+/// before today, the day it became due stays.
 #[utoipa::path(
     put, path = "/assignments/{id}", tag = "assignments", operation_id = "update_assignment",
     params(("id" = AssignmentId, Path, description = "The assignment")),
@@ -277,8 +282,9 @@ pub async fn create(
     responses(
         (status = 200, description = "Changed", body = AssignmentView),
         (status = 404, description = NO_ASSIGNMENT, body = ApiError),
-        (status = 409, description = "The assignment has ended, or the body names another target \
-            (`field`: `target`)", body = ApiError),
+        (status = 409, description = "The assignment has ended, the body names another target \
+            (`field`: `target`), or the new start would change days already past: practice has been due since \
+            before today (`field`: `start_date`)", body = ApiError),
         (status = 422, description = "A value is out of bounds, or a goal is not an active goal of this child \
             (`goal_ids[i]`); `field` names it", body = ApiError),
         SessionWrite, JsonBody, BadJsonOrId,
@@ -303,7 +309,11 @@ pub async fn update(
         )
         .with_field("target"));
     }
-    assignment.start_date = req.start_date;
+    // A past day's numbers never change: a start moves only where no day before today changes.
+    let today = child.time_zone.local_date(Utc::now());
+    assignment
+        .set_start(req.start_date, today)
+        .map_err(|e| Failure::new(ErrorCode::Conflict, format!("start_date: {e}")).with_field("start_date"))?;
     assignment.end_date = req.end_date;
     assignment.days = req.days;
     assignment.slots = req.slots;
@@ -327,7 +337,10 @@ pub async fn update(
 
 fn conflict(e: StatusChangeError) -> Failure {
     let f = Failure::new(ErrorCode::Conflict, e.to_string());
-    if e == StatusChangeError::DateTooEarly { f.with_field("on") } else { f }
+    match e {
+        StatusChangeError::DateTooEarly | StatusChangeError::InThePast { .. } => f.with_field("on"),
+        _ => f,
+    }
 }
 
 async fn change_status(
@@ -336,10 +349,12 @@ async fn change_status(
     ip: ClientIp,
     id: AssignmentId,
     action: &str,
-    apply: impl FnOnce(&mut Assignment) -> Result<(), StatusChangeError>,
+    apply: impl FnOnce(&mut Assignment, NaiveDate) -> Result<(), StatusChangeError>,
 ) -> ApiResult<Json<AssignmentView>> {
     let (mut assignment, child) = own_assignment(&state, &auth, &ip, id).await?;
-    apply(&mut assignment).map_err(conflict)?;
+    // A change takes effect from the child's today at the earliest: a past day's numbers never change.
+    let today = child.time_zone.local_date(Utc::now());
+    apply(&mut assignment, today).map_err(conflict)?;
     assignment.validate()?;
     // The family already holds the program; only the assignment itself changed.
     save(&state, &auth, &child, &assignment, action, false).await?;
@@ -370,7 +385,9 @@ pub enum StatusChanged {
     NotFound(ApiError),
     #[response(
         status = 409,
-        description = "The assignment's status does not allow this change, or the date is too early (`field`: `on`)"
+        description = "The assignment's status does not allow this change, or the date is too early: before its \
+            start or last change, or before the child's today (yesterday for an end), since a past day's numbers \
+            never change (`field`: `on`)"
     )]
     Conflict(ApiError),
     #[response(status = 422, description = OUT_OF_BOUNDS)]
@@ -379,7 +396,7 @@ pub enum StatusChanged {
 
 /// Pause an assignment
 ///
-/// Pauses an active assignment from a date (in the family's local dates) until it is resumed.
+/// Pauses an active assignment from a date (in the family's local dates, today or later) until it is resumed.
 #[utoipa::path(
     post, path = "/assignments/{id}/pause", tag = "assignments", operation_id = "pause_assignment",
     params(("id" = AssignmentId, Path, description = "The assignment")),
@@ -394,12 +411,12 @@ pub async fn pause(
     Path(id): Path<AssignmentId>,
     StrictJson(req): StrictJson<StatusChange>,
 ) -> ApiResult<Json<AssignmentView>> {
-    change_status(state, auth, ip, id, "pause", |a| a.pause(req.on)).await
+    change_status(state, auth, ip, id, "pause", |a, today| a.pause(req.on, today)).await
 }
 
 /// Resume an assignment
 ///
-/// Resumes a paused assignment from a date (in the family's local dates).
+/// Resumes a paused assignment from a date (in the family's local dates, today or later).
 #[utoipa::path(
     post, path = "/assignments/{id}/resume", tag = "assignments", operation_id = "resume_assignment",
     params(("id" = AssignmentId, Path, description = "The assignment")),
@@ -414,12 +431,13 @@ pub async fn resume(
     Path(id): Path<AssignmentId>,
     StrictJson(req): StrictJson<StatusChange>,
 ) -> ApiResult<Json<AssignmentView>> {
-    change_status(state, auth, ip, id, "resume", |a| a.resume(req.on)).await
+    change_status(state, auth, ip, id, "resume", |a, today| a.resume(req.on, today)).await
 }
 
 /// End an assignment
 ///
-/// Ends an assignment on a date (in the family's local dates); its record is kept as it was.
+/// Ends an assignment on a date (its last day of practice, in the family's local dates, yesterday or later); its
+/// record is kept as it was.
 #[utoipa::path(
     post, path = "/assignments/{id}/end", tag = "assignments", operation_id = "end_assignment",
     params(("id" = AssignmentId, Path, description = "The assignment")),
@@ -434,7 +452,7 @@ pub async fn end(
     Path(id): Path<AssignmentId>,
     StrictJson(req): StrictJson<StatusChange>,
 ) -> ApiResult<Json<AssignmentView>> {
-    change_status(state, auth, ip, id, "end", |a| a.end(req.on)).await
+    change_status(state, auth, ip, id, "end", |a, today| a.end(req.on, today)).await
 }
 
 /// An assignment's history

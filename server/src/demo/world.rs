@@ -240,6 +240,7 @@ impl<'a> Demo<'a> {
             target,
             assigned_by: by.id,
             start_date: start,
+            assigned_on: Some(start),
             end_date: None,
             days,
             slots: vec![moment.map_or(SlotTime::Anytime, |moment| SlotTime::Moment { moment })],

@@ -297,3 +297,94 @@ async fn the_demo_children_have_care_teams_and_goals_with_reviews_beside_practic
         }
     }
 }
+
+/// Issue #14: an item assigned with a start weeks in the past made its past weeks "not logged" (a child's
+/// 12-week adherence fell from 95 % to 77 %) and moved the RTM period. Nothing is due before it was assigned.
+#[tokio::test]
+async fn an_item_assigned_with_a_past_start_changes_no_past_day_nor_the_rtm_period() {
+    for backend in BACKENDS {
+        let (_db, server) = demo(backend);
+        let maya = Therapist::login_with(&server, MAYA, DEMO_PASSWORD).await;
+        let overview = maya.get("/api/v1/overview").await;
+        let mia_row = child_named(&overview, "Mia");
+        let mia = mia_row["child_id"].as_str().unwrap().to_owned();
+        let today = date(&mia_row["today"]);
+        let page = format!("/api/v1/children/{mia}/adherence");
+        let before = maya.get(&page).await;
+        assert!(before["rate"].as_f64().is_some(), "Mia has practised: {}", before["rate"]);
+        let periods = before["rtm"]["periods"].as_array().unwrap().len();
+        assert!(periods >= 1, "{}", before["rtm"]);
+
+        // A new item, backdated five weeks: before the period's start would be far enough to move it too.
+        let start = date(&before["rtm"]["monitoring_start"]) - TimeDelta::weeks(5);
+        let body = serde_json::json!({
+            "target": {"kind": "exercise", "exercise_id": homeplay_core::ids::ExerciseId::builtin("bear-walk")},
+            "start_date": start, "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+            "slots": [{"kind": "anytime"}],
+        });
+        let created = maya.post(&format!("/api/v1/children/{mia}/assignments"), body.clone()).await;
+        assert_eq!(date(&created["start_date"]), start, "the chosen start is kept as chosen");
+
+        let after = maya.get(&page).await;
+        let past = |p: &Value| -> Vec<Value> {
+            p["days"].as_array().unwrap().iter().filter(|d| date(&d["date"]) < today).cloned().collect()
+        };
+        assert_eq!(past(&after), past(&before), "{backend:?}: no past day changes");
+        assert_eq!(after["rate"], before["rate"], "{backend:?}: the 12-week adherence stays");
+        assert_eq!(after["logged_rate"], before["logged_rate"]);
+        assert_eq!(after["rtm"], before["rtm"], "{backend:?}: the RTM periods stay where they were");
+        assert_eq!(date(&created["assigned_on"]), today);
+        // Today the new item is expected (still pending).
+        let today_after = after["days"].as_array().unwrap().last().unwrap().clone();
+        let today_before = before["days"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(
+            today_after["tally"]["expected"].as_u64().unwrap(),
+            today_before["tally"]["expected"].as_u64().unwrap() + 1,
+            "{today_after}"
+        );
+        // The overview's figures for Mia stay as they were.
+        let overview_after = maya.get("/api/v1/overview").await;
+        let mia_after = child_named(&overview_after, "Mia");
+        for field in ["rate_7d", "rate_30d", "logged_rate_7d", "logged_rate_30d", "flags"] {
+            assert_eq!(mia_after[field], mia_row[field], "{backend:?}: {field}");
+        }
+
+        // An item due for weeks: an earlier start changes nothing that was due; a later one would drop past
+        // days, so it is refused, naming the field.
+        let program = maya.get(&format!("/api/v1/children/{mia}/assignments")).await;
+        let running = program
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["status"] == "active" && date(&a["start_date"]) < today - TimeDelta::days(7))
+            .unwrap()
+            .clone();
+        let running_path = format!("/api/v1/assignments/{}", running["id"].as_str().unwrap());
+        let mut edit = serde_json::json!({
+            "target": running["target"], "days": running["days"], "slots": running["slots"],
+            "start_date": date(&running["start_date"]) - TimeDelta::days(14),
+        });
+        maya.put(&running_path, edit.clone()).await;
+        assert_eq!(past(&maya.get(&page).await), past(&before), "{backend:?}");
+        edit["start_date"] = serde_json::json!(date(&running["start_date"]) + TimeDelta::days(3));
+        let resp = maya.send(Method::PUT, &running_path, Some(edit)).await;
+        expect_error(resp, StatusCode::CONFLICT, "conflict", Some("start_date")).await;
+        // The new item, not due yet before today, may still move its start: it still counts from today.
+        let mut edit = body;
+        edit["start_date"] = serde_json::json!(start - TimeDelta::days(7));
+        let moved = maya.put(&format!("/api/v1/assignments/{}", created["id"].as_str().unwrap()), edit).await;
+        assert_eq!(date(&moved["assigned_on"]), today);
+        assert_eq!(past(&maya.get(&page).await), past(&before), "{backend:?}");
+
+        // A pause reaching back would un-miss past days: refused, naming the date; from today it changes none.
+        let yesterday = today - TimeDelta::days(1);
+        let resp =
+            maya.send(Method::POST, &format!("{running_path}/pause"), Some(serde_json::json!({"on": yesterday}))).await;
+        expect_error(resp, StatusCode::CONFLICT, "conflict", Some("on")).await;
+        let paused = maya.post(&format!("{running_path}/pause"), serde_json::json!({"on": today})).await;
+        assert_eq!(paused["status"], "paused");
+        let after_pause = maya.get(&page).await;
+        assert_eq!(past(&after_pause), past(&before), "{backend:?}: a pause changes no past day");
+        assert_eq!(after_pause["rtm"], before["rtm"]);
+    }
+}

@@ -270,8 +270,8 @@ fn child_endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> 
             ChildRecord,
         ),
         ("GET", "/api/v1/assignments/{assignment}/history", None, ChildRecord),
-        ("POST", "/api/v1/assignments/{assignment}/pause", Some(json!({"on": "2026-03-10"})), ChildRecord),
-        ("POST", "/api/v1/assignments/{assignment}/resume", Some(json!({"on": "2026-03-12"})), ChildRecord),
+        ("POST", "/api/v1/assignments/{assignment}/pause", Some(json!({"on": "2030-03-10"})), ChildRecord),
+        ("POST", "/api/v1/assignments/{assignment}/resume", Some(json!({"on": "2030-03-12"})), ChildRecord),
         ("POST", "/api/v1/goals/{goal}/status", Some(json!({"status": "met"})), ChildRecord),
         ("POST", "/api/v1/devices/{device}/revoke", Some(json!({})), ChildRecord),
     ]

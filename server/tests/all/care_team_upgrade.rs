@@ -99,6 +99,7 @@ async fn an_upgrade_puts_each_childs_therapists_on_its_team() {
                 target: Target::Exercise { exercise_id: ExerciseId::builtin("bear-walk") },
                 assigned_by: by.id,
                 start_date: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+                assigned_on: None,
                 end_date: None,
                 days: Weekdays::EVERY_DAY,
                 slots: vec![SlotTime::Anytime],

@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common::{
-    BACKENDS, DeviceClient, TestDb, TestServer, Therapist, add_therapist, expect_error, hlc_now, log_json, make_clinic,
-    method,
+    BACKENDS, DeviceClient, TestDb, TestServer, Therapist, add_therapist, assigned_on, expect_error, hlc_now, log_json,
+    make_clinic, method,
 };
 use homeplay_core::ids::ExerciseId;
 use reqwest::StatusCode;
@@ -131,6 +131,8 @@ async fn goals_keep_every_version_and_settle_by_the_rules() {
         assert_eq!(item["assigned_by_name"], "Maya");
         let listed = t.get(&items).await;
         assert_eq!(listed, json!([item]), "{backend:?}");
+        // Its week of practice lies in the past: the item counts from then, as if assigned then.
+        assigned_on(&db, &id(&item), "2026-03-02").await;
 
         // The family's device receives the item with its goals.
         let device = DeviceClient::pair(&server, &t.pairing_code(&ada).await, "Kitchen laptop").await;

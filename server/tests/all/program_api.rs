@@ -261,20 +261,20 @@ async fn program_reaches_device(backend: Backend) {
     assert_eq!(updated["slots"].as_array().unwrap().len(), 2);
     assert_eq!(updated["status"], "active");
     let path = |action: &str| format!("/api/v1/assignments/{assignment_id}/{action}");
-    let paused = t.post(&path("pause"), json!({"on": "2026-03-10"})).await;
+    let paused = t.post(&path("pause"), json!({"on": "2030-03-10"})).await;
     assert_eq!(paused["status"], "paused");
-    assert_eq!(paused["pauses"], json!([{"from": "2026-03-10"}]));
-    let again = t.send(method("POST"), &path("pause"), Some(json!({"on": "2026-03-11"}))).await;
+    assert_eq!(paused["pauses"], json!([{"from": "2030-03-10"}]));
+    let again = t.send(method("POST"), &path("pause"), Some(json!({"on": "2030-03-11"}))).await;
     expect_error(again, StatusCode::CONFLICT, "conflict", None).await;
-    let resumed = t.post(&path("resume"), json!({"on": "2026-03-16"})).await;
+    let resumed = t.post(&path("resume"), json!({"on": "2030-03-16"})).await;
     assert_eq!(resumed["status"], "active");
-    assert_eq!(resumed["pauses"], json!([{"from": "2026-03-10", "until": "2026-03-16"}]));
-    let again = t.send(method("POST"), &path("resume"), Some(json!({"on": "2026-03-17"}))).await;
+    assert_eq!(resumed["pauses"], json!([{"from": "2030-03-10", "until": "2030-03-16"}]));
+    let again = t.send(method("POST"), &path("resume"), Some(json!({"on": "2030-03-17"}))).await;
     expect_error(again, StatusCode::CONFLICT, "conflict", None).await;
-    let ended = t.post(&path("end"), json!({"on": "2026-03-31"})).await;
+    let ended = t.post(&path("end"), json!({"on": "2030-03-31"})).await;
     assert_eq!(ended["status"], "ended");
-    assert_eq!(ended["end_date"], "2026-03-31");
-    let again = t.send(method("POST"), &path("end"), Some(json!({"on": "2026-04-01"}))).await;
+    assert_eq!(ended["end_date"], "2030-03-31");
+    let again = t.send(method("POST"), &path("end"), Some(json!({"on": "2030-04-01"}))).await;
     expect_error(again, StatusCode::CONFLICT, "conflict", None).await;
 
     let history = t.get(&path("history")).await;
@@ -579,7 +579,7 @@ async fn assignments_refuse_bad_input(backend: Backend) {
     expect_error(resp, StatusCode::NOT_FOUND, "not_found", None).await;
     let history = t.get(&path("history")).await;
     assert_eq!(history.as_array().unwrap().len(), 1, "{backend:?}: refused changes leave no history");
-    let ended = t.post(&path("end"), json!({"on": "2026-03-20"})).await;
+    let ended = t.post(&path("end"), json!({"on": "2030-03-20"})).await;
     assert_eq!(ended["status"], "ended");
     let resp = t.send(method("PUT"), &format!("/api/v1/assignments/{id}"), Some(good.clone())).await;
     expect_error(resp, StatusCode::CONFLICT, "conflict", None).await;

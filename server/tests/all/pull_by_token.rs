@@ -41,6 +41,7 @@ async fn family(store: &DynStore, clinic: ClinicId, by: TherapistId, token_hash:
         target: Target::Exercise { exercise_id: ExerciseId::builtin("bear-walk") },
         assigned_by: by,
         start_date: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+        assigned_on: None,
         end_date: None,
         days: Weekdays::EVERY_DAY,
         slots: vec![SlotTime::Anytime],

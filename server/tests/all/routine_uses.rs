@@ -37,10 +37,10 @@ async fn routine_uses_list_the_children_an_edit_reaches() {
         let leo_bears = assign(leo.clone(), json!({"kind": "routine", "routine_id": bears})).await;
         // Ended, then the very same practice assigned again (allowed once the first has ended).
         let ended = assign(ada.clone(), json!({"kind": "routine", "routine_id": bears})).await;
-        maya.post(&format!("/api/v1/assignments/{ended}/end"), json!({"on": "2026-03-09"})).await;
+        maya.post(&format!("/api/v1/assignments/{ended}/end"), json!({"on": "2030-03-09"})).await;
         let ada_bears = assign(ada.clone(), json!({"kind": "routine", "routine_id": bears})).await;
         assign(leo.clone(), json!({"kind": "exercise", "exercise_id": bear_walk})).await;
-        maya.post(&format!("/api/v1/assignments/{leo_bears}/pause"), json!({"on": "2026-03-09"})).await;
+        maya.post(&format!("/api/v1/assignments/{leo_bears}/pause"), json!({"on": "2030-03-09"})).await;
 
         let uses = maya.get("/api/v1/library/routine-uses").await;
         assert_eq!(

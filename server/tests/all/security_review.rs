@@ -387,8 +387,8 @@ async fn finding_9_concurrent_writes_never_answer_5xx() {
                             json!({"target": {"kind": "exercise", "exercise_id": exercise}, "start_date": "2026-03-02",
                                 "days": ["tue"], "slots": [{"kind": "anytime"}]})),
                         (Method::POST, format!("/api/v1/children/{child}/pairing-codes"), json!({})),
-                        (Method::POST, format!("/api/v1/assignments/{assignment}/pause"), json!({"on": "2026-03-10"})),
-                        (Method::POST, format!("/api/v1/assignments/{assignment}/resume"), json!({"on": "2026-03-12"})),
+                        (Method::POST, format!("/api/v1/assignments/{assignment}/pause"), json!({"on": "2030-03-10"})),
+                        (Method::POST, format!("/api/v1/assignments/{assignment}/resume"), json!({"on": "2030-03-12"})),
                         (Method::POST, "/api/v1/children".into(), json!({"display_name": "Ada", "time_zone": "Europe/London"})),
                         (Method::PUT, "/api/v1/clinic/policy".into(), json!({"outside_team_policy": "team_only"})),
                     ];

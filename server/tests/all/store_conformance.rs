@@ -66,6 +66,7 @@ async fn fixture(backend: Backend) -> Fixture {
         target: Target::Exercise { exercise_id: exercise },
         assigned_by: therapist.id,
         start_date: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+        assigned_on: None,
         end_date: None,
         days: Weekdays::EVERY_DAY,
         slots: vec![SlotTime::Anytime],

@@ -56,7 +56,9 @@ pub struct ExerciseRow {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Rtm {
-    /// The earliest assignment's start; `null` before anything was assigned.
+    /// The program's real start: the first day any item counted from (the later of its start and the day it was
+    /// assigned), so adding an item, or one with a start in the past, never moves a period. `null` before
+    /// anything was assigned.
     pub monitoring_start: Option<NaiveDate>,
     /// 30-day periods from `monitoring_start` up to the one holding today.
     pub periods: Vec<RtmPeriod>,

@@ -80,14 +80,14 @@ impl Program {
             .filter(|a| !exercises_of(a, &self.routines).is_empty())
             .filter_map(|a| {
                 let last = a.end_date.map_or(today, |e| e.min(today));
-                a.start_date.iter_days().take_while(|d| *d <= last).find(|d| a.is_expected_on(*d))
+                a.due_from().iter_days().take_while(|d| *d <= last).find(|d| a.is_expected_on(*d))
             })
             .min()
     }
 
-    /// Where remote monitoring starts: the earliest assignment's start.
+    /// Where remote monitoring starts: the program's real start (see [`homeplay_core::adherence::monitoring_start`]).
     fn monitoring_start(&self) -> Option<NaiveDate> {
-        self.assignments.iter().map(|a| a.start_date).min()
+        homeplay_core::adherence::monitoring_start(&self.assignments)
     }
 
     /// Therapists with a current (not ended) assignment for the child.

@@ -14,7 +14,9 @@ export interface paths {
         get?: never;
         /**
          * Change an assignment
-         * @description Changes an assignment's dates, days, slots, dosage, note or goals. The target cannot change.
+         * @description Changes an assignment's dates, days, slots, dosage, note or goals. The target cannot change. A start may
+         *     move while nothing is due yet (a start in the past then counts from today); once practice has been due
+         *     before today, the day it became due stays.
          */
         put: operations["update_assignment"];
         post?: never;
@@ -35,7 +37,8 @@ export interface paths {
         put?: never;
         /**
          * End an assignment
-         * @description Ends an assignment on a date (in the family's local dates); its record is kept as it was.
+         * @description Ends an assignment on a date (its last day of practice, in the family's local dates, yesterday or later); its
+         *     record is kept as it was.
          */
         post: operations["end_assignment"];
         delete?: never;
@@ -75,7 +78,7 @@ export interface paths {
         put?: never;
         /**
          * Pause an assignment
-         * @description Pauses an active assignment from a date (in the family's local dates) until it is resumed.
+         * @description Pauses an active assignment from a date (in the family's local dates, today or later) until it is resumed.
          */
         post: operations["pause_assignment"];
         delete?: never;
@@ -95,7 +98,7 @@ export interface paths {
         put?: never;
         /**
          * Resume an assignment
-         * @description Resumes a paused assignment from a date (in the family's local dates).
+         * @description Resumes a paused assignment from a date (in the family's local dates, today or later).
          */
         post: operations["resume_assignment"];
         delete?: never;
@@ -358,7 +361,8 @@ export interface paths {
         /**
          * Assign an exercise or routine
          * @description Assigns a library exercise or routine to the child; the family's devices receive it with everything it
-         *     needs.
+         *     needs. Practice is due from the later of `start_date` and the child's today (`assigned_on`): a start in the
+         *     past never makes a day before today "not logged".
          */
         post: operations["create_assignment"];
         delete?: never;
@@ -1108,9 +1112,17 @@ export interface components {
             assigned_by: components["schemas"]["TherapistId"];
             /**
              * Format: date
-             * @description The first day of practice. From 2000-01-01 to 2100-12-31.
+             * @description The first day of practice, as the therapist chose it. From 2000-01-01 to 2100-12-31. Practice is due
+             *     only from [`Assignment::due_from`]: a start chosen in the past never makes days before the item was
+             *     assigned due.
              */
             start_date: string;
+            /**
+             * Format: date
+             * @description The family's local date the item was assigned (set by the server): nothing is due before it. Absent for
+             *     items assigned before it was kept, which count from `start_date`. From 2000-01-01 to 2100-12-31.
+             */
+            assigned_on?: string | null;
             /**
              * Format: date
              * @description The last day of practice, inclusive. From 2000-01-01 to 2100-12-31.
@@ -1155,9 +1167,17 @@ export interface components {
             assigned_by: components["schemas"]["TherapistId"];
             /**
              * Format: date
-             * @description The first day of practice. From 2000-01-01 to 2100-12-31.
+             * @description The first day of practice, as the therapist chose it. From 2000-01-01 to 2100-12-31. Practice is due
+             *     only from [`Assignment::due_from`]: a start chosen in the past never makes days before the item was
+             *     assigned due.
              */
             start_date: string;
+            /**
+             * Format: date
+             * @description The family's local date the item was assigned (set by the server): nothing is due before it. Absent for
+             *     items assigned before it was kept, which count from `start_date`. From 2000-01-01 to 2100-12-31.
+             */
+            assigned_on?: string | null;
             /**
              * Format: date
              * @description The last day of practice, inclusive. From 2000-01-01 to 2100-12-31.
@@ -2237,7 +2257,9 @@ export interface components {
         Rtm: {
             /**
              * Format: date
-             * @description The earliest assignment's start; `null` before anything was assigned.
+             * @description The program's real start: the first day any item counted from (the later of its start and the day it was
+             *     assigned), so adding an item, or one with a start in the past, never moves a period. `null` before
+             *     anything was assigned.
              */
             monitoring_start?: string | null;
             /** @description 30-day periods from `monitoring_start` up to the one holding today. */
@@ -2541,7 +2563,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The assignment has ended, or the body names another target (`field`: `target`) */
+            /** @description The assignment has ended, the body names another target (`field`: `target`), or the new start would change days already past: practice has been due since before today (`field`: `start_date`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2649,7 +2671,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The assignment's status does not allow this change, or the date is too early (`field`: `on`) */
+            /** @description The assignment's status does not allow this change, or the date is too early: before its start or last change, or before the child's today (yesterday for an end), since a past day's numbers never change (`field`: `on`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2825,7 +2847,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The assignment's status does not allow this change, or the date is too early (`field`: `on`) */
+            /** @description The assignment's status does not allow this change, or the date is too early: before its start or last change, or before the child's today (yesterday for an end), since a past day's numbers never change (`field`: `on`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2933,7 +2955,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The assignment's status does not allow this change, or the date is too early (`field`: `on`) */
+            /** @description The assignment's status does not allow this change, or the date is too early: before its start or last change, or before the child's today (yesterday for an end), since a past day's numbers never change (`field`: `on`) */
             409: {
                 headers: {
                     [name: string]: unknown;
