@@ -114,6 +114,20 @@ fn newest_mtime(path: &std::path::Path) -> Option<std::time::SystemTime> {
     std::fs::read_dir(path).ok()?.filter_map(Result::ok).filter_map(|e| newest_mtime(&e.path())).max()
 }
 
+/// Runs a one-shot subcommand against `db` that may fail: whether it succeeded, its stdout and its stderr.
+pub fn cli_outcome(db: &TestDb, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(binary())
+        .arg("--database")
+        .arg(&db.url)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (out.status.success(), text(out.stdout), text(out.stderr))
+}
+
 /// Runs a one-shot subcommand against `db` and returns its stdout.
 pub fn run_cli(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> String {
     let mut cmd = Command::new(binary());

@@ -101,15 +101,7 @@ async fn a_sibling_joins_the_family_with_its_own_record_number() {
 
 /// `homeplay-server create-child …`: its exit status, stdout and stderr.
 fn create_child(db: &TestDb, args: &[&str]) -> (bool, String, String) {
-    let out = std::process::Command::new(binary())
-        .args(["--database", &db.url, "create-child"])
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .unwrap();
-    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
-    (out.status.success(), text(out.stdout), text(out.stderr))
+    cli_outcome(db, &[&["create-child"], args].concat())
 }
 
 #[tokio::test]
@@ -167,11 +159,7 @@ async fn the_command_line_enrols_a_child_and_a_sibling_as_the_therapist() {
 async fn a_child_says_whether_the_caller_may_add_a_sibling_without_auditing_a_look() {
     for backend in BACKENDS {
         let db = TestDb::new(backend);
-        let clinic = make_clinic(&db, "Riverside", "maya@riverside.example", true);
-        add_therapist(&db, &clinic.id, "ari@riverside.example", false);
-        let server = TestServer::start(&db);
-        let maya = Therapist::login(&server, "maya@riverside.example").await;
-        let ari = Therapist::login(&server, "ari@riverside.example").await;
+        let (_server, maya, ari) = maya_and_ari(&db).await;
         let leo = maya.post("/api/v1/children", new_child("Leo", None)).await;
         assert_eq!(leo["may_add_sibling"], true, "{backend:?}: the only child is hers");
         let (leo, family) = (leo["child"]["id"].as_str().unwrap(), leo["child"]["family_id"].as_str().unwrap());

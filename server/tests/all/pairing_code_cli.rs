@@ -4,20 +4,12 @@
 
 use crate::common::*;
 use serde_json::json;
-use std::process::Command;
 
 const MAYA: &str = "maya@demo.homeplay";
 
 /// Runs the subcommand; its exit status, stdout and stderr.
 fn pairing_code(db: &TestDb, child: &str, therapist: &str) -> (bool, String, String) {
-    let out = Command::new(binary())
-        .args(["--database", &db.url, "pairing-code", "--child", child, "--therapist", therapist])
-        .env("RUST_LOG", "warn")
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .unwrap();
-    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
-    (out.status.success(), text(out.stdout), text(out.stderr))
+    cli_outcome(db, &["pairing-code", "--child", child, "--therapist", therapist])
 }
 
 #[tokio::test]

@@ -61,11 +61,7 @@ async fn routine_uses_list_the_children_an_edit_reaches() {
 async fn a_routine_made_for_a_child_stays_the_childs() {
     for backend in BACKENDS {
         let db = TestDb::new(backend);
-        let clinic = make_clinic(&db, "Riverside", "maya@riverside.example", true);
-        add_therapist(&db, &clinic.id, "ari@riverside.example", false);
-        let server = TestServer::start(&db);
-        let maya = Therapist::login(&server, &clinic.email).await;
-        let ari = Therapist::login(&server, "ari@riverside.example").await;
+        let (_server, maya, ari) = maya_and_ari(&db).await;
         let leo = maya.add_child("Leo").await["child"]["id"].as_str().unwrap().to_owned();
         let ada = maya.add_child("Ada").await["child"]["id"].as_str().unwrap().to_owned();
         let bear_walk = homeplay_core::ids::ExerciseId::builtin("bear-walk").to_string();

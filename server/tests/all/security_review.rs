@@ -36,11 +36,7 @@ struct Clinic2 {
 
 async fn clinic2(backend: Backend) -> Clinic2 {
     let db = TestDb::new(backend);
-    let clinic = make_clinic(&db, "Riverside", "maya@riverside.example", true);
-    add_therapist(&db, &clinic.id, "ari@riverside.example", false);
-    let server = TestServer::start(&db);
-    let maya = Therapist::login(&server, "maya@riverside.example").await;
-    let ari = Therapist::login(&server, "ari@riverside.example").await;
+    let (server, maya, ari) = maya_and_ari(&db).await;
     let leo = maya.add_child("Leo").await;
     Clinic2 { leo: id(&leo["child"]["id"]), family: id(&leo["child"]["family_id"]), server, maya, ari, _db: db }
 }
