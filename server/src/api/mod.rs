@@ -67,6 +67,7 @@ fn documented() -> (Router<AppState>, OpenApi) {
         .routes(routes!(library::list_routines, library::create_routine))
         .routes(routes!(library::get_routine, library::update_routine, library::archive_routine))
         .routes(routes!(library::list_routine_uses))
+        .routes(routes!(library::list_child_routines))
         .routes(routes!(assignments::list, assignments::create))
         .routes(routes!(assignments::update))
         .routes(routes!(assignments::pause))

@@ -241,6 +241,7 @@ fn child_endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> 
         ),
         ("POST", "/api/v1/children/{child}/pairing-codes", Some(json!({})), ChildRecord),
         ("GET", "/api/v1/children/{child}/devices", None, ChildRecord),
+        ("GET", "/api/v1/children/{child}/routines", None, ChildRecord),
         ("GET", "/api/v1/children/{child}/assignments", None, ChildRecord),
         ("POST", "/api/v1/children/{child}/assignments", Some(assignment), ChildRecord),
         ("GET", "/api/v1/children/{child}/feedback", None, ChildRecord),

@@ -108,6 +108,13 @@ async fn a_routine_made_for_a_child_stays_the_childs() {
         maya.put(&path, body("Leo's bear walk", None)).await;
         assert_eq!(maya.get("/api/v1/library/routines").await.as_array().unwrap().len(), 1, "{backend:?}");
 
+        // Leo's page lists it as his; Ada's does not, nor does Ari reach Leo's list.
+        let own = |list: Value| list.as_array().unwrap().iter().map(|r| r["routine"]["id"].clone()).collect::<Vec<_>>();
+        assert_eq!(own(maya.get(&format!("/api/v1/children/{leo}/routines")).await), [json!(leos)], "{backend:?}");
+        assert_eq!(own(maya.get(&format!("/api/v1/children/{ada}/routines")).await), Vec::<Value>::new());
+        let resp = ari.send(method("GET"), &format!("/api/v1/children/{leo}/routines"), None).await;
+        expect_error(resp, StatusCode::NOT_FOUND, "not_found", None).await;
+
         // Assigned to Leo, never to Ada; the template to anyone.
         let assign = |child: String, routine: String| {
             let maya = &maya;

@@ -78,4 +78,23 @@ export async function routines(ctx) {
   await page.getByRole('status').filter({ hasText: 'assigned to Mia' }).waitFor();
   await page.getByRole('link', { name: 'Routines' }).click();
   await copyCard.getByTestId('used-by').filter({ hasText: 'Assigned to Mia' }).waitFor();
+
+  step("a child's own routine, edited on the child's page");
+  await page.getByRole('link', { name: 'Overview' }).click();
+  await page.getByTestId('overview-row').locator('th a').filter({ hasText: /^Noah$/ }).click();
+  const crawl = page.getByTestId('assignment').filter({ hasText: "Routine: Noah's crawl" });
+  await crawl.waitFor();
+  await crawl.getByRole('button', { name: /^Edit routine/ }).click();
+  const own = crawl.locator('form.routine-form');
+  check((await own.getByTestId('reach').textContent()).includes("This routine is Noah's own"), 'the form says whose routine it is');
+  await own.getByLabel('Title for the child').fill('Crawl like a bear!');
+  await axe(page, "a child's own routine");
+  await shot(page, '15b-own-routine');
+  await own.getByRole('button', { name: "Save Noah's routine" }).click();
+  await page.getByRole('status').filter({ hasText: "“Noah's crawl” saved" }).waitFor();
+  const saved = await page.evaluate(async () => {
+    const noah = (await (await fetch('/api/v1/children')).json()).find((c) => c.display_name === 'Noah');
+    return (await (await fetch(`/api/v1/children/${noah.id}/routines`)).json()).map((r) => r.routine.kid_title);
+  });
+  check(saved.length === 1 && saved[0] === 'Crawl like a bear!', `the server has Noah's edited routine: ${saved}`);
 }

@@ -2,7 +2,8 @@
 //! children's programs use each.
 
 use super::*;
-use crate::api::responses::{BadId, BadJson, BadJsonOrId, JsonBody, SessionRead, SessionWrite};
+use crate::access::OpenChild;
+use crate::api::responses::{BadId, BadJson, BadJsonOrId, JsonBody, NoChild, SessionRead, SessionWrite};
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
 use crate::error::{ApiResult, Failure};
@@ -86,6 +87,36 @@ pub async fn list_routines(State(state): State<AppState>, auth: TherapistAuth) -
     let owned = state.store.routine_owners(clinic).await?;
     let routines = state.store.routines_of_clinic(clinic).await?;
     Ok(Json(routines.into_iter().filter(|r| !owned.contains_key(&r.id)).map(RoutineReply::from).collect()))
+}
+
+/// List a child's own routines
+///
+/// The routines made for this child (removed ones too, while the child's program may still use them),
+/// oldest first. They are not among the clinic's templates.
+#[utoipa::path(
+    get, path = "/children/{id}/routines", tag = "library", operation_id = "list_child_routines",
+    params(("id" = ChildId, Path, description = "The child")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The child's own routines", body = Vec<RoutineReply>),
+        SessionRead, BadId, NoChild,
+    ),
+)]
+pub async fn list_child_routines(
+    State(state): State<AppState>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
+) -> ApiResult<Json<Vec<RoutineReply>>> {
+    let clinic = auth.therapist.clinic_id;
+    let mut ids: Vec<RoutineId> =
+        state.store.routine_owners(clinic).await?.into_iter().filter(|(_, c)| *c == child.id).map(|(r, _)| r).collect();
+    ids.sort();
+    let mut routines = Vec::new();
+    for id in ids {
+        routines.extend(state.store.routine(clinic, id).await?.map(RoutineReply::from));
+    }
+    let detail = format!("{} routines", routines.len());
+    audit::record(&state, Actor::Therapist(&auth), &ip, "list_child_routines", Some(child.id), detail).await?;
+    Ok(Json(routines))
 }
 
 /// Read a routine

@@ -506,6 +506,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/children/{id}/routines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a child's own routines
+         * @description The routines made for this child (removed ones too, while the child's program may still use them),
+         *     oldest first. They are not among the clinic's templates.
+         */
+        get: operations["list_child_routines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clinic/policy": {
         parameters: {
             query?: never;
@@ -4892,6 +4913,74 @@ export interface operations {
                 };
             };
             /** @description The family has a child whose care team the caller is not on (a device sees every child of its family), or the X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_child_routines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The child */
+                id: components["schemas"]["ChildId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The child's own routines */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutineReply"][];
+                };
+            };
+            /** @description The address has a malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;
