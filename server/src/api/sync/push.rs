@@ -61,7 +61,12 @@ impl Refusal {
 pub(super) trait Accept: Recorded {
     /// What the kind's own check reads, loaded once per push that carries this kind.
     type Rules: Send + Sync;
-    fn rules(state: &AppState, auth: &DeviceAuth) -> impl Future<Output = ApiResult<Self::Rules>> + Send;
+    /// `children` are the family's, loaded once per push.
+    fn rules(
+        state: &AppState,
+        auth: &DeviceAuth,
+        children: &HashSet<ChildId>,
+    ) -> impl Future<Output = ApiResult<Self::Rules>> + Send;
     /// The kind's own check: after "valid" and "a child of the family", before "this device" and "the clock".
     fn check(&self, rules: &Self::Rules) -> Result<(), Refusal>;
     /// Stores the items that passed, in one transaction; answers, for each, `None` when it is safe on the
@@ -130,7 +135,7 @@ async fn accept<T: Accept>(
     if raw.is_empty() {
         return Ok(0);
     }
-    let rules = T::rules(state, auth).await?;
+    let rules = T::rules(state, auth, children).await?;
     let mut refused = Vec::new();
     let mut good: Vec<(usize, T)> = Vec::new();
     for (i, raw) in raw.iter().enumerate() {

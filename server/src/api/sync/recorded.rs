@@ -20,7 +20,7 @@ pub(super) struct Program(HashMap<AssignmentId, (ChildId, HashSet<ExerciseId>)>)
 impl Accept for CompletionLog {
     type Rules = Program;
 
-    async fn rules(state: &AppState, auth: &DeviceAuth) -> ApiResult<Program> {
+    async fn rules(state: &AppState, auth: &DeviceAuth, _children: &HashSet<ChildId>) -> ApiResult<Program> {
         let assignments: Vec<Assignment> = state.store.assignments_of_family(auth.family_id).await?;
         let mut routines = Vec::new();
         for a in &assignments {
@@ -85,11 +85,11 @@ pub(super) struct Goals(HashMap<ChildId, HashSet<GoalId>>);
 impl Accept for GoalCheckIn {
     type Rules = Goals;
 
-    async fn rules(state: &AppState, auth: &DeviceAuth) -> ApiResult<Goals> {
+    async fn rules(state: &AppState, auth: &DeviceAuth, children: &HashSet<ChildId>) -> ApiResult<Goals> {
         let mut goals = HashMap::new();
-        for child in state.store.children_of_family(auth.family_id).await? {
-            let of_child = state.store.goals_of_child(auth.clinic_id, child.id).await?;
-            goals.insert(child.id, of_child.iter().map(|g| g.id).collect());
+        for child in children {
+            let of_child = state.store.goals_of_child(auth.clinic_id, *child).await?;
+            goals.insert(*child, of_child.iter().map(|g| g.id).collect());
         }
         Ok(Goals(goals))
     }
