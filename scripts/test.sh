@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> [%dm%02ds] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 
 step "toolchain"
+# A fresh clone builds once: incremental caches would only take disk (gigabytes) that the .deb step needs.
+export CARGO_INCREMENTAL=0
 if ! command -v cargo >/dev/null; then
   echo "cargo is missing: install Rust (stable) with rustup first" >&2
   exit 1
