@@ -65,6 +65,20 @@ impl Failure {
         f
     }
 
+    /// The same failure, about the item at `prefix` in the request (`items[2]`): its field and message say so.
+    pub fn within(mut self, prefix: &str) -> Self {
+        let message = match &self.body.field {
+            Some(field) if self.body.message.starts_with(field.as_str()) => format!("{prefix}.{}", self.body.message),
+            _ => format!("{prefix}: {}", self.body.message),
+        };
+        self.body.message = message;
+        self.body.field = Some(match self.body.field.take() {
+            Some(field) => format!("{prefix}.{field}"),
+            None => prefix.to_string(),
+        });
+        self
+    }
+
     /// A validation error of a value found at `prefix` in the request.
     pub fn validation(prefix: &str, e: ValidationError) -> Self {
         let e = if prefix.is_empty() { e } else { e.nested(prefix) };

@@ -9,6 +9,7 @@
 // e2e/dashboard/ in turn; the sections build on each other (the builder assigns the exercises the library
 // made, the report shows the note a paired device logged), so their order is part of the test.
 import { axe, check, dist, launchBrowser, runSuite, shot, startServer, step } from './harness.mjs';
+import { assignMany } from './dashboard/assign-many.mjs';
 import { audit } from './dashboard/audit.mjs';
 import { builder } from './dashboard/builder.mjs';
 import { enrol } from './dashboard/enrol.mjs';
@@ -27,7 +28,7 @@ import { careTeam } from './dashboard/team-care.mjs';
 
 const sections = [
   overview, childPage, pairing, exportFiles, report, library, builder, assignments, goals, careTeam, myChildren,
-  routines, tablet, ownPassword, audit, therapistPassword, enrol, idle,
+  routines, tablet, ownPassword, audit, therapistPassword, enrol, assignMany, idle,
 ];
 
 async function run() {

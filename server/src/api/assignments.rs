@@ -60,7 +60,7 @@ pub struct AssignmentView {
     pub assigned_by_name: Option<Name>,
 }
 
-async fn view(state: &AppState, auth: &TherapistAuth, assignment: Assignment) -> ApiResult<AssignmentView> {
+pub(super) async fn view(state: &AppState, auth: &TherapistAuth, assignment: Assignment) -> ApiResult<AssignmentView> {
     let assigned_by_name = state
         .store
         .therapist(assignment.assigned_by)
@@ -227,6 +227,31 @@ pub async fn create(
     OpenChild { auth, ip, child, .. }: OpenChild,
     StrictJson(req): StrictJson<AssignmentInput>,
 ) -> ApiResult<(StatusCode, Json<AssignmentView>)> {
+    let assignment = prepare(&state, &auth, &child, req, "").await?;
+    let program = state.store.assignments_of_child(auth.therapist.clinic_id, child.id).await?;
+    refuse_duplicate(&program, &assignment)?;
+    save(&state, &auth, &child, &assignment, "create", true).await?;
+    audit::record(
+        &state,
+        Actor::Therapist(&auth),
+        &ip,
+        "create_assignment",
+        Some(child.id),
+        format!("assignment {}", assignment.id),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(view(&state, &auth, assignment).await?)))
+}
+
+/// A new active assignment of the child from a therapist's input, checked: its values, its target, its goals.
+/// A failure names its field under `at`, where the input was found in the request (`items[2]`, or "").
+pub(super) async fn prepare(
+    state: &AppState,
+    auth: &TherapistAuth,
+    child: &Child,
+    req: AssignmentInput,
+    at: &str,
+) -> ApiResult<Assignment> {
     let assignment = Assignment {
         id: AssignmentId::new_v7(),
         child_id: child.id,
@@ -244,29 +269,24 @@ pub async fn create(
         pauses: Vec::new(),
         goal_ids: req.goal_ids,
     };
-    assignment.validate()?;
-    check_target(&state, &auth, child.id, assignment.target).await?;
-    check_goals(&state, &auth, child.id, &assignment.goal_ids, &[]).await?;
-    // A second press of "Assign" must not give the family the same practice twice.
-    let program = state.store.assignments_of_child(auth.therapist.clinic_id, child.id).await?;
-    if program.iter().any(|a| a.status != Status::Ended && a.same_practice(&assignment)) {
+    let within = |f: Failure| if at.is_empty() { f } else { f.within(at) };
+    assignment.validate().map_err(|e| Failure::validation(at, e))?;
+    check_target(state, auth, child.id, assignment.target).await.map_err(within)?;
+    check_goals(state, auth, child.id, &assignment.goal_ids, &[]).await.map_err(within)?;
+    Ok(assignment)
+}
+
+/// A second press of "Assign" must not give the family the same practice twice: refused if `assignment` is
+/// the same practice as an active or paused item of `program`.
+pub(super) fn refuse_duplicate(program: &[Assignment], assignment: &Assignment) -> ApiResult<()> {
+    if program.iter().any(|a| a.status != Status::Ended && a.same_practice(assignment)) {
         return Err(Failure::new(
             ErrorCode::Conflict,
             "target: this is already in the child's program with the same days, times and dosage",
         )
         .with_field("target"));
     }
-    save(&state, &auth, &child, &assignment, "create", true).await?;
-    audit::record(
-        &state,
-        Actor::Therapist(&auth),
-        &ip,
-        "create_assignment",
-        Some(child.id),
-        format!("assignment {}", assignment.id),
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(view(&state, &auth, assignment).await?)))
+    Ok(())
 }
 
 /// Change an assignment

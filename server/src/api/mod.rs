@@ -5,6 +5,7 @@
 //! from the same declarations and cannot drift apart.
 
 pub mod adherence;
+pub mod assign_many;
 pub mod assignments;
 pub mod audit_log;
 pub mod auth;
@@ -69,6 +70,7 @@ fn documented() -> (Router<AppState>, OpenApi) {
         .routes(routes!(library::list_routine_uses))
         .routes(routes!(library::list_child_routines))
         .routes(routes!(assignments::list, assignments::create))
+        .routes(routes!(assign_many::create_many))
         .routes(routes!(assignments::update))
         .routes(routes!(assignments::pause))
         .routes(routes!(assignments::resume))

@@ -28,6 +28,20 @@ pub trait ProgramStore: Send + Sync {
         action: &str,
         feed: &[FeedEntry],
         now: Millis,
+    ) -> StoreResult<()> {
+        self.put_assignments(clinic, family, std::slice::from_ref(assignment), by, action, feed, now).await
+    }
+    /// Saves several assignments of children of one family, all or none (a program assigned in one submit).
+    #[allow(clippy::too_many_arguments)] // one atomic write of several related records
+    async fn put_assignments(
+        &self,
+        clinic: ClinicId,
+        family: FamilyId,
+        assignments: &[Assignment],
+        by: TherapistId,
+        action: &str,
+        feed: &[FeedEntry],
+        now: Millis,
     ) -> StoreResult<()>;
     async fn assignment(&self, clinic: ClinicId, id: AssignmentId) -> StoreResult<Option<Assignment>>;
     async fn assignments_of_child(&self, clinic: ClinicId, child: ChildId) -> StoreResult<Vec<Assignment>>;

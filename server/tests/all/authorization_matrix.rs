@@ -227,6 +227,8 @@ fn child_endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> 
     use Scope::*;
     let assignment = json!({"target": {"kind": "exercise", "exercise_id": homeplay_core::ids::ExerciseId::builtin("bear-walk")},
         "start_date": "2026-03-02", "days": ["tue"], "slots": [{"kind": "anytime"}], "goal_ids": ["{goal}"]});
+    let batch_item = json!({"target": {"kind": "exercise", "exercise_id": homeplay_core::ids::ExerciseId::builtin("crab-walk")},
+        "start_date": "2026-03-02", "days": ["wed"], "slots": [{"kind": "anytime"}]});
     let mut goal_update = goal_body();
     for field in ["discipline", "start_date"] {
         goal_update.as_object_mut().unwrap().remove(field);
@@ -244,6 +246,7 @@ fn child_endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> 
         ("GET", "/api/v1/children/{child}/routines", None, ChildRecord),
         ("GET", "/api/v1/children/{child}/assignments", None, ChildRecord),
         ("POST", "/api/v1/children/{child}/assignments", Some(assignment), ChildRecord),
+        ("POST", "/api/v1/children/{child}/assignments/batch", Some(json!({"items": [batch_item]})), ChildRecord),
         ("GET", "/api/v1/children/{child}/feedback", None, ChildRecord),
         (
             "POST",

@@ -6,6 +6,7 @@ mod common;
 
 mod accounts;
 mod adherence_api;
+mod assign_many;
 mod authorization_matrix;
 mod care_team_upgrade;
 mod children_api;

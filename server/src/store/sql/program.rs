@@ -13,11 +13,11 @@ use sqlx::Row;
 
 #[async_trait]
 impl ProgramStore for This {
-    async fn put_assignment(
+    async fn put_assignments(
         &self,
         clinic: ClinicId,
         family: FamilyId,
-        a: &Assignment,
+        assignments: &[Assignment],
         by: TherapistId,
         action: &str,
         feed: &[FeedEntry],
@@ -25,58 +25,60 @@ impl ProgramStore for This {
     ) -> StoreResult<()> {
         let mut tx = begin(&self.pool).await?;
         let mut entries = feed.to_vec();
-        entries.push(FeedEntry::new(Change::Assignment(a.clone())));
+        entries.extend(assignments.iter().map(|a| FeedEntry::new(Change::Assignment(a.clone()))));
         write_feed(&mut tx, family, &entries).await?;
-        // The child must be this clinic's and in this family.
-        let owner: Option<String> =
-            sqlx::query_scalar("SELECT id FROM children WHERE id = $1 AND clinic_id = $2 AND family_id = $3")
-                .bind(a.child_id.to_string())
-                .bind(clinic.to_string())
-                .bind(family.to_string())
-                .fetch_optional(&mut *tx)
-                .await?;
-        if owner.is_none() {
-            return Err(StoreError::NotFound("child"));
-        }
-        let doc = json(a)?;
-        let result = sqlx::query(
-            "INSERT INTO assignments (id, clinic_id, child_id, doc, updated_ms) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, updated_ms = excluded.updated_ms
-             WHERE assignments.clinic_id = excluded.clinic_id AND assignments.child_id = excluded.child_id",
-        )
-        .bind(a.id.to_string())
-        .bind(clinic.to_string())
-        .bind(a.child_id.to_string())
-        .bind(&doc)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        if result.rows_affected() == 0 {
-            return Err(StoreError::Conflict("an assignment with this id for another child"));
-        }
-        // The goals it serves, kept beside the document so a goal's items are found without reading them all.
-        sqlx::query("DELETE FROM assignment_goals WHERE assignment_id = $1")
+        for a in assignments {
+            // The child must be this clinic's and in this family.
+            let owner: Option<String> =
+                sqlx::query_scalar("SELECT id FROM children WHERE id = $1 AND clinic_id = $2 AND family_id = $3")
+                    .bind(a.child_id.to_string())
+                    .bind(clinic.to_string())
+                    .bind(family.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if owner.is_none() {
+                return Err(StoreError::NotFound("child"));
+            }
+            let doc = json(a)?;
+            let result = sqlx::query(
+                "INSERT INTO assignments (id, clinic_id, child_id, doc, updated_ms) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, updated_ms = excluded.updated_ms
+                 WHERE assignments.clinic_id = excluded.clinic_id AND assignments.child_id = excluded.child_id",
+            )
             .bind(a.id.to_string())
+            .bind(clinic.to_string())
+            .bind(a.child_id.to_string())
+            .bind(&doc)
+            .bind(now)
             .execute(&mut *tx)
             .await?;
-        for goal in &a.goal_ids {
-            sqlx::query("INSERT INTO assignment_goals (assignment_id, goal_id) VALUES ($1, $2)")
+            if result.rows_affected() == 0 {
+                return Err(StoreError::Conflict("an assignment with this id for another child"));
+            }
+            // The goals it serves, kept beside the document so a goal's items are found without reading them all.
+            sqlx::query("DELETE FROM assignment_goals WHERE assignment_id = $1")
                 .bind(a.id.to_string())
-                .bind(goal.to_string())
                 .execute(&mut *tx)
                 .await?;
+            for goal in &a.goal_ids {
+                sqlx::query("INSERT INTO assignment_goals (assignment_id, goal_id) VALUES ($1, $2)")
+                    .bind(a.id.to_string())
+                    .bind(goal.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(
+                "INSERT INTO assignment_history (assignment_id, therapist_id, at_ms, action, doc)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(a.id.to_string())
+            .bind(by.to_string())
+            .bind(now)
+            .bind(action)
+            .bind(&doc)
+            .execute(&mut *tx)
+            .await?;
         }
-        sqlx::query(
-            "INSERT INTO assignment_history (assignment_id, therapist_id, at_ms, action, doc)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(a.id.to_string())
-        .bind(by.to_string())
-        .bind(now)
-        .bind(action)
-        .bind(&doc)
-        .execute(&mut *tx)
-        .await?;
         tx.commit().await?;
         Ok(())
     }

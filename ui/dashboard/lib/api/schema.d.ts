@@ -371,6 +371,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/children/{id}/assignments/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign several items at once
+         * @description Assigns every item to the child in one step, or none of them: the first item at fault is named in
+         *     `field` under `items[i]`. Each item is as for one assignment (practice is due from the later of its
+         *     `start_date` and the child's today), and none may repeat another item or an active or paused item of the
+         *     child's program.
+         */
+        post: operations["create_assignments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/children/{id}/care-team": {
         parameters: {
             query?: never;
@@ -1160,6 +1183,10 @@ export interface components {
             pauses?: components["schemas"]["Pause"][];
             /** @description The child's goals this item serves (each at most once). Absent for items set before goals existed. */
             goal_ids?: components["schemas"]["GoalId"][];
+        };
+        /** @description The items to assign, each as for one assignment. */
+        AssignmentBatch: {
+            items: components["schemas"]["AssignmentInput"][];
         };
         /** Format: uuid */
         AssignmentId: string;
@@ -4217,6 +4244,114 @@ export interface operations {
                 };
             };
             /** @description A value is out of bounds, the target is not in this clinic's library, or a goal is not an active goal of this child (`goal_ids[i]`); `field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    create_assignments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The child */
+                id: components["schemas"]["ChildId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentBatch"];
+            };
+        };
+        responses: {
+            /** @description All assigned, active, in the order given */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentView"][];
+                };
+            };
+            /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type), or the address has a malformed id; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description An item is the same practice as an active or paused item of the child's program or as an earlier item of the batch (`field`: `items[i].target`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No items or more than 20 (`items`), or an item's value is out of bounds, its target is not in this clinic's library, or a goal is not an active goal of this child; `field` names it under `items[i]` */
             422: {
                 headers: {
                     [name: string]: unknown;

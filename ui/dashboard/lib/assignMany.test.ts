@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { Schemas } from './api/client';
+import { emptyAssign } from './assignForm';
+import { batchBody, emptyDosage, itemField, selectionProblems } from './assignMany';
+
+const exercise = (id: string) => ({ id, title: id }) as Schemas['Exercise'];
+
+describe('assigning selected exercises in one submit', () => {
+  it('sends every exercise with the shared days, times and dosage', () => {
+    const when = { ...emptyAssign('2030-03-04'), days: ['wed', 'mon'] as Schemas['Weekdays'], reps: 5, note: ' Have fun ' };
+    const body = batchBody([exercise('a'), exercise('b')], when, null);
+    expect(body.items.map((i) => i.target)).toEqual([
+      { kind: 'exercise', exercise_id: 'a' },
+      { kind: 'exercise', exercise_id: 'b' },
+    ]);
+    for (const item of body.items) {
+      expect(item.days).toEqual(['mon', 'wed']);
+      expect(item.dosage).toEqual({ reps: 5, sets: null, hold_seconds: null, duration_seconds: null });
+      expect(item.note_for_family).toBe('Have fun');
+      expect(item.start_date).toBe('2030-03-04');
+    }
+  });
+
+  it('gives each exercise its own dosage when set per item, keeping the exercise own where empty', () => {
+    const when = { ...emptyAssign('2030-03-04'), reps: 99 };
+    const perItem = { a: { ...emptyDosage(), reps: 5, sets: 2 }, b: emptyDosage() };
+    const body = batchBody([exercise('a'), exercise('b'), exercise('c')], when, perItem);
+    expect(body.items[0]!.dosage).toEqual({ reps: 5, sets: 2, hold_seconds: null, duration_seconds: null });
+    expect(body.items[1]!.dosage).toEqual({ reps: null, sets: null, hold_seconds: null, duration_seconds: null });
+    expect(body.items[2]!.dosage).toEqual({ reps: null, sets: null, hold_seconds: null, duration_seconds: null });
+  });
+
+  it('says what is missing before sending', () => {
+    expect(selectionProblems(0, '')).toEqual(['Pick a child.', 'Select at least one exercise.']);
+    expect(selectionProblems(21, 'c1')).toHaveLength(1);
+    expect(selectionProblems(3, 'c1')).toEqual([]);
+  });
+
+  it('finds the item a server error is about', () => {
+    expect(itemField('items[2].dosage.reps')).toEqual({ index: 2, field: 'dosage.reps' });
+    expect(itemField('items[0].target')).toEqual({ index: 0, field: 'target' });
+    expect(itemField('items[11]')).toEqual({ index: 11, field: '' });
+    expect(itemField('items')).toBeNull();
+    expect(itemField(null)).toBeNull();
+  });
+});

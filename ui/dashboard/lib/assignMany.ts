@@ -1,0 +1,57 @@
+// The Library's "Assign selected": several exercises, one "when" for all, and a dosage for all or per item,
+// sent as one `POST /api/v1/children/{id}/assignments/batch` (all assigned, or none).
+import type { Schemas } from './api/client';
+import { toAssignment, type AssignDraft } from './assignForm';
+
+/** The server takes at most this many items in one submit. */
+export const MAX_BATCH = 20;
+
+export interface DosageDraft {
+  reps: number | null;
+  sets: number | null;
+  hold_seconds: number | null;
+  duration_seconds: number | null;
+}
+
+export function emptyDosage(): DosageDraft {
+  return { reps: null, sets: null, hold_seconds: null, duration_seconds: null };
+}
+
+/**
+ * The batch body: every exercise with the shared "when"; its dosage is the shared one, or (when `perItem`
+ * is given) the exercise's own row, where an empty field keeps the exercise's own dosage.
+ */
+export function batchBody(
+  exercises: readonly Schemas['Exercise'][],
+  when: AssignDraft,
+  perItem: Record<string, DosageDraft> | null,
+): Schemas['AssignmentBatch'] {
+  return {
+    items: exercises.map((e) => {
+      const dosage = perItem ? (perItem[e.id] ?? emptyDosage()) : when;
+      return toAssignment({ kind: 'exercise', exercise_id: e.id }, { ...when, ...pickDosage(dosage) });
+    }),
+  };
+}
+
+function pickDosage(d: DosageDraft): DosageDraft {
+  return { reps: d.reps, sets: d.sets, hold_seconds: d.hold_seconds, duration_seconds: d.duration_seconds };
+}
+
+/** Problems to fix before sending, beyond the "when" form's own. */
+export function selectionProblems(count: number, childId: string): string[] {
+  const p: string[] = [];
+  if (!childId) p.push('Pick a child.');
+  if (count === 0) p.push('Select at least one exercise.');
+  if (count > MAX_BATCH) p.push(`Select at most ${MAX_BATCH} exercises: a home program of 3–5 works best.`);
+  return p;
+}
+
+/**
+ * Where a server error about `items[i].…` belongs: the item's index and the field inside it
+ * (`items[2].dosage.reps` → 2, `dosage.reps`); null for an error about the whole submit.
+ */
+export function itemField(field: string | null): { index: number; field: string } | null {
+  const m = field ? /^items\[(\d+)\](?:\.(.+))?$/.exec(field) : null;
+  return m ? { index: Number(m[1]), field: m[2] ?? '' } : null;
+}

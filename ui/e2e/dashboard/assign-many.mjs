@@ -1,0 +1,78 @@
+// A program from the Library in one submit: three exercises selected (with their pictures), one dosage per
+// exercise, assigned to Theo (enrolled by the enrol section) at once; a second submit that repeats one is
+// refused beside that exercise, and nothing of it is assigned.
+import { axe, check, shot, step } from '../harness.mjs';
+
+const PICKS = ['Bear walk', 'Crab walk', 'Flamingo stand'];
+
+async function select(page, title) {
+  await page.getByLabel('Search').fill(title);
+  const card = page.getByTestId('exercise').filter({ has: page.getByRole('heading', { name: title, exact: true }) });
+  await card.waitFor();
+  await card.getByTestId('select-exercise').check();
+}
+
+async function programOf(page, id) {
+  return page.evaluate(async (child) => (await (await fetch(`/api/v1/children/${child}/assignments`)).json()), id);
+}
+
+/** On maya's page; needs ctx.theoId. Ends on the Library. */
+export async function assignMany(ctx) {
+  const { page, base, theoId } = ctx;
+  step('library: select three exercises');
+  await page.goto(`${base}/#/library`);
+  await page.getByRole('heading', { name: 'Library', level: 1 }).waitFor();
+  for (const title of PICKS) await select(page, title);
+  const bar = page.getByTestId('selection-bar');
+  await bar.filter({ hasText: '3 selected' }).waitFor();
+  check((await bar.locator('img').count()) === 3, 'the selection shows each picture');
+  // The selection outlives the search: clearing it shows every card, three of them ticked.
+  await page.getByLabel('Search').fill('');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="select-exercise"]:checked').length === 3);
+
+  step('library: assign them to Theo, each with its own dosage');
+  await bar.getByRole('button', { name: 'Assign to a child…' }).click();
+  const form = page.getByTestId('assign-selected');
+  await form.getByRole('heading', { name: 'Assign 3 exercises' }).waitFor();
+  // Checked before sending: no child picked.
+  await form.getByRole('button', { name: /^Assign 3 to/ }).click();
+  await form.getByRole('alert').filter({ hasText: 'Pick a child.' }).waitFor();
+  await form.getByLabel('Child').selectOption(theoId);
+  await form.getByLabel('For each exercise').check();
+  await form.locator('input[name="reps-0"]').fill('6');
+  await form.locator('input[name="reps-1"]').fill('4');
+  await form.locator('input[name="sets-1"]').fill('2');
+  await form.getByLabel('Wed').uncheck();
+  await axe(page, 'assign selected');
+  await shot(page, '20-assign-selected');
+  await form.getByRole('button', { name: 'Assign 3 to Theo' }).click();
+  await page.getByTestId('assigned-notice').filter({ hasText: '3 exercises assigned to Theo' }).waitFor();
+  check((await page.getByTestId('selection-bar').count()) === 0, 'the selection is cleared after assigning');
+  const program = await programOf(page, theoId);
+  check(program.length === 3, `Theo's program has the three (${program.length})`);
+  const reps = program.map((a) => a.dosage?.reps ?? null).sort();
+  check(JSON.stringify(reps) === JSON.stringify([4, 6, null]), `each exercise kept its own dosage (${JSON.stringify(reps)})`);
+  check(program.every((a) => !a.days.includes('wed') && a.days.length === 4), 'the shared days reached every item');
+  check(program.find((a) => a.dosage?.reps === 4)?.dosage?.sets === 2, 'sets per exercise too');
+
+  step('library: a repeat is refused beside its exercise');
+  await select(page, 'Bear walk');
+  await select(page, 'Hopscotch');
+  await page.getByTestId('selection-bar').getByRole('button', { name: 'Assign to a child…' }).click();
+  const again = page.getByTestId('assign-selected');
+  await again.getByLabel('Child').selectOption(theoId);
+  await again.getByLabel('For each exercise').check();
+  await again.locator('input[name="reps-0"]').fill('6');
+  await again.getByLabel('Wed').uncheck();
+  await again.getByRole('button', { name: 'Assign 2 to Theo' }).click();
+  const refusal = again.getByTestId('selected-item').first().getByRole('alert');
+  await refusal.waitFor();
+  ctx.expectedConflicts = (ctx.expectedConflicts ?? 0) + 1;
+  check((await refusal.textContent()).includes('already in'), `the refusal names the repeat (${await refusal.textContent()})`);
+  await shot(page, '21-assign-selected-refused');
+  check((await programOf(page, theoId)).length === 3, 'nothing of the refused submit was assigned');
+  await again.getByRole('button', { name: 'Remove Bear walk' }).click();
+  await again.getByRole('button', { name: 'Assign 1 to Theo' }).click();
+  await page.getByTestId('assigned-notice').filter({ hasText: '1 exercise assigned to Theo' }).waitFor();
+  check((await programOf(page, theoId)).length === 4, 'then the other one is assigned');
+}
