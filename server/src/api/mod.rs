@@ -65,6 +65,8 @@ fn documented() -> (Router<AppState>, OpenApi) {
         .routes(routes!(library::list_exercises, library::create_exercise))
         .routes(routes!(library::get_exercise, library::update_exercise, library::archive_exercise))
         .routes(routes!(library::clone_exercise))
+        .routes(routes!(library::mine))
+        .routes(routes!(library::add_favourite, library::remove_favourite))
         .routes(routes!(library::list_routines, library::create_routine))
         .routes(routes!(library::get_routine, library::update_routine, library::archive_routine))
         .routes(routes!(library::list_routine_uses))

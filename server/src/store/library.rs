@@ -3,7 +3,7 @@
 use super::{Millis, StoreResult};
 use async_trait::async_trait;
 use homeplay_core::exercise::Exercise;
-use homeplay_core::ids::{ChildId, ClinicId, ExerciseId, RoutineId};
+use homeplay_core::ids::{ChildId, ClinicId, ExerciseId, RoutineId, TherapistId};
 use homeplay_core::routine::Routine;
 use std::collections::HashMap;
 
@@ -36,4 +36,23 @@ pub trait LibraryStore: Send + Sync {
     ) -> StoreResult<()>;
     /// The clinic's routines made for one child (archived ones too), with their child; the rest are templates.
     async fn routine_owners(&self, clinic: ClinicId) -> StoreResult<HashMap<RoutineId, ChildId>>;
+
+    /// A therapist's favourite exercises, the latest marked first.
+    async fn favourites(&self, therapist: TherapistId) -> StoreResult<Vec<ExerciseId>>;
+    /// Marks (`on`) or unmarks an exercise as one of the therapist's favourites; marking twice is harmless.
+    async fn set_favourite(
+        &self,
+        therapist: TherapistId,
+        exercise: ExerciseId,
+        on: bool,
+        now: Millis,
+    ) -> StoreResult<()>;
+    /// The exercises a therapist assigned most recently in the clinic (directly, not through a routine),
+    /// newest first, each once, at most `limit`.
+    async fn recent_exercises(
+        &self,
+        clinic: ClinicId,
+        therapist: TherapistId,
+        limit: usize,
+    ) -> StoreResult<Vec<ExerciseId>>;
 }

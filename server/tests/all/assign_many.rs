@@ -2,7 +2,9 @@
 //! under `items[i]`, and what is assigned reaches the family's device with what it needs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::common::{BACKENDS, Backend, DeviceClient, TestDb, TestServer, Therapist, expect_error, make_clinic, method};
+use crate::common::{
+    BACKENDS, Backend, DeviceClient, TestDb, TestServer, Therapist, expect_error, make_clinic, method,
+};
 use homeplay_core::ids::ExerciseId;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -44,8 +46,9 @@ async fn all_or_none(backend: Backend) {
     let too_many = (0..21).map(|i| item("bear-walk", Some(i + 1))).collect();
     expect_error(batch(too_many).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some("items")).await;
     let bad_reps = vec![item("bear-walk", None), item("flamingo-stand", Some(0))];
-    let err = expect_error(batch(bad_reps).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some("items[1].dosage.reps"))
-        .await;
+    let err =
+        expect_error(batch(bad_reps).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some("items[1].dosage.reps"))
+            .await;
     assert!(err["message"].as_str().unwrap().starts_with("items[1].dosage.reps"), "{backend:?}: {err}");
     let mut unknown = item("bear-walk", None);
     unknown["target"]["exercise_id"] = json!(uuid::Uuid::now_v7());

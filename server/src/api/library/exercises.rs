@@ -120,15 +120,21 @@ impl ExerciseFilter {
     fn matches(&self, e: &Exercise) -> bool {
         self.discipline.is_none_or(|d| e.discipline.includes(d))
             && self.area.is_none_or(|a| e.skill_areas.contains(&a))
-            && self.q.as_deref().is_none_or(|q| {
-                [e.title.as_str(), e.kid_title.as_str(), e.instructions.as_str()]
-                    .iter()
-                    .any(|text| text.to_lowercase().contains(q))
-            })
+            && self.q.as_deref().is_none_or(|q| searchable_text(e).any(|text| text.to_lowercase().contains(q)))
     }
 }
 
-fn builtin_exercises() -> ApiResult<&'static [Exercise]> {
+/// What a search looks in: the titles and instructions, the skill areas by name ("balance"), the equipment
+/// and the technique (safety note, easier and harder versions).
+fn searchable_text(e: &Exercise) -> impl Iterator<Item = &str> {
+    [e.title.as_str(), e.kid_title.as_str(), e.instructions.as_str()]
+        .into_iter()
+        .chain(e.skill_areas.iter().map(|a| a.label()))
+        .chain(e.equipment.iter().map(|n| n.as_str()))
+        .chain([&e.safety_note, &e.easier, &e.harder].into_iter().flatten().map(|p| p.as_str()))
+}
+
+pub(super) fn builtin_exercises() -> ApiResult<&'static [Exercise]> {
     homeplay_core::library::starter().map(|lib| lib.exercises()).map_err(|e| {
         tracing::error!(error = %e, "the starter library does not load");
         Failure::new(homeplay_core::sync::ErrorCode::Internal, "the built-in library is unavailable")
@@ -144,7 +150,8 @@ fn builtin_exercises() -> ApiResult<&'static [Exercise]> {
         ("discipline" = Option<Discipline>, Query, description = "Only exercises for this discipline"),
         ("area" = Option<SkillArea>, Query, description = "Only exercises training this skill area"),
         ("q" = Option<String>, Query, max_length = 100,
-            description = "Only exercises with this text in a title or the instructions (any case)"),
+            description = "Only exercises with this text (any case) in a title, the instructions, a skill area's \
+                name, the equipment, the safety note or the easier and harder versions"),
     ),
     security(("session" = [])),
     responses(

@@ -2,9 +2,11 @@
 //! routines. An edit to an exercise or routine that families already practise reaches their devices.
 
 mod exercises;
+mod favourites;
 mod routines;
 
 pub use exercises::*;
+pub use favourites::*;
 pub use routines::*;
 
 use crate::error::{ApiResult, Failure};
@@ -12,10 +14,10 @@ use crate::state::AppState;
 use crate::store::FeedEntry;
 use homeplay_core::assignment::Assignment;
 use homeplay_core::exercise::Exercise;
-use homeplay_core::ids::{ClinicId, FamilyId};
+use homeplay_core::ids::{ClinicId, ExerciseId, FamilyId};
 use homeplay_core::media::{MediaRef, MediaSource};
 use homeplay_core::sync::{Change, MediaInfo};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// What kind of file a media field must point at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,4 +125,10 @@ async fn fan_out(state: &AppState, families: &[FamilyId], entries: &[FeedEntry])
         state.store.put_feed(*family, entries).await?;
     }
     Ok(())
+}
+
+/// Every exercise the clinic can assign now: the built-ins and its own that are not archived.
+async fn assignable_exercises(state: &AppState, clinic: ClinicId) -> ApiResult<HashSet<ExerciseId>> {
+    let own = state.store.exercises_of_clinic(clinic).await?;
+    Ok(exercises::builtin_exercises()?.iter().map(|e| e.id).chain(own.iter().map(|e| e.id)).collect())
 }

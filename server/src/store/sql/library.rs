@@ -1,11 +1,12 @@
 //! SQL of [`LibraryStore`]: the clinic's exercises and routines.
 
 use super::This;
-use crate::store::codec::json;
+use crate::store::codec::{json, parse, parse_name};
 use crate::store::{Archivable, LibraryStore, Millis, StoreError, StoreResult};
 use async_trait::async_trait;
+use homeplay_core::assignment::{Assignment, Target};
 use homeplay_core::exercise::Exercise;
-use homeplay_core::ids::{ChildId, ClinicId, ExerciseId, RoutineId};
+use homeplay_core::ids::{ChildId, ClinicId, ExerciseId, RoutineId, TherapistId};
 use homeplay_core::routine::Routine;
 use sqlx::Row;
 use std::collections::HashMap;
@@ -114,5 +115,71 @@ impl LibraryStore for This {
             owners.insert(id, child.parse().map_err(|_| StoreError::NotFound("child id"))?);
         }
         Ok(owners)
+    }
+
+    async fn favourites(&self, therapist: TherapistId) -> StoreResult<Vec<ExerciseId>> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT exercise_id FROM exercise_favourites WHERE therapist_id = $1 ORDER BY added_ms DESC, exercise_id",
+        )
+        .bind(therapist.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        ids.iter().map(|id| parse_name(id)).collect()
+    }
+
+    async fn set_favourite(
+        &self,
+        therapist: TherapistId,
+        exercise: ExerciseId,
+        on: bool,
+        now: Millis,
+    ) -> StoreResult<()> {
+        let (therapist, exercise) = (therapist.to_string(), exercise.to_string());
+        let query = if on {
+            sqlx::query(
+                "INSERT INTO exercise_favourites (therapist_id, exercise_id, added_ms) VALUES ($1, $2, $3)
+                 ON CONFLICT (therapist_id, exercise_id) DO NOTHING",
+            )
+            .bind(therapist)
+            .bind(exercise)
+            .bind(now)
+        } else {
+            sqlx::query("DELETE FROM exercise_favourites WHERE therapist_id = $1 AND exercise_id = $2")
+                .bind(therapist)
+                .bind(exercise)
+        };
+        query.execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn recent_exercises(
+        &self,
+        clinic: ClinicId,
+        therapist: TherapistId,
+        limit: usize,
+    ) -> StoreResult<Vec<ExerciseId>> {
+        // A page of the newest creations is enough: a therapist re-assigns the same few exercises.
+        let docs: Vec<String> = sqlx::query_scalar(
+            "SELECT h.doc FROM assignment_history h JOIN assignments a ON a.id = h.assignment_id
+             WHERE h.therapist_id = $1 AND a.clinic_id = $2 AND h.action = 'create'
+             ORDER BY h.at_ms DESC, h.id DESC LIMIT 200",
+        )
+        .bind(therapist.to_string())
+        .bind(clinic.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut recent = Vec::new();
+        for doc in docs {
+            let assignment: Assignment = parse(&doc)?;
+            if let Target::Exercise { exercise_id } = assignment.target
+                && !recent.contains(&exercise_id)
+            {
+                recent.push(exercise_id);
+                if recent.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(recent)
     }
 }

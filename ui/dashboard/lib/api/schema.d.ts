@@ -751,6 +751,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/library/favourites/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Mark an exercise as a favourite
+         * @description Adds a built-in or clinic exercise to the signed-in therapist's favourites; marking it again is harmless.
+         */
+        put: operations["add_favourite"];
+        post?: never;
+        /**
+         * Unmark a favourite
+         * @description Takes an exercise out of the signed-in therapist's favourites; one that was not a favourite stays so.
+         */
+        delete: operations["remove_favourite"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/library/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My favourite and recent exercises
+         * @description The signed-in therapist's favourite exercises and the ones they assigned most recently. Archived clinic
+         *     exercises are left out, as they can no longer be assigned.
+         */
+        get: operations["my_exercises"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/library/routine-uses": {
         parameters: {
             query?: never;
@@ -1945,6 +1990,13 @@ export interface components {
          * @enum {string}
          */
         Mood: "happy" | "okay" | "tired" | "frustrated" | "upset";
+        /** @description The exercises a therapist reaches for. */
+        MyExercises: {
+            /** @description Marked as favourites, the latest marked first. */
+            favourites: components["schemas"]["ExerciseId"][];
+            /** @description Assigned most recently by this therapist (directly, not through a routine), newest first, each once. */
+            recent: components["schemas"]["ExerciseId"][];
+        };
         /** @description A name, trimmed */
         Name: string;
         /** @description A new child: either into an existing family of the clinic (a sibling) or with a new family. */
@@ -5743,7 +5795,7 @@ export interface operations {
                 discipline?: components["schemas"]["Discipline"];
                 /** @description Only exercises training this skill area */
                 area?: components["schemas"]["SkillArea"];
-                /** @description Only exercises with this text in a title or the instructions (any case) */
+                /** @description Only exercises with this text (any case) in a title, the instructions, a skill area's name, the equipment, the safety note or the easier and harder versions */
                 q?: string;
             };
             header?: never;
@@ -6178,6 +6230,176 @@ export interface operations {
             };
             /** @description No such exercise in the built-in library or this clinic's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    add_favourite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The exercise */
+                id: components["schemas"]["ExerciseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description It is one of their favourites */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The address has a malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such exercise in the built-in library or this clinic's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    remove_favourite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The exercise */
+                id: components["schemas"]["ExerciseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description It is not one of their favourites */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The address has a malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    my_exercises: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Their favourites and recent exercises */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyExercises"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
