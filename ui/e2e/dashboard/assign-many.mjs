@@ -75,4 +75,32 @@ export async function assignMany(ctx) {
   await again.getByRole('button', { name: 'Assign 1 to Theo' }).click();
   await page.getByTestId('assigned-notice').filter({ hasText: '1 exercise assigned to Theo' }).waitFor();
   check((await programOf(page, theoId)).length === 4, 'then the other one is assigned');
+
+  step('library: favourites and recently assigned');
+  await page.getByLabel('Search').fill('');
+  await page.getByLabel('Source').selectOption('recent');
+  // Maya assigned others before (the demo, the builder section): these four are the newest.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="exercise"]').length >= 4
+    && document.querySelector('[data-testid="exercise"] h2')?.textContent === 'Hopscotch');
+  const recent = await page.getByTestId('exercise').locator('h2').allTextContents();
+  check(recent[0] === 'Hopscotch' && ['Bear walk', 'Crab walk', 'Flamingo stand'].every((t) => recent.includes(t)), `recently assigned, newest first (${recent})`);
+  const crab = page.getByTestId('exercise').filter({ has: page.getByRole('heading', { name: 'Crab walk', exact: true }) });
+  await crab.getByRole('button', { name: 'Favourite Crab walk' }).click();
+  await crab.locator('button[aria-pressed="true"]').waitFor();
+  await page.getByLabel('Source').selectOption('favourites');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="exercise"]').length === 1);
+  await axe(page, 'library favourites');
+  await shot(page, '22-library-favourites');
+
+  step('builder: the search and the shortcuts');
+  await page.getByRole('link', { name: 'Program builder' }).click();
+  await page.getByRole('heading', { name: 'Program builder', level: 1 }).waitFor();
+  const picker = page.getByRole('list', { name: 'Matching exercises' });
+  await page.getByLabel('Show').selectOption('favourites');
+  await picker.getByRole('button', { name: 'Add Crab walk' }).waitFor();
+  check((await picker.locator('li').count()) === 1, 'the builder shows the favourite alone');
+  await page.getByLabel('Show').selectOption('');
+  await page.getByLabel('Find exercises').fill('on a cushion');
+  await picker.getByRole('button', { name: 'Add Flamingo stand' }).waitFor();
+  await page.getByLabel('Find exercises').fill('');
 }

@@ -8,7 +8,7 @@ export async function builder(ctx) {
   step('program builder');
   await page.goto(`${base}/#/builder?child=${encodeURIComponent(leoId)}`);
   await page.getByRole('heading', { name: 'Program builder' }).waitFor();
-  await page.waitForFunction(() => document.querySelectorAll('ul.picker li').length > 0);
+  await page.waitForFunction(() => document.querySelectorAll('ul.picker li button').length > 0);
   check((await page.locator('select[name="child"]').inputValue()) === leoId, 'the child is preselected');
 
   step('the builder starts afresh after Assign, and refuses the same practice twice');
