@@ -61,7 +61,7 @@ export function draftProblems(d: ExerciseDraft): string[] {
   if (![d.reps, d.sets, d.hold_seconds, d.duration_seconds].some((n) => n !== null && n > 0)) p.push('Set a dosage: reps, sets, hold or duration.');
   if (d.steps.length === 0 || d.steps.length > MAX_STEPS) p.push(`An exercise has 1 to ${MAX_STEPS} picture steps.`);
   d.steps.forEach((s, i) => {
-    if (!s.picture) p.push(`Step ${i + 1} needs a picture.`);
+    if (!s.picture) p.push(`Step ${i + 1} needs a picture: choose a starter picture or upload a photo.`);
     if (!s.caption.trim()) p.push(`Step ${i + 1} needs a caption.`);
   });
   if (d.min_years > d.max_years) p.push('The youngest age must not be above the oldest.');

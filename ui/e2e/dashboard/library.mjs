@@ -47,6 +47,17 @@ export async function library(ctx) {
   await form.getByLabel('Photo for step 1').setInputFiles(photo);
   await form.locator('.step-thumb img').waitFor();
   await page.waitForFunction(() => { const i = document.querySelector('.step-thumb img'); return i && i.complete && i.naturalWidth === 200; });
+  // Step 2 needs no photo: a card from the starter set, found by its caption, fills the caption too.
+  await form.getByRole('button', { name: 'Add a step' }).click();
+  await form.getByRole('button', { name: 'Choose a starter picture for step 2' }).click();
+  const picker = form.getByTestId('picture-picker');
+  await picker.getByLabel('Search the starter pictures for step 2').fill('stand up tall');
+  await picker.getByRole('button', { name: /Stand up tall.*from Flamingo stand/ }).waitFor();
+  await axe(page, 'starter pictures');
+  await shot(page, '06a-starter-pictures');
+  await picker.getByRole('button', { name: /Stand up tall.*from Flamingo stand/ }).click();
+  check((await form.getByLabel('Caption for step 2').inputValue()) === 'Stand up tall', 'the picture brings its caption');
+  await form.locator('.step-thumb img').nth(1).waitFor();
   await axe(page, 'exercise form');
   await shot(page, '06-new-exercise');
   await form.getByRole('button', { name: 'Create exercise' }).click();
@@ -55,6 +66,8 @@ export async function library(ctx) {
   const custom = page.getByTestId('exercise').filter({ hasText: "Button Leo's teddy" });
   await custom.waitFor();
   check((await custom.textContent()).includes('Clinic'), 'the new exercise is the clinic\'s');
+  const saved = await page.evaluate(async () => (await (await fetch('/api/v1/library/exercises?q=teddy')).json()).find((e) => e.title === "Button Leo's teddy"));
+  check(saved.steps[1].picture === 'builtin:flamingo-stand-1', `step 2 is the starter card (${saved.steps[1].picture})`);
 
   step('clone');
   await page.getByLabel('Source').selectOption('builtin');
