@@ -69,6 +69,8 @@ id_type! {
     GoalId;
     GoalReviewId;
     GoalCheckInId;
+    /// A clinic's program template (dashboard only: never synced).
+    ProgramTemplateId;
 }
 
 /// Namespace for the UUIDv5 ids of built-in library items (a fixed, random value: never change it).

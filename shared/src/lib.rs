@@ -25,6 +25,7 @@ pub mod routine;
 pub mod schedule;
 pub mod skill;
 pub mod sync;
+pub mod template;
 pub mod text;
 pub mod time;
 pub mod valid;

@@ -63,7 +63,8 @@ id_schema!(
     FeedbackId,
     GoalId,
     GoalReviewId,
-    GoalCheckInId
+    GoalCheckInId,
+    ProgramTemplateId
 );
 
 string_schema! {

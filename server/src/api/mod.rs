@@ -66,6 +66,8 @@ fn documented() -> (Router<AppState>, OpenApi) {
         .routes(routes!(library::get_exercise, library::update_exercise, library::archive_exercise))
         .routes(routes!(library::clone_exercise))
         .routes(routes!(library::mine))
+        .routes(routes!(library::list_templates, library::create_template))
+        .routes(routes!(library::update_template, library::archive_template))
         .routes(routes!(library::add_favourite, library::remove_favourite))
         .routes(routes!(library::list_routines, library::create_routine))
         .routes(routes!(library::get_routine, library::update_routine, library::archive_routine))

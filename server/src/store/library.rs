@@ -3,8 +3,9 @@
 use super::{Millis, StoreResult};
 use async_trait::async_trait;
 use homeplay_core::exercise::Exercise;
-use homeplay_core::ids::{ChildId, ClinicId, ExerciseId, RoutineId, TherapistId};
+use homeplay_core::ids::{ChildId, ClinicId, ExerciseId, ProgramTemplateId, RoutineId, TherapistId};
 use homeplay_core::routine::Routine;
+use homeplay_core::template::ProgramTemplate;
 use std::collections::HashMap;
 
 /// What can be taken out of a clinic's library.
@@ -12,6 +13,7 @@ use std::collections::HashMap;
 pub enum Archivable {
     Exercise,
     Routine,
+    ProgramTemplate,
 }
 
 #[async_trait]
@@ -55,4 +57,11 @@ pub trait LibraryStore: Send + Sync {
         therapist: TherapistId,
         limit: usize,
     ) -> StoreResult<Vec<ExerciseId>>;
+
+    /// Saves a program template of the clinic (new or changed); one of another clinic's ids is a conflict.
+    async fn put_program_template(&self, clinic: ClinicId, template: &ProgramTemplate, now: Millis) -> StoreResult<()>;
+    /// A template of the clinic, archived or not.
+    async fn program_template(&self, clinic: ClinicId, id: ProgramTemplateId) -> StoreResult<Option<ProgramTemplate>>;
+    /// The clinic's templates in the library (not archived), oldest first.
+    async fn program_templates_of_clinic(&self, clinic: ClinicId) -> StoreResult<Vec<ProgramTemplate>>;
 }

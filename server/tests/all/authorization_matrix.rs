@@ -130,6 +130,11 @@ async fn world(backend: Backend) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    let template_body = json!({"title": "Balance week", "items": [{"exercise_id": exercise, "dosage": {"reps": 3}}]});
+    let template =
+        own.post("/api/v1/library/program-templates", template_body.clone()).await["id"].as_str().unwrap().to_owned();
+    let spare_template =
+        own.post("/api/v1/library/program-templates", template_body).await["id"].as_str().unwrap().to_owned();
     let goal = own.post(&format!("/api/v1/children/{leo}/goals"), goal_body()).await["id"].as_str().unwrap().to_owned();
     let assignment_body = |target: Value| json!({"target": target, "start_date": "2026-03-02", "days": ["mon", "wed", "fri"], "slots": [{"kind": "anytime"}], "goal_ids": [goal]});
     let assignment = own
@@ -154,7 +159,15 @@ async fn world(backend: Backend) -> World {
     let log = log_json(&leo, &assignment, &exercise, "2026-03-04", &own_device.device_id, hlc_now());
     own_device.push(vec![log]).await;
 
-    let secrets = vec![leo.clone(), exercise.clone(), routine.clone(), assignment.clone(), media.clone(), goal.clone()];
+    let secrets = vec![
+        leo.clone(),
+        exercise.clone(),
+        routine.clone(),
+        assignment.clone(),
+        media.clone(),
+        goal.clone(),
+        template.clone(),
+    ];
     let child_secrets = vec![leo.clone(), mia.clone(), assignment.clone(), goal.clone()];
     let vars = vec![
         ("{child}", leo),
@@ -162,6 +175,8 @@ async fn world(backend: Backend) -> World {
         ("{own_id}", own.me["therapist"]["id"].as_str().unwrap().to_owned()),
         ("{spare_exercise}", spare_exercise),
         ("{spare_routine}", spare_routine),
+        ("{template}", template),
+        ("{spare_template}", spare_template),
         ("{exercise}", exercise),
         ("{routine}", routine),
         ("{assignment}", assignment),
@@ -220,6 +235,20 @@ fn endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> {
         ("POST", "/api/v1/sync/push", Some(json!({"protocol": 1, "logs": []})), Device),
         ("DELETE", "/api/v1/library/routines/{routine}", None, ClinicRecord),
         ("DELETE", "/api/v1/library/exercises/{exercise}", None, ClinicRecord),
+        ("GET", "/api/v1/library/program-templates", None, ClinicWide),
+        (
+            "POST",
+            "/api/v1/library/program-templates",
+            Some(json!({"title": "Hands", "items": [{"exercise_id": homeplay_core::ids::ExerciseId::builtin("bear-walk")}]})),
+            ClinicWide,
+        ),
+        (
+            "PUT",
+            "/api/v1/library/program-templates/{template}",
+            Some(json!({"title": "Hands", "items": [{"exercise_id": homeplay_core::ids::ExerciseId::builtin("bear-walk")}]})),
+            ClinicRecord,
+        ),
+        ("DELETE", "/api/v1/library/program-templates/{template}", None, ClinicRecord),
     ])
     .collect()
 }
@@ -346,9 +375,10 @@ async fn every_endpoint_lets_in_only_whom_it_should() {
             // The owner goes last, so that its writes (a revoke) do not change what the others see.
             for actor in ACTORS.iter().rev() {
                 let template_for = match (actor, method) {
-                    (Actor::TeamOutsider, "DELETE") => {
-                        template.replace("{exercise}", "{spare_exercise}").replace("{routine}", "{spare_routine}")
-                    }
+                    (Actor::TeamOutsider, "DELETE") => template
+                        .replace("{exercise}", "{spare_exercise}")
+                        .replace("{routine}", "{spare_routine}")
+                        .replace("{template}", "{spare_template}"),
                     _ => template.to_owned(),
                 };
                 let path = fill(&w, &template_for);

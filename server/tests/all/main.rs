@@ -18,6 +18,7 @@ mod library_archive;
 mod openapi;
 mod pairing_code_cli;
 mod program_api;
+mod program_templates;
 mod pull_by_token;
 mod routine_uses;
 mod security_review;

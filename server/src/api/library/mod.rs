@@ -4,10 +4,12 @@
 mod exercises;
 mod favourites;
 mod routines;
+mod templates;
 
 pub use exercises::*;
 pub use favourites::*;
 pub use routines::*;
+pub use templates::*;
 
 use crate::error::{ApiResult, Failure};
 use crate::state::AppState;

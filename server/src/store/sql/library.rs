@@ -6,8 +6,9 @@ use crate::store::{Archivable, LibraryStore, Millis, StoreError, StoreResult};
 use async_trait::async_trait;
 use homeplay_core::assignment::{Assignment, Target};
 use homeplay_core::exercise::Exercise;
-use homeplay_core::ids::{ChildId, ClinicId, ExerciseId, RoutineId, TherapistId};
+use homeplay_core::ids::{ChildId, ClinicId, ExerciseId, ProgramTemplateId, RoutineId, TherapistId};
 use homeplay_core::routine::Routine;
+use homeplay_core::template::ProgramTemplate;
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -75,6 +76,10 @@ impl LibraryStore for This {
             }
             Archivable::Routine => {
                 "UPDATE routines SET archived = TRUE, updated_ms = $3
+                 WHERE id = $1 AND clinic_id = $2 AND archived = FALSE"
+            }
+            Archivable::ProgramTemplate => {
+                "UPDATE program_templates SET archived = TRUE, updated_ms = $3
                  WHERE id = $1 AND clinic_id = $2 AND archived = FALSE"
             }
         };
@@ -181,5 +186,39 @@ impl LibraryStore for This {
             }
         }
         Ok(recent)
+    }
+
+    async fn put_program_template(&self, clinic: ClinicId, t: &ProgramTemplate, now: Millis) -> StoreResult<()> {
+        let result = sqlx::query(
+            "INSERT INTO program_templates (id, clinic_id, doc, updated_ms) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, updated_ms = excluded.updated_ms
+             WHERE program_templates.clinic_id = excluded.clinic_id",
+        )
+        .bind(t.id.to_string())
+        .bind(clinic.to_string())
+        .bind(json(t)?)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        if result.rows_affected() == 0 {
+            return Err(StoreError::Conflict("a template with this id in another clinic"));
+        }
+        Ok(())
+    }
+
+    async fn program_template(&self, clinic: ClinicId, id: ProgramTemplateId) -> StoreResult<Option<ProgramTemplate>> {
+        self.doc(
+            "SELECT doc FROM program_templates WHERE id = $1 AND clinic_id = $2",
+            &[id.to_string(), clinic.to_string()],
+        )
+        .await
+    }
+
+    async fn program_templates_of_clinic(&self, clinic: ClinicId) -> StoreResult<Vec<ProgramTemplate>> {
+        self.docs(
+            "SELECT doc FROM program_templates WHERE clinic_id = $1 AND archived = FALSE ORDER BY updated_ms, id",
+            &[clinic.to_string()],
+        )
+        .await
     }
 }
