@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Schemas } from './api/client';
 import { emptyAssign } from './assignForm';
-import { batchBody, emptyDosage, itemField, selectionProblems } from './assignMany';
+import { batchBody, dosageFromTemplate, emptyDosage, itemField, selectionProblems, templateBody } from './assignMany';
 
 const exercise = (id: string) => ({ id, title: id }) as Schemas['Exercise'];
 
@@ -42,5 +42,25 @@ describe('assigning selected exercises in one submit', () => {
     expect(itemField('items[11]')).toEqual({ index: 11, field: '' });
     expect(itemField('items')).toBeNull();
     expect(itemField(null)).toBeNull();
+  });
+
+  it("uses an item's own note where it has one, the shared note elsewhere", () => {
+    const when = { ...emptyAssign('2030-03-04'), note: 'Have fun' };
+    const perItem = { a: { ...emptyDosage(), note: ' Barefoot ' }, b: emptyDosage() };
+    const body = batchBody([exercise('a'), exercise('b')], when, perItem);
+    expect(body.items.map((i) => i.note_for_family)).toEqual(['Barefoot', 'Have fun']);
+  });
+
+  it('saves the selection as a template and reads it back unchanged', () => {
+    const perItem = { a: { ...emptyDosage(), reps: 5, note: 'Slowly' }, b: { ...emptyDosage(), hold_seconds: 10.4 } };
+    const body = templateBody('  Balance week ', [exercise('a'), exercise('b')], perItem);
+    expect(body).toEqual({
+      title: 'Balance week',
+      items: [
+        { exercise_id: 'a', dosage: { reps: 5, sets: null, hold_seconds: null, duration_seconds: null }, note_for_family: 'Slowly' },
+        { exercise_id: 'b', dosage: { reps: null, sets: null, hold_seconds: 10, duration_seconds: null }, note_for_family: null },
+      ],
+    });
+    expect(dosageFromTemplate(body.items[0]!)).toEqual({ ...perItem.a });
   });
 });

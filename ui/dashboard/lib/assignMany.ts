@@ -11,10 +11,39 @@ export interface DosageDraft {
   sets: number | null;
   hold_seconds: number | null;
   duration_seconds: number | null;
+  /** This exercise's own note for the family (from a template); empty: the shared note. */
+  note?: string;
 }
 
 export function emptyDosage(): DosageDraft {
-  return { reps: null, sets: null, hold_seconds: null, duration_seconds: null };
+  return { reps: null, sets: null, hold_seconds: null, duration_seconds: null, note: '' };
+}
+
+const positive = (n: number | null) => (n !== null && Number.isFinite(n) && n > 0 ? Math.round(n) : null);
+
+/** A template item's dosage and note as an editable row. */
+export function dosageFromTemplate(item: Schemas['TemplateItem']): DosageDraft {
+  const d = item.dosage ?? {};
+  return { reps: d.reps ?? null, sets: d.sets ?? null, hold_seconds: d.hold_seconds ?? null, duration_seconds: d.duration_seconds ?? null, note: item.note_for_family ?? '' };
+}
+
+/** The template body: the selected exercises in order, each with its row's dosage and note. */
+export function templateBody(
+  title: string,
+  exercises: readonly Schemas['Exercise'][],
+  perItem: Record<string, DosageDraft>,
+): Schemas['ProgramTemplateInput'] {
+  return {
+    title: title.trim(),
+    items: exercises.map((e) => {
+      const d = perItem[e.id] ?? emptyDosage();
+      return {
+        exercise_id: e.id,
+        dosage: { reps: positive(d.reps), sets: positive(d.sets), hold_seconds: positive(d.hold_seconds), duration_seconds: positive(d.duration_seconds) },
+        note_for_family: d.note?.trim() || null,
+      };
+    }),
+  };
 }
 
 /**
@@ -28,8 +57,9 @@ export function batchBody(
 ): Schemas['AssignmentBatch'] {
   return {
     items: exercises.map((e) => {
-      const dosage = perItem ? (perItem[e.id] ?? emptyDosage()) : when;
-      return toAssignment({ kind: 'exercise', exercise_id: e.id }, { ...when, ...pickDosage(dosage) });
+      const row = perItem ? (perItem[e.id] ?? emptyDosage()) : null;
+      const note = row?.note?.trim() ? row.note : when.note;
+      return toAssignment({ kind: 'exercise', exercise_id: e.id }, { ...when, ...pickDosage(row ?? when), note });
     }),
   };
 }
@@ -38,10 +68,10 @@ function pickDosage(d: DosageDraft): DosageDraft {
   return { reps: d.reps, sets: d.sets, hold_seconds: d.hold_seconds, duration_seconds: d.duration_seconds };
 }
 
-/** Problems to fix before sending, beyond the "when" form's own. */
-export function selectionProblems(count: number, childId: string): string[] {
+/** Problems to fix before sending, beyond the "when" form's own; `childId` null: no child is needed (a template). */
+export function selectionProblems(count: number, childId: string | null): string[] {
   const p: string[] = [];
-  if (!childId) p.push('Pick a child.');
+  if (childId !== null && !childId) p.push('Pick a child.');
   if (count === 0) p.push('Select at least one exercise.');
   if (count > MAX_BATCH) p.push(`Select at most ${MAX_BATCH} exercises: a home program of 3–5 works best.`);
   return p;

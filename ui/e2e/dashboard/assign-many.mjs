@@ -76,14 +76,44 @@ export async function assignMany(ctx) {
   await page.getByTestId('assigned-notice').filter({ hasText: '1 exercise assigned to Theo' }).waitFor();
   check((await programOf(page, theoId)).length === 4, 'then the other one is assigned');
 
+  step('library: a program template, each exercise with its dosage, assigned in one step');
+  for (const title of ['Tandem walk on a tape line', 'Flamingo stand', 'Hopscotch']) await select(page, title);
+  await page.getByTestId('selection-bar').getByRole('button', { name: 'Save as a template…' }).click();
+  const tform = page.getByTestId('assign-selected');
+  await tform.getByRole('heading', { name: 'Save 3 exercises as a template' }).waitFor();
+  await tform.getByLabel('Template title').fill('Balance week');
+  await tform.locator('input[name="hold-1"]').fill('15');
+  await tform.locator('input[name="reps-2"]').fill('4');
+  await tform.locator('input[name="note-0"]').fill('Barefoot is best');
+  await axe(page, 'save as a template');
+  await tform.getByRole('button', { name: 'Save as a template' }).click();
+  await page.getByRole('status').filter({ hasText: 'Template “Balance week” saved' }).waitFor();
+  const row = page.getByTestId('program-template').filter({ hasText: 'Balance week' });
+  await row.waitFor();
+  check((await row.locator('img').count()) === 3, 'the template shows its three pictures');
+  await row.getByRole('button', { name: 'Assign Balance week to a child…' }).click();
+  const tassign = page.getByTestId('assign-selected');
+  await tassign.getByRole('heading', { name: /Assign the template “Balance week”: 3 exercises/ }).waitFor();
+  check((await tassign.locator('input[name="hold-1"]').inputValue()) === '15', 'the template brings each dosage');
+  await tassign.getByLabel('Child').selectOption(ctx.rubiId);
+  await axe(page, 'assign a template');
+  await shot(page, '23-assign-template');
+  await tassign.getByRole('button', { name: 'Assign 3 to Rubi' }).click();
+  await page.getByTestId('assigned-notice').filter({ hasText: '3 exercises assigned to Rubi' }).waitFor();
+  const rubi = await programOf(page, ctx.rubiId);
+  const hold = rubi.find((a) => a.dosage?.hold_seconds === 15);
+  const four = rubi.find((a) => a.dosage?.reps === 4);
+  const note = rubi.find((a) => a.note_for_family === 'Barefoot is best');
+  check(rubi.length === 3 && hold && four && note && note !== hold && hold !== four, `each item as in the template (${JSON.stringify(rubi.map((a) => [a.dosage, a.note_for_family]))})`);
+
   step('library: favourites and recently assigned');
   await page.getByLabel('Search').fill('');
   await page.getByLabel('Source').selectOption('recent');
-  // Maya assigned others before (the demo, the builder section): these four are the newest.
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="exercise"]').length >= 4
-    && document.querySelector('[data-testid="exercise"] h2')?.textContent === 'Hopscotch');
+  // Maya assigned others before (the demo, the builder section): these are the newest, each once.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="exercise"]').length >= 5);
   const recent = await page.getByTestId('exercise').locator('h2').allTextContents();
-  check(recent[0] === 'Hopscotch' && ['Bear walk', 'Crab walk', 'Flamingo stand'].every((t) => recent.includes(t)), `recently assigned, newest first (${recent})`);
+  check(['Tandem walk on a tape line', 'Flamingo stand', 'Hopscotch'].every((t) => recent.slice(0, 3).includes(t))
+    && ['Bear walk', 'Crab walk'].every((t) => recent.includes(t)) && new Set(recent).size === recent.length, `recently assigned, newest first (${recent})`);
   const crab = page.getByTestId('exercise').filter({ has: page.getByRole('heading', { name: 'Crab walk', exact: true }) });
   await crab.getByRole('button', { name: 'Favourite Crab walk' }).click();
   await crab.locator('button[aria-pressed="true"]').waitFor();

@@ -86,6 +86,7 @@ export async function enrol(ctx) {
   await page.getByRole('heading', { name: /^Theo/, level: 1 }).waitFor();
   const theoId = decodeURIComponent(page.url().split('/').pop());
   ctx.theoId = theoId;
+  ctx.rubiId = rubyId;
   const theo = await page.evaluate(async (id) => (await (await fetch(`/api/v1/children/${id}`)).json()), theoId);
   check(theo.child.family_id === detail.child.family_id, 'Theo joins Rubi’s family');
   check(theo.record_number === undefined || theo.record_number === null, 'Theo has no record number');
