@@ -575,3 +575,90 @@ async fn a_record_number_is_unique_in_its_clinic_and_stays_off_the_feed() {
         assert_eq!(f.store.child_record_number(f.clinic, sam.id).await.unwrap().as_deref(), Some("MRN-0042"));
     }
 }
+
+#[tokio::test]
+async fn several_assignments_are_saved_all_or_none() {
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        let base = f.store.assignment(f.clinic, f.assignment).await.unwrap().unwrap();
+        let item = |slug: &str, child: ChildId| Assignment {
+            id: AssignmentId::new_v7(),
+            child_id: child,
+            target: Target::Exercise { exercise_id: ExerciseId::builtin(slug) },
+            ..base.clone()
+        };
+        // The second is of a child outside the family: nothing of the batch is saved.
+        let refused = [item("crab-walk", f.child), item("hopscotch", ChildId::new_v7())];
+        let result = f.store.put_assignments(f.clinic, f.family, &refused, f.therapist, "create", &[], 2).await;
+        assert!(result.is_err(), "{backend:?}");
+        assert_eq!(f.store.assignments_of_child(f.clinic, f.child).await.unwrap().len(), 1, "{backend:?}");
+        let pairs = [item("crab-walk", f.child), item("hopscotch", f.child)];
+        f.store.put_assignments(f.clinic, f.family, &pairs, f.therapist, "create", &[], 3).await.unwrap();
+        let ids: HashSet<AssignmentId> =
+            f.store.assignments_of_child(f.clinic, f.child).await.unwrap().iter().map(|a| a.id).collect();
+        assert!(pairs.iter().all(|a| ids.contains(&a.id)) && ids.len() == 3, "{backend:?}");
+        for a in &pairs {
+            assert_eq!(f.store.assignment_history(f.clinic, a.id).await.unwrap().len(), 1, "{backend:?}");
+        }
+        // Newest first, each exercise once, only this therapist's and this clinic's.
+        let recent = f.store.recent_exercises(f.clinic, f.therapist, 12).await.unwrap();
+        let want: HashSet<ExerciseId> =
+            [f.exercise, ExerciseId::builtin("crab-walk"), ExerciseId::builtin("hopscotch")].into();
+        assert_eq!(recent.len(), 3, "{backend:?}: {recent:?}");
+        assert_eq!(recent.iter().copied().collect::<HashSet<_>>(), want, "{backend:?}");
+        assert_eq!(recent.last(), Some(&f.exercise), "{backend:?}: the fixture's is the oldest");
+        assert_eq!(f.store.recent_exercises(f.clinic, f.therapist, 1).await.unwrap().len(), 1, "{backend:?}");
+        assert!(f.store.recent_exercises(ClinicId::new_v7(), f.therapist, 12).await.unwrap().is_empty());
+        assert!(f.store.recent_exercises(f.clinic, TherapistId::new_v7(), 12).await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn favourites_are_each_therapists_and_marked_once() {
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        let crab = ExerciseId::builtin("crab-walk");
+        f.store.set_favourite(f.therapist, f.exercise, true, 1).await.unwrap();
+        f.store.set_favourite(f.therapist, crab, true, 2).await.unwrap();
+        f.store.set_favourite(f.therapist, crab, true, 3).await.unwrap();
+        assert_eq!(f.store.favourites(f.therapist).await.unwrap(), vec![crab, f.exercise], "{backend:?}: latest first");
+        assert!(f.store.favourites(TherapistId::new_v7()).await.unwrap().is_empty(), "{backend:?}");
+        f.store.set_favourite(f.therapist, crab, false, 4).await.unwrap();
+        f.store.set_favourite(f.therapist, crab, false, 5).await.unwrap();
+        assert_eq!(f.store.favourites(f.therapist).await.unwrap(), vec![f.exercise], "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_program_template_is_its_clinics() {
+    use homeplay_core::template::{ProgramTemplate, TemplateItem};
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        let template = ProgramTemplate {
+            id: ProgramTemplateId::new_v7(),
+            clinic_id: f.clinic,
+            title: homeplay_core::text::Title::new("Balance week").unwrap(),
+            items: vec![TemplateItem {
+                exercise_id: f.exercise,
+                dosage: Dosage { reps: Some(4), ..Dosage::default() },
+                note_for_family: None,
+            }],
+            updated_by: f.therapist,
+            updated_at: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
+        };
+        f.store.put_program_template(f.clinic, &template, 1).await.unwrap();
+        assert_eq!(f.store.program_templates_of_clinic(f.clinic).await.unwrap(), vec![template.clone()], "{backend:?}");
+        assert_eq!(f.store.program_template(f.clinic, template.id).await.unwrap(), Some(template.clone()));
+        let other = ClinicId::new_v7();
+        assert!(f.store.program_template(other, template.id).await.unwrap().is_none(), "{backend:?}");
+        assert!(
+            f.store.put_program_template(other, &template, 2).await.is_err(),
+            "{backend:?}: not another clinic's id"
+        );
+        let archivable = store::Archivable::ProgramTemplate;
+        assert!(!f.store.archive(other, archivable, template.id.0, 3).await.unwrap(), "{backend:?}");
+        assert!(f.store.archive(f.clinic, archivable, template.id.0, 3).await.unwrap(), "{backend:?}");
+        assert!(f.store.program_templates_of_clinic(f.clinic).await.unwrap().is_empty(), "{backend:?}");
+        assert_eq!(f.store.program_template(f.clinic, template.id).await.unwrap(), Some(template), "{backend:?}");
+    }
+}
