@@ -1,5 +1,6 @@
 // The custom-exercise form's state and how it becomes the API's ExerciseInput.
 import type { Schemas } from './api/client';
+import type { FormError } from './fieldErrors';
 
 export interface StepDraft {
   caption: string;
@@ -51,20 +52,32 @@ export function draftFrom(e: Schemas['Exercise']): ExerciseDraft {
   };
 }
 
-/** Problems a therapist can fix before sending; the server checks again and names the field. */
-export function draftProblems(d: ExerciseDraft): string[] {
-  const p: string[] = [];
-  if (!d.title.trim()) p.push('Give the exercise a title.');
-  if (!d.kid_title.trim()) p.push('Give it a title for the child.');
-  if (!d.instructions.trim()) p.push('Write the instructions.');
-  if (d.skill_areas.length === 0) p.push('Pick at least one skill area.');
-  if (![d.reps, d.sets, d.hold_seconds, d.duration_seconds].some((n) => n !== null && n > 0)) p.push('Set a dosage: reps, sets, hold or duration.');
-  if (d.steps.length === 0 || d.steps.length > MAX_STEPS) p.push(`An exercise has 1 to ${MAX_STEPS} picture steps.`);
+/** The longest texts the server takes (see the API's schema), for the counters shown near the limit. */
+export const LIMITS = { title: 80, kid_title: 60, instructions: 2000, caption: 60 } as const;
+
+/** Whether to show a counter: within a tenth of the limit, so nothing is cut without the therapist seeing it. */
+export function nearLimit(text: string, max: number): boolean {
+  return text.length >= max * 0.9;
+}
+
+/**
+ * Every problem a therapist can fix before sending, each named by the field the server would name (so one
+ * message shows beside its field whether it comes from here or from a 422); the server checks again.
+ */
+export function draftProblems(d: ExerciseDraft): FormError[] {
+  const p: FormError[] = [];
+  const add = (field: string, message: string) => p.push({ field, message });
+  if (!d.title.trim()) add('title', 'Give the exercise a title.');
+  if (!d.kid_title.trim()) add('kid_title', 'Give it a title for the child.');
+  if (d.skill_areas.length === 0) add('skill_areas', 'Pick at least one skill area.');
+  if (!d.instructions.trim()) add('instructions', 'Write the instructions.');
+  if (![d.reps, d.sets, d.hold_seconds, d.duration_seconds].some((n) => n !== null && n > 0)) add('dosage', 'Set a dosage: reps, sets, hold or duration.');
+  if (d.min_years > d.max_years) add('ages', 'The youngest age must not be above the oldest.');
+  if (d.steps.length === 0 || d.steps.length > MAX_STEPS) add('steps', `An exercise has 1 to ${MAX_STEPS} picture steps.`);
   d.steps.forEach((s, i) => {
-    if (!s.picture) p.push(`Step ${i + 1} needs a picture: choose a starter picture or upload a photo.`);
-    if (!s.caption.trim()) p.push(`Step ${i + 1} needs a caption.`);
+    if (!s.caption.trim()) add(`steps[${i}].caption`, `Step ${i + 1} needs a caption.`);
+    if (!s.picture) add(`steps[${i}].picture`, `Step ${i + 1} needs a picture: choose a starter picture or upload a photo.`);
   });
-  if (d.min_years > d.max_years) p.push('The youngest age must not be above the oldest.');
   return p;
 }
 

@@ -37,6 +37,20 @@ export async function library(ctx) {
   writeFileSync(photo, Buffer.from(png, 'base64'));
   await page.getByRole('button', { name: 'New custom exercise' }).click();
   const form = page.locator('form.exercise-form');
+  // Sent empty: every problem beside its field at once, the first (the title) focused and described by it.
+  await form.getByRole('button', { name: 'Create exercise' }).click();
+  await form.locator('#exercise-title-error').waitFor();
+  const shown = await form.locator('.field-error').count();
+  check(shown >= 6, `every problem shows at once (${shown})`);
+  const titleField = form.getByLabel('Title (for parents)');
+  check(await titleField.evaluate((el) => el === document.activeElement), 'the title takes focus');
+  check((await titleField.getAttribute('aria-describedby')) === 'exercise-title-error', 'the title is described by its error');
+  await form.locator('#exercise-steps-0-caption-error').waitFor();
+  await axe(page, 'exercise form errors');
+  await shot(page, '06b-exercise-errors');
+  // Near the limit a counter shows how much is left, rather than cutting silently.
+  await titleField.fill('x'.repeat(75));
+  await form.getByText('75/80').waitFor();
   await form.getByLabel('Title (for parents)').fill("Button Leo's teddy");
   await form.getByLabel('Title for the child').fill('Dress teddy!');
   await form.getByLabel('Fine motor').check();
