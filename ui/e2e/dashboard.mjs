@@ -24,10 +24,11 @@ import { report } from './dashboard/report.mjs';
 import { routines } from './dashboard/routines.mjs';
 import { tablet } from './dashboard/tablet.mjs';
 import { careTeam } from './dashboard/team-care.mjs';
+import { lifecycle } from './dashboard/lifecycle.mjs';
 
 const sections = [
   overview, childPage, pairing, exportFiles, report, library, builder, assignments, goals, careTeam, myChildren,
-  routines, tablet, ownPassword, audit, therapistPassword, enrol, idle,
+  routines, tablet, ownPassword, audit, therapistPassword, enrol, lifecycle, idle,
 ];
 
 async function run() {

@@ -2136,6 +2136,11 @@ export interface components {
             team: components["schemas"]["TeamMemberView"][];
             /** @description Whether the caller is on the child's care team (else they see the child under the clinic-wide policy). */
             on_my_team: boolean;
+            /**
+             * Format: date
+             * @description Set for a discharged child (the last day of the program): listed apart from the children in care.
+             */
+            discharged_on?: string | null;
         };
         /** @description `POST /api/v1/sync/pair`: trade a pairing code for a device token. */
         PairRequest: {
