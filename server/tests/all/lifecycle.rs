@@ -100,7 +100,8 @@ async fn discharge_ends_the_program_and_the_record_is_read_only_until_readmitted
             assert!(err["message"].as_str().unwrap().contains(&on), "{m} {path}: {err}");
         }
 
-        // Reads work as before.
+        // Reads work as before; the team reads as not to be changed now.
+        assert_eq!(maya.get(&format!("{child}/care-team")).await["can_manage"], false);
         maya.get(&child).await;
         maya.get(&format!("{child}/assignments")).await;
         maya.get(&format!("{child}/goals")).await;

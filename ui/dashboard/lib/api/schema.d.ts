@@ -1302,7 +1302,10 @@ export interface components {
             child_id: components["schemas"]["ChildId"];
             /** @description Leads first, then members, each in the order they joined. */
             members: components["schemas"]["TeamMemberView"][];
-            /** @description Whether the caller may change the team (a lead of this child, or a clinic admin). */
+            /**
+             * @description Whether the caller may change the team (a lead of this child, or a clinic admin; nobody while the child
+             *     is discharged).
+             */
             can_manage: boolean;
         };
         /** @description An adult who does the exercises with the child: "Mum", "Dad", "Grandma", "Ms Lee at school". */
