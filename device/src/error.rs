@@ -29,6 +29,9 @@ pub enum DeviceError {
     /// The server answered with an error it means: a wrong code, a revoked device, an outdated app.
     #[error("{}", .0.message)]
     Server(ApiError),
+    /// The clinic ended the family's home program and disconnected this device; the clinic's words.
+    #[error("{0}")]
+    Ended(String),
     #[error("the server answered something this app does not understand: {0}")]
     Protocol(String),
     #[error("{0} logs have not reached the clinic yet; sync first")]

@@ -36,6 +36,13 @@ pub enum SyncState {
         waiting: u64,
         since_ms: i64,
     },
+    /// The clinic ended the family's home program and disconnected this device: it no longer syncs. What was
+    /// recorded here stays here; `message` is the clinic's, for the family.
+    Ended {
+        message: String,
+        /// Recorded here after the end: never sent.
+        waiting: u64,
+    },
     /// Something needs a person: rejected logs, a revoked device, an app too old for the server.
     NeedsAttention {
         problem: String,
@@ -43,6 +50,9 @@ pub enum SyncState {
         rejected: Vec<RejectedItem>,
     },
 }
+
+/// The setting that holds the clinic's words once it has disconnected this device (forgotten on unpairing).
+const ENDED: &str = "ended";
 
 /// What one sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -107,6 +117,7 @@ impl Engine {
         match &result {
             Ok(r) => self.db.note_attempt(now, "ok", &format!("pushed {} pulled {}", r.pushed, r.pulled)).await?,
             Err(e) if e.is_transient() => self.db.note_attempt(now, "offline", &e.to_string()).await?,
+            Err(DeviceError::Ended(message)) => self.db.note_attempt(now, "ended", message).await?,
             Err(e) => self.db.note_attempt(now, "error", &e.to_string()).await?,
         }
         result
@@ -114,6 +125,21 @@ impl Engine {
 
     async fn sync_inner(&self) -> Result<SyncReport> {
         let pairing = self.db.pairing().await?.ok_or(DeviceError::NotPaired)?;
+        // Disconnected by the clinic: asking again would only be refused again.
+        if let Some(message) = self.db.setting(ENDED).await? {
+            return Err(DeviceError::Ended(message));
+        }
+        let result = self.sync_with_server(&pairing).await;
+        if let Err(DeviceError::Server(e)) = &result
+            && e.error == ErrorCode::DeviceRevoked
+        {
+            self.db.set_setting(ENDED, &e.message).await?;
+            return Err(DeviceError::Ended(e.message.clone()));
+        }
+        result
+    }
+
+    async fn sync_with_server(&self, pairing: &Pairing) -> Result<SyncReport> {
         let token = self.token().await?;
         let client = Client::new(&pairing.server_url)?;
         let mut report = SyncReport::default();
@@ -206,6 +232,9 @@ impl Engine {
             return Ok(SyncState::NotPaired);
         }
         let (waiting, rejected_count) = self.db.outbox_counts().await?;
+        if let Some(message) = self.db.setting(ENDED).await? {
+            return Ok(SyncState::Ended { message, waiting });
+        }
         let last = self.db.last_attempt().await?;
         if let Some((_, outcome, detail)) = &last
             && outcome == "error"

@@ -12,6 +12,11 @@
 //! - **A family** is reached through its children: what every device of it sees needs every child opened
 //!   ([`open_whole_family`]); its devices need one child opened ([`open_family`]).
 //!
+//! - **A discharged child's record is read-only.** Opened by a request that writes (any method but GET and
+//!   HEAD, as [`mark_writes`] notes for the request), a discharged child answers 409 `discharged` whatever the
+//!   handler: one check here rather than one per write. Only the lifecycle's own actions ([`OpenLifecycle`]:
+//!   re-admit, erase) open it to change it.
+//!
 //! Handlers whose path names a child take [`OpenChild`] (or [`OpenTeam`]); those that reach a child through
 //! another id (an assignment, a goal, a device) call [`open_child`] and friends.
 
@@ -21,12 +26,15 @@ use crate::error::{ApiResult, Failure};
 use crate::json::IdPath;
 use crate::state::AppState;
 use crate::store::ChildWithTeam;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::Response;
 use homeplay_core::care_team::{CareTeam, ChildAccess, OutsideTeamPolicy, child_access};
 use homeplay_core::clinic::Role;
 use homeplay_core::family::Child;
 use homeplay_core::ids::{ChildId, FamilyId};
+use homeplay_core::sync::ErrorCode;
 use std::collections::HashSet;
 
 /// The audit action of a refused open of a child's record.
@@ -34,6 +42,33 @@ pub const DENIED: &str = "access_denied";
 
 /// The audit action of an access from outside the child's team.
 pub const OUTSIDE_TEAM: &str = "outside_team_access";
+
+tokio::task_local! {
+    /// Whether the request being served may change something (its method is not GET or HEAD).
+    static WRITING: bool;
+}
+
+/// Notes for the rest of the request whether it writes, so that opening a discharged child to change it is
+/// refused in one place, however the handler reached the child (its path, an assignment, a goal, a routine).
+pub async fn mark_writes(request: Request, next: Next) -> Response {
+    let writing = !request.method().is_safe();
+    WRITING.scope(writing, next.run(request)).await
+}
+
+/// Outside a request (the CLI), every open counts as a write: the CLI only makes pairing codes.
+fn writing() -> bool {
+    WRITING.try_with(|w| *w).unwrap_or(true)
+}
+
+/// The refusal of a change to a discharged child's record.
+pub fn discharged(child: &Child) -> Failure {
+    let on = child.discharged_on.map(|d| d.to_string()).unwrap_or_default();
+    Failure::new(
+        ErrorCode::Discharged,
+        format!("this child was discharged on {on}: the record is read-only until the child is re-admitted"),
+    )
+    .with_field("child")
+}
 
 /// A child the signed-in caller may open, from the path's `{id}`: signed in (401, or 403 for a session that
 /// owes a step or a write without its CSRF token), a well-formed id (400), and the care-team rule (404, the
@@ -83,6 +118,22 @@ impl FromRequestParts<AppState> for OpenTeam {
     }
 }
 
+/// A child whose lifecycle the caller acts on (re-admit, erase): opened as [`OpenTeam`] opens it (the team,
+/// or an admin), but also when discharged, which is what these actions are for. Who of those may do what is
+/// the handler's to decide.
+#[derive(Debug)]
+pub struct OpenLifecycle(pub OpenChild);
+
+impl FromRequestParts<AppState> for OpenLifecycle {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (auth, ip, id) = caller_and_child(parts, state).await?;
+        let record = open(state, &auth, &ip, id, Purpose::Lifecycle).await?;
+        Ok(Self(OpenChild { auth, ip, child: record.child, team: record.team }))
+    }
+}
+
 /// The caller, their address and the child the path names, in the order a handler took them before.
 async fn caller_and_child(parts: &mut Parts, state: &AppState) -> ApiResult<(TherapistAuth, ClientIp, ChildId)> {
     let auth = TherapistAuth::from_request_parts(parts, state).await?;
@@ -108,6 +159,8 @@ pub(crate) async fn open_child(
 enum Purpose {
     Record,
     KeepTeam,
+    /// As `KeepTeam`, and a discharged child may be changed (re-admitted, erased).
+    Lifecycle,
 }
 
 async fn open(
@@ -121,13 +174,16 @@ async fn open(
     match child_access(&record.team, auth.therapist.id, record.policy) {
         ChildAccess::Team(_) => {}
         ChildAccess::OutsideTeam => record_outside_team(state, auth, ip, id).await?,
-        ChildAccess::Denied if purpose == Purpose::KeepTeam && is_admin(auth) => {
+        ChildAccess::Denied if purpose != Purpose::Record && is_admin(auth) => {
             record_outside_team(state, auth, ip, id).await?;
         }
         ChildAccess::Denied => {
             record_denied(state, auth, ip, id).await?;
             return Err(Failure::not_found("child"));
         }
+    }
+    if record.child.is_discharged() && purpose != Purpose::Lifecycle && writing() {
+        return Err(discharged(&record.child));
     }
     Ok(record)
 }

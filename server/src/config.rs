@@ -25,6 +25,10 @@ pub struct Limits {
     pub secure_cookies: Option<bool>,
     pub max_body_bytes: usize,
     pub max_media_bytes: usize,
+    /// How long a discharged child's record is kept before an admin may erase it, in days from the discharge
+    /// date. The default, 2557 days, is seven years: a common minimum for children's health records (many
+    /// places count from the child's majority instead; set what your rules require).
+    pub retention_days: i64,
 }
 
 impl Default for Limits {
@@ -40,6 +44,7 @@ impl Default for Limits {
             secure_cookies: None,
             max_body_bytes: 4 * 1024 * 1024,
             max_media_bytes: 25 * 1024 * 1024,
+            retention_days: 2557,
         }
     }
 }

@@ -4,7 +4,7 @@ use crate::error::{Problem, Validate, ValidationError};
 use crate::ids::{CaregiverId, ChildId, ClinicId, DeviceId, FamilyId};
 use crate::text::Name;
 use crate::time::TimeZoneName;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The household a clinic pairs devices with. Siblings share one family.
@@ -32,6 +32,17 @@ pub struct Child {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(maximum = 21))]
     pub age_years: Option<u8>,
+    /// Set when the clinic discharged the child: the home program ended that day (a local date of the
+    /// child's zone) and the record is read-only until the child is re-admitted. A family device that sees it
+    /// shows that the program ended instead of the child's exercises.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discharged_on: Option<NaiveDate>,
+}
+
+impl Child {
+    pub fn is_discharged(&self) -> bool {
+        self.discharged_on.is_some()
+    }
 }
 
 impl Validate for Child {

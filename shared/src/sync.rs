@@ -172,6 +172,8 @@ pub enum RejectReason {
     ClockSkew,
     /// The goal does not exist or is not the child's.
     UnknownGoal,
+    /// The child was discharged before the day this is about: the program had ended.
+    Discharged,
 }
 
 /// `POST /api/v1/sync/pull`: everything that changed for this device's family since `cursor`.
@@ -392,17 +394,24 @@ pub enum ErrorCode {
     Internal,
     /// 503: the server is not ready (starting, or its database is unreachable). Safe to retry.
     Unavailable,
+    /// 409: the child was discharged: the record is read-only until the child is re-admitted.
+    Discharged,
+    /// 409: the child's record is kept for the clinic's retention period and may not be erased yet.
+    Retention,
+    /// 401: the clinic ended the family's home program and disconnected this device (`message` says so in
+    /// words for the family). Pairing again needs a new code.
+    DeviceRevoked,
 }
 
 impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             Self::BadRequest | Self::ProtocolUnsupported => 400,
-            Self::Unauthorized => 401,
+            Self::Unauthorized | Self::DeviceRevoked => 401,
             Self::Forbidden => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
-            Self::Conflict => 409,
+            Self::Conflict | Self::Discharged | Self::Retention => 409,
             Self::Gone => 410,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,

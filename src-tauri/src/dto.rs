@@ -57,6 +57,13 @@ pub enum SyncView {
         /// What the clinic refused, one line each.
         rejected: Vec<String>,
     },
+    /// The clinic ended the home program and disconnected this device: no more syncing; `message` is the
+    /// clinic's, for the family.
+    Ended {
+        message: String,
+        #[ts(type = "number")]
+        waiting: u64,
+    },
 }
 
 impl From<SyncState> for SyncView {
@@ -69,6 +76,7 @@ impl From<SyncState> for SyncView {
             SyncState::NeedsAttention { problem, waiting, rejected } => {
                 Self::NeedsAttention { problem, waiting, rejected: rejected.into_iter().map(|r| r.message).collect() }
             }
+            SyncState::Ended { message, waiting } => Self::Ended { message, waiting },
         }
     }
 }
@@ -89,6 +97,9 @@ pub struct TodayChildView {
     /// The child's local date, `YYYY-MM-DD`.
     pub date: String,
     pub groups: Vec<TodayGroupView>,
+    /// Set when the clinic discharged the child: the last day of the home program, `YYYY-MM-DD`. The screen
+    /// then says the program ended instead of listing activities.
+    pub ended_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -263,6 +274,7 @@ impl From<DeviceError> for CommandError {
                 _ => ErrorKind::Refused,
             },
             DeviceError::Protocol(_) => ErrorKind::WrongVersion,
+            DeviceError::Ended(_) => ErrorKind::Refused,
             _ => ErrorKind::Internal,
         };
         Self { kind, message: e.to_string() }
@@ -337,6 +349,7 @@ impl From<&TodayChild> for TodayChildView {
         Self {
             name: c.child.display_name.as_str().to_owned(),
             date: c.date.to_string(),
+            ended_on: c.child.discharged_on.map(|d| d.to_string()),
             groups: c
                 .groups
                 .iter()

@@ -25,10 +25,11 @@ import { report } from './dashboard/report.mjs';
 import { routines } from './dashboard/routines.mjs';
 import { tablet } from './dashboard/tablet.mjs';
 import { careTeam } from './dashboard/team-care.mjs';
+import { lifecycle } from './dashboard/lifecycle.mjs';
 
 const sections = [
   overview, childPage, pairing, exportFiles, report, library, builder, assignments, goals, careTeam, myChildren,
-  routines, tablet, ownPassword, audit, therapistPassword, enrol, assignMany, idle,
+  routines, tablet, ownPassword, audit, therapistPassword, enrol, assignMany, lifecycle, idle,
 ];
 
 async function run() {

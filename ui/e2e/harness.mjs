@@ -4,7 +4,7 @@
 //
 //   HOMEPLAY_SERVER_BIN=…  (default: ../target/debug/homeplay-server)   CHROMIUM=…  (default: /usr/bin/chromium)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,7 +52,10 @@ export function check(ok, message) {
 export async function startServer() {
   const demo = spawnSync(serverBin, ['--data-dir', work, 'demo'], { env: serverEnv, encoding: 'utf8' });
   if (demo.status !== 0) throw new Error(`demo failed: ${demo.stderr}`);
-  server = spawn(serverBin, ['--data-dir', work, 'serve', '--bind', '127.0.0.1:0', '--ui-dir', dist], { env: serverEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+  // Discharged records may be erased at once here (the lifecycle section erases one).
+  const config = join(work, 'homeplay.toml');
+  writeFileSync(config, '[limits]\nretention_days = 0\n');
+  server = spawn(serverBin, ['--data-dir', work, '--config', config, 'serve', '--bind', '127.0.0.1:0', '--ui-dir', dist], { env: serverEnv, stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolveUrl, reject) => {
     let log = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${log}`)), 20_000);

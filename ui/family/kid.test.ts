@@ -109,6 +109,7 @@ describe('first–then board', () => {
     child_id: 'c1',
     name: 'Leo',
     date: '2026-11-27',
+    ended_on: null,
     groups: [{ slot: { kind: 'anytime' }, clock: null, items: [a, other] }, { slot: { kind: 'moment', moment: 'bedtime' }, clock: null, items: [b, c] }],
   };
 

@@ -48,6 +48,8 @@ export function syncLine(sync: SyncView): { tone: Tone; text: string } {
       };
     case 'needs_attention':
       return { tone: 'attention', text: t('sync.attention', { problem: sync.problem }) };
+    case 'ended':
+      return { tone: 'attention', text: t('sync.ended', { message: sync.message }) };
   }
 }
 

@@ -105,16 +105,20 @@ pub struct ChildDetail {
     pub devices: Vec<Device>,
     /// Whether the caller may open every child of the family, as adding a sibling to it needs.
     pub may_add_sibling: bool,
+    /// Set for a discharged child: when, by whom, why, and until when the record is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discharge: Option<crate::api::lifecycle::DischargeView>,
 }
 
-async fn detail(state: &AppState, auth: &TherapistAuth, child: Child) -> ApiResult<ChildDetail> {
+pub(crate) async fn detail(state: &AppState, auth: &TherapistAuth, child: Child) -> ApiResult<ChildDetail> {
     let clinic = auth.therapist.clinic_id;
     let family = state.store.family(clinic, child.family_id).await?.ok_or(Failure::not_found("family"))?;
     let caregivers = state.store.caregivers_of_family(family.id).await?;
     let devices = state.store.devices_of_family(clinic, family.id).await?;
     let record_number = state.store.child_record_number(clinic, child.id).await?;
     let may_add_sibling = crate::access::may_open_whole_family(state, auth, family.id).await?;
-    Ok(ChildDetail { child, record_number, family, caregivers, devices, may_add_sibling })
+    let discharge = crate::api::lifecycle::discharge_view(state, auth, &child).await?;
+    Ok(ChildDetail { child, record_number, family, caregivers, devices, may_add_sibling, discharge })
 }
 
 /// List the clinic's children
@@ -200,6 +204,7 @@ pub async fn create(
         display_name: req.display_name,
         time_zone: req.time_zone,
         age_years: req.age_years,
+        discharged_on: None,
     };
     child.validate()?;
     state

@@ -29,7 +29,8 @@ pub const BAD_QUERY_OR_ID: &str =
     "The query string is malformed or has a parameter this endpoint does not take, or the address has a malformed id";
 pub const NOT_SIGNED_IN: &str = "Not signed in: the session cookie is missing, unknown or expired";
 pub const NO_CSRF: &str = "The X-CSRF-Token header is missing or wrong";
-pub const NOT_PAIRED: &str = "The device token is missing, unknown or revoked";
+pub const NOT_PAIRED: &str = "The device token is missing, unknown or revoked (`device_revoked` when the clinic ended the \
+    family's program: show the message)";
 pub const TOO_LARGE: &str = "The body is too large";
 pub const NOT_JSON: &str = "The body is not sent as application/json";
 pub const OUT_OF_BOUNDS: &str = "A value is out of bounds or malformed; `field` names it";

@@ -15,6 +15,7 @@ pub mod feedback;
 pub mod goals;
 pub mod health;
 pub mod library;
+pub mod lifecycle;
 pub mod media;
 pub mod responses;
 pub mod sync;
@@ -58,7 +59,9 @@ fn documented() -> (Router<AppState>, OpenApi) {
         .routes(routes!(two_factor::setup))
         .routes(routes!(two_factor::confirm))
         .routes(routes!(children::list, children::create))
-        .routes(routes!(children::get, children::update))
+        .routes(routes!(children::get, children::update, lifecycle::erase))
+        .routes(routes!(lifecycle::discharge))
+        .routes(routes!(lifecycle::readmit))
         .routes(routes!(children::pairing_code))
         .routes(routes!(children::devices))
         .routes(routes!(children::revoke_device))
@@ -138,6 +141,7 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::map_response(close_when_too_large))
+        .layer(axum::middleware::from_fn(crate::access::mark_writes))
         .with_state(state)
 }
 

@@ -35,7 +35,8 @@ pub struct CareTeamView {
     pub child_id: ChildId,
     /// Leads first, then members, each in the order they joined.
     pub members: Vec<TeamMemberView>,
-    /// Whether the caller may change the team (a lead of this child, or a clinic admin).
+    /// Whether the caller may change the team (a lead of this child, or a clinic admin; nobody while the child
+    /// is discharged).
     pub can_manage: bool,
 }
 
@@ -90,7 +91,7 @@ pub async fn get(
     Ok(Json(CareTeamView {
         child_id: id,
         members: members_view(&team, &names),
-        can_manage: may_manage_team(&team, auth.therapist.id, is_admin(&auth)),
+        can_manage: may_manage_team(&team, auth.therapist.id, is_admin(&auth)) && !child.is_discharged(),
     }))
 }
 
@@ -163,7 +164,7 @@ pub async fn update(
     Ok(Json(CareTeamView {
         child_id: id,
         members: members_view(&team, &names),
-        can_manage: may_manage_team(&team, auth.therapist.id, is_admin(&auth)),
+        can_manage: may_manage_team(&team, auth.therapist.id, is_admin(&auth)) && !child.is_discharged(),
     }))
 }
 

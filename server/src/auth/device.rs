@@ -32,11 +32,24 @@ impl FromRequestParts<AppState> for DeviceAuth {
     }
 }
 
+/// The answer to a device disconnected at the end of its family's program.
+pub(crate) fn program_ended() -> Failure {
+    Failure::new(
+        homeplay_core::sync::ErrorCode::DeviceRevoked,
+        "The clinic has ended this home program, so this device is no longer connected. Your records are kept by \
+         the clinic. To start again, ask the clinic for a new pairing code.",
+    )
+}
+
 /// What every device request must pass once its token has found the device (here, and in the pull, which
 /// finds the device and its feed in one query): a revoked device is refused, and one not seen for five
 /// minutes is marked seen.
 pub(crate) async fn admit(state: &AppState, record: &DeviceRecord) -> Result<DeviceAuth, Failure> {
     if record.device.is_revoked() {
+        // A device disconnected because the family's program ended is told so, in words the app can show.
+        if state.store.revoked_reason(record.device.id).await?.as_deref() == Some(crate::store::lifecycle::DISCHARGED) {
+            return Err(program_ended());
+        }
         return Err(Failure::unauthorized());
     }
     let now = now_ms();

@@ -208,6 +208,7 @@ impl<'a> Demo<'a> {
             display_name: Name::new(name)?,
             time_zone: self.tz,
             age_years: Some(age),
+            discharged_on: None,
         };
         child.validate()?;
         let at = self.at(self.first_day, 9, 5);

@@ -27,6 +27,7 @@ mod codec;
 mod devices;
 mod families;
 mod library;
+pub mod lifecycle;
 mod media;
 mod postgres;
 mod program;
@@ -42,6 +43,7 @@ pub use clinics::{ClinicStore, TherapistRecord};
 pub use devices::{DeviceRecord, DeviceStore, Redeemed};
 pub use families::FamilyStore;
 pub use library::{Archivable, LibraryStore};
+pub use lifecycle::{Discharge, Erased, LifecycleStore};
 pub use media::{MediaRecord, MediaStore};
 pub use postgres::PgStore;
 pub use program::{HistoryRecord, ProgramStore};
@@ -111,6 +113,7 @@ pub trait Store:
     + MediaStore
     + AuditStore
     + CareStore
+    + LifecycleStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -68,6 +68,7 @@ struct World {
     child_secrets: Vec<String>,
     vars: Vec<(&'static str, String)>,
     _db: TestDb,
+    _config: tempfile::TempDir,
 }
 
 const PNG: &str = "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8dfc0f01f000680027f104c1be10000000049454e44ae426082";
@@ -78,7 +79,11 @@ async fn world(backend: Backend) -> World {
     let other_clinic = make_clinic(&db, "Hillside", "hana@hillside.example", true);
     add_therapist(&db, &clinic.id, "ari@riverside.example", false);
     let spare_therapist = add_therapist(&db, &clinic.id, "spare@riverside.example", false);
-    let server = TestServer::start(&db);
+    // Discharged records may be erased at once here, so that erasing is tried on its merits.
+    let config = tempfile::tempdir().unwrap();
+    let config_file = config.path().join("homeplay.toml");
+    std::fs::write(&config_file, "[limits]\nretention_days = 0\n").unwrap();
+    let server = TestServer::start_with(&db, &[("HOMEPLAY_CONFIG", config_file.to_str().unwrap())]);
     let own = Therapist::login(&server, &clinic.email).await;
     let outsider = Therapist::login(&server, "ari@riverside.example").await;
     let other = Therapist::login(&server, &other_clinic.email).await;
@@ -119,6 +124,8 @@ async fn world(backend: Backend) -> World {
         .to_owned();
     let leo = own.add_child("Leo").await["child"]["id"].as_str().unwrap().to_owned();
     let mia = own.add_child("Mia").await["child"]["id"].as_str().unwrap().to_owned();
+    let zoe = own.add_child("Zoe").await["child"]["id"].as_str().unwrap().to_owned();
+    own.post(&format!("/api/v1/children/{zoe}/discharge"), json!({})).await;
     // The library is the clinic's: a colleague off every team may archive from it too, so they get their own.
     let spare_exercise = own.post(&format!("/api/v1/library/exercises/{exercise}/clone"), json!({})).await["id"]
         .as_str()
@@ -183,8 +190,22 @@ async fn world(backend: Backend) -> World {
         ("{device}", spare_device.device_id.clone()),
         ("{media}", media),
         ("{spare_therapist}", spare_therapist),
+        ("{discharged}", zoe),
     ];
-    World { server, own, outsider, other, own_device, other_device, revoked, secrets, child_secrets, vars, _db: db }
+    World {
+        server,
+        own,
+        outsider,
+        other,
+        own_device,
+        other_device,
+        revoked,
+        secrets,
+        child_secrets,
+        vars,
+        _db: db,
+        _config: config,
+    }
 }
 
 /// A goal as the dashboard sends it.
@@ -310,6 +331,10 @@ fn child_endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> 
         ("POST", "/api/v1/assignments/{assignment}/resume", Some(json!({"on": "2030-03-12"})), ChildRecord),
         ("POST", "/api/v1/goals/{goal}/status", Some(json!({"status": "met"})), ChildRecord),
         ("POST", "/api/v1/devices/{device}/revoke", Some(json!({})), ChildRecord),
+        // Discharged and at once re-admitted: the family's devices never pull in between, so stay connected.
+        ("POST", "/api/v1/children/{child}/discharge", Some(json!({"reason": "Goals met"})), ChildRecord),
+        ("POST", "/api/v1/children/{child}/readmit", None, ChildRecord),
+        ("DELETE", "/api/v1/children/{discharged}", None, ChildRecord),
     ]
 }
 
@@ -430,9 +455,13 @@ async fn under_a_clinic_wide_policy_a_colleague_off_the_team_gets_in_and_is_audi
             }
             let (status, text) = call(&w, Actor::TeamOutsider, method, &path, &body).await;
             calls += 1;
-            // Only a lead of the team (or an admin) changes the team; seeing it is not enough.
-            let want: &[u16] =
-                if template.ends_with("care-team") && method == "PUT" { &[403] } else { &[200, 201, 204] };
+            // Only a lead of the team (or an admin) changes the team or ends the program, only an admin erases:
+            // seeing the record is not enough.
+            let lead_only = (template.ends_with("care-team") && method == "PUT")
+                || template.ends_with("/discharge")
+                || template.ends_with("/readmit")
+                || method == "DELETE";
+            let want: &[u16] = if lead_only { &[403] } else { &[200, 201, 204] };
             if !want.contains(&status) {
                 failures.push(format!(
                     "{method} {template} as a colleague off the team: got {status}, want {want:?}: {text}"
@@ -458,7 +487,8 @@ async fn under_a_clinic_wide_policy_a_colleague_off_the_team_gets_in_and_is_audi
             .filter(|e| e["action"] == "outside_team_access" && e["actor_id"] == outsider_id)
             .collect();
         assert_eq!(outside.len(), calls, "{backend:?}: one outside-team entry per call: {outside:?}");
-        assert!(outside.iter().all(|e| e["child_id"] == leo.as_str()), "{backend:?}");
+        let zoe = w.vars.iter().find(|(k, _)| *k == "{discharged}").unwrap().1.clone();
+        assert!(outside.iter().all(|e| e["child_id"] == leo.as_str() || e["child_id"] == zoe.as_str()), "{backend:?}");
 
         // The overview shows the child, marked as off the colleague's team; `team=mine` leaves it out.
         let overview = w.outsider.get("/api/v1/overview").await;

@@ -64,6 +64,7 @@ async fn child(store: &DynStore, clinic: ClinicId, family: FamilyId, name: &str)
         display_name: Name::new(name).unwrap(),
         time_zone: TimeZoneName::new("Europe/London").unwrap(),
         age_years: None,
+        discharged_on: None,
     };
     store.put_child(clinic, &child, 1).await.unwrap();
     child

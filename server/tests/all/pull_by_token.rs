@@ -33,6 +33,7 @@ async fn family(store: &DynStore, clinic: ClinicId, by: TherapistId, token_hash:
         display_name: Name::new("Leo").unwrap(),
         time_zone: TimeZoneName::new("Europe/London").unwrap(),
         age_years: Some(5),
+        discharged_on: None,
     };
     store.put_child(clinic, &child, 1).await.unwrap();
     let assignment = Assignment {

@@ -57,6 +57,7 @@ async fn fixture(backend: Backend) -> Fixture {
         display_name: Name::new("Leo").unwrap(),
         time_zone: TimeZoneName::new("Europe/London").unwrap(),
         age_years: Some(5),
+        discharged_on: None,
     };
     store.put_child(clinic.id, &child, 1).await.unwrap();
     let exercise = ExerciseId::builtin("bear-walk");
@@ -660,5 +661,190 @@ async fn a_program_template_is_its_clinics() {
         assert!(f.store.archive(f.clinic, archivable, template.id.0, 3).await.unwrap(), "{backend:?}");
         assert!(f.store.program_templates_of_clinic(f.clinic).await.unwrap().is_empty(), "{backend:?}");
         assert_eq!(f.store.program_template(f.clinic, template.id).await.unwrap(), Some(template), "{backend:?}");
+    }
+}
+
+/// How many rows of `table` have `value` in `column`, read with the test's own connection.
+async fn rows_with(db_url: &str, table: &str, column: &str, value: &str) -> i64 {
+    use sqlx::Connection;
+    let sql = format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1");
+    if db_url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(db_url).await.unwrap();
+        sqlx::query_scalar(&sql).bind(value).fetch_one(&mut c).await.unwrap()
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(db_url).await.unwrap();
+        sqlx::query_scalar(&sql).bind(value).fetch_one(&mut c).await.unwrap()
+    }
+}
+
+/// Erasing a discharged child removes every row about it, table by table, and with the last child of its
+/// family the family too; the audit log is left as it was (the caller writes the tombstone); a family that
+/// keeps a child is told to forget the erased one.
+#[tokio::test]
+async fn erasing_a_child_leaves_no_row_about_it() {
+    use homeplay_core::care_team::{CareTeam, CareTeamMember, TeamRole};
+    use homeplay_core::family::Caregiver;
+    use homeplay_core::feedback::Feedback;
+    use homeplay_core::goal::{CheckInFace, GasScore, GoalCheckIn, GoalReview};
+    use homeplay_server::store::{AuditEntry, StoreError};
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        let url = f._db.url.clone();
+        let s = &f.store;
+        let c = f.child.to_string();
+        // Something of the child in every table that holds a child's data.
+        s.push_logs(f.family, f.clinic, &[log(&f, 2, 1_000), log(&f, 3, 1_000)], 5).await.unwrap();
+        let g = goal(&f);
+        s.put_goal(f.clinic, &g, f.therapist, 10).await.unwrap();
+        let mut with_goal = s.assignment(f.clinic, f.assignment).await.unwrap().unwrap();
+        with_goal.goal_ids = vec![g.id];
+        s.put_assignment(f.clinic, f.family, &with_goal, f.therapist, "update", &[], 11).await.unwrap();
+        let review = GoalReview {
+            id: GoalReviewId::new_v7(),
+            goal_id: g.id,
+            child_id: f.child,
+            date: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
+            score: GasScore::new(0).unwrap(),
+            note: None,
+            therapist_id: f.therapist,
+            created_at: chrono::DateTime::from_timestamp(1_790_000_100, 0).unwrap(),
+        };
+        s.insert_goal_review(f.clinic, &review, 12).await.unwrap();
+        let check_in = GoalCheckIn {
+            id: GoalCheckInId::new_v7(),
+            goal_id: g.id,
+            child_id: f.child,
+            week: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
+            face: CheckInFace::Good,
+            note: None,
+            answered_by: Name::new("Mum").unwrap(),
+            device_id: DeviceId::new_v7(),
+            hlc: Hlc::new(2_000, 0),
+            undone: false,
+        };
+        s.put_check_ins(f.clinic, &[check_in], 13).await.unwrap();
+        let feedback = Feedback {
+            id: FeedbackId::new_v7(),
+            child_id: f.child,
+            date: NaiveDate::from_ymd_opt(2026, 3, 3).unwrap(),
+            therapist_id: f.therapist,
+            from: Name::new("Maya (OT)").unwrap(),
+            sticker: None,
+            comment: Some(homeplay_core::text::Note::new("Great bears").unwrap()),
+            created_at: chrono::DateTime::from_timestamp(1_790_000_200, 0).unwrap(),
+        };
+        s.put_feedback(f.clinic, f.family, &feedback, 14).await.unwrap();
+        let routine = homeplay_core::routine::Routine {
+            id: RoutineId::new_v7(),
+            clinic_id: f.clinic,
+            title: homeplay_core::text::Title::new("Leo's bears").unwrap(),
+            kid_title: homeplay_core::text::KidText::new("Go!").unwrap(),
+            items: vec![f.exercise],
+            then_reward: None,
+        };
+        s.put_child_routine(f.clinic, &routine, f.child, 15).await.unwrap();
+        let lead = CareTeamMember { therapist_id: f.therapist, discipline: Discipline::Ot, role: TeamRole::Lead };
+        s.put_care_team(f.clinic, &CareTeam { child_id: f.child, members: vec![lead] }, 16).await.unwrap();
+        let mum = Caregiver { id: CaregiverId::new_v7(), family_id: f.family, name: Name::new("Mum").unwrap() };
+        s.put_caregiver(&mum).await.unwrap();
+        s.insert_pairing_code("code-a", f.clinic, f.family, f.therapist, 100, 1_000).await.unwrap();
+        let dev = DeviceId::new_v7();
+        s.redeem_pairing_code("code-a", dev, "Kitchen laptop", "token-a", 500).await.unwrap();
+        let audit = |action: &str| AuditEntry {
+            clinic_id: f.clinic,
+            at_ms: 20,
+            actor_kind: "therapist",
+            actor_id: f.therapist.to_string(),
+            action: action.into(),
+            child_id: Some(f.child),
+            detail: String::new(),
+            ip: None,
+        };
+        s.audit(&audit("read_child")).await.unwrap();
+        let mut leo = s.child(f.clinic, f.child).await.unwrap().unwrap();
+        leo.discharged_on = Some(NaiveDate::from_ymd_opt(2026, 4, 1).unwrap());
+        s.discharge_child(f.clinic, &leo, f.therapist, Some("Goals met"), 30).await.unwrap();
+        let d = s.discharge_of(f.clinic, f.child).await.unwrap().unwrap();
+        assert_eq!((d.on, d.by, d.reason.as_deref()), (leo.discharged_on.unwrap(), f.therapist, Some("Goals met")));
+
+        // Another clinic cannot erase it.
+        let e = s.erase_child(ClinicId::new_v7(), f.child).await.unwrap_err();
+        assert!(matches!(e, StoreError::NotFound("child")), "{backend:?}: {e}");
+
+        let erased = s.erase_child(f.clinic, f.child).await.unwrap();
+        assert!(erased.family_removed, "{backend:?}");
+        let counted: BTreeMap<&str, u64> = erased.rows.iter().copied().collect();
+        for (table, n) in [
+            ("logs", 2),
+            ("log_days", 2),
+            ("goals", 1),
+            ("goal_versions", 1),
+            ("goal_reviews", 1),
+            ("goal_check_ins", 1),
+            ("feedback", 1),
+            ("routines", 1),
+            ("assignments", 1),
+            ("assignment_history", 2),
+            ("assignment_goals", 1),
+            ("care_team_members", 1),
+            ("children", 1),
+            ("caregivers", 1),
+            ("devices", 1),
+            ("pairing_codes", 1),
+            ("families", 1),
+        ] {
+            assert_eq!(counted.get(table), Some(&n), "{backend:?} {table}: {erased:?}");
+        }
+        assert!(!erased.summary().contains("Leo"), "ids and counts only: {}", erased.summary());
+
+        let (fam, a, g) = (f.family.to_string(), f.assignment.to_string(), g.id.to_string());
+        for (table, column, value) in [
+            ("children", "id", &c),
+            ("assignments", "child_id", &c),
+            ("assignment_history", "assignment_id", &a),
+            ("assignment_goals", "assignment_id", &a),
+            ("assignment_goals", "goal_id", &g),
+            ("logs", "child_id", &c),
+            ("log_days", "child_id", &c),
+            ("goals", "child_id", &c),
+            ("goal_versions", "goal_id", &g),
+            ("goal_reviews", "child_id", &c),
+            ("goal_check_ins", "child_id", &c),
+            ("feedback", "child_id", &c),
+            ("routines", "child_id", &c),
+            ("care_team_members", "child_id", &c),
+            ("feed", "family_id", &fam),
+            ("families", "id", &fam),
+            ("caregivers", "family_id", &fam),
+            ("devices", "family_id", &fam),
+            ("pairing_codes", "family_id", &fam),
+        ] {
+            assert_eq!(rows_with(&url, table, column, value).await, 0, "{backend:?}: {table}.{column}");
+        }
+        // The audit log keeps its lines: the clinic's record of who saw what.
+        assert_eq!(rows_with(&url, "audit", "child_id", &c).await, 1, "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn erasing_one_child_of_two_keeps_the_family_and_tells_its_devices() {
+    use homeplay_core::sync::{Entity, Removed};
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        let leo = f.store.child(f.clinic, f.child).await.unwrap().unwrap();
+        let mia = Child { id: ChildId::new_v7(), display_name: Name::new("Mia").unwrap(), ..leo.clone() };
+        f.store.put_child(f.clinic, &mia, 2).await.unwrap();
+        let before = f.store.pull(f.family, 0, 1000).await.unwrap().last().unwrap().seq;
+        let erased = f.store.erase_child(f.clinic, f.child).await.unwrap();
+        assert!(!erased.family_removed, "{backend:?}");
+        assert!(f.store.family(f.clinic, f.family).await.unwrap().is_some());
+        assert_eq!(f.store.children_of_family(f.family).await.unwrap(), [mia], "{backend:?}");
+        let after = f.store.pull(f.family, before, 1000).await.unwrap();
+        let changes: Vec<Change> = after.iter().map(|i| serde_json::from_str(&i.change_json).unwrap()).collect();
+        assert_eq!(changes, [Change::Removed(Removed { entity: Entity::Child, id: f.child.0 })], "{backend:?}");
+        // Nothing else of Leo's is left in the feed.
+        let all = f.store.pull(f.family, 0, 1000).await.unwrap();
+        let leos = all.iter().filter(|i| i.change_json.contains(&f.assignment.to_string())).count();
+        assert_eq!(leos, 0, "{backend:?}");
     }
 }

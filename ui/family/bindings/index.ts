@@ -177,13 +177,18 @@ export type SyncView = { "state": "not_paired" } | { "state": "synced", last_syn
 /**
  * What the clinic refused, one line each.
  */
-rejected: Array<string>, };
+rejected: Array<string>, } | { "state": "ended", message: string, waiting: number, };
 
 export type TodayChildView = { child_id: string, name: string, 
 /**
  * The child's local date, `YYYY-MM-DD`.
  */
-date: string, groups: Array<TodayGroupView>, };
+date: string, groups: Array<TodayGroupView>, 
+/**
+ * Set when the clinic discharged the child: the last day of the home program, `YYYY-MM-DD`. The screen
+ * then says the program ended instead of listing activities.
+ */
+ended_on: string | null, };
 
 export type TodayGroupView = { slot: SlotView, 
 /**

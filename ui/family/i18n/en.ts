@@ -128,4 +128,6 @@ export default {
   'kid.round': 'Round {round} of {rounds}',
   'kid.next_activity': 'Next: {title}',
   'kid.stickers_label': 'Stars earned today',
+  'today.ended': "{name}'s home program with {clinic} ended on {date}. Your records are kept by the clinic. Thank you!",
+  'sync.ended': 'No longer connected: {message}',
 } satisfies Record<string, string>;

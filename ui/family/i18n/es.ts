@@ -130,4 +130,6 @@ export default {
   'kid.round': 'Ronda {round} de {rounds}',
   'kid.next_activity': 'Siguiente: {title}',
   'kid.stickers_label': 'Estrellas ganadas hoy',
+  'today.ended': 'El programa en casa de {name} con {clinic} terminó el {date}. La clínica guarda sus registros. ¡Gracias!',
+  'sync.ended': 'Ya no está conectado: {message}',
 } satisfies Record<string, string>;

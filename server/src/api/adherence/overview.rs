@@ -67,6 +67,9 @@ pub struct OverviewRow {
     pub team: Vec<TeamMemberView>,
     /// Whether the caller is on the child's care team (else they see the child under the clinic-wide policy).
     pub on_my_team: bool,
+    /// Set for a discharged child (the last day of the program): listed apart from the children in care.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discharged_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -202,6 +205,7 @@ async fn overview_row(
         disciplines,
         team: team.0,
         on_my_team: team.1,
+        discharged_on: child.discharged_on,
     })
 }
 

@@ -21,6 +21,7 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use homeplay_core::family::Child;
 use homeplay_core::hlc::Hlc;
 use homeplay_core::ids::DeviceId;
 use homeplay_core::media::{MediaRef, MediaSource};
@@ -212,14 +213,22 @@ pub async fn pull(
         let action = if after == 0 { "pull_all" } else { "pull_changes" };
         let detail = format!("{} changes", changes.len());
         let children = state.store.children_of_family(auth.family_id).await?;
+        // The last page of a family whose every child is discharged carries the notice (each discharge is a
+        // change in the feed): this device has been told, so it is disconnected now, and its next call is
+        // answered `device_revoked`. What it recorded before is safe: pushes come before pulls.
+        let ended = !more && !children.is_empty() && children.iter().all(Child::is_discharged);
         audit::record_per_child(
             &state,
             Actor::Device(&auth),
             &ip,
             action,
-            children.into_iter().map(|c| (c.id, detail.clone())),
+            children.iter().map(|c| (c.id, detail.clone())),
         )
         .await?;
+        if ended && state.store.close_device(auth.clinic_id, auth.device_id, now_ms()).await? {
+            let closed = children.iter().map(|c| (c.id, format!("device {}", auth.device_id)));
+            audit::record_per_child(&state, Actor::Device(&auth), &ip, "device_closed_at_discharge", closed).await?;
+        }
     }
     let reply = PullReply {
         protocol: PROTOCOL_VERSION,

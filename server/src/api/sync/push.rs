@@ -12,6 +12,7 @@ use crate::json::{StrictJson, parse};
 use crate::state::{AppState, now_ms};
 use axum::Json;
 use axum::extract::State;
+use chrono::NaiveDate;
 use homeplay_core::goal::GoalCheckIn;
 use homeplay_core::hlc::{Hlc, HlcClock};
 use homeplay_core::ids::ChildId;
@@ -69,6 +70,11 @@ pub(super) trait Accept: Recorded {
     ) -> impl Future<Output = ApiResult<Self::Rules>> + Send;
     /// The kind's own check: after "valid" and "a child of the family", before "this device" and "the clock".
     fn check(&self, rules: &Self::Rules) -> Result<(), Refusal>;
+    /// The day it is about, in the family's local dates, if it has one: a discharged child's items are taken
+    /// up to the discharge day. Without one, the day its version was made (UTC) stands for it.
+    fn day(&self) -> Option<NaiveDate> {
+        None
+    }
     /// Stores the items that passed, in one transaction; answers, for each, `None` when it is safe on the
     /// server (stored now or before, or superseded) or why it was refused after all.
     fn store(
@@ -79,18 +85,57 @@ pub(super) trait Accept: Recorded {
     ) -> impl Future<Output = ApiResult<Vec<Option<Refusal>>>> + Send;
 }
 
-/// The checks every kind shares, in order: valid, about a child of the device's family, the kind's own
-/// rules, made by the device pushing it (as its token says), and not stamped too far ahead of the server.
+/// The family's children, loaded once per push, with the discharge date of each discharged one. It reads as
+/// the set of the children's ids where that is all a kind's rules need.
+pub(super) struct FamilyChildren {
+    ids: HashSet<ChildId>,
+    discharged: HashMap<ChildId, NaiveDate>,
+}
+
+impl FamilyChildren {
+    async fn load(state: &AppState, auth: &DeviceAuth) -> ApiResult<Self> {
+        let children = state.store.children_of_family(auth.family_id).await?;
+        Ok(Self {
+            ids: children.iter().map(|c| c.id).collect(),
+            discharged: children.iter().filter_map(|c| Some((c.id, c.discharged_on?))).collect(),
+        })
+    }
+}
+
+impl std::ops::Deref for FamilyChildren {
+    type Target = HashSet<ChildId>;
+    fn deref(&self) -> &HashSet<ChildId> {
+        &self.ids
+    }
+}
+
+/// The checks every kind shares, in order: valid, about a child of the device's family, not after the child's
+/// discharge, the kind's own rules, made by the device pushing it (as its token says), and not stamped too far
+/// ahead of the server.
 fn check<T: Accept>(
     item: &T,
     auth: &DeviceAuth,
-    children: &HashSet<ChildId>,
+    children: &FamilyChildren,
     rules: &T::Rules,
     now: i64,
 ) -> Result<(), Refusal> {
     item.validate().map_err(|e| Refusal::new(RejectReason::Invalid, e.field(), e.to_string()))?;
     if !children.contains(&item.child_id()) {
         return Err(Refusal::new(RejectReason::UnknownChild, "child_id", "this child is not in the device's family"));
+    }
+    if let Some(ended) = children.discharged.get(&item.child_id()) {
+        // What the family recorded before the program ended is the clinic's record: kept, whenever it arrives.
+        let day = item.day().or_else(|| {
+            let wall = i64::try_from(item.hlc().wall_ms).ok()?;
+            chrono::DateTime::from_timestamp_millis(wall).map(|t| t.date_naive())
+        });
+        if day.is_none_or(|d| d > *ended) {
+            return Err(Refusal::new(
+                RejectReason::Discharged,
+                "child_id",
+                format!("the child's home program ended on {ended}; this is about a later day"),
+            ));
+        }
     }
     item.check(rules)?;
     if item.device_id() != auth.device_id {
@@ -127,7 +172,7 @@ async fn accept<T: Accept>(
     state: &AppState,
     auth: &DeviceAuth,
     ip: &ClientIp,
-    children: &HashSet<ChildId>,
+    children: &FamilyChildren,
     raw: &[Box<RawValue>],
     now: i64,
     response: &mut PushResponse,
@@ -221,7 +266,7 @@ pub async fn push(
     too_many::<CompletionLog>(&envelope.logs)?;
     too_many::<GoalCheckIn>(&envelope.check_ins)?;
     let now = now_ms();
-    let children = state.store.children_of_family(auth.family_id).await?.into_iter().map(|c| c.id).collect();
+    let children = FamilyChildren::load(&state, &auth).await?;
     let mut response = PushResponse {
         protocol: PROTOCOL_VERSION,
         accepted: Vec::new(),

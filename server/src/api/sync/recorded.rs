@@ -38,6 +38,10 @@ impl Accept for CompletionLog {
         ))
     }
 
+    fn day(&self) -> Option<chrono::NaiveDate> {
+        Some(self.occurrence.date)
+    }
+
     fn check(&self, program: &Program) -> Result<(), Refusal> {
         let Some((child, exercises)) = program.0.get(&self.assignment_id) else {
             return Err(Refusal::new(
@@ -92,6 +96,10 @@ impl Accept for GoalCheckIn {
             goals.insert(*child, of_child.iter().map(|g| g.id).collect());
         }
         Ok(Goals(goals))
+    }
+
+    fn day(&self) -> Option<chrono::NaiveDate> {
+        Some(self.week)
     }
 
     fn check(&self, goals: &Goals) -> Result<(), Refusal> {

@@ -12,6 +12,7 @@ mod devices;
 mod docs;
 mod families;
 mod library;
+mod lifecycle;
 mod media;
 mod program;
 mod sessions;

@@ -317,7 +317,14 @@ export interface paths {
          */
         put: operations["update_child"];
         post?: never;
-        delete?: never;
+        /**
+         * Erase a discharged child's record
+         * @description Removes every row about the child (program, logs, goals, reviews, check-ins, feedback, the child's own
+         *     routines, care team; the family with its caregivers and devices when it has no other child), in one
+         *     transaction, once the clinic's retention period after the discharge has passed. The audit log keeps its
+         *     lines and gains a tombstone with ids and counts only. A clinic admin only.
+         */
+        delete: operations["erase_child"];
         options?: never;
         head?: never;
         patch?: never;
@@ -438,6 +445,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/children/{id}/discharge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Discharge a child
+         * @description Ends the child's home program on `on` (today by default): every active or paused assignment ends that
+         *     day, the record becomes read-only (every change to it answers 409 `discharged` until the child is
+         *     re-admitted), and the family's devices learn it at their next pull; once every child of the family is
+         *     discharged, each device is disconnected after that pull (`device_revoked`). A lead of the child's care team
+         *     or a clinic admin may do it.
+         */
+        post: operations["discharge_child"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/children/{id}/feedback": {
         parameters: {
             query?: never;
@@ -523,6 +554,28 @@ export interface paths {
          * @description A single-use code for one more device of the child's family. Takes no body.
          */
         post: operations["create_pairing_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/children/{id}/readmit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-admit a discharged child
+         * @description Clears the discharge: the record can be changed again, and the program is empty (every assignment ended
+         *     at the discharge) until one is assigned. Devices disconnected at the discharge stay so: pair them again
+         *     with a new code. The discharge stays in the audit log. Takes no body.
+         */
+        post: operations["readmit_child"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1369,7 +1422,10 @@ export interface components {
             child_id: components["schemas"]["ChildId"];
             /** @description Leads first, then members, each in the order they joined. */
             members: components["schemas"]["TeamMemberView"][];
-            /** @description Whether the caller may change the team (a lead of this child, or a clinic admin). */
+            /**
+             * @description Whether the caller may change the team (a lead of this child, or a clinic admin; nobody while the child
+             *     is discharged).
+             */
             can_manage: boolean;
         };
         /** @description An adult who does the exercises with the child: "Mum", "Dad", "Grandma", "Ms Lee at school". */
@@ -1475,6 +1531,13 @@ export interface components {
              * @description Age in whole years when last updated by the therapist, to suggest age-appropriate exercises: 0 to 21.
              */
             age_years?: number | null;
+            /**
+             * Format: date
+             * @description Set when the clinic discharged the child: the home program ended that day (a local date of the
+             *     child's zone) and the record is read-only until the child is re-admitted. A family device that sees it
+             *     shows that the program ended instead of the child's exercises.
+             */
+            discharged_on?: string | null;
         };
         ChildAdherence: {
             child: components["schemas"]["ChildSummary"];
@@ -1514,6 +1577,7 @@ export interface components {
             devices: components["schemas"]["Device"][];
             /** @description Whether the caller may open every child of the family, as adding a sibling to it needs. */
             may_add_sibling: boolean;
+            discharge?: null | components["schemas"]["DischargeView"];
         };
         /** Format: uuid */
         ChildId: string;
@@ -1622,6 +1686,34 @@ export interface components {
         DeviceToken: string;
         /** @enum {string} */
         Difficulty: "easy" | "just_right" | "hard";
+        /** @description A discharge as the dashboard sends it: both parts optional (`{}` discharges today). */
+        DischargeRequest: {
+            /**
+             * Format: date
+             * @description The last day of the program, in the child's local dates: today (the default) or yesterday, never in the
+             *     future (a day before that is already counted in the numbers).
+             */
+            on?: string | null;
+            reason?: null | components["schemas"]["Note"];
+        };
+        /** @description A discharged child's discharge, as the child's page shows it. */
+        DischargeView: {
+            /**
+             * Format: date
+             * @description The last day of the program (the child's local date).
+             */
+            on: string;
+            /** @description The name of the therapist who discharged the child. */
+            by_name: string;
+            reason?: string | null;
+            /**
+             * Format: date
+             * @description The first day the record may be erased: the discharge date plus the clinic's retention period.
+             */
+            keep_until: string;
+            /** @description Whether the caller may erase the record now (a clinic admin, once `keep_until` has come). */
+            may_erase: boolean;
+        };
         /**
          * @description A therapist's discipline.
          * @enum {string}
@@ -1644,7 +1736,7 @@ export interface components {
          * @description Machine-readable error codes, each with one HTTP status.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "invalid" | "protocol_unsupported" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "gone" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal" | "unavailable";
+        ErrorCode: "bad_request" | "invalid" | "protocol_unsupported" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "gone" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal" | "unavailable" | "discharged" | "retention" | "device_revoked";
         Exercise: {
             id: components["schemas"]["ExerciseId"];
             origin: components["schemas"]["Origin"];
@@ -2174,6 +2266,11 @@ export interface components {
             team: components["schemas"]["TeamMemberView"][];
             /** @description Whether the caller is on the child's care team (else they see the child under the clinic-wide policy). */
             on_my_team: boolean;
+            /**
+             * Format: date
+             * @description Set for a discharged child (the last day of the program): listed apart from the children in care.
+             */
+            discharged_on?: string | null;
         };
         /** @description `POST /api/v1/sync/pair`: trade a pairing code for a device token. */
         PairRequest: {
@@ -2344,7 +2441,7 @@ export interface components {
             recovery_codes: string[];
         };
         /** @enum {string} */
-        RejectReason: "invalid" | "unknown_child" | "unknown_assignment" | "unknown_exercise" | "immutable_field" | "clock_skew" | "unknown_goal";
+        RejectReason: "invalid" | "unknown_child" | "unknown_assignment" | "unknown_exercise" | "immutable_field" | "clock_skew" | "unknown_goal" | "discharged";
         /** @description One pushed item the server will not store. Retrying the same item cannot succeed: keep it and show it. */
         Rejection: {
             /**
@@ -4128,6 +4225,81 @@ export interface operations {
             };
         };
     };
+    erase_child: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The child */
+                id: components["schemas"]["ChildId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erased */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The address has a malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such child in this clinic, or not one the caller may open */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The child is not discharged (`conflict`), or its record is kept until a later date (`retention`, the message says which) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     child_adherence: {
         parameters: {
             query?: {
@@ -4729,6 +4901,114 @@ export interface operations {
             };
         };
     };
+    discharge_child: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The child */
+                id: components["schemas"]["ChildId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DischargeRequest"];
+            };
+        };
+        responses: {
+            /** @description The child as discharged */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChildDetail"];
+                };
+            };
+            /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type), or the address has a malformed id; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not a lead of the child's care team nor a clinic admin, or the X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such child in this clinic, or not one the caller may open */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The child is discharged already (`discharged`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description `on` is in the future or more than a day back, or `reason` is empty or too long (`field` names it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     list_feedback: {
         parameters: {
             query?: never;
@@ -5181,6 +5461,83 @@ export interface operations {
             };
             /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    readmit_child: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The child */
+                id: components["schemas"]["ChildId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The child, in care again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChildDetail"];
+                };
+            };
+            /** @description The address has a malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not a lead of the child's care team nor a clinic admin, or the X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such child in this clinic, or not one the caller may open */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The child is not discharged (`conflict`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7597,7 +7954,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The device token is missing, unknown or revoked */
+            /** @description The device token is missing, unknown or revoked (`device_revoked` when the clinic ended the family's program: show the message) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7675,7 +8032,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The device token is missing, unknown or revoked */
+            /** @description The device token is missing, unknown or revoked (`device_revoked` when the clinic ended the family's program: show the message) */
             401: {
                 headers: {
                     [name: string]: unknown;
