@@ -494,7 +494,11 @@ mod tests {
         );
         assert_eq!(
             flags(&logs, Some(d(2026, 3, 1)), today, &[PainReport { date: today, score: None }]),
-            [Flag::Pain { times: 1, worst: None, on: today }, Flag::OftenHard { times: 3 }, Flag::OftenRefused { times: 3 }]
+            [
+                Flag::Pain { times: 1, worst: None, on: today },
+                Flag::OftenHard { times: 3 },
+                Flag::OftenRefused { times: 3 }
+            ]
         );
         // Five silent days after the last log (one from yesterday, without pain).
         assert_eq!(flags(&logs[1..2], None, today + TimeDelta::days(5), &[]), [Flag::NoLogs { days: 5 }]);

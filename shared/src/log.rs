@@ -3,8 +3,8 @@
 
 use crate::error::{Checker, Problem, Validate, ValidationError};
 use crate::hlc::Hlc;
-use crate::pain::PainScore;
 use crate::ids::{AssignmentId, CaregiverId, ChildId, DeviceId, ExerciseId, LogId};
+use crate::pain::PainScore;
 use crate::text::{Name, Note};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -14,6 +14,7 @@ mod goals_api;
 mod goals_feed;
 mod library_archive;
 mod openapi;
+mod pain;
 mod pairing_code_cli;
 mod program_api;
 mod pull_by_token;

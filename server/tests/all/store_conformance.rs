@@ -102,6 +102,7 @@ fn log(f: &Fixture, day: u32, wall: u64) -> CompletionLog {
         difficulty: None,
         mood: None,
         pain: false,
+        pain_score: None,
         note: None,
         recorded_by: Recorder::KidMode,
         device_id: DeviceId::new_v7(),
