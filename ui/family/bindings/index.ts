@@ -28,7 +28,15 @@ export type DayView = {
  */
 date: string, status: DayStatusView, expected: number, done: number, partly: number, not_done: number, not_logged: number, };
 
-export type DetailsView = { actual_reps: number | null, actual_seconds: number | null, difficulty: Difficulty | null, mood: Mood | null, pain: boolean, pain_score: PainScore | null, note: string | null, };
+export type DetailsView = { actual_reps: number | null, actual_seconds: number | null, difficulty: Difficulty | null, mood: Mood | null, 
+/**
+ * A plain "yes"; with a score, the score decides.
+ */
+pain: boolean, 
+/**
+ * 0–10; the faces stand for 0, 2, 4, 6, 8 and 10.
+ */
+pain_score: PainScore | null, note: string | null, };
 
 export type DosageView = { reps: number | null, sets: number | null, hold_seconds: number | null, duration_seconds: number | null, };
 
@@ -68,8 +76,6 @@ this_week: CheckInFace | null, exercises: Array<GoalExerciseView>, };
 
 export type Language = "en" | "es";
 
-export type PainScale = "faces" | "numbers";
-
 export type LogView = { id: string, outcome: Outcome, details: DetailsView, 
 /**
  * "Mum", or "Kid mode".
@@ -88,6 +94,8 @@ moment: FamilyMoment,
  * `HH:MM`
  */
 time: string, };
+
+export type PainScale = "faces" | "numbers";
 
 export type PairInput = { server_url: string, code: string, device_name: string, caregiver: string, };
 
