@@ -240,6 +240,7 @@ pub fn log(
         difficulty: detailed.then_some(Difficulty::JustRight),
         mood: detailed.then_some(Mood::Happy),
         pain: false,
+        pain_score: None,
         note: None,
         recorded_by: Recorder::Caregiver {
             name: Name::new(if slot == 0 { "Mum" } else { "Dad" }).expect("a valid name"),

@@ -19,7 +19,7 @@ mod token;
 pub use error::{DeviceError, Result};
 pub use goals::{ChildGoal, ChildGoals};
 pub use outbox::RejectedItem;
-pub use prefs::{Language, Prefs, ReminderPrefs};
+pub use prefs::{Language, PainScale, Prefs, ReminderPrefs};
 pub use program::{ProgramActivity, WeekProgram, week_program};
 pub use reminders::{MomentDue, Reminder, SentReminder, due_reminders};
 pub use screens::{ChildProgress, TodayChild, TodayGroup, TodayItem};
@@ -33,6 +33,7 @@ use homeplay_core::Validate;
 use homeplay_core::hlc::{Hlc, HlcClock};
 use homeplay_core::ids::{AssignmentId, ChildId, DeviceId, ExerciseId, LogId};
 use homeplay_core::log::{CompletionLog, Difficulty, Mood, Occurrence, Outcome, Recorder};
+use homeplay_core::pain::PainScore;
 use homeplay_core::text::{Name, Note};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -63,8 +64,17 @@ pub struct Details {
     pub actual_seconds: Option<u32>,
     pub difficulty: Option<Difficulty>,
     pub mood: Option<Mood>,
+    /// A plain "yes" from a screen without the scale; with a score, the score decides (above 0 is pain).
     pub pain: bool,
+    pub pain_score: Option<PainScore>,
     pub note: Option<Note>,
+}
+
+impl Details {
+    /// The log's `pain`: kept in step with the score for readers that know only yes or no.
+    fn pain(&self) -> bool {
+        self.pain_score.map_or(self.pain, PainScore::hurts)
+    }
 }
 
 /// Who this device belongs to, once paired.
@@ -195,7 +205,8 @@ impl Engine {
             actual_seconds: tick.details.actual_seconds,
             difficulty: tick.details.difficulty,
             mood: tick.details.mood,
-            pain: tick.details.pain,
+            pain: tick.details.pain(),
+            pain_score: tick.details.pain_score,
             note: tick.details.note,
             recorded_by: self.recorder(tick.by).await?,
             device_id: pairing.device_id,
@@ -215,7 +226,8 @@ impl Engine {
             log.actual_seconds = details.actual_seconds;
             log.difficulty = details.difficulty;
             log.mood = details.mood;
-            log.pain = details.pain;
+            log.pain = details.pain();
+            log.pain_score = details.pain_score;
             log.note = details.note;
             log.undone = false;
         })
@@ -373,6 +385,25 @@ mod tests {
         assert!(matches!(engine.record(tick("2026-03-04", 0)).await, Err(DeviceError::NotPaired)));
         assert_eq!(engine.schema_version().await.unwrap(), 3);
         assert!(engine.integrity_ok().await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_pain_score_sets_pain_and_an_out_of_range_one_is_refused_naming_the_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = paired(dir.path()).await;
+        let first = engine.record(tick("2026-03-04", 0)).await.unwrap();
+        let score = |v| Some(PainScore::new(v).unwrap());
+        // The score decides `pain`, whatever a screen left in the old yes/no.
+        let hurts = Details { pain_score: score(8), ..Details::default() };
+        let edited = engine.edit(first.id, Outcome::Done, hurts).await.unwrap();
+        assert_eq!((edited.pain, edited.pain_score), (true, score(8)));
+        let none = Details { pain: true, pain_score: score(0), ..Details::default() };
+        let edited = engine.edit(first.id, Outcome::Done, none).await.unwrap();
+        assert_eq!((edited.pain, edited.pain_score), (false, score(0)));
+        let eleven: PainScore = serde_json::from_value(serde_json::json!(11)).unwrap();
+        let wrong = Details { pain_score: Some(eleven), ..Details::default() };
+        let err = engine.edit(first.id, Outcome::Done, wrong).await.unwrap_err();
+        assert!(err.to_string().contains("pain_score"), "{err}");
     }
 
     #[tokio::test]

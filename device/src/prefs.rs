@@ -15,6 +15,16 @@ pub enum Language {
     Es,
 }
 
+/// How the follow-up asks "Any pain?": a row of faces for a child to point at, or the numbers 0–10 for a
+/// child who can rate. Both record the same 0–10 score.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PainScale {
+    #[default]
+    Faces,
+    Numbers,
+}
+
 /// When reminders may come. Quiet hours may cross midnight (20:30–07:00); equal ends mean no quiet hours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReminderPrefs {
@@ -49,11 +59,14 @@ pub struct Prefs {
     pub language: Language,
     pub sound: bool,
     pub reminders: ReminderPrefs,
+    /// Absent from preferences saved before the pain scale, which then read as faces.
+    #[serde(default)]
+    pub pain_scale: PainScale,
 }
 
 impl Default for Prefs {
     fn default() -> Self {
-        Self { language: Language::En, sound: true, reminders: ReminderPrefs::default() }
+        Self { language: Language::En, sound: true, reminders: ReminderPrefs::default(), pain_scale: PainScale::Faces }
     }
 }
 
@@ -72,6 +85,16 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn preferences_saved_before_the_pain_scale_keep_their_values_and_ask_with_faces() {
+        let old = r#"{"language":"es","sound":false,"reminders":{"enabled":true,"quiet_start":"21:00:00","quiet_end":"07:00:00","repeat_after_minutes":30}}"#;
+        let prefs: Prefs = serde_json::from_str(old).unwrap();
+        assert_eq!((prefs.language, prefs.sound, prefs.pain_scale), (Language::Es, false, PainScale::Faces));
+        let numbers = Prefs { pain_scale: PainScale::Numbers, ..prefs };
+        let back: Prefs = serde_json::from_str(&serde_json::to_string(&numbers).unwrap()).unwrap();
+        assert_eq!(back, numbers);
+    }
 
     #[test]
     fn quiet_hours_across_midnight_and_within_a_day() {

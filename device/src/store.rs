@@ -405,6 +405,7 @@ mod tests {
             difficulty: None,
             mood: None,
             pain: false,
+            pain_score: None,
             note: None,
             recorded_by: Recorder::KidMode,
             device_id,

@@ -87,6 +87,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             difficulty: (day == 2 && e.position == 2).then_some(Difficulty::Hard),
             mood: None,
             pain: false,
+            pain_score: None,
             note: None,
             recorded_by: if e.position == 0 {
                 Recorder::KidMode
@@ -133,7 +134,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let s = streaks(&report.days);
     println!("  streak: {} days (longest {})", s.current, s.longest);
-    println!("  flags: {:?}", flags(&logs, Some(start), today));
+    println!("  flags: {:?}", flags(&logs, Some(start), today, &[]));
     for p in rtm_periods(&logs, start, today) {
         println!("  RTM period {}–{}: {} data days ({:?})", p.range.first, p.range.last, p.data_days, p.level);
     }

@@ -6,6 +6,7 @@
 use crate::assignment::Assignment;
 use crate::ids::{AssignmentId, ExerciseId};
 use crate::log::{CompletionLog, Difficulty, NotDoneReason, Occurrence, Outcome};
+use crate::pain::{PainReport, PainScore, pain_flag};
 use crate::schedule::Expected;
 use crate::time::DateRange;
 use chrono::{Datelike, NaiveDate, TimeDelta};
@@ -323,8 +324,15 @@ pub fn rtm_periods_from_days(
 pub enum Flag {
     /// Nothing logged for this many days (or ever, while practice was expected).
     NoLogs { days: u32 },
-    /// Pain or discomfort reported in the last 7 days.
-    Pain { times: u32 },
+    /// Pain reported and not yet marked seen by a therapist: it stays however old it is, and a report after
+    /// the mark raises it again. `worst` is the highest score among them (`null` when every one was a plain
+    /// "yes"), reported for the date `on`.
+    Pain {
+        times: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        worst: Option<PainScore>,
+        on: NaiveDate,
+    },
     /// "Hard" reported 3 or more times in the last 14 days.
     OftenHard { times: u32 },
     /// "Not done: refused" 3 or more times in the last 14 days.
@@ -336,8 +344,15 @@ impl Flag {
     pub const REPEAT_THRESHOLD: u32 = 3;
 }
 
-/// The flags for one child, most urgent first. `first_expected` is the first date practice was expected.
-pub fn flags(logs: &[CompletionLog], first_expected: Option<NaiveDate>, today: NaiveDate) -> Vec<Flag> {
+/// The flags for one child, most urgent first. `first_expected` is the first date practice was expected;
+/// `unseen_pain` the pain reports no therapist has marked seen (the logs in hand are only recent ones, and pain
+/// stays flagged however old it is).
+pub fn flags(
+    logs: &[CompletionLog],
+    first_expected: Option<NaiveDate>,
+    today: NaiveDate,
+    unseen_pain: &[PainReport],
+) -> Vec<Flag> {
     let counting = || logs.iter().filter(|l| l.counts() && l.occurrence.date <= today);
     let within = |days: i64| move |l: &&CompletionLog| (today - l.occurrence.date).num_days() < days;
     let mut out = Vec::new();
@@ -349,10 +364,7 @@ pub fn flags(logs: &[CompletionLog], first_expected: Option<NaiveDate>, today: N
             out.push(Flag::NoLogs { days });
         }
     }
-    let pain = counting().filter(within(7)).filter(|l| l.pain).count() as u32;
-    if pain > 0 {
-        out.push(Flag::Pain { times: pain });
-    }
+    out.extend(pain_flag(unseen_pain));
     let hard = counting().filter(within(14)).filter(|l| l.difficulty == Some(Difficulty::Hard)).count() as u32;
     if hard >= Flag::REPEAT_THRESHOLD {
         out.push(Flag::OftenHard { times: hard });
@@ -470,8 +482,8 @@ mod tests {
     #[test]
     fn flags_sort_silence_pain_hard_and_refusals() {
         let today = d(2026, 3, 20);
-        assert_eq!(flags(&[], Some(d(2026, 3, 10)), today), [Flag::NoLogs { days: 10 }]);
-        assert!(flags(&[], Some(d(2026, 3, 18)), today).is_empty());
+        assert_eq!(flags(&[], Some(d(2026, 3, 10)), today, &[]), [Flag::NoLogs { days: 10 }]);
+        assert!(flags(&[], Some(d(2026, 3, 18)), today, &[]).is_empty());
         let mut logs: Vec<_> = (0..3).map(|i| log(today - TimeDelta::days(i), Outcome::Done)).collect();
         logs[0].pain = true;
         for l in &mut logs {
@@ -481,11 +493,21 @@ mod tests {
             (0..3).map(|i| log(today - TimeDelta::days(i), Outcome::NotDone { reason: NotDoneReason::Refused })),
         );
         assert_eq!(
-            flags(&logs, Some(d(2026, 3, 1)), today),
-            [Flag::Pain { times: 1 }, Flag::OftenHard { times: 3 }, Flag::OftenRefused { times: 3 }]
+            flags(&logs, Some(d(2026, 3, 1)), today, &[PainReport { date: today, score: None }]),
+            [
+                Flag::Pain { times: 1, worst: None, on: today },
+                Flag::OftenHard { times: 3 },
+                Flag::OftenRefused { times: 3 }
+            ]
         );
         // Five silent days after the last log (one from yesterday, without pain).
-        assert_eq!(flags(&logs[1..2], None, today + TimeDelta::days(5)), [Flag::NoLogs { days: 5 }]);
+        assert_eq!(flags(&logs[1..2], None, today + TimeDelta::days(5), &[]), [Flag::NoLogs { days: 5 }]);
+        // Pain reported a month ago and never marked seen is still flagged, after the silence.
+        let old = PainReport { date: today - TimeDelta::days(30), score: Some(PainScore::new(8).unwrap()) };
+        assert_eq!(
+            flags(&logs[1..2], None, today + TimeDelta::days(5), &[old]),
+            [Flag::NoLogs { days: 5 }, Flag::Pain { times: 1, worst: old.score, on: old.date }]
+        );
     }
 }
 

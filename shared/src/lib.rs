@@ -19,6 +19,7 @@ pub mod log;
 pub mod media;
 #[cfg(feature = "openapi")]
 mod openapi;
+pub mod pain;
 pub mod pairing;
 pub mod recorded;
 pub mod routine;

@@ -4,6 +4,7 @@
 use crate::error::{Checker, Problem, Validate, ValidationError};
 use crate::hlc::Hlc;
 use crate::ids::{AssignmentId, CaregiverId, ChildId, DeviceId, ExerciseId, LogId};
+use crate::pain::PainScore;
 use crate::text::{Name, Note};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -129,9 +130,14 @@ pub struct CompletionLog {
     pub difficulty: Option<Difficulty>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mood: Option<Mood>,
-    /// The child showed pain or discomfort.
+    /// The child showed pain or discomfort. Kept beside `pain_score` for logs recorded before the scale and
+    /// for readers that only know yes or no: a client that records a score sets it to `score > 0`. A log
+    /// reports pain when this is true or its score is above 0 ([`CompletionLog::reports_pain`]).
     #[serde(default)]
     pub pain: bool,
+    /// How much it hurt, 0–10, when the family answered on the scale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pain_score: Option<PainScore>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Note>,
     pub recorded_by: Recorder,
@@ -147,6 +153,12 @@ pub struct CompletionLog {
 impl CompletionLog {
     pub const MAX_ACTUAL_REPS: i64 = 1000;
     pub const MAX_ACTUAL_SECONDS: i64 = 4 * 60 * 60;
+
+    /// Whether this version tells of pain: the old "yes" or a score above 0 (a "yes" without a score still
+    /// raises the therapist's flag).
+    pub fn reports_pain(&self) -> bool {
+        self.pain || self.pain_score.is_some_and(PainScore::hurts)
+    }
 
     /// Whether this log counts: an undone log is kept but does not count as a record of practice.
     pub fn counts(&self) -> bool {
@@ -187,6 +199,10 @@ impl Validate for CompletionLog {
         c.range("occurrence.slot", Some(self.occurrence.slot), 0, 2);
         c.range("actual_reps", self.actual_reps, 0, Self::MAX_ACTUAL_REPS);
         c.range("actual_seconds", self.actual_seconds, 0, Self::MAX_ACTUAL_SECONDS);
+        c.range("pain_score", self.pain_score, i64::from(PainScore::MIN), i64::from(PainScore::MAX));
+        c.ensure(!(self.pain && self.pain_score.is_some_and(|s| !s.hurts())), "pain_score", || Problem::Invalid {
+            reason: "0 means no hurt, but pain is true".into(),
+        });
         c.finish()
     }
 }
@@ -209,6 +225,7 @@ pub(crate) mod tests {
             difficulty: None,
             mood: None,
             pain: false,
+            pain_score: None,
             note: None,
             recorded_by: Recorder::Caregiver { name: Name::new("Mum").unwrap(), caregiver_id: None },
             device_id: DeviceId(Uuid::nil()),
@@ -253,6 +270,33 @@ pub(crate) mod tests {
         let fields: Vec<_> = l.validate().unwrap_err().problems.into_iter().map(|p| p.field).collect();
         // Finding 5 of the security review: a date out of 2000–2100 is refused like any other bad value.
         assert_eq!(fields, ["id", "occurrence.date", "occurrence.slot", "actual_seconds"]);
+    }
+
+    #[test]
+    fn pain_score_is_checked_and_relates_to_pain() {
+        let mut l = log(NaiveDate::MIN, Outcome::Done);
+        l.occurrence.date = NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
+        assert!(!l.reports_pain());
+        l.pain = true;
+        assert!(l.reports_pain(), "a yes without a score, as logs before the scale");
+        l.pain = false;
+        l.pain_score = Some(PainScore::new(4).unwrap());
+        assert!(l.reports_pain(), "a score above 0 is pain even where pain was left false");
+        l.pain_score = Some(PainScore::new(0).unwrap());
+        assert!(!l.reports_pain());
+        l.validate().unwrap();
+        l.pain = true;
+        assert_eq!(l.validate().unwrap_err().field(), "pain_score", "pain with a score of 0 contradicts itself");
+        let mut json = serde_json::to_value(&l).unwrap();
+        json["pain"] = false.into();
+        json["pain_score"] = 11.into();
+        let read: CompletionLog = serde_json::from_value(json).unwrap();
+        let e = read.validate().unwrap_err();
+        assert_eq!(e.field(), "pain_score");
+        // Logs recorded before the scale read as they were.
+        let mut old = serde_json::to_value(log(NaiveDate::MIN, Outcome::Done)).unwrap();
+        old.as_object_mut().unwrap().remove("pain_score");
+        assert_eq!(serde_json::from_value::<CompletionLog>(old).unwrap().pain_score, None);
     }
 
     #[test]

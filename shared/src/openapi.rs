@@ -4,6 +4,7 @@
 use crate::goal::GasScore;
 use crate::ids::*;
 use crate::media::MediaRef;
+use crate::pain::PainScore;
 use crate::pairing::{DeviceToken, PairingCode};
 use crate::sync::Cursor;
 use crate::text::{KidText, Name, Note, Prose, Title};
@@ -93,6 +94,12 @@ string_schema! {
         .description(Some("A Goal Attainment Scaling score: -2 much less … 0 expected … +2 much more"))
         .minimum(Some(-2))
         .maximum(Some(2))
+        .into();
+    PainScore => ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .description(Some("Pain from 0 (no hurt) to 10 (hurts worst); the faces stand for 0, 2, 4, 6, 8 and 10"))
+        .minimum(Some(0))
+        .maximum(Some(10))
         .into();
     Weekdays => ArrayBuilder::new().items(DayName::schema()).unique_items(true).max_items(Some(7)).into();
 }

@@ -77,6 +77,7 @@ fn details(d: DetailsView) -> CmdResult<Details> {
         difficulty: d.difficulty,
         mood: d.mood,
         pain: d.pain,
+        pain_score: d.pain_score,
         note,
     })
 }

@@ -7,6 +7,7 @@
 use homeplay_core::assignment::{FamilyMoment, SlotTime};
 use homeplay_core::exercise::Dosage;
 use homeplay_core::log::{CompletionLog, Difficulty, Mood, Outcome, Recorder};
+use homeplay_core::pain::PainScore;
 use homeplay_device::{DeviceError, SyncState, TodayChild, TodayItem};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -179,7 +180,10 @@ pub struct DetailsView {
     pub actual_seconds: Option<u32>,
     pub difficulty: Option<Difficulty>,
     pub mood: Option<Mood>,
+    /// A plain "yes"; with a score, the score decides.
     pub pain: bool,
+    /// 0–10; the faces stand for 0, 2, 4, 6, 8 and 10.
+    pub pain_score: Option<PainScore>,
     pub note: Option<String>,
 }
 
@@ -296,6 +300,7 @@ impl From<&CompletionLog> for LogView {
                 difficulty: l.difficulty,
                 mood: l.mood,
                 pain: l.pain,
+                pain_score: l.pain_score,
                 note: l.note.as_ref().map(|n| n.as_str().to_owned()),
             },
             recorded_by,

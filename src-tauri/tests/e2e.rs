@@ -395,6 +395,27 @@ async fn pair_tick_kid_mode_offline_restart_and_sync_in_the_real_app() {
     s.wait("back to today", &format!("{LOGGED}.length === 2")).await;
     assert!(s.logged(bear0).await.unwrap().contains("by Kid mode"));
 
+    // "Any pain?" is a row of faces; an 8 tells the family to stop and to tell the clinic, on the card too.
+    s.button(Some(bear0), "How did it go?").await;
+    s.wait("the pain faces", "document.querySelectorAll('[data-testid=follow-up] .pain-choice').length === 6").await;
+    let smallest = s
+        .js(
+            "return Math.min(...[...document.querySelectorAll('.pain-choice')].map(l =>              Math.min(l.getBoundingClientRect().width, l.getBoundingClientRect().height)));",
+            json!([]),
+        )
+        .await;
+    assert!(smallest.as_f64().unwrap() >= 48.0, "each face is a 48 px target at least: {smallest}");
+    s.click("the face for 8", "return document.querySelector('[data-testid=pain-8]');", json!([])).await;
+    s.wait(
+        "the advice",
+        "document.querySelector('[data-testid=pain-advice]')?.textContent.includes('Stop this activity')          && document.querySelector('[data-testid=pain-advice]').textContent.includes('Riverside')",
+    )
+    .await;
+    s.screenshot("family-pain-advice.png").await;
+    s.axe("pain faces", &mut axe).await;
+    s.button(Some(bear0), "Save").await;
+    s.wait("the card marked", "document.querySelector('[data-testid=card-pain-advice]')").await;
+
     // The line follows the app's sync-state event, unasked: one sent through Tauri's own event system shows at once.
     // (That the sync loop's states become these events is tests/sync_events.rs.)
     let status = json!({"paired": true, "clinic_name": "Riverside", "server_url": server.base, "caregiver": "Mum",

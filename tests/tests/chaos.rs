@@ -352,6 +352,7 @@ impl Run {
             mood: (rng.u8(..3) > 0)
                 .then(|| [Mood::Happy, Mood::Okay, Mood::Tired, Mood::Frustrated, Mood::Upset][rng.usize(..5)]),
             pain: rng.u8(..10) == 0,
+            pain_score: None,
             note: (rng.u8(..3) == 0).then(|| Note::new(format!("op {op}: «{}» — ça va ✓", rng.u32(..))).unwrap()),
         }
     }

@@ -20,6 +20,7 @@ import { idle } from './dashboard/idle.mjs';
 import { library } from './dashboard/library.mjs';
 import { myChildren, overview } from './dashboard/overview.mjs';
 import { pairing } from './dashboard/pairing.mjs';
+import { pain } from './dashboard/pain.mjs';
 import { ownPassword, therapistPassword } from './dashboard/password.mjs';
 import { report } from './dashboard/report.mjs';
 import { routines } from './dashboard/routines.mjs';
@@ -28,7 +29,7 @@ import { careTeam } from './dashboard/team-care.mjs';
 import { lifecycle } from './dashboard/lifecycle.mjs';
 
 const sections = [
-  overview, childPage, pairing, exportFiles, report, library, builder, assignments, goals, careTeam, myChildren,
+  overview, childPage, pairing, pain, exportFiles, report, library, builder, assignments, goals, careTeam, myChildren,
   routines, tablet, ownPassword, audit, therapistPassword, enrol, assignMany, lifecycle, idle,
 ];
 

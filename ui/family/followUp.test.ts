@@ -5,7 +5,7 @@ import { setLocale } from './i18n.svelte';
 
 afterEach(() => setLocale('en'));
 
-const empty: DetailsView = { actual_reps: null, actual_seconds: null, difficulty: null, mood: null, pain: false, note: null };
+const empty: DetailsView = { actual_reps: null, actual_seconds: null, difficulty: null, mood: null, pain: false, pain_score: null, note: null };
 const log = (over: Partial<LogView>): LogView => ({
   id: 'l1',
   outcome: { status: 'done' },
@@ -19,8 +19,14 @@ const log = (over: Partial<LogView>): LogView => ({
 describe('follow-up form', () => {
   it("keeps kid mode's counts and fills in the answers", () => {
     const base = { ...empty, actual_reps: 6 };
-    const d = detailsFromForm(base, { difficulty: 'hard', mood: 'tired', pain: true, note: '  left knee  ' });
-    expect(d).toEqual({ ...empty, actual_reps: 6, difficulty: 'hard', mood: 'tired', pain: true, note: 'left knee' });
+    const d = detailsFromForm(base, { difficulty: 'hard', mood: 'tired', painScore: 4, note: '  left knee  ' });
+    expect(d).toEqual({ ...empty, actual_reps: 6, difficulty: 'hard', mood: 'tired', pain: true, pain_score: 4, note: 'left knee' });
+  });
+  it('keeps pain in step with the score, and an old "yes" without one', () => {
+    expect(detailsFromForm({ ...empty, pain: true }, { ...formFromDetails(empty), painScore: 0 })).toMatchObject({ pain: false, pain_score: 0 });
+    const oldYes = { ...empty, pain: true };
+    expect(formFromDetails(oldYes).painScore).toBeNull();
+    expect(detailsFromForm(oldYes, formFromDetails(oldYes))).toEqual(oldYes);
   });
   it('saves a blank note as none', () => {
     expect(detailsFromForm(empty, { ...formFromDetails(empty), note: '   ' }).note).toBeNull();
@@ -45,7 +51,10 @@ describe('follow-up form', () => {
     expect(detailsSummary(empty)).toBe('');
     const d = { ...empty, difficulty: 'just_right', mood: 'happy', pain: true } as const;
     expect(detailsSummary(d)).toBe('🙂 Just right · 😊 Happy · pain');
+    expect(detailsSummary({ ...d, pain_score: 8 })).toBe('🙂 Just right · 😊 Happy · pain 8/10');
+    expect(detailsSummary({ ...empty, pain_score: 0 })).toBe('');
     setLocale('es');
     expect(detailsSummary(d)).toBe('🙂 En su punto · 😊 Con alegría · dolor');
+    expect(detailsSummary({ ...d, pain_score: 8 })).toBe('🙂 En su punto · 😊 Con alegría · dolor 8/10');
   });
 });

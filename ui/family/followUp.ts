@@ -20,16 +20,22 @@ export const MOODS: readonly { value: Mood; face: string }[] = [
 /** The engine's limit for a note (homeplay-core `Note`), checked here so the parent sees it before saving. */
 export const NOTE_MAX = 500;
 
-export type FollowUpForm = { difficulty: Difficulty | null; mood: Mood | null; pain: boolean; note: string };
+/** `painScore` is the 0–10 answer, or null when the question was not answered. */
+export type FollowUpForm = { difficulty: Difficulty | null; mood: Mood | null; painScore: number | null; note: string };
 
 export function formFromDetails(d: DetailsView): FollowUpForm {
-  return { difficulty: d.difficulty, mood: d.mood, pain: d.pain, note: d.note ?? '' };
+  return { difficulty: d.difficulty, mood: d.mood, painScore: d.pain_score, note: d.note ?? '' };
 }
 
-/** The details to save: the form's answers over what the log already had (kid mode's actual reps and time stay). */
+/**
+ * The details to save: the form's answers over what the log already had (kid mode's actual reps and time
+ * stay). With a score, `pain` follows it (above 0 is pain, as homeplay-core reads it); without one, a "yes"
+ * recorded before the scale stays.
+ */
 export function detailsFromForm(base: DetailsView, f: FollowUpForm): DetailsView {
   const note = f.note.trim();
-  return { ...base, difficulty: f.difficulty, mood: f.mood, pain: f.pain, note: note === '' ? null : note };
+  const pain = f.painScore === null ? base.pain : f.painScore > 0;
+  return { ...base, difficulty: f.difficulty, mood: f.mood, pain, pain_score: f.painScore, note: note === '' ? null : note };
 }
 
 /** What is wrong with the note, or null. Counts characters as the engine does (code points, not UTF-16 units). */
@@ -50,6 +56,7 @@ export function detailsSummary(d: DetailsView): string {
   if (diff) parts.push(`${diff.face} ${t(`difficulty.${diff.value}`)}`);
   const mood = MOODS.find((x) => x.value === d.mood);
   if (mood) parts.push(`${mood.face} ${t(`mood.${mood.value}`)}`);
-  if (d.pain) parts.push(t('follow.summary_pain'));
+  if (d.pain_score !== null && d.pain_score > 0) parts.push(t('follow.summary_pain_score', { score: d.pain_score }));
+  else if (d.pain && d.pain_score === null) parts.push(t('follow.summary_pain'));
   return parts.join(' · ');
 }

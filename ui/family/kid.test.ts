@@ -79,7 +79,7 @@ describe('counter', () => {
 const done = (by_kid: boolean): LogView => ({
   id: 'l',
   outcome: { status: 'done' },
-  details: { actual_reps: null, actual_seconds: null, difficulty: null, mood: null, pain: false, note: null },
+  details: { actual_reps: null, actual_seconds: null, difficulty: null, mood: null, pain: false, pain_score: null, note: null },
   recorded_by: by_kid ? 'Kid mode' : 'Mum',
   by_kid,
   undone: false,

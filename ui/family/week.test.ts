@@ -19,6 +19,7 @@ const settings = (): AppSettings => ({
     quiet_end: '07:00',
     repeat_after_minutes: 30,
   },
+  pain_scale: 'faces',
 });
 
 describe('dayStatus', () => {

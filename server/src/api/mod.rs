@@ -17,6 +17,7 @@ pub mod health;
 pub mod library;
 pub mod lifecycle;
 pub mod media;
+pub mod pain;
 pub mod responses;
 pub mod sync;
 pub mod team;
@@ -86,6 +87,7 @@ fn documented() -> (Router<AppState>, OpenApi) {
         .routes(routes!(feedback::list, feedback::create))
         .routes(routes!(adherence::overview))
         .routes(routes!(adherence::child))
+        .routes(routes!(pain::mark_seen))
         .routes(routes!(audit_log::list))
         .routes(routes!(therapists::list, therapists::invite))
         .routes(routes!(therapists::accounts))

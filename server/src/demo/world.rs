@@ -318,6 +318,7 @@ impl<'a> Demo<'a> {
                 difficulty: d.difficulty,
                 mood: d.mood,
                 pain: d.pain,
+                pain_score: None,
                 note: d.note,
                 recorded_by,
                 device_id: device,

@@ -29,6 +29,7 @@ mod families;
 mod library;
 pub mod lifecycle;
 mod media;
+mod pain;
 mod postgres;
 mod program;
 mod push_plan;
@@ -45,6 +46,7 @@ pub use families::FamilyStore;
 pub use library::{Archivable, LibraryStore};
 pub use lifecycle::{Discharge, Erased, LifecycleStore};
 pub use media::{MediaRecord, MediaStore};
+pub use pain::PainStore;
 pub use postgres::PgStore;
 pub use program::{HistoryRecord, ProgramStore};
 pub use sessions::{RateAttempt, SessionRecord, SessionStore};
@@ -114,6 +116,7 @@ pub trait Store:
     + AuditStore
     + CareStore
     + LifecycleStore
+    + PainStore
     + Send
     + Sync
     + std::fmt::Debug

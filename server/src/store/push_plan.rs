@@ -6,6 +6,7 @@ use super::LogWrite;
 use chrono::NaiveDate;
 use homeplay_core::ids::{ChildId, LogId};
 use homeplay_core::log::{CompletionLog, DifferentLogs, merge};
+use homeplay_core::pain::PainScore;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The pushed logs' fate and the writes that follow from it.
@@ -17,6 +18,18 @@ pub(super) struct PushPlan {
     pub writes: Vec<CompletionLog>,
     /// Change in the number of logs that count, per child and date; no zero entries.
     pub day_deltas: Vec<(ChildId, NaiveDate, i64)>,
+    /// What the written versions change in the pain reports (`pain_reports`), one entry per log at most.
+    pub pain: Vec<PainChange>,
+}
+
+/// A change to the logs that report pain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum PainChange {
+    /// The log now reports pain with this score: new, or its score changed (which counts as a new report,
+    /// raising a flag already marked seen). An edit that leaves the pain as it was changes nothing.
+    Report { log: LogId, child: ChildId, date: NaiveDate, score: Option<PainScore> },
+    /// The log no longer reports pain (answered "no" on a second look, or undone).
+    Withdraw(LogId),
 }
 
 /// Plans a push against `stored` (the family's stored versions of the pushed ids) and `foreign` (pushed ids
@@ -60,7 +73,8 @@ pub(super) fn plan_push(
     let writes: Vec<CompletionLog> =
         order.into_iter().filter_map(|id| current.remove(&id)).filter(|log| stored.get(&log.id) != Some(log)).collect();
     let day_deltas = day_deltas(stored, &writes);
-    Ok(PushPlan { outcomes, writes, day_deltas })
+    let pain = pain_changes(stored, &writes);
+    Ok(PushPlan { outcomes, writes, day_deltas, pain })
 }
 
 /// Which field of a stored log a new version may not change, if any.
@@ -91,6 +105,27 @@ fn day_deltas(stored: &HashMap<LogId, CompletionLog>, writes: &[CompletionLog]) 
         }
     }
     days.into_iter().filter(|(_, delta)| *delta != 0).map(|((child, date), delta)| (child, date, delta)).collect()
+}
+
+/// The pain a version reports, if it counts and reports any: `Some(score)` (itself optional).
+fn reported_pain(log: &CompletionLog) -> Option<Option<PainScore>> {
+    (log.counts() && log.reports_pain()).then_some(log.pain_score)
+}
+
+fn pain_changes(stored: &HashMap<LogId, CompletionLog>, writes: &[CompletionLog]) -> Vec<PainChange> {
+    writes
+        .iter()
+        .filter_map(|log| {
+            let before = stored.get(&log.id).and_then(reported_pain);
+            match (before, reported_pain(log)) {
+                (b, Some(score)) if b != Some(score) => {
+                    Some(PainChange::Report { log: log.id, child: log.child_id, date: log.occurrence.date, score })
+                }
+                (Some(_), None) => Some(PainChange::Withdraw(log.id)),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -288,5 +323,41 @@ mod tests {
         assert_eq!(plan.writes, vec![merge(stored, other.clone()).unwrap()]);
         assert_eq!(plan.writes, vec![other]);
         assert_eq!(plan.day_deltas, vec![(child(), day(1), -1)]);
+    }
+
+    #[test]
+    fn pain_is_reported_once_raised_again_by_a_new_score_and_withdrawn_by_no_or_undo() {
+        let score = |v| Some(PainScore::new(v).unwrap());
+        let plain = log(10, 1, false);
+        let hurts = with(log(10, 2, false), |l| l.pain_score = score(6));
+        let plan = plan_push(&HashMap::new(), &HashSet::new(), std::slice::from_ref(&hurts)).unwrap();
+        let report = |s| PainChange::Report { log: hurts.id, child: child(), date: day(1), score: s };
+        assert_eq!(plan.pain, vec![report(score(6))]);
+        let stored = HashMap::from([(hurts.id, hurts.clone())]);
+        // A later version that only adds a note leaves the report as it was (and its time, so it stays seen).
+        let noted = with(hurts.clone(), |l| {
+            l.hlc.wall_ms = 3;
+            l.note = homeplay_core::text::Note::new("after lunch").ok();
+        });
+        assert_eq!(plan_push(&stored, &HashSet::new(), &[noted]).unwrap().pain, vec![]);
+        let worse = with(hurts.clone(), |l| {
+            l.hlc.wall_ms = 3;
+            l.pain_score = score(8);
+        });
+        assert_eq!(plan_push(&stored, &HashSet::new(), &[worse]).unwrap().pain, vec![report(score(8))]);
+        let none = with(hurts.clone(), |l| {
+            l.hlc.wall_ms = 3;
+            l.pain_score = score(0);
+        });
+        assert_eq!(plan_push(&stored, &HashSet::new(), &[none]).unwrap().pain, vec![PainChange::Withdraw(hurts.id)]);
+        let undone = with(hurts.clone(), |l| {
+            l.hlc.wall_ms = 3;
+            l.undone = true;
+        });
+        assert_eq!(plan_push(&stored, &HashSet::new(), &[undone]).unwrap().pain, vec![PainChange::Withdraw(hurts.id)]);
+        // A log without pain reports none; a plain "yes" is a report without a score.
+        assert_eq!(plan_push(&HashMap::new(), &HashSet::new(), std::slice::from_ref(&plain)).unwrap().pain, vec![]);
+        let yes = with(plain, |l| l.pain = true);
+        assert_eq!(plan_push(&HashMap::new(), &HashSet::new(), &[yes]).unwrap().pain, vec![report(None)]);
     }
 }

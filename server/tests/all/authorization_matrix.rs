@@ -308,6 +308,7 @@ fn child_endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> 
             ChildRecord,
         ),
         ("GET", "/api/v1/children/{child}/adherence", None, ChildRecord),
+        ("POST", "/api/v1/children/{child}/pain/seen", Some(json!({})), ChildRecord),
         ("GET", "/api/v1/children/{child}/care-team", None, ChildRecord),
         (
             "PUT",

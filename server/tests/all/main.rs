@@ -17,6 +17,7 @@ mod goals_feed;
 mod library_archive;
 mod lifecycle;
 mod openapi;
+mod pain;
 mod pairing_code_cli;
 mod program_api;
 mod program_templates;

@@ -75,6 +75,7 @@ fn logs(f: &Fam, days: u32) -> Vec<CompletionLog> {
             difficulty: None,
             mood: None,
             pain: false,
+            pain_score: None,
             note: None,
             recorded_by: Recorder::KidMode,
             device_id: f.device,

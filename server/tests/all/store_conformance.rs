@@ -103,6 +103,7 @@ fn log(f: &Fixture, day: u32, wall: u64) -> CompletionLog {
         difficulty: None,
         mood: None,
         pain: false,
+        pain_score: None,
         note: None,
         recorded_by: Recorder::KidMode,
         device_id: DeviceId::new_v7(),
@@ -693,7 +694,10 @@ async fn erasing_a_child_leaves_no_row_about_it() {
         let s = &f.store;
         let c = f.child.to_string();
         // Something of the child in every table that holds a child's data.
-        s.push_logs(f.family, f.clinic, &[log(&f, 2, 1_000), log(&f, 3, 1_000)], 5).await.unwrap();
+        let mut painful = log(&f, 3, 1_000);
+        painful.pain = true;
+        s.push_logs(f.family, f.clinic, &[log(&f, 2, 1_000), painful], 5).await.unwrap();
+        s.mark_pain_seen(f.clinic, f.child, f.therapist, 6).await.unwrap();
         let g = goal(&f);
         s.put_goal(f.clinic, &g, f.therapist, 10).await.unwrap();
         let mut with_goal = s.assignment(f.clinic, f.assignment).await.unwrap().unwrap();
@@ -777,6 +781,8 @@ async fn erasing_a_child_leaves_no_row_about_it() {
         for (table, n) in [
             ("logs", 2),
             ("log_days", 2),
+            ("pain_reports", 1),
+            ("pain_seen", 1),
             ("goals", 1),
             ("goal_versions", 1),
             ("goal_reviews", 1),
@@ -806,6 +812,8 @@ async fn erasing_a_child_leaves_no_row_about_it() {
             ("assignment_goals", "goal_id", &g),
             ("logs", "child_id", &c),
             ("log_days", "child_id", &c),
+            ("pain_reports", "child_id", &c),
+            ("pain_seen", "child_id", &c),
             ("goals", "child_id", &c),
             ("goal_versions", "goal_id", &g),
             ("goal_reviews", "child_id", &c),

@@ -15,6 +15,16 @@ pub enum Language {
     Es,
 }
 
+/// How the follow-up asks "Any pain?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PainScale {
+    /// Six faces: 0, 2, 4, 6, 8, 10.
+    Faces,
+    /// The numbers 0 to 10.
+    Numbers,
+}
+
 /// The family's clock time for one moment of its day: when its reminder comes and where it sorts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct MomentTimeView {
@@ -46,6 +56,7 @@ pub struct AppSettings {
     /// Kid mode's sounds.
     pub sound: bool,
     pub reminders: ReminderSettings,
+    pub pain_scale: PainScale,
 }
 
 /// The longest gap a repeat may wait, in minutes.
@@ -84,6 +95,10 @@ impl AppSettings {
                 quiet_end: hhmm(prefs.reminders.quiet_end),
                 repeat_after_minutes: prefs.reminders.repeat_after_minutes,
             },
+            pain_scale: match prefs.pain_scale {
+                homeplay_device::PainScale::Faces => PainScale::Faces,
+                homeplay_device::PainScale::Numbers => PainScale::Numbers,
+            },
         }
     }
 
@@ -113,6 +128,10 @@ impl AppSettings {
                 quiet_end: parse_time("quiet_end", &r.quiet_end)?,
                 repeat_after_minutes: r.repeat_after_minutes,
             },
+            pain_scale: match self.pain_scale {
+                PainScale::Faces => homeplay_device::PainScale::Faces,
+                PainScale::Numbers => homeplay_device::PainScale::Numbers,
+            },
         };
         Ok((prefs, moments))
     }
@@ -132,6 +151,10 @@ mod tests {
         assert_eq!((s.reminders.quiet_start.as_str(), s.reminders.quiet_end.as_str()), ("20:30", "07:00"));
         let (prefs, moments) = s.to_parts().unwrap();
         assert_eq!(AppSettings::from_parts(Some("Mum".into()), &prefs, &moments), s);
+        assert_eq!(s.pain_scale, PainScale::Faces);
+        let numbers = AppSettings { pain_scale: PainScale::Numbers, ..s.clone() };
+        let (prefs, moments) = numbers.to_parts().unwrap();
+        assert_eq!(AppSettings::from_parts(Some("Mum".into()), &prefs, &moments).pain_scale, PainScale::Numbers);
 
         let mut bad = s.clone();
         bad.reminders.quiet_end = "25:00".into();

@@ -1,6 +1,8 @@
 // Words for the server's enums and shapes, in one place.
 import { STICKER_EMOJI } from '../../shared/stickers';
 import type { Schemas } from './api/client';
+import { shortDate } from './dates';
+import { painFlagLabel } from './pain';
 
 export type Flag = Schemas['Flag'];
 
@@ -9,7 +11,7 @@ export function flagLabel(flag: Flag): string {
     case 'no_logs':
       return `No logs for ${flag.days} day${flag.days === 1 ? '' : 's'}`;
     case 'pain':
-      return `Pain reported ${flag.times}× this week`;
+      return painFlagLabel(flag, shortDate);
     case 'often_hard':
       return `“Hard” ${flag.times}× in 2 weeks`;
     case 'often_refused':

@@ -112,4 +112,8 @@ export default {
   'unpair.waiting.one': '{count} activity has not reached the clinic yet. Sync first, or it will be lost.',
   'unpair.waiting.other': '{count} activities have not reached the clinic yet. Sync first, or they will be lost.',
   'unpair.discard': 'Disconnect anyway and lose what was not sent',
+
+  'settings.pain_scale': 'How to ask "Any pain?"',
+  'settings.pain_scale.faces': 'Faces (for younger children)',
+  'settings.pain_scale.numbers': 'Numbers 0 to 10',
 } satisfies Record<string, string>;

@@ -111,4 +111,8 @@ export default {
   'unpair.waiting.one': '{count} actividad todavía no ha llegado a la clínica. Sincroniza primero o se perderá.',
   'unpair.waiting.other': '{count} actividades todavía no han llegado a la clínica. Sincroniza primero o se perderán.',
   'unpair.discard': 'Desconectar igualmente y perder lo no enviado',
+
+  'settings.pain_scale': 'Cómo preguntar "¿Hubo dolor?"',
+  'settings.pain_scale.faces': 'Caras (para niños pequeños)',
+  'settings.pain_scale.numbers': 'Números del 0 al 10',
 } satisfies Record<string, string>;

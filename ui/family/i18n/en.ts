@@ -130,4 +130,15 @@ export default {
   'kid.stickers_label': 'Stars earned today',
   'today.ended': "{name}'s home program with {clinic} ended on {date}. Your records are kept by the clinic. Thank you!",
   'sync.ended': 'No longer connected: {message}',
+
+  'pain.face.0': 'No hurt',
+  'pain.face.2': 'Hurts a little bit',
+  'pain.face.4': 'Hurts a little more',
+  'pain.face.6': 'Hurts even more',
+  'pain.face.8': 'Hurts a whole lot',
+  'pain.face.10': 'Hurts worst',
+  'pain.numbers_hint': '0 is no hurt, 10 is the worst hurt.',
+  'pain.advice': 'Stop this activity and tell your therapist.',
+  'pain.advice_clinic': 'Call or message {clinic}.',
+  'follow.summary_pain_score': 'pain {score}/10',
 } satisfies Record<string, string>;

@@ -132,4 +132,15 @@ export default {
   'kid.stickers_label': 'Estrellas ganadas hoy',
   'today.ended': 'El programa en casa de {name} con {clinic} terminó el {date}. La clínica guarda sus registros. ¡Gracias!',
   'sync.ended': 'Ya no está conectado: {message}',
+
+  'pain.face.0': 'No duele',
+  'pain.face.2': 'Duele un poco',
+  'pain.face.4': 'Duele un poco más',
+  'pain.face.6': 'Duele aún más',
+  'pain.face.8': 'Duele mucho',
+  'pain.face.10': 'El peor dolor',
+  'pain.numbers_hint': '0 es nada de dolor, 10 es el peor dolor.',
+  'pain.advice': 'Deja esta actividad y avisa a tu terapeuta.',
+  'pain.advice_clinic': 'Llama o escribe a {clinic}.',
+  'follow.summary_pain_score': 'dolor {score}/10',
 } satisfies Record<string, string>;

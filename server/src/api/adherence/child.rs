@@ -19,6 +19,7 @@ use homeplay_core::adherence::{
 use homeplay_core::feedback::Feedback;
 use homeplay_core::ids::{AssignmentId, ChildId, ClinicId, DeviceId, ExerciseId, LogId};
 use homeplay_core::log::{CompletionLog, Difficulty, Mood, Outcome, Recorder};
+use homeplay_core::pain::PainScore;
 use homeplay_core::schedule::Expected;
 use homeplay_core::sync::ApiError;
 use homeplay_core::text::{Name, Note, Title};
@@ -80,7 +81,11 @@ pub struct TimelineEntry {
     pub actual_seconds: Option<u32>,
     pub difficulty: Option<Difficulty>,
     pub mood: Option<Mood>,
+    /// Pain reported: a "yes", or a score above 0.
     pub pain: bool,
+    /// How much it hurt, 0–10, when the family answered on the scale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pain_score: Option<PainScore>,
     pub note: Option<Note>,
     pub recorded_by: Recorder,
     pub device_id: DeviceId,
@@ -251,7 +256,8 @@ pub async fn child(
             None => Vec::new(),
         },
     };
-    let flags = child_flags(&logs, &program, &program.expand(month), today);
+    let unseen_pain = store.unseen_pain(clinic, child.id).await?;
+    let flags = child_flags(&logs, &program, &program.expand(month), today, &unseen_pain);
 
     let mut in_range: Vec<&CompletionLog> = logs.iter().filter(|l| range.contains(l.occurrence.date)).collect();
     in_range.sort_by_key(|l| std::cmp::Reverse((l.occurrence.date, l.hlc, l.id)));
@@ -273,7 +279,8 @@ pub async fn child(
             actual_seconds: l.actual_seconds,
             difficulty: l.difficulty,
             mood: l.mood,
-            pain: l.pain,
+            pain: l.reports_pain(),
+            pain_score: l.pain_score,
             note: l.note.clone(),
             recorded_by: l.recorded_by.clone(),
             device_id: l.device_id,

@@ -19,6 +19,7 @@ use homeplay_core::adherence::{Flag, RtmPeriod, flags};
 use homeplay_core::assignment::{Assignment, Status, Target};
 use homeplay_core::ids::{ChildId, ClinicId, TherapistId};
 use homeplay_core::log::CompletionLog;
+use homeplay_core::pain::PainReport;
 use homeplay_core::routine::Routine;
 use homeplay_core::schedule::{Expected, exercises_of, expand};
 use homeplay_core::time::DateRange;
@@ -98,11 +99,17 @@ impl Program {
 
 /// The core's flags, minus a "no logs" flag when nothing was asked of the family since the last log (a
 /// program that ended or is paused): silence then is not a missed day, and calling the family would be noise.
-fn child_flags(logs: &[CompletionLog], program: &Program, recent_expected: &[Expected], today: NaiveDate) -> Vec<Flag> {
+fn child_flags(
+    logs: &[CompletionLog],
+    program: &Program,
+    recent_expected: &[Expected],
+    today: NaiveDate,
+    unseen_pain: &[PainReport],
+) -> Vec<Flag> {
     let last_log = last_log_date(logs, today);
     let asked_since =
         recent_expected.iter().any(|e| e.occurrence.date < today && last_log.is_none_or(|l| e.occurrence.date > l));
-    flags(logs, program.first_expected(today), today)
+    flags(logs, program.first_expected(today), today, unseen_pain)
         .into_iter()
         .filter(|f| asked_since || !matches!(f, Flag::NoLogs { .. }))
         .collect()

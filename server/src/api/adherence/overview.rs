@@ -181,6 +181,8 @@ async fn overview_row(
         // Silent for the whole month: the last log (if any) is older, and the "no logs" flag counts from it.
         logs.extend(last_logs_before(store, clinic, child.id, program, month.first, today).await?);
     }
+    // Pain stays flagged until seen, however old: read from the pain reports, not from the month of logs.
+    let unseen_pain = store.unseen_pain(clinic, child.id).await?;
     let of = |range: DateRange| adherence(&expected, &logs, range, today).total;
     let (t30, t7, t7_before) = (of(month), of(week), of(week_before));
     let sparkline = adherence(&expected, &logs, DateRange::ending(today, 14), today)
@@ -200,7 +202,7 @@ async fn overview_row(
         trend: trend(t7.rate(), t7_before.rate()),
         sparkline,
         last_log_date: last_log_date(&logs, today),
-        flags: child_flags(&logs, program, &expected, today),
+        flags: child_flags(&logs, program, &expected, today, &unseen_pain),
         therapist_ids: program.current_therapists().into_iter().collect(),
         disciplines,
         team: team.0,

@@ -14,6 +14,7 @@ mod families;
 mod library;
 mod lifecycle;
 mod media;
+mod pain;
 mod program;
 mod sessions;
 mod sync;

@@ -157,6 +157,7 @@ impl SyncStore for This {
             q.push(" ON CONFLICT (child_id, occ_date) DO UPDATE SET logs = log_days.logs + excluded.logs");
             q.build().execute(&mut *tx).await?;
         }
+        super::pain::write_pain_changes(&mut tx, &plan.pain, now).await?;
         let entries: Vec<FeedEntry> = plan.writes.into_iter().map(|l| FeedEntry::new(Change::Log(l))).collect();
         write_feed(&mut tx, family, &entries).await?;
         tx.commit().await?;

@@ -540,6 +540,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/children/{id}/pain/seen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a child's pain seen
+         * @description Clears the child's pain flag: every pain report received so far is marked seen by the caller (audited as a
+         *     change to the child's record). A report received later raises the flag again. Marking twice is harmless.
+         */
+        post: operations["mark_pain_seen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/children/{id}/pairing-codes": {
         parameters: {
             query?: never;
@@ -1629,8 +1650,13 @@ export interface components {
             actual_seconds?: number | null;
             difficulty?: null | components["schemas"]["Difficulty"];
             mood?: null | components["schemas"]["Mood"];
-            /** @description The child showed pain or discomfort. */
+            /**
+             * @description The child showed pain or discomfort. Kept beside `pain_score` for logs recorded before the scale and
+             *     for readers that only know yes or no: a client that records a score sets it to `score > 0`. A log
+             *     reports pain when this is true or its score is above 0 ([`CompletionLog::reports_pain`]).
+             */
             pain?: boolean;
+            pain_score?: null | components["schemas"]["PainScore"];
             note?: null | components["schemas"]["Note"];
             recorded_by: components["schemas"]["Recorder"];
             /** @description The device that made this version. */
@@ -1852,6 +1878,9 @@ export interface components {
         } | {
             /** Format: int32 */
             times: number;
+            worst?: null | components["schemas"]["PainScore"];
+            /** Format: date */
+            on: string;
             /** @enum {string} */
             kind: "pain";
         } | {
@@ -2271,6 +2300,21 @@ export interface components {
              * @description Set for a discharged child (the last day of the program): listed apart from the children in care.
              */
             discharged_on?: string | null;
+        };
+        /** @description Pain from 0 (no hurt) to 10 (hurts worst); the faces stand for 0, 2, 4, 6, 8 and 10 */
+        PainScore: number;
+        PainSeen: {
+            /**
+             * Format: int32
+             * @description How many pain reports were waiting to be seen (0 when the flag was already clear).
+             */
+            marked: number;
+            /**
+             * Format: date-time
+             * @description Reports the server receives after this time raise the flag again.
+             */
+            seen_at: string;
+            seen_by: components["schemas"]["TherapistId"];
         };
         /** @description `POST /api/v1/sync/pair`: trade a pairing code for a device token. */
         PairRequest: {
@@ -2706,7 +2750,9 @@ export interface components {
             actual_seconds?: number | null;
             difficulty?: null | components["schemas"]["Difficulty"];
             mood?: null | components["schemas"]["Mood"];
+            /** @description Pain reported: a "yes", or a score above 0. */
             pain: boolean;
+            pain_score?: null | components["schemas"]["PainScore"];
             note?: null | components["schemas"]["Note"];
             recorded_by: components["schemas"]["Recorder"];
             device_id: components["schemas"]["DeviceId"];
@@ -5383,6 +5429,74 @@ export interface operations {
                 };
             };
             /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    mark_pain_seen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The child */
+                id: components["schemas"]["ChildId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Marked seen */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PainSeen"];
+                };
+            };
+            /** @description The address has a malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,39 @@
+// Pain on the 0–10 scale as the follow-up asks it: six faces (0, 2, 4, 6, 8, 10) or the eleven numbers, as
+// the family chose in Settings. Both record the same score (homeplay-core `PainScore`), so the clinic's
+// graphs need not know which row was shown.
+import type { DetailsView, PainScale } from './bindings';
+
+/** The scores the faces stand for, with the word key of each ("No hurt" … "Hurts worst"). */
+export const PAIN_FACES: readonly number[] = [0, 2, 4, 6, 8, 10];
+export const PAIN_NUMBERS: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+
+/** homeplay-core `PainScore::ADVICE_AT`: from here on the family is told to stop and tell their therapist. */
+export const PAIN_ADVICE_AT = 6;
+
+export function painChoices(scale: PainScale): readonly number[] {
+  return scale === 'numbers' ? PAIN_NUMBERS : PAIN_FACES;
+}
+
+/** The i18n key of the words for a score: a face's own words, or the nearest face below an odd number. */
+export function painWordKey(score: number): string {
+  const face = Math.max(0, Math.min(10, score - (score % 2)));
+  return `pain.face.${face}`;
+}
+
+export function needsAdvice(score: number | null | undefined): boolean {
+  return score !== null && score !== undefined && score >= PAIN_ADVICE_AT;
+}
+
+/** Whether a saved log asks for the advice: a score at or above the threshold. */
+export function detailsNeedAdvice(d: DetailsView): boolean {
+  return needsAdvice(d.pain_score);
+}
+
+/**
+ * How the face for a score is drawn (a plain line drawing, not the Wong-Baker artwork): how much the mouth
+ * curves (positive smiles, negative frowns), whether the brows slant and whether there are tears.
+ */
+export function faceShape(score: number): { curve: number; brows: boolean; tears: boolean } {
+  const curve = Math.round((5 - score) * 1.6);
+  return { curve, brows: score >= 6, tears: score >= 10 };
+}
