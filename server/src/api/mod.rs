@@ -15,6 +15,7 @@ pub mod goals;
 pub mod health;
 pub mod library;
 pub mod media;
+pub mod messages;
 pub mod responses;
 pub mod sync;
 pub mod team;
@@ -75,6 +76,8 @@ fn documented() -> (Router<AppState>, OpenApi) {
         .routes(routes!(assignments::end))
         .routes(routes!(assignments::history))
         .routes(routes!(feedback::list, feedback::create))
+        .routes(routes!(messages::list, messages::send))
+        .routes(routes!(messages::mark_read))
         .routes(routes!(adherence::overview))
         .routes(routes!(adherence::child))
         .routes(routes!(audit_log::list))

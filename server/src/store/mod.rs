@@ -28,6 +28,7 @@ mod devices;
 mod families;
 mod library;
 mod media;
+mod messages;
 mod postgres;
 mod program;
 mod push_plan;
@@ -43,6 +44,7 @@ pub use devices::{DeviceRecord, DeviceStore, Redeemed};
 pub use families::FamilyStore;
 pub use library::{Archivable, LibraryStore};
 pub use media::{MediaRecord, MediaStore};
+pub use messages::{MessageStore, MessageWrite};
 pub use postgres::PgStore;
 pub use program::{HistoryRecord, ProgramStore};
 pub use sessions::{RateAttempt, SessionRecord, SessionStore};
@@ -111,6 +113,7 @@ pub trait Store:
     + MediaStore
     + AuditStore
     + CareStore
+    + MessageStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -13,6 +13,7 @@ mod goal_check_ins;
 mod goals_api;
 mod goals_feed;
 mod library_archive;
+mod messages;
 mod openapi;
 mod pairing_code_cli;
 mod program_api;

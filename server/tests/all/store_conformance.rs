@@ -575,3 +575,69 @@ async fn a_record_number_is_unique_in_its_clinic_and_stays_off_the_feed() {
         assert_eq!(f.store.child_record_number(f.clinic, sam.id).await.unwrap().as_deref(), Some("MRN-0042"));
     }
 }
+
+/// A therapist's message is stored once per client key, a device's once per id (a resend is "already
+/// stored", another message with that id is not), both go into the family's feed once, and a read mark only
+/// moves forward. Another clinic reads nothing of it.
+#[tokio::test]
+async fn messages_are_stored_once_and_read_marks_only_move_forward() {
+    use homeplay_core::message::{FamilyMessage, Message, Side, ThreadRead};
+    use homeplay_core::text::MessageText;
+    use homeplay_server::store::MessageWrite;
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        let clinic_message = |text: &str| Message {
+            id: MessageId::new_v7(),
+            child_id: f.child,
+            side: Side::Clinic,
+            from: Name::new("Maya (OT)").unwrap(),
+            therapist_id: Some(f.therapist),
+            device_id: None,
+            text: Some(MessageText::new(text).unwrap()),
+            sticker: None,
+            sent_at: chrono::DateTime::from_timestamp_millis(1_900_000_000_000).unwrap(),
+        };
+        let key = uuid::Uuid::now_v7();
+        let first = clinic_message("Great week!");
+        let (stored, new) = f.store.put_clinic_message(f.clinic, f.family, &first, key, 1).await.unwrap();
+        assert_eq!((stored, new), (first.clone(), true), "{backend:?}");
+        let (stored, new) =
+            f.store.put_clinic_message(f.clinic, f.family, &clinic_message("Twice"), key, 2).await.unwrap();
+        assert_eq!((stored, new), (first.clone(), false), "{backend:?}: the same key answers the first message");
+
+        let device = DeviceId::new_v7();
+        let reply = FamilyMessage {
+            id: MessageId::new_v7(),
+            child_id: f.child,
+            text: MessageText::new("Thanks!").unwrap(),
+            written_by: Name::new("Mum").unwrap(),
+            device_id: device,
+            hlc: Hlc::new(1_900_000_000_001, 0),
+        };
+        let impostor = FamilyMessage { device_id: DeviceId::new_v7(), ..reply.clone() };
+        let writes = f.store.put_family_messages(f.clinic, f.family, &[reply.clone()], 3).await.unwrap();
+        assert_eq!(writes, [MessageWrite::Stored], "{backend:?}");
+        let writes = f.store.put_family_messages(f.clinic, f.family, &[reply.clone(), impostor], 4).await.unwrap();
+        assert_eq!(writes, [MessageWrite::AlreadyStored, MessageWrite::IdTaken], "{backend:?}");
+        let thread = f.store.messages_of_child(f.clinic, f.child).await.unwrap();
+        assert_eq!(thread, [first.clone(), reply.to_message()], "{backend:?}");
+        assert!(f.store.messages_of_child(ClinicId::new_v7(), f.child).await.unwrap().is_empty(), "{backend:?}");
+        let feed = f.store.pull(f.family, 0, 1000).await.unwrap();
+        let messages = feed.iter().filter(|i| i.change_json.contains("\"type\":\"message\"")).count();
+        assert_eq!(messages, 2, "{backend:?}: each message once in the feed");
+
+        assert_eq!(f.store.unread_by_clinic(f.clinic, &[f.child]).await.unwrap(), [(f.child, 1)], "{backend:?}");
+        let mark = |up_to| ThreadRead {
+            child_id: f.child,
+            side: Side::Clinic,
+            up_to,
+            by: Name::new("Maya (OT)").unwrap(),
+            at: chrono::DateTime::from_timestamp_millis(1_900_000_000_002).unwrap(),
+        };
+        assert!(f.store.put_read_mark(f.clinic, f.family, &mark(reply.id)).await.unwrap(), "{backend:?}");
+        assert!(!f.store.put_read_mark(f.clinic, f.family, &mark(first.id)).await.unwrap(), "{backend:?}: never back");
+        assert_eq!(f.store.read_marks_of_child(f.clinic, f.child).await.unwrap(), [mark(reply.id)], "{backend:?}");
+        assert!(f.store.unread_by_clinic(f.clinic, &[f.child]).await.unwrap().is_empty(), "{backend:?}");
+        assert!(f.store.read_marks_of_child(ClinicId::new_v7(), f.child).await.unwrap().is_empty(), "{backend:?}");
+    }
+}

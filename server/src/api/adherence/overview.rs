@@ -67,6 +67,8 @@ pub struct OverviewRow {
     pub team: Vec<TeamMemberView>,
     /// Whether the caller is on the child's care team (else they see the child under the clinic-wide policy).
     pub on_my_team: bool,
+    /// Messages from the family the clinic has not read yet.
+    pub unread_messages: u32,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -202,6 +204,7 @@ async fn overview_row(
         disciplines,
         team: team.0,
         on_my_team: team.1,
+        unread_messages: 0,
     })
 }
 
@@ -306,6 +309,11 @@ pub async fn overview(
             }
             rows.push(row);
         }
+    }
+    let shown: Vec<ChildId> = rows.iter().map(|r| r.child_id).collect();
+    let unread: HashMap<ChildId, u32> = state.store.unread_by_clinic(clinic, &shown).await?.into_iter().collect();
+    for row in &mut rows {
+        row.unread_messages = unread.get(&row.child_id).copied().unwrap_or(0);
     }
     rows.sort_by(overview_order);
     let detail = match outside.len() {

@@ -13,6 +13,7 @@ mod docs;
 mod families;
 mod library;
 mod media;
+mod messages;
 mod program;
 mod sessions;
 mod sync;
