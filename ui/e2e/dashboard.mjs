@@ -17,6 +17,7 @@ import { exportFiles } from './dashboard/exports.mjs';
 import { goals } from './dashboard/goals.mjs';
 import { idle } from './dashboard/idle.mjs';
 import { library } from './dashboard/library.mjs';
+import { messages } from './dashboard/messages.mjs';
 import { myChildren, overview } from './dashboard/overview.mjs';
 import { pairing } from './dashboard/pairing.mjs';
 import { ownPassword, therapistPassword } from './dashboard/password.mjs';
@@ -26,7 +27,7 @@ import { tablet } from './dashboard/tablet.mjs';
 import { careTeam } from './dashboard/team-care.mjs';
 
 const sections = [
-  overview, childPage, pairing, exportFiles, report, library, builder, assignments, goals, careTeam, myChildren,
+  overview, childPage, pairing, messages, exportFiles, report, library, builder, assignments, goals, careTeam, myChildren,
   routines, tablet, ownPassword, audit, therapistPassword, enrol, idle,
 ];
 
