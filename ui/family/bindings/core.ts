@@ -15,4 +15,6 @@ export type NotDoneReason = "sick" | "refused" | "no_time" | "other";
 
 export type Outcome = { "status": "done" } | { "status": "partly" } | { "status": "not_done", reason: NotDoneReason, };
 
+export type Side = "family" | "clinic";
+
 export type Sticker = "star" | "heart" | "trophy" | "rocket" | "rainbow" | "thumbs_up" | "high_five" | "super_hero";
