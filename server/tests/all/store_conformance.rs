@@ -615,7 +615,7 @@ async fn messages_are_stored_once_and_read_marks_only_move_forward() {
             hlc: Hlc::new(1_900_000_000_001, 0),
         };
         let impostor = FamilyMessage { device_id: DeviceId::new_v7(), ..reply.clone() };
-        let writes = f.store.put_family_messages(f.clinic, f.family, &[reply.clone()], 3).await.unwrap();
+        let writes = f.store.put_family_messages(f.clinic, f.family, std::slice::from_ref(&reply), 3).await.unwrap();
         assert_eq!(writes, [MessageWrite::Stored], "{backend:?}");
         let writes = f.store.put_family_messages(f.clinic, f.family, &[reply.clone(), impostor], 4).await.unwrap();
         assert_eq!(writes, [MessageWrite::AlreadyStored, MessageWrite::IdTaken], "{backend:?}");
