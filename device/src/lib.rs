@@ -7,6 +7,7 @@
 mod client;
 mod error;
 mod goals;
+mod messages;
 mod outbox;
 mod prefs;
 mod program;
@@ -18,6 +19,7 @@ mod token;
 
 pub use error::{DeviceError, Result};
 pub use goals::{ChildGoal, ChildGoals};
+pub use messages::{Thread, ThreadMessage};
 pub use outbox::RejectedItem;
 pub use prefs::{Language, PainScale, Prefs, ReminderPrefs};
 pub use program::{ProgramActivity, WeekProgram, week_program};
@@ -383,7 +385,7 @@ mod tests {
         let engine = Engine::open(dir.path()).await.unwrap();
         assert_eq!(engine.status().await.unwrap(), SyncState::NotPaired);
         assert!(matches!(engine.record(tick("2026-03-04", 0)).await, Err(DeviceError::NotPaired)));
-        assert_eq!(engine.schema_version().await.unwrap(), 3);
+        assert_eq!(engine.schema_version().await.unwrap(), 4);
         assert!(engine.integrity_ok().await.unwrap());
     }
 

@@ -22,7 +22,7 @@ pub(crate) struct Db {
     pub(crate) pool: SqlitePool,
 }
 
-fn parse<T: DeserializeOwned>(doc: &str) -> Result<T> {
+pub(crate) fn parse<T: DeserializeOwned>(doc: &str) -> Result<T> {
     serde_json::from_str(doc).map_err(DeviceError::from)
 }
 
@@ -133,7 +133,7 @@ impl Db {
 
     pub async fn forget_everything(&self) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        for table in ["settings", "records", "logs", "outbox", "media", "sync_attempts"] {
+        for table in ["settings", "records", "logs", "outbox", "media", "sync_attempts", "messages", "thread_reads"] {
             sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
         }
         tx.commit().await?;
@@ -256,6 +256,15 @@ impl Db {
                     .execute(&mut *tx)
                     .await?;
                 }
+                Change::Message(m) => {
+                    Self::put_message(&mut tx, m).await?;
+                    // Pulled, so the server has it: a copy still waiting here needs no sending.
+                    sqlx::query("DELETE FROM outbox WHERE kind = 'messages' AND id = ?1")
+                        .bind(&id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Change::ThreadRead(mark) => Self::put_thread_read(&mut tx, mark).await?,
                 Change::Removed(_) => {
                     sqlx::query("DELETE FROM records WHERE entity = ?1 AND id = ?2")
                         .bind(entity)
@@ -425,8 +434,8 @@ mod tests {
     #[tokio::test]
     async fn a_fresh_database_is_at_the_latest_version_and_sound() {
         let (db, _dir) = db().await;
-        assert_eq!(db.schema_version().await.unwrap(), 3);
-        assert_eq!(Db::known_version(), 3);
+        assert_eq!(db.schema_version().await.unwrap(), 4);
+        assert_eq!(Db::known_version(), 4);
         assert!(db.integrity_ok().await.unwrap());
         assert_eq!(db.outbox_counts().await.unwrap(), (0, 0));
         assert!(db.pairing().await.unwrap().is_none());
@@ -654,13 +663,13 @@ mod tests {
             db.pool.close().await;
         }
         let err = Db::open(&path).await.unwrap_err();
-        assert!(matches!(err, DeviceError::DatabaseTooNew { found: 99, known: 3 }), "{err:?}");
+        assert!(matches!(err, DeviceError::DatabaseTooNew { found: 99, known: 4 }), "{err:?}");
         assert!(err.to_string().contains("newer version"), "{err}");
         // Nothing was changed: the same rows are there, and it still refuses.
         let pool = SqlitePool::connect_with(SqliteConnectOptions::new().filename(&path)).await.unwrap();
         let versions: Vec<i64> =
             sqlx::query_scalar("SELECT version FROM _sqlx_migrations ORDER BY version").fetch_all(&pool).await.unwrap();
-        assert_eq!(versions, vec![1, 2, 3, 99]);
+        assert_eq!(versions, vec![1, 2, 3, 4, 99]);
         let kept: String =
             sqlx::query_scalar("SELECT value FROM settings WHERE key = 'device_id'").fetch_one(&pool).await.unwrap();
         assert_eq!(kept, "kept");

@@ -8,6 +8,7 @@ use crate::{Engine, Pairing};
 use homeplay_core::goal::GoalCheckIn;
 use homeplay_core::log::CompletionLog;
 use homeplay_core::media::{MediaRef, MediaSource};
+use homeplay_core::message::{FamilyMessage, MessageRead};
 use homeplay_core::pairing::{DeviceToken, PairingCode};
 use homeplay_core::recorded::{Answers, Recorded};
 use homeplay_core::sync::{
@@ -186,9 +187,11 @@ impl Engine {
     /// One push round: the oldest waiting versions of every kind the family records, up to each kind's
     /// limit, in one request. `None` when nothing waits; else how many were acknowledged and refused.
     async fn push_round(&self, client: &Client, token: &DeviceToken) -> Result<Option<(u64, u64)>> {
-        let mut request = PushRequest { protocol: PROTOCOL_VERSION, logs: Vec::new(), check_ins: Vec::new() };
+        let mut request = PushRequest::empty(PROTOCOL_VERSION);
         let mut sent = self.take::<CompletionLog>(&mut request).await?;
         sent += self.take::<GoalCheckIn>(&mut request).await?;
+        sent += self.take::<FamilyMessage>(&mut request).await?;
+        sent += self.take::<MessageRead>(&mut request).await?;
         if sent == 0 {
             return Ok(None);
         }
@@ -197,7 +200,10 @@ impl Engine {
         self.db.remember_observed(reply.server_hlc).await?;
         let logs = self.settle::<CompletionLog>(&mut request, &reply).await?;
         let check_ins = self.settle::<GoalCheckIn>(&mut request, &reply).await?;
-        Ok(Some((logs.0 + check_ins.0, logs.1 + check_ins.1)))
+        let messages = self.settle::<FamilyMessage>(&mut request, &reply).await?;
+        let reads = self.settle::<MessageRead>(&mut request, &reply).await?;
+        let answered = [logs, check_ins, messages, reads];
+        Ok(Some((answered.iter().map(|a| a.0).sum(), answered.iter().map(|a| a.1).sum())))
     }
 
     /// Adds the oldest waiting versions of one kind to the request; returns how many.

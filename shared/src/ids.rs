@@ -71,6 +71,10 @@ id_type! {
     GoalCheckInId;
     /// A clinic's program template (dashboard only: never synced).
     ProgramTemplateId;
+    /// A message in a child's thread: UUIDv7, so ids sort in the order messages were written.
+    MessageId;
+    /// One "read up to here" mark a device pushes.
+    MessageReadId;
 }
 
 /// Namespace for the UUIDv5 ids of built-in library items (a fixed, random value: never change it).

@@ -17,6 +17,7 @@ pub mod ids;
 pub mod library;
 pub mod log;
 pub mod media;
+pub mod message;
 #[cfg(feature = "openapi")]
 mod openapi;
 pub mod pain;

@@ -7,7 +7,7 @@ use crate::media::MediaRef;
 use crate::pain::PainScore;
 use crate::pairing::{DeviceToken, PairingCode};
 use crate::sync::Cursor;
-use crate::text::{KidText, Name, Note, Prose, Title};
+use crate::text::{KidText, MessageText, Name, Note, Prose, Title};
 use crate::time::{DayName, TimeZoneName, Weekdays};
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::openapi::{KnownFormat, RefOr};
@@ -65,7 +65,9 @@ id_schema!(
     GoalId,
     GoalReviewId,
     GoalCheckInId,
-    ProgramTemplateId
+    ProgramTemplateId,
+    MessageId,
+    MessageReadId
 );
 
 string_schema! {
@@ -73,6 +75,7 @@ string_schema! {
     Title => string("A parent-facing title, trimmed", Some(1), Some(Title::MAX_CHARS), None);
     KidText => string("A few words for a child, trimmed", Some(1), Some(KidText::MAX_CHARS), None);
     Note => string("A short note, trimmed", Some(1), Some(Note::MAX_CHARS), None);
+    MessageText => string("A message, trimmed", Some(1), Some(MessageText::MAX_CHARS), None);
     Prose => string("Longer text, trimmed", Some(1), Some(Prose::MAX_CHARS), None);
     TimeZoneName => string(
         "An IANA time zone name from the tz database, e.g. Europe/London (case-sensitive)",

@@ -1,4 +1,5 @@
-//! What a family records on a device and pushes to the clinic: completion logs and goal check-ins.
+//! What a family records on a device and pushes to the clinic: completion logs, goal check-ins, messages to
+//! the clinic and how far the family has read them.
 //!
 //! Each kind is a versioned record: keyed by a UUIDv7 the device makes, stamped with an [`Hlc`] (the newest
 //! version wins), made by one device about one child. The device keeps every unsent version of every kind in
@@ -10,8 +11,13 @@ use crate::error::Validate;
 use crate::goal::GoalCheckIn;
 use crate::hlc::Hlc;
 use crate::ids::{ChildId, DeviceId, GoalCheckInId, LogId};
+use crate::ids::{MessageId, MessageReadId};
 use crate::log::CompletionLog;
-use crate::sync::{Ack, CheckInAck, CheckInRejection, PushRequest, PushResponse, RejectReason, Rejection};
+use crate::message::{FamilyMessage, MessageRead};
+use crate::sync::{
+    Ack, CheckInAck, CheckInRejection, MessageAck, MessageReadAck, MessageReadRejection, MessageRejection, PushRequest,
+    PushResponse, RejectReason, Rejection,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -134,6 +140,10 @@ recorded!(CompletionLog, LogId, noun: "log", max: PushRequest::MAX_LOGS, request
     accepted: accepted as Ack, rejected: rejected as Rejection);
 recorded!(GoalCheckIn, GoalCheckInId, noun: "check-in", max: PushRequest::MAX_CHECK_INS, request: check_ins,
     accepted: check_ins_accepted as CheckInAck, rejected: check_ins_rejected as CheckInRejection);
+recorded!(FamilyMessage, MessageId, noun: "message", max: PushRequest::MAX_MESSAGES, request: messages,
+    accepted: messages_accepted as MessageAck, rejected: messages_rejected as MessageRejection);
+recorded!(MessageRead, MessageReadId, noun: "read mark", max: PushRequest::MAX_MESSAGE_READS, request: message_reads,
+    accepted: message_reads_accepted as MessageReadAck, rejected: message_reads_rejected as MessageReadRejection);
 
 #[cfg(test)]
 mod tests {
@@ -141,14 +151,7 @@ mod tests {
     use crate::sync::PROTOCOL_VERSION;
 
     fn empty_response() -> PushResponse {
-        PushResponse {
-            protocol: PROTOCOL_VERSION,
-            accepted: Vec::new(),
-            rejected: Vec::new(),
-            check_ins_accepted: Vec::new(),
-            check_ins_rejected: Vec::new(),
-            server_hlc: Hlc::new(1, 0),
-        }
+        PushResponse::empty(PROTOCOL_VERSION, Hlc::new(1, 0))
     }
 
     fn round_trip<T: Recorded>(id: T::Id) -> PushResponse {
@@ -176,16 +179,20 @@ mod tests {
         let check_ins = round_trip::<GoalCheckIn>(GoalCheckInId::new_v7());
         assert_eq!((check_ins.check_ins_accepted.len(), check_ins.check_ins_rejected.len()), (1, 1));
         assert!(check_ins.accepted.is_empty() && check_ins.rejected.is_empty());
+        let messages = round_trip::<FamilyMessage>(MessageId::new_v7());
+        assert_eq!((messages.messages_accepted.len(), messages.messages_rejected.len()), (1, 1));
+        assert!(messages.check_ins_accepted.is_empty() && messages.accepted.is_empty());
+        let reads = round_trip::<MessageRead>(MessageReadId::new_v7());
+        assert_eq!((reads.message_reads_accepted.len(), reads.message_reads_rejected.len()), (1, 1));
+        assert!(reads.messages_accepted.is_empty() && reads.messages_rejected.is_empty());
     }
 
     /// The field names are the wire's: the server reports a too-long array and an unreadable id by them.
     #[test]
     fn each_kind_is_named_by_its_array_in_the_push_request() {
-        let request =
-            serde_json::to_value(PushRequest { protocol: PROTOCOL_VERSION, logs: Vec::new(), check_ins: Vec::new() })
-                .unwrap_or_default();
+        let request = serde_json::to_value(PushRequest::empty(PROTOCOL_VERSION)).unwrap_or_default();
         assert!(request.get(CompletionLog::FIELD).is_some(), "{request}");
-        let mut request = PushRequest { protocol: PROTOCOL_VERSION, logs: Vec::new(), check_ins: Vec::new() };
+        let mut request = PushRequest::empty(PROTOCOL_VERSION);
         GoalCheckIn::batch(&mut request)
             .push(serde_json::from_value(check_in_json()).unwrap_or_else(|e| panic!("{e}")));
         let json = serde_json::to_value(&request).unwrap_or_default();

@@ -8,9 +8,10 @@ use crate::family::{Caregiver, Child, Family};
 use crate::feedback::Feedback;
 use crate::goal::{FamilyGoal, GoalCheckIn};
 use crate::hlc::Hlc;
-use crate::ids::{ClinicId, DeviceId, FamilyId, GoalCheckInId, LogId};
+use crate::ids::{ClinicId, DeviceId, FamilyId, GoalCheckInId, LogId, MessageId, MessageReadId};
 use crate::log::CompletionLog;
 use crate::media::MediaRef;
+use crate::message::{FamilyMessage, Message, MessageRead, ThreadRead};
 use crate::pairing::{DeviceToken, PairingCode};
 use crate::routine::Routine;
 use crate::text::Name;
@@ -78,11 +79,27 @@ pub struct PushRequest {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub check_ins: Vec<GoalCheckIn>,
+    /// Messages caregivers wrote to the clinic, at most [`PushRequest::MAX_MESSAGES`]. Absent from older
+    /// clients.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+    pub messages: Vec<FamilyMessage>,
+    /// How far caregivers have read their children's threads, at most [`PushRequest::MAX_MESSAGE_READS`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+    pub message_reads: Vec<MessageRead>,
 }
 
 impl PushRequest {
     pub const MAX_LOGS: usize = 500;
     pub const MAX_CHECK_INS: usize = 100;
+    pub const MAX_MESSAGES: usize = 100;
+    pub const MAX_MESSAGE_READS: usize = 100;
+
+    /// A request with nothing in it yet.
+    pub fn empty(protocol: u32) -> Self {
+        Self { protocol, logs: Vec::new(), check_ins: Vec::new(), messages: Vec::new(), message_reads: Vec::new() }
+    }
 }
 
 /// The server's answer, sent only after everything accepted is committed. Every pushed log appears in
@@ -102,6 +119,16 @@ pub struct PushResponse {
     pub check_ins_accepted: Vec<CheckInAck>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub check_ins_rejected: Vec<CheckInRejection>,
+    /// Like `accepted` and `rejected`, for the pushed `messages`; absent when none were pushed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messages_accepted: Vec<MessageAck>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messages_rejected: Vec<MessageRejection>,
+    /// Like `accepted` and `rejected`, for the pushed `message_reads`; absent when none were pushed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub message_reads_accepted: Vec<MessageReadAck>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub message_reads_rejected: Vec<MessageReadRejection>,
     /// The server's clock after the push; devices observe it to keep their clocks ordered after the server's.
     pub server_hlc: Hlc,
 }
@@ -133,6 +160,70 @@ pub struct CheckInRejection {
     /// Position in the pushed `check_ins` array.
     pub index: u32,
     pub id: GoalCheckInId,
+    pub reason: RejectReason,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl PushResponse {
+    /// An answer about nothing yet.
+    pub fn empty(protocol: u32, server_hlc: Hlc) -> Self {
+        Self {
+            protocol,
+            accepted: Vec::new(),
+            rejected: Vec::new(),
+            check_ins_accepted: Vec::new(),
+            check_ins_rejected: Vec::new(),
+            messages_accepted: Vec::new(),
+            messages_rejected: Vec::new(),
+            message_reads_accepted: Vec::new(),
+            message_reads_rejected: Vec::new(),
+            server_hlc,
+        }
+    }
+}
+
+/// This message is safe on the server (stored now or before).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageAck {
+    pub id: MessageId,
+    pub hlc: Hlc,
+}
+
+/// A pushed message the server will not store; retrying it cannot succeed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageRejection {
+    /// Position in the pushed `messages` array.
+    pub index: u32,
+    pub id: MessageId,
+    pub reason: RejectReason,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub message: String,
+}
+
+/// This read mark is safe on the server (stored, or a further mark already was).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageReadAck {
+    pub id: MessageReadId,
+    pub hlc: Hlc,
+}
+
+/// A pushed read mark the server will not store; retrying it cannot succeed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageReadRejection {
+    /// Position in the pushed `message_reads` array.
+    pub index: u32,
+    pub id: MessageReadId,
     pub reason: RejectReason,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
@@ -265,6 +356,10 @@ pub enum Change {
     Goal(FamilyGoal),
     /// A picture, video or voice prompt the program uses; fetch it with `GET /api/v1/media/{media}`.
     Media(MediaInfo),
+    /// A message in a child's thread, from either side (feedback sent before messages stays `feedback`).
+    Message(Message),
+    /// How far one side has read a child's thread; the furthest mark of each side, one per child and side.
+    ThreadRead(ThreadRead),
     /// A record the family no longer has access to (for example a child moved to another family).
     Removed(Removed),
 }
@@ -283,6 +378,8 @@ impl Change {
             Change::Feedback(f) => ("feedback", f.id.to_string()),
             Change::Goal(g) => ("goal", g.id.to_string()),
             Change::Media(m) => ("media", m.media.to_string()),
+            Change::Message(m) => ("message", m.id.to_string()),
+            Change::ThreadRead(r) => ("thread_read", r.key()),
             Change::Removed(r) => (r.entity.name(), r.id.to_string()),
         }
     }

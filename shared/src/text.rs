@@ -75,6 +75,10 @@ bounded_text!(
     Note, min = 1, max = 500
 );
 bounded_text!(
+    /// A message in a child's thread, from a therapist or a caregiver.
+    MessageText, min = 1, max = 1000
+);
+bounded_text!(
     /// Longer prose: instructions, safety notes, variations.
     Prose, min = 1, max = 2000
 );

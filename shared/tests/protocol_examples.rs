@@ -49,6 +49,12 @@ fn check(name: &str, json: &str) {
             for (i, c) in push.check_ins.iter().enumerate() {
                 c.validate().unwrap_or_else(|e| panic!("PushRequest.check_ins[{i}]: {e}"));
             }
+            for (i, m) in push.messages.iter().enumerate() {
+                m.validate().unwrap_or_else(|e| panic!("PushRequest.messages[{i}]: {e}"));
+            }
+            for (i, r) in push.message_reads.iter().enumerate() {
+                r.validate().unwrap_or_else(|e| panic!("PushRequest.message_reads[{i}]: {e}"));
+            }
         }
         "PushResponse" => drop(round_trip::<PushResponse>(name, json)),
         "PullRequest" => drop(round_trip::<PullRequest>(name, json)),
@@ -63,6 +69,7 @@ fn check(name: &str, json: &str) {
                     Change::Feedback(f) => f.validate(),
                     Change::Child(c) => c.validate(),
                     Change::Goal(g) => g.validate(),
+                    Change::Message(m) => m.validate(),
                     _ => Ok(()),
                 };
                 result.unwrap_or_else(|e| panic!("PullResponse change {change:?}: {e}"));
@@ -112,6 +119,8 @@ fn the_pull_example_shows_every_kind_of_change() {
         "feedback",
         "goal",
         "media",
+        "message",
+        "thread_read",
         "removed",
     ] {
         assert!(kinds.iter().any(|k| k == kind), "no '{kind}' change in the PullResponse example");

@@ -3,7 +3,7 @@
 
 use crate::dto::{
     AppSettings, AppStatus, ChildGoalsView, CommandError, DetailsView, EditInput, ErrorKind, LogView, MediaView,
-    PairInput, ProgressView, RecordInput, SlotKey, TodayChildView, WeekProgramView,
+    PairInput, ProgressView, RecordInput, SlotKey, ThreadView, TodayChildView, UnreadView, WeekProgramView,
 };
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
@@ -197,4 +197,34 @@ pub async fn auto_pair(engine: &Engine, url: &str, code: &str, device: &str, car
     };
     pair(engine, input).await?;
     Ok(true)
+}
+
+/// A child's thread with the clinic, as it is on this device.
+pub async fn messages(engine: &Engine, child_id: &str) -> CmdResult<ThreadView> {
+    let thread = engine.thread(parse_id::<ChildId>("child", child_id)?).await?;
+    Ok(ThreadView::from(&thread))
+}
+
+/// A caregiver writes to the clinic (sent on the next sync); answers the thread with it in place.
+pub async fn send_message(engine: &Engine, child_id: &str, text: &str) -> CmdResult<ThreadView> {
+    let child = parse_id::<ChildId>("child", child_id)?;
+    engine.send_message(child, text).await?;
+    Ok(ThreadView::from(&engine.thread(child).await?))
+}
+
+/// The family has read the child's thread as it is now.
+pub async fn mark_messages_read(engine: &Engine, child_id: &str) -> CmdResult<ThreadView> {
+    let child = parse_id::<ChildId>("child", child_id)?;
+    engine.mark_thread_read(child).await?;
+    Ok(ThreadView::from(&engine.thread(child).await?))
+}
+
+/// For each child, the clinic's messages nobody in the family has read: the badge in the navigation.
+pub async fn unread_messages(engine: &Engine) -> CmdResult<Vec<UnreadView>> {
+    Ok(engine
+        .unread_messages()
+        .await?
+        .into_iter()
+        .map(|(child, n)| UnreadView { child_id: child.to_string(), unread: u32::try_from(n).unwrap_or(u32::MAX) })
+        .collect())
 }

@@ -8,7 +8,7 @@ use crate::AppState;
 use crate::api;
 use crate::dto::{
     AppSettings, AppStatus, ChildGoalsView, CommandError, EditInput, LogView, MediaView, PairInput, ProgressView,
-    RecordInput, TodayChildView, WeekProgramView,
+    RecordInput, ThreadView, TodayChildView, UnreadView, WeekProgramView,
 };
 use homeplay_core::goal::CheckInFace;
 use tauri::State;
@@ -136,6 +136,22 @@ commands! {
 
     async fn check_in(state, goal_id: String, face: CheckInFace) -> Vec<ChildGoalsView> {
         api::check_in(&state.engine, &goal_id, face).await
+    }
+
+    async fn messages(state, child_id: String) -> ThreadView {
+        api::messages(&state.engine, &child_id).await
+    }
+
+    async fn send_message(state, child_id: String, text: String) -> ThreadView {
+        api::send_message(&state.engine, &child_id, &text).await
+    }
+
+    async fn mark_messages_read(state, child_id: String) -> ThreadView {
+        api::mark_messages_read(&state.engine, &child_id).await
+    }
+
+    async fn unread_messages(state) -> Vec<UnreadView> {
+        api::unread_messages(&state.engine).await
     }
 
     async fn unpair(state, discard_unsent: bool) -> AppStatus {

@@ -13,10 +13,12 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 mod goals;
+mod messages;
 mod settings;
 mod week;
 
 pub use goals::{ChildGoalsView, GoalExerciseView, GoalView};
+pub use messages::{MessageView, ThreadView, UnreadView};
 pub use settings::{AppSettings, Language, MomentTimeView, ReminderSettings, parse_time};
 pub use week::{
     DayStatusView, DayView, FeedbackView, ProgramActivityView, ProgramTimeView, ProgressView, WeekProgramView,

@@ -453,6 +453,50 @@ async fn pair_tick_kid_mode_offline_restart_and_sync_in_the_real_app() {
         eprintln!("axe: no {} screen in the app yet, not checked", skipped.join("/"));
     }
 
+    // Messages: the therapist writes; after a sync the badge counts it, the thread shows it with its sticker,
+    // and the family answers. The answer waits to send until the next sync, then reaches the clinic once.
+    let path = format!("/api/v1/children/{}/messages", p.child_id);
+    p.maya.post(&path, json!({"client_key": homeplay_core::ids::MessageId::new_v7(), "text": "Great bear walks this week!", "sticker": "trophy"})).await;
+    s.js("window.scrollTo(0, 0);", json!([])).await;
+    s.button(None, "Sync now").await;
+    s.wait("the unread badge", "document.querySelector('[data-testid=unread-badge]')?.textContent.includes('1')").await;
+    s.click("the Messages button", "return document.querySelector('[data-testid=nav-messages]');", json!([])).await;
+    s.wait(
+        "the therapist's message",
+        "[...document.querySelectorAll('[data-testid=message]')].some(m => m.textContent.includes('Great bear walks') \
+         && m.querySelector('[role=img]'))",
+    )
+    .await;
+    s.wait("the badge cleared once read", "!document.querySelector('[data-testid=unread-badge]')").await;
+    let area =
+        s.call(reqwest::Method::POST, "/element", json!({"using": "css selector", "value": "#message-text"})).await;
+    let area = area[ELEMENT].as_str().unwrap().to_owned();
+    s.call(
+        reqwest::Method::POST,
+        &format!("/element/{area}/value"),
+        json!({"text": "Thank you! He loved the trophy."}),
+    )
+    .await;
+    s.click("Send", "return document.querySelector('[data-testid=message-send]');", json!([])).await;
+    s.wait("the answer waiting to send", "document.querySelector('[data-testid=message-waiting]')").await;
+    s.screenshot("family-messages.png").await;
+    s.axe("messages", &mut axe).await;
+    s.js("window.scrollTo(0, 0);", json!([])).await;
+    s.button(None, "Sync now").await;
+    s.wait("the answer sent", "!document.querySelector('[data-testid=message-waiting]')").await;
+    let thread = p.maya.get(&path).await;
+    let answers: Vec<&Value> =
+        thread["messages"].as_array().unwrap().iter().filter(|m| m["side"] == "family").collect();
+    assert_eq!(answers.len(), 1, "{thread:#}");
+    assert_eq!(
+        (answers[0]["text"].as_str(), answers[0]["from"].as_str()),
+        (Some("Thank you! He loved the trophy."), Some("Mum"))
+    );
+    assert_eq!(thread["family_read"]["by"], "Mum", "{thread:#}");
+    s.js("window.scrollTo(0, 0);", json!([])).await;
+    s.button(None, "Today").await;
+    s.wait_for_today(4).await;
+
     // The clinic goes away. Ticks still land, and the line says where they are.
     server.kill();
     s.button(Some(crab0), "Done").await;

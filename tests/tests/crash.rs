@@ -89,7 +89,7 @@ async fn run_and_kill(dir: &Path, kill_after: usize, said: &mut Said) {
 async fn check_reopened(dir: &Path, said: &Said, round: &str) {
     let engine = homeplay_tests::open_engine(dir).await.unwrap_or_else(|e| panic!("{round}: reopening failed: {e}"));
     assert!(engine.integrity_ok().await.unwrap(), "{round}: integrity_check failed");
-    assert_eq!(engine.schema_version().await.unwrap(), 3);
+    assert_eq!(engine.schema_version().await.unwrap(), 4);
     for id in &said.acked {
         assert!(engine.log(*id).await.unwrap().is_some(), "{round}: acknowledged log {id} is missing");
     }

@@ -134,7 +134,7 @@ impl OldDevice {
         let token = DeviceToken::parse(&self.device.token).unwrap();
         FileTokenStore::new(self.dir.path().join("device-token")).save(&token).unwrap();
         let engine = homeplay_tests::open_engine(self.dir.path()).await.unwrap();
-        assert_eq!(engine.schema_version().await.unwrap(), 3);
+        assert_eq!(engine.schema_version().await.unwrap(), 4);
         assert!(engine.integrity_ok().await.unwrap());
         (engine, self.dir)
     }
@@ -246,7 +246,7 @@ async fn a_version_1_device_database_migrates_and_keeps_working() {
 
         // Opening again changes nothing.
         let engine = homeplay_tests::open_engine(dir.path()).await.unwrap();
-        assert_eq!(engine.schema_version().await.unwrap(), 3);
+        assert_eq!(engine.schema_version().await.unwrap(), 4);
         assert_eq!(engine.all_logs().await.unwrap().len(), 3);
         drop(engine);
         let pool = connect(dir.path()).await;
@@ -364,7 +364,7 @@ async fn an_unpaired_version_1_database_migrates_and_records_sync_attempts() {
     exec(&pool, "INSERT INTO settings (key, value) VALUES ('caregiver', 'Dad')", &[]).await;
     pool.close().await;
     let engine = homeplay_tests::open_engine(dir.path()).await.unwrap();
-    assert_eq!(engine.schema_version().await.unwrap(), 3);
+    assert_eq!(engine.schema_version().await.unwrap(), 4);
     assert_eq!(engine.caregiver().await.unwrap().unwrap().as_str(), "Dad");
     assert_eq!(engine.status().await.unwrap(), SyncState::NotPaired);
     assert!(matches!(engine.sync_once().await, Err(DeviceError::NotPaired)));

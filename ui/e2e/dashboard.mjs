@@ -18,6 +18,7 @@ import { exportFiles } from './dashboard/exports.mjs';
 import { goals } from './dashboard/goals.mjs';
 import { idle } from './dashboard/idle.mjs';
 import { library } from './dashboard/library.mjs';
+import { messages } from './dashboard/messages.mjs';
 import { myChildren, overview } from './dashboard/overview.mjs';
 import { pairing } from './dashboard/pairing.mjs';
 import { pain } from './dashboard/pain.mjs';
@@ -29,8 +30,8 @@ import { careTeam } from './dashboard/team-care.mjs';
 import { lifecycle } from './dashboard/lifecycle.mjs';
 
 const sections = [
-  overview, childPage, pairing, pain, exportFiles, report, library, builder, assignments, goals, careTeam, myChildren,
-  routines, tablet, ownPassword, audit, therapistPassword, enrol, assignMany, lifecycle, idle,
+  overview, childPage, pairing, pain, messages, exportFiles, report, library, builder, assignments, goals, careTeam,
+  myChildren, routines, tablet, ownPassword, audit, therapistPassword, enrol, assignMany, lifecycle, idle,
 ];
 
 async function run() {

@@ -24,7 +24,9 @@ import type {
   PairInput,
   ProgressView,
   RecordInput,
+  ThreadView,
   TodayChildView,
+  UnreadView,
   WeekProgramView,
 } from './bindings';
 
@@ -49,6 +51,14 @@ export interface FamilyBackend {
   goals(): Promise<ChildGoalsView[]>;
   /** This week's answer about a goal; kept on the device until it syncs. Answers the goals again. */
   checkIn(goalId: string, face: CheckInFace): Promise<ChildGoalsView[]>;
+  /** A child's thread with the clinic as it is on this device, oldest message first. */
+  messages(childId: string): Promise<ThreadView>;
+  /** A message to the clinic; kept on the device (shown as waiting) until it syncs. Answers the thread. */
+  sendMessage(childId: string, text: string): Promise<ThreadView>;
+  /** The family has read the child's thread as it is now. Answers the thread. */
+  markMessagesRead(childId: string): Promise<ThreadView>;
+  /** For each child, the clinic's messages nobody in the family has read. */
+  unreadMessages(): Promise<UnreadView[]>;
   /** Refused with kind `unsent_logs` while logs wait to be sent, unless `discardUnsent`. */
   unpair(discardUnsent: boolean): Promise<AppStatus>;
   /** Once, after the main screen's first paint (the benchmark measures start-up with it). */

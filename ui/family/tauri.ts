@@ -56,6 +56,10 @@ export const tauriBackend: FamilyBackend = {
   weekProgram: (childId) => call('week_program', { childId }),
   goals: () => call('goals', {}),
   checkIn: (goalId, face) => call('check_in', { goalId, face }),
+  messages: (childId) => call('messages', { childId }),
+  sendMessage: (childId, text) => call('send_message', { childId, text }),
+  markMessagesRead: (childId) => call('mark_messages_read', { childId }),
+  unreadMessages: () => call('unread_messages', {}),
   unpair: (discardUnsent) => call('unpair', { discardUnsent }),
   appReady: async () => {
     await call('app_ready', {});

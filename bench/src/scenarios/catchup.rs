@@ -108,11 +108,7 @@ pub async fn run(cfg: &Config, backend: Backend) -> anyhow::Result<Vec<Measureme
     proxy.reset();
     let started = Instant::now();
     for chunk in logs2.chunks(PushRequest::MAX_LOGS) {
-        let body = serde_json::to_vec(&PushRequest {
-            protocol: PROTOCOL_VERSION,
-            logs: chunk.to_vec(),
-            check_ins: Vec::new(),
-        })?;
+        let body = serde_json::to_vec(&PushRequest { logs: chunk.to_vec(), ..PushRequest::empty(PROTOCOL_VERSION) })?;
         let mut gz = GzEncoder::new(Vec::new(), Compression::default());
         gz.write_all(&body)?;
         let resp = client

@@ -51,7 +51,7 @@ pub async fn run(cfg: &Config, backend: Backend) -> anyhow::Result<Vec<Measureme
         tasks.spawn(async move {
             let mut accepted = 0;
             for chunk in logs.chunks(batch) {
-                let body = PushRequest { protocol: PROTOCOL_VERSION, logs: chunk.to_vec(), check_ins: Vec::new() };
+                let body = PushRequest { logs: chunk.to_vec(), ..PushRequest::empty(PROTOCOL_VERSION) };
                 let resp = client.post(&url).bearer_auth(&token).json(&body).send().await?;
                 anyhow::ensure!(resp.status().is_success(), "push: {}", resp.status());
                 let reply: PushResponse = resp.json().await?;

@@ -59,6 +59,7 @@ pub const RATE_LIMITED: &str = "Too many attempts; retry after the Retry-After h
         (name = "library", description = "The built-in and the clinic's own exercises, and routines"),
         (name = "assignments", description = "A child's program: assigning, changing, pausing, resuming, ending"),
         (name = "feedback", description = "Stickers and comments for a child's family"),
+        (name = "messages", description = "A child's thread with the family: messages both ways, read marks"),
         (name = "adherence", description = "The clinic-wide overview and one child's full adherence picture"),
         (name = "audit", description = "Who read or changed which child's data (clinic admins only)"),
         (name = "therapists", description = "The clinic's team"),

@@ -33,7 +33,7 @@ pub struct FeedbackInput {
 }
 
 /// How the family sees the sender: "Maya (OT)". A long name is shortened so the suffix always fits.
-fn signature(t: &Therapist) -> ApiResult<Name> {
+pub(crate) fn signature(t: &Therapist) -> ApiResult<Name> {
     let suffix = match t.discipline {
         Discipline::Ot => " (OT)",
         Discipline::Pt => " (PT)",

@@ -17,6 +17,7 @@ pub mod health;
 pub mod library;
 pub mod lifecycle;
 pub mod media;
+pub mod messages;
 pub mod pain;
 pub mod responses;
 pub mod sync;
@@ -85,6 +86,8 @@ fn documented() -> (Router<AppState>, OpenApi) {
         .routes(routes!(assignments::end))
         .routes(routes!(assignments::history))
         .routes(routes!(feedback::list, feedback::create))
+        .routes(routes!(messages::list, messages::send))
+        .routes(routes!(messages::mark_read))
         .routes(routes!(adherence::overview))
         .routes(routes!(adherence::child))
         .routes(routes!(pain::mark_seen))

@@ -29,6 +29,7 @@ mod families;
 mod library;
 pub mod lifecycle;
 mod media;
+mod messages;
 mod pain;
 mod postgres;
 mod program;
@@ -46,6 +47,7 @@ pub use families::FamilyStore;
 pub use library::{Archivable, LibraryStore};
 pub use lifecycle::{Discharge, Erased, LifecycleStore};
 pub use media::{MediaRecord, MediaStore};
+pub use messages::{MessageStore, MessageWrite};
 pub use pain::PainStore;
 pub use postgres::PgStore;
 pub use program::{HistoryRecord, ProgramStore};
@@ -117,6 +119,7 @@ pub trait Store:
     + CareStore
     + LifecycleStore
     + PainStore
+    + MessageStore
     + Send
     + Sync
     + std::fmt::Debug

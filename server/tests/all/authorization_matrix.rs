@@ -165,6 +165,12 @@ async fn world(backend: Backend) -> World {
     let spare_device = DeviceClient::pair(&server, &own.pairing_code(&leo).await, "Spare").await;
     let log = log_json(&leo, &assignment, &exercise, "2026-03-04", &own_device.device_id, hlc_now());
     own_device.push(vec![log]).await;
+    let message = own
+        .post(&format!("/api/v1/children/{leo}/messages"), json!({"client_key": uuid::Uuid::now_v7(), "text": "Hello"}))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     let secrets = vec![
         leo.clone(),
@@ -175,7 +181,7 @@ async fn world(backend: Backend) -> World {
         goal.clone(),
         template.clone(),
     ];
-    let child_secrets = vec![leo.clone(), mia.clone(), assignment.clone(), goal.clone()];
+    let child_secrets = vec![leo.clone(), mia.clone(), assignment.clone(), goal.clone(), message.clone()];
     let vars = vec![
         ("{child}", leo),
         ("{goal}", goal),
@@ -191,6 +197,7 @@ async fn world(backend: Backend) -> World {
         ("{media}", media),
         ("{spare_therapist}", spare_therapist),
         ("{discharged}", zoe),
+        ("{message}", message),
     ];
     World {
         server,
@@ -307,6 +314,14 @@ fn child_endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> 
             Some(json!({"date": "2026-03-04", "sticker": "star"})),
             ChildRecord,
         ),
+        ("GET", "/api/v1/children/{child}/messages", None, ChildRecord),
+        (
+            "POST",
+            "/api/v1/children/{child}/messages",
+            Some(json!({"client_key": "0192a3b4-0000-4000-8000-000000000001", "text": "See you Tuesday"})),
+            ChildRecord,
+        ),
+        ("POST", "/api/v1/children/{child}/messages/read", Some(json!({"up_to": "{message}"})), ChildRecord),
         ("GET", "/api/v1/children/{child}/adherence", None, ChildRecord),
         ("POST", "/api/v1/children/{child}/pain/seen", Some(json!({})), ChildRecord),
         ("GET", "/api/v1/children/{child}/care-team", None, ChildRecord),

@@ -16,6 +16,7 @@ mod goals_api;
 mod goals_feed;
 mod library_archive;
 mod lifecycle;
+mod messages;
 mod openapi;
 mod pain;
 mod pairing_code_cli;

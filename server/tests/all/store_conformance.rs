@@ -698,6 +698,26 @@ async fn erasing_a_child_leaves_no_row_about_it() {
         painful.pain = true;
         s.push_logs(f.family, f.clinic, &[log(&f, 2, 1_000), painful], 5).await.unwrap();
         s.mark_pain_seen(f.clinic, f.child, f.therapist, 6).await.unwrap();
+        let message = homeplay_core::message::Message {
+            id: MessageId::new_v7(),
+            child_id: f.child,
+            side: homeplay_core::message::Side::Clinic,
+            from: Name::new("Maya (OT)").unwrap(),
+            therapist_id: Some(f.therapist),
+            device_id: None,
+            text: Some(homeplay_core::text::MessageText::new("Great week!").unwrap()),
+            sticker: None,
+            sent_at: chrono::DateTime::from_timestamp_millis(1_900_000_000_000).unwrap(),
+        };
+        s.put_clinic_message(f.clinic, f.family, &message, uuid::Uuid::now_v7(), 7).await.unwrap();
+        let mark = homeplay_core::message::ThreadRead {
+            child_id: f.child,
+            side: homeplay_core::message::Side::Clinic,
+            up_to: message.id,
+            by: Name::new("Maya (OT)").unwrap(),
+            at: chrono::DateTime::from_timestamp_millis(1_900_000_000_001).unwrap(),
+        };
+        s.put_read_mark(f.clinic, f.family, &mark).await.unwrap();
         let g = goal(&f);
         s.put_goal(f.clinic, &g, f.therapist, 10).await.unwrap();
         let mut with_goal = s.assignment(f.clinic, f.assignment).await.unwrap().unwrap();
@@ -783,6 +803,8 @@ async fn erasing_a_child_leaves_no_row_about_it() {
             ("log_days", 2),
             ("pain_reports", 1),
             ("pain_seen", 1),
+            ("messages", 1),
+            ("message_reads", 1),
             ("goals", 1),
             ("goal_versions", 1),
             ("goal_reviews", 1),
@@ -814,6 +836,8 @@ async fn erasing_a_child_leaves_no_row_about_it() {
             ("log_days", "child_id", &c),
             ("pain_reports", "child_id", &c),
             ("pain_seen", "child_id", &c),
+            ("messages", "child_id", &c),
+            ("message_reads", "child_id", &c),
             ("goals", "child_id", &c),
             ("goal_versions", "goal_id", &g),
             ("goal_reviews", "child_id", &c),
@@ -854,5 +878,71 @@ async fn erasing_one_child_of_two_keeps_the_family_and_tells_its_devices() {
         let all = f.store.pull(f.family, 0, 1000).await.unwrap();
         let leos = all.iter().filter(|i| i.change_json.contains(&f.assignment.to_string())).count();
         assert_eq!(leos, 0, "{backend:?}");
+    }
+}
+
+/// A therapist's message is stored once per client key, a device's once per id (a resend is "already
+/// stored", another message with that id is not), both go into the family's feed once, and a read mark only
+/// moves forward. Another clinic reads nothing of it.
+#[tokio::test]
+async fn messages_are_stored_once_and_read_marks_only_move_forward() {
+    use homeplay_core::message::{FamilyMessage, Message, Side, ThreadRead};
+    use homeplay_core::text::MessageText;
+    use homeplay_server::store::MessageWrite;
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        let clinic_message = |text: &str| Message {
+            id: MessageId::new_v7(),
+            child_id: f.child,
+            side: Side::Clinic,
+            from: Name::new("Maya (OT)").unwrap(),
+            therapist_id: Some(f.therapist),
+            device_id: None,
+            text: Some(MessageText::new(text).unwrap()),
+            sticker: None,
+            sent_at: chrono::DateTime::from_timestamp_millis(1_900_000_000_000).unwrap(),
+        };
+        let key = uuid::Uuid::now_v7();
+        let first = clinic_message("Great week!");
+        let (stored, new) = f.store.put_clinic_message(f.clinic, f.family, &first, key, 1).await.unwrap();
+        assert_eq!((stored, new), (first.clone(), true), "{backend:?}");
+        let (stored, new) =
+            f.store.put_clinic_message(f.clinic, f.family, &clinic_message("Twice"), key, 2).await.unwrap();
+        assert_eq!((stored, new), (first.clone(), false), "{backend:?}: the same key answers the first message");
+
+        let device = DeviceId::new_v7();
+        let reply = FamilyMessage {
+            id: MessageId::new_v7(),
+            child_id: f.child,
+            text: MessageText::new("Thanks!").unwrap(),
+            written_by: Name::new("Mum").unwrap(),
+            device_id: device,
+            hlc: Hlc::new(1_900_000_000_001, 0),
+        };
+        let impostor = FamilyMessage { device_id: DeviceId::new_v7(), ..reply.clone() };
+        let writes = f.store.put_family_messages(f.clinic, f.family, std::slice::from_ref(&reply), 3).await.unwrap();
+        assert_eq!(writes, [MessageWrite::Stored], "{backend:?}");
+        let writes = f.store.put_family_messages(f.clinic, f.family, &[reply.clone(), impostor], 4).await.unwrap();
+        assert_eq!(writes, [MessageWrite::AlreadyStored, MessageWrite::IdTaken], "{backend:?}");
+        let thread = f.store.messages_of_child(f.clinic, f.child).await.unwrap();
+        assert_eq!(thread, [first.clone(), reply.to_message()], "{backend:?}");
+        assert!(f.store.messages_of_child(ClinicId::new_v7(), f.child).await.unwrap().is_empty(), "{backend:?}");
+        let feed = f.store.pull(f.family, 0, 1000).await.unwrap();
+        let messages = feed.iter().filter(|i| i.change_json.contains("\"type\":\"message\"")).count();
+        assert_eq!(messages, 2, "{backend:?}: each message once in the feed");
+
+        assert_eq!(f.store.unread_by_clinic(f.clinic, &[f.child]).await.unwrap(), [(f.child, 1)], "{backend:?}");
+        let mark = |up_to| ThreadRead {
+            child_id: f.child,
+            side: Side::Clinic,
+            up_to,
+            by: Name::new("Maya (OT)").unwrap(),
+            at: chrono::DateTime::from_timestamp_millis(1_900_000_000_002).unwrap(),
+        };
+        assert!(f.store.put_read_mark(f.clinic, f.family, &mark(reply.id)).await.unwrap(), "{backend:?}");
+        assert!(!f.store.put_read_mark(f.clinic, f.family, &mark(first.id)).await.unwrap(), "{backend:?}: never back");
+        assert_eq!(f.store.read_marks_of_child(f.clinic, f.child).await.unwrap(), [mark(reply.id)], "{backend:?}");
+        assert!(f.store.unread_by_clinic(f.clinic, &[f.child]).await.unwrap().is_empty(), "{backend:?}");
+        assert!(f.store.read_marks_of_child(ClinicId::new_v7(), f.child).await.unwrap().is_empty(), "{backend:?}");
     }
 }

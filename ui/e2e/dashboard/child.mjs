@@ -1,5 +1,5 @@
 // A child's page: the heatmap (every status, moved with the arrow keys), remote-monitoring days, the
-// timeline, feedback that stays text; later, the program's items (pause, resume, edit).
+// timeline, a message that stays text; later, the program's items (pause, resume, edit).
 import { axe, check, shot, step } from '../harness.mjs';
 
 /** Leo's page, reached from the overview; leaves his id in ctx.leoId. */
@@ -38,13 +38,14 @@ export async function childPage(ctx) {
   check(after !== before, `arrow keys move the day (${before} → ${after})`);
   check(await page.evaluate(() => document.activeElement?.getAttribute('data-date')) === after, 'focus follows');
 
-  step('feedback');
+  step('a message that stays text');
   const comment = 'Super buttons! <script>window.__pwned = 1</script><b>bold?</b>';
-  await page.locator('.feedback').getByLabel('Star').check();
-  await page.locator('.feedback').getByLabel('Comment').fill(comment);
-  await page.getByRole('button', { name: 'Send feedback' }).click();
-  await page.getByRole('status').filter({ hasText: 'Feedback for' }).waitFor();
-  const item = page.locator('.feedback-item').filter({ hasText: 'Super buttons!' });
+  const thread = page.getByTestId('message-thread');
+  await thread.getByLabel('Star').check();
+  await thread.getByLabel('Message', { exact: true }).fill(comment);
+  await thread.getByRole('button', { name: 'Send message' }).click();
+  await thread.getByRole('status').filter({ hasText: 'Message sent' }).waitFor();
+  const item = thread.getByTestId('message').filter({ hasText: 'Super buttons!' });
   await item.waitFor();
   check((await item.textContent()).includes('<script>window.__pwned = 1</script><b>bold?</b>'), 'user text shows as text');
   check((await item.locator('b, script').count()) === 0, 'user text is never markup');

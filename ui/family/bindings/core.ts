@@ -17,4 +17,6 @@ export type Outcome = { "status": "done" } | { "status": "partly" } | { "status"
 
 export type PainScore = number;
 
+export type Side = "family" | "clinic";
+
 export type Sticker = "star" | "heart" | "trophy" | "rocket" | "rainbow" | "thumbs_up" | "high_five" | "super_hero";

@@ -70,6 +70,8 @@ pub struct OverviewRow {
     /// Set for a discharged child (the last day of the program): listed apart from the children in care.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discharged_on: Option<NaiveDate>,
+    /// Messages from the family the clinic has not read yet.
+    pub unread_messages: u32,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -208,6 +210,7 @@ async fn overview_row(
         team: team.0,
         on_my_team: team.1,
         discharged_on: child.discharged_on,
+        unread_messages: 0,
     })
 }
 
@@ -312,6 +315,11 @@ pub async fn overview(
             }
             rows.push(row);
         }
+    }
+    let shown: Vec<ChildId> = rows.iter().map(|r| r.child_id).collect();
+    let unread: HashMap<ChildId, u32> = state.store.unread_by_clinic(clinic, &shown).await?.into_iter().collect();
+    for row in &mut rows {
+        row.unread_messages = unread.get(&row.child_id).copied().unwrap_or(0);
     }
     rows.sort_by(overview_order);
     let detail = match outside.len() {

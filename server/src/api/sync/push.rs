@@ -1,4 +1,4 @@
-//! A device's push: everything its family recorded (logs, goal check-ins), each item checked against the
+//! A device's push: everything its family recorded (logs, goal check-ins, messages and read marks), each item checked against the
 //! family and the device's own identity, stored once whatever the retries, and acknowledged or refused one
 //! by one. One loop serves every kind; what differs per kind is in [`Accept`] (see `recorded.rs`).
 
@@ -17,6 +17,7 @@ use homeplay_core::goal::GoalCheckIn;
 use homeplay_core::hlc::{Hlc, HlcClock};
 use homeplay_core::ids::ChildId;
 use homeplay_core::log::CompletionLog;
+use homeplay_core::message::{FamilyMessage, MessageRead};
 use homeplay_core::recorded::{Accepted, Answers, Recorded, Refused};
 use homeplay_core::sync::{ApiError, ErrorCode, PROTOCOL_VERSION, PushRequest, PushResponse, RejectReason};
 use serde::Deserialize;
@@ -33,6 +34,10 @@ pub struct PushEnvelope {
     logs: Vec<Box<RawValue>>,
     #[serde(default)]
     check_ins: Vec<Box<RawValue>>,
+    #[serde(default)]
+    messages: Vec<Box<RawValue>>,
+    #[serde(default)]
+    message_reads: Vec<Box<RawValue>>,
 }
 
 /// Why an item is refused: the reason, the field at fault and words for the family.
@@ -265,20 +270,19 @@ pub async fn push(
     check_protocol(envelope.protocol)?;
     too_many::<CompletionLog>(&envelope.logs)?;
     too_many::<GoalCheckIn>(&envelope.check_ins)?;
+    too_many::<FamilyMessage>(&envelope.messages)?;
+    too_many::<MessageRead>(&envelope.message_reads)?;
     let now = now_ms();
     let children = FamilyChildren::load(&state, &auth).await?;
-    let mut response = PushResponse {
-        protocol: PROTOCOL_VERSION,
-        accepted: Vec::new(),
-        rejected: Vec::new(),
-        check_ins_accepted: Vec::new(),
-        check_ins_rejected: Vec::new(),
-        server_hlc: Hlc::default(),
-    };
+    let mut response = PushResponse::empty(PROTOCOL_VERSION, Hlc::default());
     let mut max_wall =
         accept::<CompletionLog>(&state, &auth, &ip, &children, &envelope.logs, now, &mut response).await?;
     max_wall = max_wall
         .max(accept::<GoalCheckIn>(&state, &auth, &ip, &children, &envelope.check_ins, now, &mut response).await?);
+    max_wall = max_wall
+        .max(accept::<FamilyMessage>(&state, &auth, &ip, &children, &envelope.messages, now, &mut response).await?);
+    max_wall = max_wall
+        .max(accept::<MessageRead>(&state, &auth, &ip, &children, &envelope.message_reads, now, &mut response).await?);
     response.server_hlc = Hlc::new(u64::try_from(now).unwrap_or(0).max(max_wall), 0);
     Ok(Json(response))
 }

@@ -5,11 +5,12 @@ use super::push::{Accept, Refusal};
 use crate::auth::DeviceAuth;
 use crate::error::ApiResult;
 use crate::state::AppState;
-use crate::store::LogWrite;
+use crate::store::{LogWrite, MessageWrite};
 use homeplay_core::assignment::{Assignment, Target};
 use homeplay_core::goal::GoalCheckIn;
 use homeplay_core::ids::{AssignmentId, ChildId, ExerciseId, GoalId};
 use homeplay_core::log::CompletionLog;
+use homeplay_core::message::{FamilyMessage, MessageRead, Side, ThreadRead};
 use homeplay_core::schedule::exercises_of;
 use homeplay_core::sync::RejectReason;
 use std::collections::{HashMap, HashSet};
@@ -118,5 +119,67 @@ impl Accept for GoalCheckIn {
     ) -> ApiResult<Vec<Option<Refusal>>> {
         state.store.put_check_ins(auth.clinic_id, check_ins, now).await?;
         Ok(check_ins.iter().map(|_| None).collect())
+    }
+}
+
+/// A message needs nothing beyond the shared checks: it is about a child of the family, made by this device.
+impl Accept for FamilyMessage {
+    type Rules = ();
+
+    async fn rules(_: &AppState, _: &DeviceAuth, _: &HashSet<ChildId>) -> ApiResult<()> {
+        Ok(())
+    }
+
+    fn check(&self, _: &()) -> Result<(), Refusal> {
+        Ok(())
+    }
+
+    async fn store(
+        state: &AppState,
+        auth: &DeviceAuth,
+        messages: &[Self],
+        now: i64,
+    ) -> ApiResult<Vec<Option<Refusal>>> {
+        let writes = state.store.put_family_messages(auth.clinic_id, auth.family_id, messages, now).await?;
+        Ok(writes
+            .into_iter()
+            .map(|w| match w {
+                MessageWrite::Stored | MessageWrite::AlreadyStored => None,
+                MessageWrite::IdTaken => Some(Refusal::new(
+                    RejectReason::ImmutableField,
+                    "id",
+                    "another message has this id; a message is never changed once sent",
+                )),
+            })
+            .collect())
+    }
+}
+
+/// A read mark is a position in the thread; the furthest of the family's marks stands. It is not checked
+/// against the messages stored: a mark past them hides nothing but the family's own unread count.
+impl Accept for MessageRead {
+    type Rules = ();
+
+    async fn rules(_: &AppState, _: &DeviceAuth, _: &HashSet<ChildId>) -> ApiResult<()> {
+        Ok(())
+    }
+
+    fn check(&self, _: &()) -> Result<(), Refusal> {
+        Ok(())
+    }
+
+    async fn store(state: &AppState, auth: &DeviceAuth, reads: &[Self], _now: i64) -> ApiResult<Vec<Option<Refusal>>> {
+        for r in reads {
+            let mark = ThreadRead {
+                child_id: r.child_id,
+                side: Side::Family,
+                up_to: r.up_to,
+                by: r.read_by.clone(),
+                at: chrono::DateTime::from_timestamp_millis(i64::try_from(r.hlc.wall_ms).unwrap_or(i64::MAX))
+                    .unwrap_or_default(),
+            };
+            state.store.put_read_mark(auth.clinic_id, auth.family_id, &mark).await?;
+        }
+        Ok(reads.iter().map(|_| None).collect())
     }
 }

@@ -131,6 +131,8 @@ impl LifecycleStore for This {
             ("log_days", "DELETE FROM log_days WHERE child_id = $1"),
             ("pain_reports", "DELETE FROM pain_reports WHERE child_id = $1"),
             ("pain_seen", "DELETE FROM pain_seen WHERE child_id = $1"),
+            ("messages", "DELETE FROM messages WHERE child_id = $1"),
+            ("message_reads", "DELETE FROM message_reads WHERE child_id = $1"),
             ("goal_check_ins", "DELETE FROM goal_check_ins WHERE child_id = $1"),
             ("goal_reviews", "DELETE FROM goal_reviews WHERE child_id = $1"),
             ("goal_versions", "DELETE FROM goal_versions WHERE goal_id IN (SELECT id FROM goals WHERE child_id = $1)"),

@@ -14,6 +14,7 @@ mod families;
 mod library;
 mod lifecycle;
 mod media;
+mod messages;
 mod pain;
 mod program;
 mod sessions;

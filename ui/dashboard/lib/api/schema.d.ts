@@ -540,6 +540,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/children/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a child's messages
+         * @description The child's thread with the family, oldest first: both sides' messages, and the feedback sent before
+         *     messages as the therapist's messages it was.
+         */
+        get: operations["list_messages"];
+        put?: never;
+        /**
+         * Send a message
+         * @description Writes to the child's family, signed with the therapist's name and discipline ("Maya (OT)"); it reaches
+         *     the family's devices on their next pull. Sending the same `client_key` again sends nothing new.
+         */
+        post: operations["send_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/children/{id}/messages/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a child's messages read
+         * @description The clinic has read the thread up to and including `up_to`, which must be in it. A mark never moves back:
+         *     marking an older message changes nothing and answers the mark that stands.
+         */
+        post: operations["mark_messages_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/children/{id}/pain/seen": {
         parameters: {
             query?: never;
@@ -1501,6 +1548,16 @@ export interface components {
             /** @enum {string} */
             type: "media";
         } | {
+            /** @description A message in a child's thread, from either side (feedback sent before messages stays `feedback`). */
+            data: components["schemas"]["Message"];
+            /** @enum {string} */
+            type: "message";
+        } | {
+            /** @description How far one side has read a child's thread; the furthest mark of each side, one per child and side. */
+            data: components["schemas"]["ThreadRead"];
+            /** @enum {string} */
+            type: "thread_read";
+        } | {
             /** @description A record the family no longer has access to (for example a child moved to another family). */
             data: components["schemas"]["Removed"];
             /** @enum {string} */
@@ -1837,6 +1894,20 @@ export interface components {
         /** Format: uuid */
         FamilyId: string;
         /**
+         * @description A message a caregiver wrote on a device: recorded offline, pushed in `messages`, never edited (pushing
+         *     the same id again changes nothing).
+         */
+        FamilyMessage: {
+            /** @description A UUIDv7 the device makes. */
+            id: components["schemas"]["MessageId"];
+            child_id: components["schemas"]["ChildId"];
+            text: components["schemas"]["MessageText"];
+            /** @description The caregiver who wrote it, as they named themselves on the device. */
+            written_by: components["schemas"]["Name"];
+            device_id: components["schemas"]["DeviceId"];
+            hlc: components["schemas"]["Hlc"];
+        };
+        /**
          * @description The moments of a family's day that practice can be tied to, as early-intervention practice recommends.
          * @enum {string}
          */
@@ -2154,6 +2225,93 @@ export interface components {
         };
         /** @description builtin:<name> or sha256:<64 hex digits> */
         MediaRef: string;
+        /** @description One message in a child's thread, as both sides see it. */
+        Message: {
+            id: components["schemas"]["MessageId"];
+            child_id: components["schemas"]["ChildId"];
+            side: components["schemas"]["Side"];
+            /** @description Shown as the author: "Maya (OT)" for a therapist, the caregiver's name ("Mum") for the family. */
+            from: components["schemas"]["Name"];
+            therapist_id?: null | components["schemas"]["TherapistId"];
+            device_id?: null | components["schemas"]["DeviceId"];
+            text?: null | components["schemas"]["MessageText"];
+            sticker?: null | components["schemas"]["Sticker"];
+            /** Format: date-time */
+            sent_at: string;
+        };
+        /** @description This message is safe on the server (stored now or before). */
+        MessageAck: {
+            id: components["schemas"]["MessageId"];
+            hlc: components["schemas"]["Hlc"];
+        };
+        /** Format: uuid */
+        MessageId: string;
+        /** @description A message to the family: text, a sticker, or both. */
+        MessageInput: {
+            /**
+             * Format: uuid
+             * @description Made by the dashboard once per message it sends: sending the same key again (a double click, a retry
+             *     after a lost answer) answers the message already sent instead of sending a second.
+             */
+            client_key: string;
+            text?: null | components["schemas"]["MessageText"];
+            sticker?: null | components["schemas"]["Sticker"];
+        };
+        /** @description A caregiver read the child's thread up to and including `up_to`: pushed in `message_reads`. */
+        MessageRead: {
+            /** @description A UUIDv7 the device makes, a new one for each mark. */
+            id: components["schemas"]["MessageReadId"];
+            child_id: components["schemas"]["ChildId"];
+            /** @description The newest message read. */
+            up_to: components["schemas"]["MessageId"];
+            read_by: components["schemas"]["Name"];
+            device_id: components["schemas"]["DeviceId"];
+            hlc: components["schemas"]["Hlc"];
+        };
+        /** @description This read mark is safe on the server (stored, or a further mark already was). */
+        MessageReadAck: {
+            id: components["schemas"]["MessageReadId"];
+            hlc: components["schemas"]["Hlc"];
+        };
+        /** Format: uuid */
+        MessageReadId: string;
+        /** @description A pushed read mark the server will not store; retrying it cannot succeed. */
+        MessageReadRejection: {
+            /**
+             * Format: int32
+             * @description Position in the pushed `message_reads` array.
+             */
+            index: number;
+            id: components["schemas"]["MessageReadId"];
+            reason: components["schemas"]["RejectReason"];
+            field?: string | null;
+            message: string;
+        };
+        /** @description A pushed message the server will not store; retrying it cannot succeed. */
+        MessageRejection: {
+            /**
+             * Format: int32
+             * @description Position in the pushed `messages` array.
+             */
+            index: number;
+            id: components["schemas"]["MessageId"];
+            reason: components["schemas"]["RejectReason"];
+            field?: string | null;
+            message: string;
+        };
+        /** @description A message, trimmed */
+        MessageText: string;
+        /** @description A child's thread, oldest first, with how far each side has read it. */
+        MessageThread: {
+            messages: components["schemas"]["Message"][];
+            family_read?: null | components["schemas"]["ThreadRead"];
+            clinic_read?: null | components["schemas"]["ThreadRead"];
+            /**
+             * Format: int32
+             * @description The family's messages after the clinic's read mark.
+             */
+            unread: number;
+        };
         /**
          * @description How the child seemed, picked from faces.
          * @enum {string}
@@ -2300,6 +2458,11 @@ export interface components {
              * @description Set for a discharged child (the last day of the program): listed apart from the children in care.
              */
             discharged_on?: string | null;
+            /**
+             * Format: int32
+             * @description Messages from the family the clinic has not read yet.
+             */
+            unread_messages: number;
         };
         /** @description Pain from 0 (no hurt) to 10 (hurts worst); the faces stand for 0, 2, 4, 6, 8 and 10 */
         PainScore: number;
@@ -2447,6 +2610,13 @@ export interface components {
              *     Absent from older clients.
              */
             check_ins?: components["schemas"]["GoalCheckIn"][];
+            /**
+             * @description Messages caregivers wrote to the clinic, at most [`PushRequest::MAX_MESSAGES`]. Absent from older
+             *     clients.
+             */
+            messages?: components["schemas"]["FamilyMessage"][];
+            /** @description How far caregivers have read their children's threads, at most [`PushRequest::MAX_MESSAGE_READS`]. */
+            message_reads?: components["schemas"]["MessageRead"][];
         };
         /**
          * @description The server's answer, sent only after everything accepted is committed. Every pushed log appears in
@@ -2466,8 +2636,18 @@ export interface components {
              */
             check_ins_accepted?: components["schemas"]["CheckInAck"][];
             check_ins_rejected?: components["schemas"]["CheckInRejection"][];
+            /** @description Like `accepted` and `rejected`, for the pushed `messages`; absent when none were pushed. */
+            messages_accepted?: components["schemas"]["MessageAck"][];
+            messages_rejected?: components["schemas"]["MessageRejection"][];
+            /** @description Like `accepted` and `rejected`, for the pushed `message_reads`; absent when none were pushed. */
+            message_reads_accepted?: components["schemas"]["MessageReadAck"][];
+            message_reads_rejected?: components["schemas"]["MessageReadRejection"][];
             /** @description The server's clock after the push; devices observe it to keep their clocks ordered after the server's. */
             server_hlc: components["schemas"]["Hlc"];
+        };
+        /** @description The clinic has read the thread up to and including this message. */
+        ReadInput: {
+            up_to: components["schemas"]["MessageId"];
         };
         /** @description Who recorded this version of the log. */
         Recorder: {
@@ -2615,6 +2795,11 @@ export interface components {
             server_time_ms: number;
         };
         /**
+         * @description Who wrote a message, or whose read mark this is.
+         * @enum {string}
+         */
+        Side: "family" | "clinic";
+        /**
          * @description The eight skill areas of pediatric OT and PT practice.
          * @enum {string}
          */
@@ -2731,6 +2916,16 @@ export interface components {
         };
         /** Format: uuid */
         TherapistId: string;
+        /** @description How far one side has read a child's thread: every message up to and including `up_to` (by id). */
+        ThreadRead: {
+            child_id: components["schemas"]["ChildId"];
+            side: components["schemas"]["Side"];
+            up_to: components["schemas"]["MessageId"];
+            /** @description Who read it last: "Maya (OT)", "Mum". */
+            by: components["schemas"]["Name"];
+            /** Format: date-time */
+            at: string;
+        };
         /** @description An IANA time zone name from the tz database, e.g. Europe/London (case-sensitive) */
         TimeZoneName: string;
         /** @description One log as the timeline shows it: its current version. */
@@ -5439,6 +5634,281 @@ export interface operations {
             };
             /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_messages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The child */
+                id: components["schemas"]["ChildId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thread */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageThread"];
+                };
+            };
+            /** @description The address has a malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    send_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The child */
+                id: components["schemas"]["ChildId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageInput"];
+            };
+        };
+        responses: {
+            /** @description Already sent with this `client_key`: the message sent then */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Sent */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type), or the address has a malformed id; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The text is too long, or there is neither a text nor a sticker; `field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    mark_messages_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The child */
+                id: components["schemas"]["ChildId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadInput"];
+            };
+        };
+        responses: {
+            /** @description The clinic's read mark that stands */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadRead"];
+                };
+            };
+            /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type), or the address has a malformed id; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description `up_to` is not a message of the child's thread (`field`: `up_to`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
