@@ -562,8 +562,10 @@ async fn pair_tick_kid_mode_offline_restart_and_sync_in_the_real_app() {
     let bear = |slot: u8| format!("{}/{}/{today}#{slot}", p.assignment_id, p.exercise_id);
     let crab = |slot: u8| format!("{crab_assignment}/{CRAB_ID}/{today}#{slot}");
     let mut want = BTreeMap::new();
-    // Bear walk after school: ticked and undone by Mum, then done in kid mode.
-    want.insert(bear(0), vec!["done by kid_mode".to_owned(), "done undone by Mum".to_owned()]);
+    // Bear walk after school: ticked and undone by Mum, then done in kid mode, and Mum told how it went (a pain
+    // of 8): that last version is hers, and its score reached the clinic.
+    want.insert(bear(0), vec!["done by Mum".to_owned(), "done undone by Mum".to_owned()]);
+    assert!(report.to_string().contains("\"pain_score\":8"), "the pain score reached the clinic: {report:#}");
     want.insert(bear(1), vec!["not_done:sick by Mum".to_owned()]);
     want.insert(crab(0), vec!["done by Mum".to_owned()]);
     want.insert(crab(1), vec!["done undone by Mum".to_owned()]);
