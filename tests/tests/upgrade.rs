@@ -255,7 +255,7 @@ async fn a_version_1_device_database_migrates_and_keeps_working() {
                 .fetch_all(&pool)
                 .await
                 .unwrap();
-        assert_eq!(versions, vec![(1, true), (2, true), (3, true)]);
+        assert_eq!(versions, vec![(1, true), (2, true), (3, true), (4, true)]);
         assert!(outbox_columns(&pool).await.contains(&"rejected_field".to_owned()));
         pool.close().await;
     }
@@ -401,7 +401,7 @@ async fn a_database_from_a_newer_app_is_refused_and_left_as_it_was() {
     pool.close().await;
 
     let err = homeplay_tests::open_engine(dir.path()).await.unwrap_err();
-    assert!(matches!(err, DeviceError::DatabaseTooNew { found: 99, known: 3 }), "{err:?}");
+    assert!(matches!(err, DeviceError::DatabaseTooNew { found: 99, known: 4 }), "{err:?}");
     let message = err.to_string();
     assert!(message.contains("newer version") && message.contains("update the app"), "{message}");
 
