@@ -248,6 +248,7 @@ impl Drop for TestServer {
 }
 
 /// A browser-like client for the dashboard API: keeps the session cookie and sends the CSRF token.
+#[derive(Clone)]
 pub struct Therapist {
     pub http: Client,
     pub base: String,

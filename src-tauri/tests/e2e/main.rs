@@ -1,0 +1,8 @@
+//! The real app end to end: the built binary, driven through tauri-driver and WebKitWebDriver, against the real
+//! server. It needs a display, tauri-driver and WebKitWebDriver, so its tests are ignored by a plain `cargo test`;
+//! scripts/test.sh runs them under Xvfb with `-- --ignored`. Screenshots go to `artifacts/`. Each module is one
+//! story with its own server and app.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+mod journey;
