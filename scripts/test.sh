@@ -95,7 +95,7 @@ cargo build --locked -p homeplay-app
 # private Xvfb display and D-Bus session, against the real server. Screenshots land in artifacts/.
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version "^2"
 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- \
-  cargo test --locked -p homeplay-app --test e2e -- --ignored 2>&1 | tee -a "$log"
+  cargo test --locked -p homeplay-app --test e2e -- --ignored --test-threads=1 2>&1 | tee -a "$log"
 
 step "family app .deb: the Tauri bundler (npm @tauri-apps/cli, installed by npm ci above) on a release build"
 # The screens in src-tauri/dist were built above, so no beforeBuildCommand. The .deb counts as one check.
