@@ -1,5 +1,6 @@
 // The program builder's "when" part, and how it becomes the API's AssignmentInput.
 import type { Schemas } from './api/client';
+import type { FormError } from './fieldErrors';
 
 export interface SlotDraft {
   kind: 'moment' | 'at' | 'anytime';
@@ -45,14 +46,35 @@ export function slotInput(s: SlotDraft): Schemas['SlotTime'] {
   }
 }
 
-export function assignProblems(d: AssignDraft): string[] {
-  const p: string[] = [];
-  if (!d.start_date) p.push('Pick a start date.');
-  if (d.end_date && d.end_date < d.start_date) p.push('The end date is before the start date.');
-  if (d.days.length === 0) p.push('Pick at least one day of the week.');
-  if (d.slots.length < 1 || d.slots.length > MAX_SLOTS) p.push(`Pick 1 to ${MAX_SLOTS} times a day.`);
-  if (d.slots.some((s) => s.kind === 'at' && !/^\d\d:\d\d(:\d\d)?$/.test(s.time))) p.push('Give each clock time as HH:MM.');
+/** The "when" fields, named as the server names them in a 422 (`slots[1].time` is inside `slots`). */
+export const WHEN_FIELDS = ['start_date', 'end_date', 'days', 'slots', 'dosage', 'note_for_family', 'goal_ids'] as const;
+
+/**
+ * Every problem of the "when" part a therapist can fix before sending, each named by the field the server
+ * would name, so that it shows beside that field whether it comes from here or from a 422.
+ */
+export function whenProblems(d: AssignDraft): FormError[] {
+  const p: FormError[] = [];
+  const add = (field: string, message: string) => p.push({ field, message });
+  if (!d.start_date) add('start_date', 'Pick a start date.');
+  if (d.end_date && d.start_date && d.end_date < d.start_date) add('end_date', 'The end date is before the start date.');
+  if (d.days.length === 0) add('days', 'Pick at least one day of the week.');
+  if (d.slots.length < 1 || d.slots.length > MAX_SLOTS) add('slots', `Pick 1 to ${MAX_SLOTS} times a day.`);
+  d.slots.forEach((s, i) => {
+    if (s.kind === 'at' && !/^\d\d:\d\d(:\d\d)?$/.test(s.time)) add(`slots[${i}].time`, `Give time ${i + 1} as HH:MM.`);
+  });
   return p;
+}
+
+/** The same problems as words only, for a form that lists them. */
+export function assignProblems(d: AssignDraft): string[] {
+  return whenProblems(d).map((p) => p.message);
+}
+
+/** Which time of `slots` a field path such as `slots[1].time` names; null for the times as a whole. */
+export function slotIndex(field: string | null): number | null {
+  const m = field?.match(/^slots\[(\d+)\]/);
+  return m ? Number(m[1]) : null;
 }
 
 const positive = (n: number | null) => (n !== null && Number.isFinite(n) && n > 0 ? Math.round(n) : null);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api/client';
-import { errorFor, fieldMatches, formError, formLevelError } from './fieldErrors';
+import { errorFor, fieldMatches, formError, formLevelError, problemFor, unplacedProblem } from './fieldErrors';
 
 const invalid = (field: string | undefined, message: string) => new ApiError(422, { error: 'invalid', message, field });
 
@@ -30,5 +30,20 @@ describe('field errors', () => {
     expect(formLevelError(err, ['days', 'slots'])).toBeNull();
     expect(formLevelError(formError(invalid('target', 'cannot change')), ['days'])).toBe('Cannot change (target)');
     expect(formLevelError(null, ['days'])).toBeNull();
+  });
+});
+
+describe('many problems at once', () => {
+  const problems = [{ field: 'steps[1].caption', message: 'Caption' }, { field: null, message: 'Offline' }, { field: 'days', message: 'Days' }];
+  it('finds the first problem of a field or inside it', () => {
+    expect(problemFor(problems, 'steps')).toBe('Caption');
+    expect(problemFor(problems, 'days')).toBe('Days');
+    expect(problemFor(problems, 'slots')).toBeNull();
+  });
+
+  it('leaves for the top only what no listed field shows', () => {
+    expect(unplacedProblem(problems, ['steps', 'days'])).toBe('Offline');
+    expect(unplacedProblem(problems.slice(0, 1), ['steps'])).toBeNull();
+    expect(unplacedProblem([{ field: 'x', message: 'Odd' }], ['steps'])).toBe('Odd (x)');
   });
 });

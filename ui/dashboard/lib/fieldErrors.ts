@@ -35,3 +35,14 @@ export function formLevelError(err: FormError | null, keys: readonly string[]): 
   if (err.field && keys.some((k) => fieldMatches(err.field, k))) return null;
   return err.field ? `${err.message} (${err.field})` : err.message;
 }
+
+/** Among many problems (a form checked before sending), the first message for the field `key` or inside it. */
+export function problemFor(problems: readonly FormError[], key: string): string | null {
+  return problems.find((p) => fieldMatches(p.field, key))?.message ?? null;
+}
+
+/** The first problem that no listed field shows: the one to show at the top of the form. */
+export function unplacedProblem(problems: readonly FormError[], keys: readonly string[]): string | null {
+  const p = problems.find((x) => !x.field || !keys.some((k) => fieldMatches(x.field, k)));
+  return p ? (p.field ? `${p.message} (${p.field})` : p.message) : null;
+}

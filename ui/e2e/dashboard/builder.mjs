@@ -84,6 +84,25 @@ export async function builder(ctx) {
   await page.getByLabel('Note for the family').fill('Let him choose the playdough colour');
   await page.getByLabel('Save it as a clinic template too').check();
   check((await page.getByTestId('routine-owner').textContent()).includes('A template is shared'), 'the builder says what a template means');
+
+  step('program builder: an invalid "when" shows beside its fields, the first focused');
+  const end = page.getByLabel('End (optional)');
+  await end.fill('2020-01-01');
+  await page.getByLabel('Clock time 2').fill('');
+  await page.getByRole('button', { name: 'Save template and assign' }).click();
+  const endError = page.locator('#when-end_date-error');
+  await endError.waitFor();
+  check((await endError.textContent()).includes('before the start date'), `the end date's problem (${await endError.textContent()})`);
+  check(await end.evaluate((el) => el === document.activeElement), 'the first invalid field (the end date) takes focus');
+  check((await end.getAttribute('aria-describedby')) === 'when-end_date-error' && (await end.getAttribute('aria-invalid')) === 'true', 'the end date is described by its problem');
+  const clock = page.getByLabel('Clock time 2');
+  check((await clock.getAttribute('aria-invalid')) === 'true' && (await clock.getAttribute('aria-describedby')) === 'when-slots-error', 'the second time is marked too, at once');
+  check((await page.locator('#when-slots-error').textContent()).includes('time 2'), 'its problem names the time');
+  check((await page.locator('form.builder ul li').filter({ hasText: 'before the start date' }).count()) === 0, 'no list of problems at the end');
+  await axe(page, 'builder with problems');
+  await shot(page, '07c-builder-when-problems');
+  await end.fill('');
+  await clock.fill('18:30');
   await axe(page, 'builder');
   await shot(page, '07-builder');
   await page.getByRole('button', { name: 'Save template and assign' }).click();

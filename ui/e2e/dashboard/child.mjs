@@ -75,6 +75,16 @@ export async function assignments(ctx) {
   await editForm.getByLabel('Sun').check();
   await editForm.getByLabel('Reps').fill('4');
   await editForm.getByLabel('Note for the family').fill('Warm hands first, then the teddy');
+  // A problem shows beside its field, which takes focus.
+  await editForm.getByLabel('End (optional)').fill('2020-01-01');
+  await editForm.getByRole('button', { name: 'Save changes' }).click();
+  const endError = editForm.locator('[id$="-end_date-error"]');
+  await endError.waitFor();
+  const endField = editForm.getByLabel('End (optional)');
+  check(await endField.evaluate((el) => el === document.activeElement), 'the invalid end date takes focus');
+  check((await endField.getAttribute('aria-describedby')) === (await endError.getAttribute('id')), 'and is described by its problem');
+  await axe(page, 'assignment editor with a problem');
+  await endField.fill('');
   await axe(page, 'assignment editor');
   await shot(page, '08b-edit-assignment');
   await editForm.getByRole('button', { name: 'Save changes' }).click();
