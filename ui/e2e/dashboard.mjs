@@ -19,6 +19,7 @@ import { goals } from './dashboard/goals.mjs';
 import { idle } from './dashboard/idle.mjs';
 import { library } from './dashboard/library.mjs';
 import { messages } from './dashboard/messages.mjs';
+import { monday } from './dashboard/monday.mjs';
 import { myChildren, overview } from './dashboard/overview.mjs';
 import { pairing } from './dashboard/pairing.mjs';
 import { pain } from './dashboard/pain.mjs';
@@ -31,7 +32,7 @@ import { lifecycle } from './dashboard/lifecycle.mjs';
 
 const sections = [
   overview, childPage, pairing, pain, messages, exportFiles, report, library, builder, assignments, goals, careTeam,
-  myChildren, routines, tablet, ownPassword, audit, therapistPassword, enrol, assignMany, lifecycle, idle,
+  myChildren, routines, tablet, ownPassword, audit, therapistPassword, enrol, assignMany, lifecycle, monday, idle,
 ];
 
 async function run() {
