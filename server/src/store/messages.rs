@@ -44,7 +44,13 @@ pub trait MessageStore: Send + Sync {
     async fn messages_of_child(&self, clinic: ClinicId, child: ChildId) -> StoreResult<Vec<Message>>;
     /// Moves a side's read mark of the child's thread forward (never back), in the family's feed too.
     /// Answers whether it moved.
-    async fn put_read_mark(&self, clinic: ClinicId, family: FamilyId, mark: &ThreadRead) -> StoreResult<bool>;
+    async fn put_read_mark(&self, clinic: ClinicId, family: FamilyId, mark: &ThreadRead) -> StoreResult<bool> {
+        Ok(self.put_read_marks(clinic, family, std::slice::from_ref(mark)).await?.first().copied().unwrap_or(false))
+    }
+    /// Moves read marks forward as [`Self::put_read_mark`] does, in order, in one transaction with one write to
+    /// the family's feed: a device's push of many marks costs one commit, not one each. Answers, in the order of
+    /// `marks`, whether each moved.
+    async fn put_read_marks(&self, clinic: ClinicId, family: FamilyId, marks: &[ThreadRead]) -> StoreResult<Vec<bool>>;
     /// Both sides' read marks of the child's thread, where there are any.
     async fn read_marks_of_child(&self, clinic: ClinicId, child: ChildId) -> StoreResult<Vec<ThreadRead>>;
     /// For each of these children with any, how many family messages the clinic has not read.

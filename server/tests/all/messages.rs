@@ -223,3 +223,58 @@ async fn bad_messages_are_refused_by_field_and_strangers_are_kept_out() {
         );
     }
 }
+
+/// A device that was offline a while pushes a read mark per message it read, for two children of the family,
+/// in one push: every mark is accepted and the furthest of each child stands; the same push again (a lost
+/// answer) is answered the same and changes nothing, not even the family's feed.
+#[tokio::test]
+async fn a_push_of_many_read_marks_keeps_them_all_and_a_retry_changes_nothing() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend);
+        let (server, maya, _ari) = maya_and_ari(&db).await;
+        let ada = maya.add_child("Ada").await;
+        let family = ada["child"]["family_id"].as_str().unwrap().to_owned();
+        let ada = ada["child"]["id"].as_str().unwrap().to_owned();
+        let body = json!({"display_name": "Ben", "time_zone": "Europe/London", "age_years": 3, "family_id": family});
+        let ben = maya.post("/api/v1/children", body).await["child"]["id"].as_str().unwrap().to_owned();
+        let tablet = DeviceClient::pair(&server, &maya.pairing_code(&ada).await, "Tablet").await;
+
+        let mut sent: Vec<(String, String)> = Vec::new();
+        for i in 0..12 {
+            for child in [&ada, &ben] {
+                let body = json!({"client_key": uuid::Uuid::now_v7().to_string(), "text": format!("Note {i}")});
+                let m = maya.post(&format!("/api/v1/children/{child}/messages"), body).await;
+                sent.push((child.clone(), m["id"].as_str().unwrap().to_owned()));
+            }
+        }
+        let (_, cursor) = tablet.pull_all(None).await;
+        let reads: Vec<Value> = sent
+            .iter()
+            .enumerate()
+            .map(|(i, (child, up_to))| {
+                json!({"id": uuid::Uuid::now_v7().to_string(), "child_id": child, "up_to": up_to, "read_by": "Mum",
+                       "device_id": tablet.device_id, "hlc": {"wall_ms": hlc_now(), "counter": i}})
+            })
+            .collect();
+        let first = push(&tablet, json!({"message_reads": reads.clone()})).await;
+        assert_eq!(first["message_reads_accepted"].as_array().unwrap().len(), reads.len(), "{backend:?}: {first}");
+        assert!(first.get("message_reads_rejected").is_none(), "{first}");
+        for child in [&ada, &ben] {
+            let last = &sent.iter().rev().find(|(c, _)| c == child).unwrap().1;
+            let thread = maya.get(&format!("/api/v1/children/{child}/messages")).await;
+            assert_eq!(thread["family_read"]["up_to"], last.as_str(), "{backend:?}: the furthest mark stands");
+        }
+        let (changes, cursor) = tablet.pull_all(cursor).await;
+        let marks = of_type(&changes, "thread_read");
+        assert_eq!(marks.len(), 2, "{backend:?}: one mark per child in the feed: {marks:?}");
+
+        let again = push(&tablet, json!({"message_reads": reads.clone()})).await;
+        assert_eq!(
+            again["message_reads_accepted"], first["message_reads_accepted"],
+            "{backend:?}: a retry is answered the same"
+        );
+        assert!(again.get("message_reads_rejected").is_none(), "{again}");
+        let (changes, _) = tablet.pull_all(cursor).await;
+        assert!(of_type(&changes, "thread_read").is_empty(), "{backend:?}: a retry moves nothing: {changes:?}");
+    }
+}

@@ -169,17 +169,20 @@ impl Accept for MessageRead {
     }
 
     async fn store(state: &AppState, auth: &DeviceAuth, reads: &[Self], _now: i64) -> ApiResult<Vec<Option<Refusal>>> {
-        for r in reads {
-            let mark = ThreadRead {
+        // One transaction for the whole push, as for logs: a mark that does not move (already there, or behind
+        // the stored one) is still accepted, so a retry of the same push is answered the same.
+        let marks: Vec<ThreadRead> = reads
+            .iter()
+            .map(|r| ThreadRead {
                 child_id: r.child_id,
                 side: Side::Family,
                 up_to: r.up_to,
                 by: r.read_by.clone(),
                 at: chrono::DateTime::from_timestamp_millis(i64::try_from(r.hlc.wall_ms).unwrap_or(i64::MAX))
                     .unwrap_or_default(),
-            };
-            state.store.put_read_mark(auth.clinic_id, auth.family_id, &mark).await?;
-        }
+            })
+            .collect();
+        state.store.put_read_marks(auth.clinic_id, auth.family_id, &marks).await?;
         Ok(reads.iter().map(|_| None).collect())
     }
 }

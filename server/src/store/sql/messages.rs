@@ -110,25 +110,31 @@ impl MessageStore for This {
         .await
     }
 
-    async fn put_read_mark(&self, clinic: ClinicId, family: FamilyId, mark: &ThreadRead) -> StoreResult<bool> {
+    async fn put_read_marks(&self, clinic: ClinicId, family: FamilyId, marks: &[ThreadRead]) -> StoreResult<Vec<bool>> {
         let mut tx = begin(&self.pool).await?;
-        let moved = sqlx::query(
-            "INSERT INTO message_reads (child_id, side, clinic_id, up_to, doc) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (child_id, side) DO UPDATE SET up_to = excluded.up_to, doc = excluded.doc
-             WHERE message_reads.clinic_id = excluded.clinic_id AND message_reads.up_to < excluded.up_to",
-        )
-        .bind(mark.child_id.to_string())
-        .bind(mark.side.name())
-        .bind(clinic.to_string())
-        .bind(mark.up_to.to_string())
-        .bind(json(mark)?)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if moved {
-            write_feed(&mut tx, family, &[FeedEntry::new(Change::ThreadRead(mark.clone()))]).await?;
+        let mut moved = Vec::with_capacity(marks.len());
+        let mut feed = Vec::new();
+        for mark in marks {
+            let forward = sqlx::query(
+                "INSERT INTO message_reads (child_id, side, clinic_id, up_to, doc) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (child_id, side) DO UPDATE SET up_to = excluded.up_to, doc = excluded.doc
+                 WHERE message_reads.clinic_id = excluded.clinic_id AND message_reads.up_to < excluded.up_to",
+            )
+            .bind(mark.child_id.to_string())
+            .bind(mark.side.name())
+            .bind(clinic.to_string())
+            .bind(mark.up_to.to_string())
+            .bind(json(mark)?)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if forward {
+                feed.push(FeedEntry::new(Change::ThreadRead(mark.clone())));
+            }
+            moved.push(forward);
         }
+        write_feed(&mut tx, family, &feed).await?;
         tx.commit().await?;
         Ok(moved)
     }
