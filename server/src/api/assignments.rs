@@ -122,7 +122,7 @@ async fn check_target(state: &AppState, auth: &TherapistAuth, child: ChildId, ta
             (find_exercise(&state.store, clinic, exercise_id).await?.is_some(), "target.exercise_id")
         }
         Target::Routine { routine_id } => {
-            let owner = state.store.routine_owners(clinic).await?.get(&routine_id).copied();
+            let owner = state.store.routine_owner(clinic, routine_id).await?;
             if owner.is_some_and(|owner| owner != child) {
                 let message = "target.routine_id: this routine was made for another child; assign a template instead";
                 return Err(Failure::invalid("target.routine_id", message));

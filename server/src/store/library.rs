@@ -6,7 +6,7 @@ use homeplay_core::exercise::Exercise;
 use homeplay_core::ids::{ChildId, ClinicId, ExerciseId, ProgramTemplateId, RoutineId, TherapistId};
 use homeplay_core::routine::Routine;
 use homeplay_core::template::ProgramTemplate;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What can be taken out of a clinic's library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +38,14 @@ pub trait LibraryStore: Send + Sync {
     ) -> StoreResult<()>;
     /// The clinic's routines made for one child (archived ones too), with their child; the rest are templates.
     async fn routine_owners(&self, clinic: ClinicId) -> StoreResult<HashMap<RoutineId, ChildId>>;
+    /// The child a routine of the clinic was made for; `None` for a template or a routine that is not the
+    /// clinic's. One routine's owner, without reading every routine of the clinic.
+    async fn routine_owner(&self, clinic: ClinicId, id: RoutineId) -> StoreResult<Option<ChildId>>;
+    /// The routines made for this child (archived ones too), oldest first (by id), in one query.
+    async fn routines_of_child(&self, clinic: ClinicId, child: ChildId) -> StoreResult<Vec<Routine>>;
+    /// Which of `ids` are the clinic's own exercises still in its library (not archived): a handful of ids
+    /// (favourites, recent ones) checked without reading the whole library.
+    async fn clinic_exercises_among(&self, clinic: ClinicId, ids: &[ExerciseId]) -> StoreResult<HashSet<ExerciseId>>;
 
     /// A therapist's favourite exercises, the latest marked first.
     async fn favourites(&self, therapist: TherapistId) -> StoreResult<Vec<ExerciseId>>;

@@ -946,3 +946,89 @@ async fn messages_are_stored_once_and_read_marks_only_move_forward() {
         assert!(f.store.read_marks_of_child(ClinicId::new_v7(), f.child).await.unwrap().is_empty(), "{backend:?}");
     }
 }
+
+/// A batch of read marks is written in order in one transaction: each answers whether it moved the mark
+/// forward (a later one behind an earlier one of the same batch does not), the feed gets the marks that moved,
+/// and the same batch again moves nothing.
+#[tokio::test]
+async fn a_batch_of_read_marks_moves_each_mark_forward_once() {
+    use homeplay_core::message::{Side, ThreadRead};
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        let ids: Vec<MessageId> = (0..5).map(|_| MessageId::new_v7()).collect();
+        let mark = |up_to: MessageId| ThreadRead {
+            child_id: f.child,
+            side: Side::Family,
+            up_to,
+            by: Name::new("Mum").unwrap(),
+            at: chrono::DateTime::from_timestamp_millis(1_900_000_000_000).unwrap(),
+        };
+        let before = f.store.pull(f.family, 0, 1000).await.unwrap().len();
+        let batch = [mark(ids[0]), mark(ids[2]), mark(ids[1]), mark(ids[4]), mark(ids[3])];
+        let moved = f.store.put_read_marks(f.clinic, f.family, &batch).await.unwrap();
+        assert_eq!(moved, [true, true, false, true, false], "{backend:?}");
+        assert_eq!(f.store.read_marks_of_child(f.clinic, f.child).await.unwrap(), [mark(ids[4])], "{backend:?}");
+        let feed = f.store.pull(f.family, 0, 1000).await.unwrap();
+        let marks: Vec<_> =
+            feed.iter().skip(before).filter(|i| i.change_json.contains("\"type\":\"thread_read\"")).collect();
+        assert!(!marks.is_empty() && marks.last().unwrap().change_json.contains(&ids[4].to_string()), "{backend:?}");
+        let after = feed.len();
+        let again = f.store.put_read_marks(f.clinic, f.family, &batch).await.unwrap();
+        assert_eq!(again, [false; 5], "{backend:?}: nothing moves twice");
+        assert_eq!(f.store.pull(f.family, 0, 1000).await.unwrap().len(), after, "{backend:?}: nor reaches the feed");
+        let stranger = f.store.put_read_marks(ClinicId::new_v7(), f.family, &[mark(MessageId::new_v7())]).await;
+        assert_eq!(stranger.unwrap(), [false], "{backend:?}: another clinic moves nothing");
+        assert_eq!(f.store.read_marks_of_child(f.clinic, f.child).await.unwrap(), [mark(ids[4])], "{backend:?}");
+        assert!(f.store.put_read_marks(f.clinic, f.family, &[]).await.unwrap().is_empty(), "{backend:?}");
+    }
+}
+
+/// One routine's owner, a child's routines and which of some ids are the clinic's own exercises are each read
+/// by one query, and agree with the whole-clinic reads; another clinic finds nothing.
+#[tokio::test]
+async fn a_routines_owner_a_childs_routines_and_some_exercises_are_read_alone() {
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        let routine = |title: &str| homeplay_core::routine::Routine {
+            id: RoutineId::new_v7(),
+            clinic_id: f.clinic,
+            title: homeplay_core::text::Title::new(title).unwrap(),
+            kid_title: homeplay_core::text::KidText::new("Go!").unwrap(),
+            items: vec![f.exercise],
+            then_reward: None,
+        };
+        let (first, second, template) = (routine("Leo's bears"), routine("Leo's crabs"), routine("Bears"));
+        f.store.put_child_routine(f.clinic, &first, f.child, 1).await.unwrap();
+        f.store.put_child_routine(f.clinic, &second, f.child, 2).await.unwrap();
+        f.store.put_routine(f.clinic, &template, 3).await.unwrap();
+        f.store.archive(f.clinic, store::Archivable::Routine, second.id.as_uuid(), 4).await.unwrap();
+        assert_eq!(f.store.routine_owner(f.clinic, first.id).await.unwrap(), Some(f.child), "{backend:?}");
+        assert_eq!(f.store.routine_owner(f.clinic, template.id).await.unwrap(), None, "{backend:?}: a template");
+        assert_eq!(f.store.routine_owner(ClinicId::new_v7(), first.id).await.unwrap(), None, "{backend:?}");
+        assert_eq!(f.store.routine_owner(f.clinic, RoutineId::new_v7()).await.unwrap(), None, "{backend:?}");
+        let of_child = f.store.routines_of_child(f.clinic, f.child).await.unwrap();
+        assert_eq!(of_child, [first.clone(), second.clone()], "{backend:?}: archived ones too, oldest first");
+        assert!(f.store.routines_of_child(ClinicId::new_v7(), f.child).await.unwrap().is_empty(), "{backend:?}");
+        assert!(f.store.routines_of_child(f.clinic, ChildId::new_v7()).await.unwrap().is_empty(), "{backend:?}");
+
+        let builtin = homeplay_core::library::starter().unwrap().get(f.exercise).unwrap().clone();
+        let own = |_: u8| homeplay_core::exercise::Exercise { id: ExerciseId::new_v7(), ..builtin.clone() };
+        let (kept, archived, elsewhere) = (own(1), own(2), own(3));
+        f.store.put_exercise(f.clinic, &kept, 1).await.unwrap();
+        f.store.put_exercise(f.clinic, &archived, 1).await.unwrap();
+        f.store.archive(f.clinic, store::Archivable::Exercise, archived.id.as_uuid(), 2).await.unwrap();
+        // Another clinic's exercise (a clinic that does not exist here: whether the write is refused or not,
+        // this clinic must not find it).
+        let _ = f.store.put_exercise(ClinicId::new_v7(), &elsewhere, 1).await;
+        let asked = [kept.id, archived.id, elsewhere.id, f.exercise, ExerciseId::new_v7()];
+        let found = f.store.clinic_exercises_among(f.clinic, &asked).await.unwrap();
+        assert_eq!(found, HashSet::from([kept.id]), "{backend:?}");
+        assert!(f.store.clinic_exercises_among(f.clinic, &[]).await.unwrap().is_empty(), "{backend:?}");
+        let many: Vec<ExerciseId> = (0..1200).map(|_| ExerciseId::new_v7()).chain([kept.id]).collect();
+        assert_eq!(
+            f.store.clinic_exercises_among(f.clinic, &many).await.unwrap(),
+            HashSet::from([kept.id]),
+            "{backend:?}"
+        );
+    }
+}

@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use homeplay_core::ids::ExerciseId;
 use homeplay_core::sync::ApiError;
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// The exercises a therapist reaches for.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -42,11 +43,18 @@ impl MyExercises {
 )]
 pub async fn mine(State(state): State<AppState>, auth: TherapistAuth) -> ApiResult<Json<MyExercises>> {
     let clinic = auth.therapist.clinic_id;
-    let assignable = super::assignable_exercises(&state, clinic).await?;
-    let keep =
-        |ids: Vec<ExerciseId>| -> Vec<ExerciseId> { ids.into_iter().filter(|id| assignable.contains(id)).collect() };
-    let favourites = keep(state.store.favourites(auth.therapist.id).await?);
-    let recent = keep(state.store.recent_exercises(clinic, auth.therapist.id, MyExercises::MAX_RECENT).await?);
+    let favourites = state.store.favourites(auth.therapist.id).await?;
+    let recent = state.store.recent_exercises(clinic, auth.therapist.id, MyExercises::MAX_RECENT).await?;
+    // Only the listed ids are looked up (built-ins in memory, the clinic's own in one query), not the library.
+    let builtin: HashSet<ExerciseId> = super::exercises::builtin_exercises()?.iter().map(|e| e.id).collect();
+    let named: Vec<ExerciseId> =
+        favourites.iter().chain(&recent).filter(|id| !builtin.contains(*id)).copied().collect();
+    let own = state.store.clinic_exercises_among(clinic, &named).await?;
+    let keep = |ids: Vec<ExerciseId>| -> Vec<ExerciseId> {
+        ids.into_iter().filter(|id| builtin.contains(id) || own.contains(id)).collect()
+    };
+    let favourites = keep(favourites);
+    let recent = keep(recent);
     Ok(Json(MyExercises { favourites, recent }))
 }
 

@@ -49,7 +49,7 @@ async fn reach_routine(
     ip: &ClientIp,
     id: RoutineId,
 ) -> ApiResult<Option<ChildId>> {
-    let owner = state.store.routine_owners(auth.therapist.clinic_id).await?.get(&id).copied();
+    let owner = state.store.routine_owner(auth.therapist.clinic_id, id).await?;
     if let Some(child) = owner {
         crate::access::open_child(state, auth, ip, child).await.map_err(|_| Failure::not_found("routine"))?;
     }
@@ -107,13 +107,8 @@ pub async fn list_child_routines(
     OpenChild { auth, ip, child, .. }: OpenChild,
 ) -> ApiResult<Json<Vec<RoutineReply>>> {
     let clinic = auth.therapist.clinic_id;
-    let mut ids: Vec<RoutineId> =
-        state.store.routine_owners(clinic).await?.into_iter().filter(|(_, c)| *c == child.id).map(|(r, _)| r).collect();
-    ids.sort();
-    let mut routines = Vec::new();
-    for id in ids {
-        routines.extend(state.store.routine(clinic, id).await?.map(RoutineReply::from));
-    }
+    let routines: Vec<RoutineReply> =
+        state.store.routines_of_child(clinic, child.id).await?.into_iter().map(RoutineReply::from).collect();
     let detail = format!("{} routines", routines.len());
     audit::record(&state, Actor::Therapist(&auth), &ip, "list_child_routines", Some(child.id), detail).await?;
     Ok(Json(routines))

@@ -1,6 +1,6 @@
 //! SQL of [`LibraryStore`]: the clinic's exercises and routines.
 
-use super::This;
+use super::{Db, This};
 use crate::store::codec::{json, parse, parse_name};
 use crate::store::{Archivable, LibraryStore, Millis, StoreError, StoreResult};
 use async_trait::async_trait;
@@ -9,8 +9,8 @@ use homeplay_core::exercise::Exercise;
 use homeplay_core::ids::{ChildId, ClinicId, ExerciseId, ProgramTemplateId, RoutineId, TherapistId};
 use homeplay_core::routine::Routine;
 use homeplay_core::template::ProgramTemplate;
-use sqlx::Row;
-use std::collections::HashMap;
+use sqlx::{QueryBuilder, Row};
+use std::collections::{HashMap, HashSet};
 
 #[async_trait]
 impl LibraryStore for This {
@@ -120,6 +120,42 @@ impl LibraryStore for This {
             owners.insert(id, child.parse().map_err(|_| StoreError::NotFound("child id"))?);
         }
         Ok(owners)
+    }
+
+    async fn routine_owner(&self, clinic: ClinicId, id: RoutineId) -> StoreResult<Option<ChildId>> {
+        let owner: Option<Option<String>> =
+            sqlx::query_scalar("SELECT child_id FROM routines WHERE id = $1 AND clinic_id = $2")
+                .bind(id.to_string())
+                .bind(clinic.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+        owner.flatten().map(|c| c.parse().map_err(|_| StoreError::NotFound("child id"))).transpose()
+    }
+
+    async fn routines_of_child(&self, clinic: ClinicId, child: ChildId) -> StoreResult<Vec<Routine>> {
+        self.docs(
+            "SELECT doc FROM routines WHERE child_id = $1 AND clinic_id = $2 ORDER BY id",
+            &[child.to_string(), clinic.to_string()],
+        )
+        .await
+    }
+
+    async fn clinic_exercises_among(&self, clinic: ClinicId, ids: &[ExerciseId]) -> StoreResult<HashSet<ExerciseId>> {
+        let mut found = HashSet::new();
+        for chunk in ids.chunks(500) {
+            let mut q = QueryBuilder::<Db>::new("SELECT id FROM exercises WHERE archived = FALSE AND clinic_id = ");
+            q.push_bind(clinic.to_string());
+            q.push(" AND id IN (");
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(id.to_string());
+            }
+            q.push(")");
+            for row in q.build().fetch_all(&self.pool).await? {
+                found.insert(parse_name(&row.try_get::<String, _>("id")?)?);
+            }
+        }
+        Ok(found)
     }
 
     async fn favourites(&self, therapist: TherapistId) -> StoreResult<Vec<ExerciseId>> {
