@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Schemas } from './api/client';
 import { emptyAssign } from './assignForm';
-import { batchBody, dosageFromTemplate, emptyDosage, itemField, selectionProblems, templateBody } from './assignMany';
+import { batchBody, dosageFromTemplate, emptyDosage, itemField, selectionFieldProblems, selectionProblems, templateBody } from './assignMany';
 
 const exercise = (id: string) => ({ id, title: id }) as Schemas['Exercise'];
 
@@ -62,5 +62,16 @@ describe('assigning selected exercises in one submit', () => {
       ],
     });
     expect(dosageFromTemplate(body.items[0]!)).toEqual({ ...perItem.a });
+  });
+});
+
+describe('the selection, checked before sending', () => {
+  it('names each problem by the field it shows beside', () => {
+    expect(selectionFieldProblems(0, '')).toEqual([
+      { field: 'child', message: 'Pick a child.' },
+      { field: 'items', message: 'Select at least one exercise.' },
+    ]);
+    expect(selectionFieldProblems(3, null)).toEqual([]);
+    expect(selectionFieldProblems(21, 'c1').map((p) => p.field)).toEqual(['items']);
   });
 });

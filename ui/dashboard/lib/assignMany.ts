@@ -1,6 +1,7 @@
 // The Library's "Assign selected": several exercises, one "when" for all, and a dosage for all or per item,
 // sent as one `POST /api/v1/children/{id}/assignments/batch` (all assigned, or none).
 import type { Schemas } from './api/client';
+import type { FormError } from './fieldErrors';
 import { toAssignment, type AssignDraft } from './assignForm';
 
 /** The server takes at most this many items in one submit. */
@@ -70,10 +71,15 @@ function pickDosage(d: DosageDraft): DosageDraft {
 
 /** Problems to fix before sending, beyond the "when" form's own; `childId` null: no child is needed (a template). */
 export function selectionProblems(count: number, childId: string | null): string[] {
-  const p: string[] = [];
-  if (childId !== null && !childId) p.push('Pick a child.');
-  if (count === 0) p.push('Select at least one exercise.');
-  if (count > MAX_BATCH) p.push(`Select at most ${MAX_BATCH} exercises: a home program of 3–5 works best.`);
+  return selectionFieldProblems(count, childId).map((p) => p.message);
+}
+
+/** The same problems, each named by the field it shows beside: `child`, or `items` (the selection). */
+export function selectionFieldProblems(count: number, childId: string | null): FormError[] {
+  const p: FormError[] = [];
+  if (childId !== null && !childId) p.push({ field: 'child', message: 'Pick a child.' });
+  if (count === 0) p.push({ field: 'items', message: 'Select at least one exercise.' });
+  if (count > MAX_BATCH) p.push({ field: 'items', message: `Select at most ${MAX_BATCH} exercises: a home program of 3–5 works best.` });
   return p;
 }
 

@@ -37,6 +37,9 @@ export async function assignMany(ctx) {
   // Checked before sending: no child picked.
   await form.getByRole('button', { name: /^Assign 3 to/ }).click();
   await form.getByRole('alert').filter({ hasText: 'Pick a child.' }).waitFor();
+  const childField = form.getByLabel('Child');
+  check(await childField.evaluate((el) => el === document.activeElement), 'the child picker, the first problem, takes focus');
+  check((await childField.getAttribute('aria-describedby')) === 'assign-selected-child-error', 'and is described by its problem');
   await form.getByLabel('Child').selectOption(theoId);
   await form.getByLabel('For each exercise').check();
   await form.locator('input[name="reps-0"]').fill('6');
