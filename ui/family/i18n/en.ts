@@ -142,7 +142,7 @@ export default {
   'kid.board_skipped': '{title}: skipped today',
   'kid.tap_hint': 'Tap the big button to count one more',
   'kid.gate_open': 'Grown-ups',
-  'kid.ask_title': 'Stop {title} now?',
+  'kid.ask_title': 'Stop “{title}” here?',
   'kid.ask_hint': 'It was not finished. What should we write down?',
   'kid.ask_done': 'It was done',
   'kid.ask_partly': 'Partly done',

@@ -144,7 +144,7 @@ export default {
   'kid.board_skipped': '{title}: hoy no',
   'kid.tap_hint': 'Toca el botón grande para contar una más',
   'kid.gate_open': 'Adultos',
-  'kid.ask_title': '¿Parar {title} ahora?',
+  'kid.ask_title': '¿Parar «{title}» aquí?',
   'kid.ask_hint': 'No se terminó. ¿Qué anotamos?',
   'kid.ask_done': 'Se hizo',
   'kid.ask_partly': 'Se hizo en parte',
