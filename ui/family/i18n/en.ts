@@ -103,7 +103,6 @@ export default {
   'kid.prev': 'Previous picture',
   'kid.next': 'Next picture',
   'kid.step': 'Picture {n} of {total}',
-  'kid.count_one': 'Count one more',
   'kid.count_progress': '{count} of {target}',
   'kid.go': 'Go!',
   'kid.pause': 'Pause',

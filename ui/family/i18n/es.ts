@@ -105,7 +105,6 @@ export default {
   'kid.prev': 'Dibujo anterior',
   'kid.next': 'Dibujo siguiente',
   'kid.step': 'Dibujo {n} de {total}',
-  'kid.count_one': 'Contar una más',
   'kid.count_progress': '{count} de {target}',
   'kid.go': '¡Ya!',
   'kid.pause': 'Pausa',
