@@ -98,6 +98,15 @@ export function counterTap(c: Counter): Counter {
   return counterFinished(c) ? c : { ...c, count: c.count + 1 };
 }
 
+/**
+ * The step picture that goes with the count: the target is shared out evenly between the steps, and the picture
+ * moves on as the count passes each share (so a child who cannot read sees where they are).
+ */
+export function counterStep(c: Counter, steps: number): number {
+  if (steps <= 1) return 0;
+  return Math.min(steps - 1, Math.floor((c.count * steps) / counterTarget(c)));
+}
+
 /** The round the child is in (1-based); the last round once finished. */
 export function counterRound(c: Counter): number {
   return Math.min(c.rounds, Math.floor(c.count / c.reps) + 1);
@@ -105,7 +114,12 @@ export function counterRound(c: Counter): number {
 
 // ---- First–then board ---------------------------------------------------------------------------------------
 
-export type BoardStep = { item: TodayItemView; done: boolean; current: boolean };
+/**
+ * Where an activity of the routine stands: done (in full or in part), skipped by a grown-up ("not done"), or
+ * still to do. An undone tick is still to do.
+ */
+export type StepState = 'done' | 'skipped' | 'todo';
+export type BoardStep = { item: TodayItemView; state: StepState; current: boolean };
 export type Board = { steps: BoardStep[]; reward: string | null };
 
 /** Items of the same routine run: same assignment, same day and same occurrence of it. */
@@ -126,7 +140,20 @@ export function firstThenBoard(child: TodayChildView | null, item: TodayItemView
   const all = child ? child.groups.flatMap((g) => g.items).filter((i) => i.routine_title !== null && sameRun(i, item)) : [];
   const run = all.some((i) => sameItem(i, item)) ? all : [...all, item];
   const reward = run.find((i) => i.then_reward !== null)?.then_reward ?? item.then_reward;
-  return { steps: run.map((i) => ({ item: i, done: isDone(i), current: sameItem(i, item) })), reward };
+  return { steps: run.map((i) => ({ item: i, state: stepState(i), current: sameItem(i, item) })), reward };
+}
+
+export function stepState(item: TodayItemView): StepState {
+  if (item.log === null || item.log.undone) return 'todo';
+  return item.log.outcome.status === 'not_done' ? 'skipped' : 'done';
+}
+
+/**
+ * The promise of the board: once no activity is left to do, the reward comes. A grown-up's "not done" settles
+ * an activity as much as the child's tick, so one skipped activity never withholds the reward from the rest.
+ */
+export function rewardReached(board: Board): boolean {
+  return board.steps.every((s) => s.state !== 'todo');
 }
 
 export function sameItem(a: TodayItemView, b: TodayItemView): boolean {
@@ -153,4 +180,117 @@ export function stickersToday(child: TodayChildView | null): number {
 /** The therapist's recorded voice prompt for a step, if there is one. */
 export function voicePrompt(step: StepView | undefined): string | null {
   return step?.voice_prompt ?? null;
+}
+
+// ---- Spoken prompt without a recording ----------------------------------------------------------------------
+
+/** What kid mode needs of a `SpeechSynthesisVoice`, so tests can hand in plain objects. */
+export type VoiceLike = { lang: string; default?: boolean; localService?: boolean };
+
+function primaryLanguage(tag: string): string {
+  return tag.trim().toLowerCase().replace('_', '-').split('-')[0] ?? '';
+}
+
+/**
+ * The system voice to read a step's caption aloud in the family's language, or null. A voice of another language
+ * would read the words wrongly to a child who is learning them, so with no voice of the language nothing is
+ * spoken (the picture carries the step). Among the matches: the system's default, then one on this machine
+ * (works offline), then the first.
+ */
+export function chooseVoice<V extends VoiceLike>(voices: readonly V[], language: string): V | null {
+  const want = primaryLanguage(language);
+  if (!want) return null;
+  const matching = voices.filter((v) => primaryLanguage(v.lang) === want);
+  return matching.find((v) => v.default) ?? matching.find((v) => v.localService) ?? matching[0] ?? null;
+}
+
+// ---- Reward picture -----------------------------------------------------------------------------------------
+
+/**
+ * Pictures for the rewards families and therapists write most, found by a word of the reward (English or
+ * Spanish, any case, accents ignored). The first match in this order wins, so "Bubbles in the bath" is bubbles.
+ */
+const REWARD_PICTURES: readonly (readonly [picture: string, words: readonly string[]])[] = [
+  ['🫧', ['bubble', 'burbuja', 'pompa']],
+  ['📺', ['cartoon', 'tv', 'tele', 'show', 'dibujos', 'video', 'movie', 'film', 'pelicula']],
+  ['📱', ['tablet', 'ipad', 'phone', 'tableta', 'movil']],
+  ['🎮', ['game', 'juego', 'videojuego']],
+  ['🛝', ['park', 'playground', 'slide', 'swing', 'parque', 'tobogan', 'columpio']],
+  ['📖', ['book', 'story', 'read', 'libro', 'cuento', 'leer']],
+  ['🎵', ['song', 'music', 'sing', 'dance', 'cancion', 'musica', 'cantar', 'bailar']],
+  ['🎨', ['draw', 'paint', 'colour', 'color', 'crayon', 'dibujar', 'pintar']],
+  ['🧩', ['puzzle', 'rompecabezas']],
+  ['🧱', ['lego', 'block', 'brick', 'bloque']],
+  ['⚽', ['ball', 'football', 'soccer', 'pelota', 'balon', 'futbol']],
+  ['🚲', ['bike', 'bicycle', 'scooter', 'bici', 'patinete']],
+  ['🛁', ['bath', 'baño', 'bano']],
+  ['🏊', ['swim', 'pool', 'nadar', 'piscina']],
+  ['🍦', ['ice cream', 'icecream', 'helado']],
+  ['🍪', ['cookie', 'biscuit', 'galleta']],
+  ['🍎', ['snack', 'fruit', 'apple', 'merienda', 'fruta', 'manzana']],
+  ['🐶', ['dog', 'puppy', 'perro']],
+  ['🐱', ['cat', 'kitten', 'gato']],
+  ['🧸', ['toy', 'teddy', 'doll', 'juguete', 'peluche', 'muñeca', 'muneca']],
+  ['🤗', ['hug', 'cuddle', 'abrazo']],
+  ['🎉', ['party', 'fiesta']],
+];
+
+/** A gift when no word is known: still a picture of "something nice comes". */
+export const REWARD_FALLBACK = '🎁';
+
+function fold(text: string): string {
+  return text.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+}
+
+/** The picture for a reward, from its words; a gift when none is known. */
+export function rewardPicture(reward: string): string {
+  const text = fold(reward);
+  const words = text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const hit = (w: string) => {
+    const want = fold(w);
+    // Several words ("ice cream") are found in the text; one word as a whole word or its plural ("bubbles").
+    return want.includes(' ') ? text.includes(want) : words.some((x) => x === want || x === `${want}s` || x === `${want}es`);
+  };
+  return REWARD_PICTURES.find(([, ws]) => ws.some(hit))?.[0] ?? REWARD_FALLBACK;
+}
+
+// ---- Parent gate --------------------------------------------------------------------------------------------
+
+/**
+ * The grown-ups' way out: a sum with a carry (a teen number plus 6–9), which a grown-up answers at a glance and a
+ * five-year-old cannot learn by watching, since it changes every time.
+ */
+export type GateSum = { a: number; b: number };
+
+export function gateSum(random: () => number): GateSum {
+  const pick = (lo: number, hi: number) => lo + Math.min(hi - lo, Math.floor(random() * (hi - lo + 1)));
+  return { a: pick(12, 19), b: pick(6, 9) };
+}
+
+export function gateAnswered(sum: GateSum, entry: string): boolean {
+  return entry !== '' && Number(entry) === sum.a + sum.b;
+}
+
+/** The longest answer typed: every sum has two digits, a third is a mistake kept visible. */
+const GATE_MAX_DIGITS = 3;
+
+/**
+ * What a key does in the gate. A held key (auto-repeat) is blocked outright: it would otherwise click a focused
+ * button again and again (Enter) or type a row of one digit. Only digits, Backspace and a fresh Enter (submit,
+ * when no button has focus: a focused button's own Enter is its click) mean anything.
+ */
+export type GateKey = { entry: string; action: 'none' | 'block' | 'submit' };
+
+export function gateKey(entry: string, e: { key: string; repeat: boolean; onButton: boolean }): GateKey {
+  if (e.repeat) return { entry, action: 'block' };
+  if (/^[0-9]$/.test(e.key)) return { entry: entry.length < GATE_MAX_DIGITS ? entry + e.key : entry, action: 'block' };
+  if (e.key === 'Backspace') return { entry: entry.slice(0, -1), action: 'block' };
+  if (e.key === 'Enter' && !e.onButton) return { entry, action: 'submit' };
+  return { entry, action: 'none' };
+}
+
+/** A tapped key of the on-screen pad. */
+export function gatePad(entry: string, key: string): string {
+  if (key === 'erase') return entry.slice(0, -1);
+  return entry.length < GATE_MAX_DIGITS ? entry + key : entry;
 }

@@ -113,6 +113,3 @@ export const UNDO_MS = 6000;
 export function undoOpen(tickedAt: number, now: number): boolean {
   return now - tickedAt < UNDO_MS;
 }
-
-/** Press-and-hold to leave kid mode: long enough that a child's tap does not open it. */
-export const PARENT_GATE_MS = 2000;

@@ -351,3 +351,22 @@ impl PairedApp {
         (Self { db, server, program, start, data, http, driver, session, axe }, extra)
     }
 }
+
+/// Kid mode's way out for a grown-up: "Grown-ups" opens a sum, answered on its number pad like a person would.
+pub async fn answer_gate(s: &Session) {
+    s.click("the grown-ups button", "return document.querySelector('[data-testid=parent-gate]');", json!([])).await;
+    s.wait("the gate's sum", "document.querySelector('[data-testid=gate-question]')").await;
+    let sum = s
+        .js(
+            "const m = document.querySelector('[data-testid=gate-question]').textContent.match(/(\\d+)\\s*\\+\\s*(\\d+)/); \
+             return Number(m[1]) + Number(m[2]);",
+            json!([]),
+        )
+        .await;
+    for digit in sum.as_u64().unwrap().to_string().chars() {
+        let key = "return [...document.querySelectorAll('[data-testid=gate-panel] button')]\
+                   .find(b => b.textContent.trim() === arguments[0]);";
+        s.click(&format!("the gate's {digit}"), key, json!([digit.to_string()])).await;
+    }
+    s.click("the gate's OK", "return document.querySelector('[data-testid=gate-ok]');", json!([])).await;
+}
