@@ -74,8 +74,10 @@ for font in fonts-dejavu-core fonts-noto-color-emoji; do dpkg -s "$font" >/dev/n
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
 fi
-# The E2E suite runs the debug server binary the cargo tests just built.
+# The E2E suite runs the debug server binary the cargo tests just built, and a family device engine on the
+# command line (tests/src/bin/family_device.rs) for the therapist's Monday story.
 cargo build --locked -p homeplay-server
+cargo build --locked -p homeplay-tests --bin family_device
 (
   cd ui
   npm ci --no-audit --no-fund

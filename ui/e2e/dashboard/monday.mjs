@@ -3,57 +3,51 @@
 // with a code from her page, reports a pain 8 and writes a message; the therapist sees both, answers, marks the
 // pain seen; the device pulls the answer. Both children are discharged: the device is told, then refused.
 // Maya (an admin; the E2E server keeps discharged records 0 days) erases Mila's record, and the audit log keeps
-// its tombstone. Everything the therapist does is clicks and typing; the device speaks the sync protocol over
-// HTTP as a family client does (shared/PROTOCOL.md), in its own browser context.
-import { axe, check, shot, step } from '../harness.mjs';
-import { uuidv7 } from './shared.mjs';
+// its tombstone. Everything the therapist does is clicks and typing; the family's device is the real device
+// engine (homeplay-device), driven step by step through the `family_device` binary.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { axe, check, root, shot, step, work } from '../harness.mjs';
+
+const execFileAsync = promisify(execFile);
+const deviceBin = process.env.HOMEPLAY_DEVICE_BIN ?? join(root, 'target/debug/family_device');
 
 const PICKS = ['Bear walk', 'Crab walk', 'Flamingo stand'];
 
-/** A family's device as the protocol describes it: paired by a code, pushing and pulling with its token. */
+/**
+ * A family's device: the real `homeplay-device` engine in its own data folder, one step per run of the
+ * `family_device` binary (tests/src/bin/family_device.rs), each answering one line of JSON.
+ */
 class Device {
-  constructor(api, base) {
-    this.api = api;
-    this.base = base;
-    this.cursor = undefined;
-    this.hlc = 0;
+  constructor(dir) {
+    this.dir = dir;
   }
 
-  async pair(code, label) {
-    const paired = await this.api.request.post(`${this.base}/api/v1/sync/pair`, { data: { protocol: 1, code, device_label: label } });
-    check(paired.ok(), `the device pairs with the code (${paired.status()}: ${await paired.text()})`);
-    const reply = await paired.json();
-    this.token = reply.token;
-    this.id = reply.device_id;
-  }
-
-  stamp() {
-    this.hlc += 1;
-    return { wall_ms: Date.now(), counter: this.hlc };
-  }
-
-  headers() {
-    return { authorization: `Bearer ${this.token}` };
-  }
-
-  /** Every change since the last pull, page by page; or the refusal, if the server answers one. */
-  async pull() {
-    const changes = [];
-    for (;;) {
-      const data = this.cursor ? { protocol: 1, cursor: this.cursor } : { protocol: 1 };
-      const res = await this.api.request.post(`${this.base}/api/v1/sync/pull`, { headers: this.headers(), data });
-      if (!res.ok()) return { status: res.status(), error: await res.json(), changes };
-      const page = await res.json();
-      changes.push(...page.changes);
-      this.cursor = page.cursor;
-      if (!page.more) return { status: 200, changes };
+  /** Runs one step; an engine error is returned as `{ error }` rather than thrown, for the checks to read. */
+  async run(...args) {
+    try {
+      const { stdout } = await execFileAsync(deviceBin, [this.dir, ...args]);
+      return JSON.parse(stdout);
+    } catch (e) {
+      if (e.stdout) return JSON.parse(e.stdout);
+      throw e;
     }
   }
 
-  async push(body) {
-    const res = await this.api.request.post(`${this.base}/api/v1/sync/push`, { headers: this.headers(), data: { protocol: 1, logs: [], ...body } });
-    check(res.ok(), `the push is answered (${res.status()})`);
-    return res.json();
+  async pair(base, code, label, caregiver) {
+    const paired = await this.run('pair', base, code, label, caregiver);
+    check(!paired.error, `the device pairs with the code (${JSON.stringify(paired)})`);
+    this.id = paired.device_id;
+  }
+
+  sync() {
+    return this.run('sync');
+  }
+
+  /** The device's today list, child by child. */
+  today() {
+    return this.run('today');
   }
 }
 
@@ -76,7 +70,7 @@ async function dischargeFromPage(page, name) {
 
 /** On maya's page (any page); ends on the audit log. */
 export async function monday(ctx) {
-  const { browser, page, base } = ctx;
+  const { page, base } = ctx;
   const get = (path) => page.evaluate(async (p) => (await fetch(p)).json(), path);
 
   step('monday: enrol Mila');
@@ -147,29 +141,22 @@ export async function monday(ctx) {
   await axe(page, 'monday: pairing code');
   await shot(page, 'monday-04-pairing-code');
   await page.getByRole('button', { name: 'Close' }).click();
-  const deviceApi = await browser.newContext();
-  const device = new Device(deviceApi, base);
-  await device.pair(code, 'Family tablet');
-  const first = await device.pull();
-  const assignmentsOnDevice = first.changes.filter((c) => c.type === 'assignment' && c.data.child_id === milaId);
-  check(first.status === 200 && assignmentsOnDevice.length === 3, `the device receives Mila's three exercises (${assignmentsOnDevice.length})`);
-  const childrenOnDevice = first.changes.filter((c) => c.type === 'child').map((c) => c.data.id);
-  check(childrenOnDevice.includes(milaId) && childrenOnDevice.includes(jonasId), 'the device sees both children of the family');
+  const device = new Device(join(work, 'monday-device'));
+  await device.pair(base, code, 'Family tablet', 'Mum');
+  const first = await device.today();
+  const milaToday = first.find((c) => c.child.id === milaId);
+  const onDevice = new Set(milaToday?.groups.flatMap((g) => g.items.map((i) => i.expected.assignment_id)));
+  check(onDevice.size === 3, `the device has Mila's three exercises for today (${onDevice.size})`);
+  check(first.some((c) => c.child.id === jonasId), 'the device knows both children of the family');
 
   step('monday: the device reports a pain 8 and writes a message');
-  const today = (await get(`/api/v1/children/${milaId}/adherence`)).today;
-  const bear = program.find((a) => a.target.kind === 'exercise');
-  const logId = uuidv7();
   const familyText = 'Mila said her knee hurt after the bear walk today.';
-  const pushed = await device.push({
-    logs: [{
-      id: logId, child_id: milaId, assignment_id: bear.id, exercise_id: bear.target.exercise_id,
-      occurrence: { date: today, slot: 0 }, outcome: { status: 'partly' }, pain: true, pain_score: 8,
-      recorded_by: { kind: 'caregiver', name: 'Mum' }, device_id: device.id, hlc: device.stamp(),
-    }],
-    messages: [{ id: uuidv7(), child_id: milaId, text: familyText, written_by: 'Mum', device_id: device.id, hlc: device.stamp() }],
-  });
-  check(pushed.accepted?.length === 1 && pushed.messages_accepted?.length === 1, `the log and the message are accepted: ${JSON.stringify(pushed)}`);
+  const tick = await device.run('tick', milaId, 'partly', '8');
+  check(tick.pain_score === 8 && !tick.error, `the device records the tick with pain 8 (${JSON.stringify(tick)})`);
+  const written = await device.run('message', milaId, familyText);
+  check(written.text === familyText, `the device keeps the message to send (${JSON.stringify(written)})`);
+  const sent = await device.sync();
+  check(sent.report?.pushed >= 1 && sent.report.rejected === 0 && sent.state?.state === 'synced', `the device sends them (${JSON.stringify(sent)})`);
 
   step('monday: the flag and the message on Mila\'s page');
   await page.goto(`${base}/#/`);
@@ -202,30 +189,31 @@ export async function monday(ctx) {
   check(auditAfterSeen.entries.some((e) => e.action === 'mark_pain_seen' && e.child_id === milaId), 'marking the pain seen is audited');
 
   step('monday: the device pulls the answer');
-  const second = await device.pull();
-  const fromClinic = second.changes.filter((c) => c.type === 'message').map((c) => c.data);
-  check(second.status === 200 && fromClinic.some((m) => m.child_id === milaId && m.text === answer), `the therapist's answer reaches the device: ${JSON.stringify(fromClinic)}`);
+  check((await device.sync()).state?.state === 'synced', 'the device syncs');
+  const onThread = await device.run('thread', milaId);
+  check(onThread.messages?.some((m) => m.message.text === answer && !m.waiting), `the therapist's answer reaches the device: ${JSON.stringify(onThread)}`);
 
   step('monday: discharge Mila, then Jonas');
   await dischargeFromPage(page, 'Mila');
   await shot(page, 'monday-07-mila-discharged');
   // One child still in care keeps the family's devices: the device pulls the notice and stays connected.
-  const told = await device.pull();
-  const milaNotice = told.changes.find((c) => c.type === 'child' && c.data.id === milaId);
-  check(told.status === 200 && milaNotice?.data.discharged_on, `the device is told Mila's program ended (${JSON.stringify(milaNotice?.data)})`);
-  check((await device.pull()).status === 200, 'with Jonas in care, the device stays connected');
+  const told = await device.sync();
+  const milaNotice = (await device.today()).find((c) => c.child.id === milaId);
+  check(told.state?.state === 'synced' && milaNotice?.child.discharged_on, `the device is told Mila's program ended (${JSON.stringify(milaNotice?.child)})`);
+  check((await device.sync()).state?.state === 'synced', 'with Jonas in care, the device stays connected');
   await page.goto(`${base}/#/children/${encodeURIComponent(jonasId)}`);
   await page.getByRole('heading', { name: /^Jonas/, level: 1 }).waitFor();
   await dischargeFromPage(page, 'Jonas');
   await shot(page, 'monday-08-jonas-discharged');
 
   step('monday: the device is told, then refused');
-  const last = await device.pull();
-  const jonasNotice = last.changes.find((c) => c.type === 'child' && c.data.id === jonasId);
-  check(last.status === 200 && jonasNotice?.data.discharged_on, `the device is told Jonas's program ended (${last.status}: ${JSON.stringify(jonasNotice?.data)})`);
-  const refused = await device.pull();
-  check(refused.status === 401 && refused.error?.error === 'device_revoked', `then it is refused as revoked (${refused.status}: ${JSON.stringify(refused.error)})`);
-  await deviceApi.close();
+  await device.sync();
+  const jonasNotice = (await device.today()).find((c) => c.child.id === jonasId);
+  check(jonasNotice?.child.discharged_on, `the device is told Jonas's program ended (${JSON.stringify(jonasNotice?.child)})`);
+  // Told first, then refused: the server turns the device away (401 device_revoked) and the engine stops,
+  // keeping what it holds, in the state the family app puts in words.
+  const refused = await device.sync();
+  check(refused.state?.state === 'ended' && refused.state.message, `then it is refused, and the device says its program ended (${JSON.stringify(refused)})`);
   await page.goto(milaPage);
   await page.getByTestId('discharged-banner').waitFor();
   const devices = await get(`/api/v1/children/${milaId}/devices`);
