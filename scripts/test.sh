@@ -96,7 +96,7 @@ cargo build --locked -p homeplay-app
 # The real app end to end: tauri-driver (crates.io, cached in ~/.cargo/bin) + Debian's WebKitWebDriver, in a
 # private Xvfb display and D-Bus session, against the real server. Screenshots land in artifacts/.
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version "^2"
-xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- \
+xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" dbus-run-session -- \
   cargo test --locked -p homeplay-app --test e2e -- --ignored --test-threads=1 2>&1 | tee -a "$log"
 
 step "family app .deb: the Tauri bundler (npm @tauri-apps/cli, installed by npm ci above) on a release build"

@@ -230,6 +230,34 @@ impl Session {
         }
     }
 
+    /// Gives the page a `width`×`height` viewport, as on a phone. WebDriver sizes the outer window, so any window
+    /// decoration is measured once and added; then it waits until the page itself has the size.
+    pub async fn resize(&self, width: u32, height: u32) {
+        let inner = "return [window.innerWidth, window.innerHeight];";
+        let want = json!([width, height]);
+        let (mut outer_w, mut outer_h) = (i64::from(width), i64::from(height));
+        for _ in 0..3 {
+            let r =
+                self.call(reqwest::Method::POST, "/window/rect", json!({"width": outer_w, "height": outer_h})).await;
+            assert!(r.get("width").is_some(), "window/rect {outer_w}x{outer_h}: {r}");
+            // The new size reaches the page a moment later; a steady different size is the decorations (or a screen
+            // too small, which the panic below names).
+            let start = Instant::now();
+            let mut got = self.js(inner, json!([])).await;
+            while got != want && start.elapsed() < Duration::from_secs(3) {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                got = self.js(inner, json!([])).await;
+            }
+            if got == want {
+                return;
+            }
+            outer_w += i64::from(width) - got[0].as_i64().unwrap_or(0);
+            outer_h += i64::from(height) - got[1].as_i64().unwrap_or(0);
+        }
+        let got = self.js(inner, json!([])).await;
+        panic!("the page never got {width}x{height} (it is {got}); is the X screen big enough?");
+    }
+
     /// Waits until the app settles on its today screen, paired, after (re)starting.
     pub async fn wait_for_today(&self, cards: usize) {
         self.wait("today's activities", &format!("{CARDS}.length === {cards}")).await;

@@ -7,3 +7,4 @@
 mod common;
 mod journey;
 mod kid;
+mod phone;
