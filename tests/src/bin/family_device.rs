@@ -19,6 +19,7 @@ use homeplay_core::pain::PainScore;
 use homeplay_core::text::Name;
 use homeplay_device::{By, Details, Tick};
 use serde_json::{Value, json};
+use std::io::Write;
 use std::path::PathBuf;
 
 type Error = Box<dyn std::error::Error>;
@@ -28,13 +29,13 @@ const USAGE: &str = "usage: family_device <dir> pair|sync|today|tick|message|thr
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args).await {
-        Ok(out) => println!("{out}"),
-        Err(e) => {
-            println!("{}", json!({ "error": e.to_string() }));
-            std::process::exit(1);
-        }
-    }
+    let (line, code) = match run(&args).await {
+        Ok(out) => (out, 0),
+        Err(e) => (json!({ "error": e.to_string() }), 1),
+    };
+    // The caller reads one line of JSON; if even that cannot be written there is nobody to tell.
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+    std::process::exit(code);
 }
 
 fn arg<'a>(args: &'a [String], i: usize, what: &str) -> Result<&'a str, Error> {
