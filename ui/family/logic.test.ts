@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { setLocale } from './i18n.svelte';
 import { checkPairForm, errorMessage, formatDosage, normalizeServerUrl, outcomeLabel, slotLabel, syncLine, undoOpen, UNDO_MS } from './logic';
 
 const none = { reps: null, sets: null, hold_seconds: null, duration_seconds: null };
@@ -31,6 +32,17 @@ describe('syncLine', () => {
     expect(off.text).toContain('2 ticks saved');
     const bad = syncLine({ state: 'needs_attention', problem: 'device revoked', waiting: 0, rejected: [] });
     expect(bad).toEqual({ tone: 'attention', text: 'Needs attention: device revoked' });
+  });
+  it('says the program ended in the family\'s language, not in the server\'s words', () => {
+    const ended = { state: 'ended', message: 'The clinic has ended this home program.', waiting: 0 } as const;
+    expect(syncLine(ended).text).toMatch(/^No longer connected: the clinic ended/);
+    setLocale('es');
+    try {
+      expect(syncLine(ended).text).toMatch(/^Ya no está conectado: la clínica terminó/);
+      expect(syncLine(ended).text).not.toContain('The clinic');
+    } finally {
+      setLocale('en');
+    }
   });
 });
 

@@ -49,7 +49,8 @@ export function syncLine(sync: SyncView): { tone: Tone; text: string } {
     case 'needs_attention':
       return { tone: 'attention', text: t('sync.attention', { problem: sync.problem }) };
     case 'ended':
-      return { tone: 'attention', text: t('sync.ended', { message: sync.message }) };
+      // In the family's language: the server's own words (`sync.message`) are in the clinic's.
+      return { tone: 'attention', text: t('sync.ended') };
   }
 }
 

@@ -8,3 +8,4 @@ mod common;
 mod journey;
 mod kid;
 mod phone;
+mod spanish;

@@ -126,7 +126,8 @@ export default {
   'kid.next_activity': 'Next: {title}',
   'kid.stickers_label': 'Stars earned today',
   'today.ended': "{name}'s home program with {clinic} ended on {date}. Your records are kept by the clinic. Thank you!",
-  'sync.ended': 'No longer connected: {message}',
+  'sync.ended':
+    'No longer connected: the clinic ended this home program. It keeps your records; to start again, ask it for a new pairing code.',
 
   'pain.face.0': 'No hurt',
   'pain.face.2': 'Hurts a little bit',

@@ -128,7 +128,8 @@ export default {
   'kid.next_activity': 'Siguiente: {title}',
   'kid.stickers_label': 'Estrellas ganadas hoy',
   'today.ended': 'El programa en casa de {name} con {clinic} terminó el {date}. La clínica guarda sus registros. ¡Gracias!',
-  'sync.ended': 'Ya no está conectado: {message}',
+  'sync.ended':
+    'Ya no está conectado: la clínica terminó este programa en casa. Guarda sus registros; para volver a empezar, pídale un nuevo código de vinculación.',
 
   'pain.face.0': 'No duele',
   'pain.face.2': 'Duele un poco',
