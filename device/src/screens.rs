@@ -121,7 +121,9 @@ impl Engine {
             };
             let Some(assignment) = mine.iter().find(|a| a.id == e.assignment_id) else { continue };
             let routine = match assignment.target {
-                homeplay_core::assignment::Target::Routine { routine_id } => routines.iter().find(|r| r.id == routine_id),
+                homeplay_core::assignment::Target::Routine { routine_id } => {
+                    routines.iter().find(|r| r.id == routine_id)
+                }
                 homeplay_core::assignment::Target::Exercise { .. } => None,
             };
             let item = TodayItem {
