@@ -1,5 +1,6 @@
 //! Tauri embeds the family UI at compile time: make sure there is something to embed even before
-//! `npm run build:family` has run (clippy and unit tests do not need the real screens).
+//! the family screens are built (`npx vite build --config family/vite.config.ts` in ui/; clippy and unit tests do
+//! not need the real screens).
 
 fn main() {
     let dist = std::path::Path::new("dist");
@@ -9,7 +10,8 @@ fn main() {
         std::fs::write(
             &index,
             "<!doctype html><meta charset=utf-8><title>homeplay</title>\
-             <p>The family screens are not built: run <code>npm run build:family</code> in ui/.</p>\n",
+             <p>The family screens are not built: in ui/, run \
+             <code>npx vite build --config family/vite.config.ts</code>, then build the app again.</p>\n",
         )
         .expect("write placeholder index.html");
     }

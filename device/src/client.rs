@@ -87,8 +87,24 @@ impl Client {
         Self::answer(req.send().await).await
     }
 
+    /// The server's description (asked while pairing): an address that answers, but not as homeplay (a typo in
+    /// its path, another website), is named as such instead of as a network that cannot be reached.
     pub async fn info(&self) -> Result<ServerInfo> {
-        Self::answer(self.http.get(format!("{}/api/v1/sync/info", self.base)).send().await).await
+        let resp = self
+            .http
+            .get(format!("{}/api/v1/sync/info", self.base))
+            .send()
+            .await
+            .map_err(|e| DeviceError::Offline(e.to_string()))?;
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(|e| DeviceError::Offline(e.to_string()))?;
+        if status.is_server_error() || status.as_u16() == 429 {
+            return Err(DeviceError::Offline(format!("the server answered {status}")));
+        }
+        match serde_json::from_slice::<ServerInfo>(&bytes) {
+            Ok(info) if status.is_success() => Ok(info),
+            _ => Err(DeviceError::NotHomeplay(format!("{} answered {status}", self.base))),
+        }
     }
 
     pub async fn pair(&self, req: &PairRequest) -> Result<PairResponse> {

@@ -32,6 +32,9 @@ pub enum DeviceError {
     /// The clinic ended the family's home program and disconnected this device; the clinic's words.
     #[error("{0}")]
     Ended(String),
+    /// The address answered, but not as a homeplay server: most often a typo in its path.
+    #[error("that address answered, but it is not a homeplay server ({0}): check the address")]
+    NotHomeplay(String),
     #[error("the server answered something this app does not understand: {0}")]
     Protocol(String),
     #[error("{0} logs have not reached the clinic yet; sync first")]

@@ -4,6 +4,7 @@
 //! Recording is local and durable before it returns (one SQLite transaction, fsynced); the network is only
 //! ever touched by [`Engine::sync_once`] and the background loop, so the app feels the same offline.
 
+mod caregivers;
 mod client;
 mod error;
 mod goals;
@@ -17,6 +18,7 @@ mod store;
 mod sync;
 mod token;
 
+pub use caregivers::KnownCaregiver;
 pub use error::{DeviceError, Result};
 pub use goals::{ChildGoal, ChildGoals};
 pub use messages::{Thread, ThreadMessage};
@@ -149,15 +151,6 @@ impl Engine {
 
     pub async fn pairing(&self) -> Result<Option<Pairing>> {
         self.db.pairing().await
-    }
-
-    /// Who is using this device now ("Mum"), shown on every log they record.
-    pub async fn caregiver(&self) -> Result<Option<Name>> {
-        self.db.caregiver().await
-    }
-
-    pub async fn set_caregiver(&self, name: Name) -> Result<()> {
-        self.db.set_setting("caregiver", name.as_str()).await
     }
 
     fn tick_clock(&self) -> Hlc {
@@ -406,6 +399,30 @@ mod tests {
         let wrong = Details { pain_score: Some(eleven), ..Details::default() };
         let err = engine.edit(first.id, Outcome::Done, wrong).await.unwrap_err();
         assert!(err.to_string().contains("pain_score"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn the_caregivers_are_the_names_chosen_here_then_those_on_the_logs_each_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = paired(dir.path()).await;
+        assert!(engine.caregivers().await.unwrap().is_empty());
+        engine.set_caregiver(Name::new("Dad").unwrap()).await.unwrap();
+        engine.record(Tick { by: By::Caregiver, ..tick("2026-03-04", 0) }).await.unwrap();
+        engine.record(tick("2026-03-04", 1)).await.unwrap();
+        // As if Dad had only ever used another device: his name arrives on the family's logs alone.
+        engine.db.set_setting("caregivers", "[]").await.unwrap();
+        for n in ["Mum", "Grandma", " mum", "dad"] {
+            engine.set_caregiver(Name::new(n).unwrap()).await.unwrap();
+        }
+        let names = |all: Vec<KnownCaregiver>| -> Vec<(String, bool)> {
+            all.into_iter().map(|k| (k.name.as_str().to_owned(), k.chosen_here)).collect()
+        };
+        let all = names(engine.caregivers().await.unwrap());
+        let chosen = |n: &str| (n.to_owned(), true);
+        assert_eq!(all, [chosen("Mum"), chosen("Grandma"), chosen("dad")], "each name once whatever its case");
+        engine.db.set_setting("caregivers", r#"["Mum"]"#).await.unwrap();
+        let all = names(engine.caregivers().await.unwrap());
+        assert_eq!(all, [chosen("Mum"), ("Dad".to_owned(), false)], "kid mode is nobody's name");
     }
 
     #[tokio::test]

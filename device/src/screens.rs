@@ -82,53 +82,72 @@ impl Engine {
 
     /// Today's list for every child of the family, each in the family's time zone at `now`.
     pub async fn today(&self, now: DateTime<Utc>) -> Result<Vec<TodayChild>> {
-        let (children, assignments, routines, exercises) = self.program().await?;
+        let program = self.program().await?;
         let moments = self.moment_times().await?;
         let mut out = Vec::new();
-        for child in children {
+        for child in &program.0 {
             let date = child.time_zone.local_date(now);
-            let mine: Vec<Assignment> =
-                assignments.iter().filter(|a| a.child_id == child.id && a.status != Status::Ended).cloned().collect();
-            let expected = expand(&mine, &routines, DateRange { first: date, last: date });
-            let logs = self.db.logs_of_child(child.id, &date.to_string(), &date.to_string()).await?;
-            let current = current_logs(&logs);
-            let mut groups: Vec<TodayGroup> = Vec::new();
-            for e in expected {
-                let Some(exercise) = exercises.get(&e.exercise_id.to_string()).cloned() else {
-                    // Not synced yet: shown once it arrives rather than half-drawn.
-                    continue;
-                };
-                let Some(assignment) = mine.iter().find(|a| a.id == e.assignment_id) else { continue };
-                let routine = match assignment.target {
-                    homeplay_core::assignment::Target::Routine { routine_id } => {
-                        routines.iter().find(|r| r.id == routine_id)
-                    }
-                    homeplay_core::assignment::Target::Exercise { .. } => None,
-                };
-                let item = TodayItem {
-                    dosage: exercise.dosage.with_overrides(&assignment.dosage),
-                    note_for_family: assignment.note_for_family.clone(),
-                    routine_title: routine.map(|r| r.title.clone()),
-                    then_reward: routine
-                        .filter(|r| usize::from(e.position) + 1 == r.items.len())
-                        .and_then(|r| r.then_reward.clone()),
-                    log: current.get(&(e.assignment_id.to_string(), e.exercise_id.to_string(), e.occurrence)).cloned(),
-                    exercise,
-                    expected: e,
-                };
-                match groups.iter_mut().find(|g| g.slot_time == e.slot_time) {
-                    Some(g) => g.items.push(item),
-                    None => groups.push(TodayGroup {
-                        slot_time: e.slot_time,
-                        clock: moments.clock_time(&e.slot_time),
-                        items: vec![item],
-                    }),
-                }
-            }
-            groups.sort_by_key(|g| (g.clock.is_none(), g.clock));
-            out.push(TodayChild { child, date, groups });
+            out.push(self.day_of(child.clone(), date, &program, &moments, |a| a.status != Status::Ended).await?);
         }
         Ok(out)
+    }
+
+    /// One child's list on another day (a day of the week, opened from the week screen): what was due then,
+    /// including activities the clinic has ended since, with what was recorded.
+    pub async fn day(&self, child_id: ChildId, date: NaiveDate) -> Result<Option<TodayChild>> {
+        let program = self.program().await?;
+        let Some(child) = program.0.iter().find(|c| c.id == child_id).cloned() else { return Ok(None) };
+        let moments = self.moment_times().await?;
+        Ok(Some(self.day_of(child, date, &program, &moments, |_| true).await?))
+    }
+
+    async fn day_of(
+        &self,
+        child: Child,
+        date: NaiveDate,
+        (_, assignments, routines, exercises): &(Vec<Child>, Vec<Assignment>, Vec<Routine>, HashMap<String, Exercise>),
+        moments: &MomentTimes,
+        keep: impl Fn(&Assignment) -> bool,
+    ) -> Result<TodayChild> {
+        let mine: Vec<Assignment> = assignments.iter().filter(|a| a.child_id == child.id && keep(a)).cloned().collect();
+        let expected = expand(&mine, routines, DateRange { first: date, last: date });
+        let logs = self.db.logs_of_child(child.id, &date.to_string(), &date.to_string()).await?;
+        let current = current_logs(&logs);
+        let mut groups: Vec<TodayGroup> = Vec::new();
+        for e in expected {
+            let Some(exercise) = exercises.get(&e.exercise_id.to_string()).cloned() else {
+                // Not synced yet: shown once it arrives rather than half-drawn.
+                continue;
+            };
+            let Some(assignment) = mine.iter().find(|a| a.id == e.assignment_id) else { continue };
+            let routine = match assignment.target {
+                homeplay_core::assignment::Target::Routine { routine_id } => {
+                    routines.iter().find(|r| r.id == routine_id)
+                }
+                homeplay_core::assignment::Target::Exercise { .. } => None,
+            };
+            let item = TodayItem {
+                dosage: exercise.dosage.with_overrides(&assignment.dosage),
+                note_for_family: assignment.note_for_family.clone(),
+                routine_title: routine.map(|r| r.title.clone()),
+                then_reward: routine
+                    .filter(|r| usize::from(e.position) + 1 == r.items.len())
+                    .and_then(|r| r.then_reward.clone()),
+                log: current.get(&(e.assignment_id.to_string(), e.exercise_id.to_string(), e.occurrence)).cloned(),
+                exercise,
+                expected: e,
+            };
+            match groups.iter_mut().find(|g| g.slot_time == e.slot_time) {
+                Some(g) => g.items.push(item),
+                None => groups.push(TodayGroup {
+                    slot_time: e.slot_time,
+                    clock: moments.clock_time(&e.slot_time),
+                    items: vec![item],
+                }),
+            }
+        }
+        groups.sort_by_key(|g| (g.clock.is_none(), g.clock));
+        Ok(TodayChild { child, date, groups })
     }
 
     /// A child's week (Monday to Sunday) around `now`, streaks over the last 90 days, stickers and feedback.

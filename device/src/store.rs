@@ -205,6 +205,16 @@ impl Db {
         docs.iter().map(|d| parse(d)).collect()
     }
 
+    /// The caregivers' names on the family's logs (every device's), oldest log first; kid mode is no name.
+    pub async fn caregiver_names_on_logs(&self) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT name FROM (SELECT json_extract(doc, '$.recorded_by.name') AS name, MIN(id) AS first FROM logs \
+             WHERE json_extract(doc, '$.recorded_by.kind') = 'caregiver' GROUP BY name) ORDER BY first",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     pub async fn logs_of_child(&self, child: ChildId, from: &str, to: &str) -> Result<Vec<CompletionLog>> {
         let docs: Vec<String> =
             sqlx::query_scalar("SELECT doc FROM logs WHERE child_id = ?1 AND occ_date >= ?2 AND occ_date <= ?3")

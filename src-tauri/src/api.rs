@@ -2,8 +2,8 @@
 //! parses what the screens sent, calls `homeplay-device`, and shapes the answer: no decisions of its own.
 
 use crate::dto::{
-    AppSettings, AppStatus, ChildGoalsView, CommandError, DetailsView, EditInput, ErrorKind, LogView, MediaView,
-    PairInput, ProgressView, RecordInput, SlotKey, ThreadView, TodayChildView, UnreadView, WeekProgramView,
+    AppSettings, AppStatus, CaregiverView, ChildGoalsView, CommandError, DetailsView, EditInput, ErrorKind, LogView,
+    MediaView, PairInput, ProgressView, RecordInput, SlotKey, ThreadView, TodayChildView, UnreadView, WeekProgramView,
 };
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
@@ -60,6 +60,22 @@ pub async fn pair(engine: &Engine, input: PairInput) -> CmdResult<AppStatus> {
 pub async fn set_caregiver(engine: &Engine, caregiver: &str) -> CmdResult<AppStatus> {
     engine.set_caregiver(name("Your name", caregiver)?).await?;
     status(engine).await
+}
+
+pub async fn caregivers(engine: &Engine) -> CmdResult<Vec<CaregiverView>> {
+    Ok(engine
+        .caregivers()
+        .await?
+        .into_iter()
+        .map(|k| CaregiverView { name: k.name.as_str().to_owned(), chosen_here: k.chosen_here })
+        .collect())
+}
+
+pub async fn day(engine: &Engine, child_id: &str, date: &str) -> CmdResult<TodayChildView> {
+    let id = parse_id::<ChildId>("child", child_id)?;
+    let date = date.trim().parse().map_err(|_| CommandError::invalid("date: expected YYYY-MM-DD"))?;
+    let day = engine.day(id, date).await?.ok_or(homeplay_device::DeviceError::NotFound("child"))?;
+    Ok(TodayChildView::from(&day))
 }
 
 pub async fn today(engine: &Engine, now: DateTime<Utc>) -> CmdResult<Vec<TodayChildView>> {

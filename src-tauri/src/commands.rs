@@ -7,8 +7,8 @@
 use crate::AppState;
 use crate::api;
 use crate::dto::{
-    AppSettings, AppStatus, ChildGoalsView, CommandError, EditInput, LogView, MediaView, PairInput, ProgressView,
-    RecordInput, ThreadView, TodayChildView, UnreadView, WeekProgramView,
+    AppSettings, AppStatus, CaregiverView, ChildGoalsView, CommandError, EditInput, LogView, MediaView, PairInput,
+    ProgressView, RecordInput, ThreadView, TodayChildView, UnreadView, WeekProgramView,
 };
 use homeplay_core::goal::CheckInFace;
 use tauri::State;
@@ -90,6 +90,11 @@ commands! {
         api::set_caregiver(&state.engine, &name).await
     }
 
+    /// The family's caregivers this device knows, for "Who is doing this?".
+    async fn caregivers(state) -> Vec<CaregiverView> {
+        api::caregivers(&state.engine).await
+    }
+
     async fn today(state) -> Vec<TodayChildView> {
         api::today(&state.engine, chrono::Utc::now()).await
     }
@@ -124,6 +129,11 @@ commands! {
 
     async fn progress(state, child_id: String) -> ProgressView {
         api::progress(&state.engine, &child_id, chrono::Utc::now()).await
+    }
+
+    /// One child's activities and what was recorded on `date` (`YYYY-MM-DD`), for a day opened on the week.
+    async fn day(state, child_id: String, date: String) -> TodayChildView {
+        api::day(&state.engine, &child_id, &date).await
     }
 
     async fn week_program(state, child_id: String) -> WeekProgramView {

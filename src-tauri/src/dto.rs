@@ -34,6 +34,14 @@ pub struct AppStatus {
     pub sync: SyncView,
 }
 
+/// One of the family's caregivers, for "Who is doing this?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CaregiverView {
+    pub name: String,
+    /// Chosen on this device before: the app asks who is doing a tick only once two people have used it.
+    pub chosen_here: bool,
+}
+
 /// Sync, honestly: synced / N waiting / offline / needs attention.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -242,6 +250,8 @@ pub enum ErrorKind {
     CodeWrong,
     /// The pairing code has expired or was already used.
     CodeExpired,
+    /// The address answered, but not as a homeplay server (a typo in its path, another website).
+    NotHomeplay,
     /// The server speaks another protocol version: one of the two needs updating.
     WrongVersion,
     /// Too many attempts: wait a little.
@@ -268,6 +278,7 @@ impl From<DeviceError> for CommandError {
             DeviceError::NotPaired => ErrorKind::NotPaired,
             DeviceError::AlreadyPaired => ErrorKind::AlreadyPaired,
             DeviceError::Offline(_) => ErrorKind::Offline,
+            DeviceError::NotHomeplay(_) => ErrorKind::NotHomeplay,
             DeviceError::NotFound(_) => ErrorKind::NotFound,
             DeviceError::UnsentLogs(_) => ErrorKind::UnsentLogs,
             DeviceError::Server(api) => match api.error {

@@ -384,3 +384,47 @@ async fn a_weekly_check_in_answered_offline_reaches_the_clinic_once() {
     }
     assert_eq!(api::goals(&engine).await.unwrap()[0].goals[0].this_week, Some(CheckInFace::Great));
 }
+
+#[tokio::test]
+async fn a_typo_in_the_address_is_named_and_the_family_picks_from_its_caregivers() {
+    let db = TestDb::new(Backend::Sqlite);
+    let server = TestServer::start(&db);
+    let start = (chrono::Utc::now() - chrono::TimeDelta::days(2)).date_naive().to_string();
+    let p = program(&db, &server, &start).await;
+    let (engine, _dir) = engine().await;
+    let code = p.maya.pairing_code(&p.child_id).await;
+
+    // The server answers at a wrong path: not "cannot reach", and not "wrong code" either.
+    for typo in [format!("{}/homeplay", server.base), format!("{}/api", server.base)] {
+        let e = api::pair(&engine, pair_input(&typo, &code)).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotHomeplay, "{typo}: {e:?}");
+    }
+    api::pair(&engine, pair_input(&server.base, &code)).await.unwrap();
+    let names = |all: Vec<homeplay_app::dto::CaregiverView>| -> Vec<(String, bool)> {
+        all.into_iter().map(|c| (c.name, c.chosen_here)).collect()
+    };
+    // The clinic's record of the family has Mum and Dad; only Mum has used this computer.
+    let (mum, dad, grandma) = (("Mum".to_owned(), true), ("Dad".to_owned(), false), ("Grandma".to_owned(), true));
+    assert_eq!(names(api::caregivers(&engine).await.unwrap()), [mum.clone(), dad.clone()]);
+    api::set_caregiver(&engine, "Grandma").await.unwrap();
+    api::set_caregiver(&engine, "Mum").await.unwrap();
+    assert_eq!(names(api::caregivers(&engine).await.unwrap()), [mum, grandma, dad]);
+    assert_eq!(api::set_caregiver(&engine, " ").await.unwrap_err().kind, ErrorKind::Invalid);
+
+    // A day opened from the week: its activities with what was recorded, by whom.
+    let today = api::today(&engine, chrono::Utc::now()).await.unwrap();
+    let item = today[0].groups[0].items[0].clone();
+    api::set_caregiver(&engine, "Grandma").await.unwrap();
+    let other = Outcome::NotDone { reason: NotDoneReason::Other };
+    let note = DetailsView { note: Some("Stayed at the party late".into()), ..DetailsView::default() };
+    api::record(&engine, RecordInput { key: item.key.clone(), outcome: other, details: note, by_kid: false })
+        .await
+        .unwrap();
+    let day = api::day(&engine, &p.child_id, &today[0].date).await.unwrap();
+    let log = day.groups[0].items[0].log.clone().unwrap();
+    assert_eq!((log.outcome, log.recorded_by.as_str()), (other, "Grandma"));
+    assert_eq!(log.details.note.as_deref(), Some("Stayed at the party late"));
+    let before = api::day(&engine, &p.child_id, &start).await.unwrap();
+    assert!(before.groups.iter().flat_map(|g| &g.items).all(|i| i.log.is_none()));
+    assert_eq!(api::day(&engine, &p.child_id, "2030-02-31").await.unwrap_err().kind, ErrorKind::Invalid);
+}

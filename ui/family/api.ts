@@ -17,6 +17,7 @@ import { getContext } from 'svelte';
 import type {
   AppSettings,
   AppStatus,
+  CaregiverView,
   CheckInFace,
   ChildGoalsView,
   EditInput,
@@ -37,6 +38,8 @@ export interface FamilyBackend {
   status(): Promise<AppStatus>;
   pair(input: PairInput): Promise<AppStatus>;
   setCaregiver(name: string): Promise<AppStatus>;
+  /** The family's caregivers this device knows (chosen here, or on the family's synced logs), each once. */
+  caregivers(): Promise<CaregiverView[]>;
   today(): Promise<TodayChildView[]>;
   record(input: RecordInput): Promise<LogView>;
   undo(logId: string): Promise<LogView>;
@@ -47,6 +50,8 @@ export interface FamilyBackend {
   saveSettings(settings: AppSettings): Promise<AppSettings>;
   progress(childId: string): Promise<ProgressView>;
   weekProgram(childId: string): Promise<WeekProgramView>;
+  /** One child's activities on `date` (`YYYY-MM-DD`) with what was recorded: a day opened from the week. */
+  day(childId: string, date: string): Promise<TodayChildView>;
   /** Each child's active goals in plain words, with the activities that serve each. */
   goals(): Promise<ChildGoalsView[]>;
   /** This week's answer about a goal; kept on the device until it syncs. Answers the goals again. */

@@ -36,8 +36,8 @@ describe('t', () => {
     expect(t('today.day', { name: 'Leo' })).toBe('El día de Leo');
   });
   it('picks the plural form for count', () => {
-    expect(t('sync.waiting', { count: 1 })).toBe('1 tick waiting to sync');
-    expect(t('sync.waiting', { count: 0 })).toBe('0 ticks waiting to sync');
+    expect(t('sync.waiting', { count: 1 })).toBe('1 change waiting to be sent to the clinic');
+    expect(t('sync.waiting', { count: 0 })).toBe('0 changes waiting to be sent to the clinic');
     setLocale('es');
     expect(t('kid.seconds_left', { count: 1 })).toBe('Queda 1 segundo');
     expect(t('kid.seconds_left', { count: 3 })).toBe('Quedan 3 segundos');

@@ -25,11 +25,11 @@ describe('slotLabel', () => {
 describe('syncLine', () => {
   it('is honest about every state', () => {
     expect(syncLine({ state: 'synced', last_sync_ms: 1 }).tone).toBe('ok');
-    expect(syncLine({ state: 'waiting', count: 3 }).text).toBe('3 ticks waiting to sync');
-    expect(syncLine({ state: 'waiting', count: 1 }).text).toBe('1 tick waiting to sync');
+    expect(syncLine({ state: 'waiting', count: 3 }).text).toBe('3 changes waiting to be sent to the clinic');
+    expect(syncLine({ state: 'waiting', count: 1 }).text).toBe('1 change waiting to be sent to the clinic');
     const off = syncLine({ state: 'offline', waiting: 2, since_ms: 0 });
     expect(off.tone).toBe('offline');
-    expect(off.text).toContain('2 ticks saved');
+    expect(off.text).toContain('2 changes saved');
     const bad = syncLine({ state: 'needs_attention', problem: 'device revoked', waiting: 0, rejected: [] });
     expect(bad).toEqual({ tone: 'attention', text: 'Needs attention: device revoked' });
   });
@@ -59,6 +59,7 @@ describe('pairing form', () => {
   it('explains pairing failures in plain words', () => {
     expect(errorMessage({ kind: 'code_expired', message: 'gone' })).toContain('new one');
     expect(errorMessage({ kind: 'offline', message: 'x' })).toContain('Cannot reach');
+    expect(errorMessage({ kind: 'not_homeplay', message: 'x' })).toContain('answered, but it is not a homeplay server');
     expect(errorMessage({ kind: 'invalid', message: 'Your name: too long' })).toBe('Your name: too long');
     expect(errorMessage(new Error('boom'))).toBe('boom');
   });

@@ -59,7 +59,7 @@ export function isCommandError(e: unknown): e is CommandError {
 }
 
 /** Failures a parent can act on get a sentence of their own; the rest carry the engine's message. */
-const HINTED: ReadonlySet<ErrorKind> = new Set(['offline', 'code_wrong', 'code_expired', 'wrong_version', 'rate_limited', 'already_paired']);
+const HINTED: ReadonlySet<ErrorKind> = new Set(['offline', 'not_homeplay', 'code_wrong', 'code_expired', 'wrong_version', 'rate_limited', 'already_paired']);
 
 /** A sentence a parent can act on, for any failure a command reports. */
 export function errorMessage(e: unknown): string {

@@ -113,7 +113,7 @@ async fn pair_tick_kid_mode_offline_restart_and_sync_in_the_real_app() {
                         "sync": {"state": "waiting", "count": 9}});
     let emit = "window.__TAURI_INTERNALS__.invoke('plugin:event|emit', {event: arguments[0], payload: arguments[1]});";
     s.js(emit, json!([homeplay_app::sync_events::SYNC_STATE, status])).await;
-    s.wait("the line to follow the event", &format!("{SYNC_LINE}.startsWith('9 ticks waiting')")).await;
+    s.wait("the line to follow the event", &format!("{SYNC_LINE}.startsWith('9 changes waiting')")).await;
 
     // Sync now: the line says synced.
     s.button(None, "Sync now").await;

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod grandma;
 mod journey;
 mod kid;
 mod phone;

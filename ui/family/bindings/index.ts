@@ -16,6 +16,12 @@ sound: boolean, reminders: ReminderSettings, pain_scale: PainScale, };
 
 export type AppStatus = { paired: boolean, clinic_name: string | null, server_url: string | null, caregiver: string | null, sync: SyncView, };
 
+export type CaregiverView = { name: string, 
+/**
+ * Chosen on this device before: the app asks who is doing a tick only once two people have used it.
+ */
+chosen_here: boolean, };
+
 export type ChildGoalsView = { child_id: string, name: string, goals: Array<GoalView>, };
 
 export type CommandError = { kind: ErrorKind, message: string, };
@@ -42,7 +48,7 @@ export type DosageView = { reps: number | null, sets: number | null, hold_second
 
 export type EditInput = { log_id: string, outcome: Outcome, details: DetailsView, };
 
-export type ErrorKind = "invalid" | "not_paired" | "already_paired" | "offline" | "code_wrong" | "code_expired" | "wrong_version" | "rate_limited" | "refused" | "not_found" | "unsent_logs" | "internal";
+export type ErrorKind = "invalid" | "not_paired" | "already_paired" | "offline" | "code_wrong" | "code_expired" | "not_homeplay" | "wrong_version" | "rate_limited" | "refused" | "not_found" | "unsent_logs" | "internal";
 
 export type FeedbackView = { 
 /**
@@ -257,6 +263,7 @@ export type Commands = {
   status: { args: Record<string, never>; result: AppStatus };
   pair: { args: { input: PairInput }; result: AppStatus };
   set_caregiver: { args: { name: string }; result: AppStatus };
+  caregivers: { args: Record<string, never>; result: Array<CaregiverView> };
   today: { args: Record<string, never>; result: Array<TodayChildView> };
   record: { args: { input: RecordInput }; result: LogView };
   undo: { args: { logId: string }; result: LogView };
@@ -266,6 +273,7 @@ export type Commands = {
   settings: { args: Record<string, never>; result: AppSettings };
   save_settings: { args: { settings: AppSettings }; result: AppSettings };
   progress: { args: { childId: string }; result: ProgressView };
+  day: { args: { childId: string; date: string }; result: TodayChildView };
   week_program: { args: { childId: string }; result: WeekProgramView };
   goals: { args: Record<string, never>; result: Array<ChildGoalsView> };
   check_in: { args: { goalId: string; face: CheckInFace }; result: Array<ChildGoalsView> };

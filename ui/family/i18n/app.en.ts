@@ -2,9 +2,9 @@
 // app.es.ts must have the same keys; `.one`/`.other` are plural forms.
 export default {
   'app.opening': 'Opening…',
-  'app.using': 'Using:',
+  'app.using': 'Doing the activities:',
   'app.not_set': 'not set',
-  'app.switch': 'Switch',
+  'app.switch': 'Someone else?',
   'app.who': 'Who is using this computer?',
   'app.save': 'Save',
   'app.cancel': 'Cancel',
@@ -133,4 +133,13 @@ export default {
   'messages.left.other': '{count} characters left',
   'messages.too_long.one': '{count} character too many',
   'messages.too_long.other': '{count} characters too many',
+
+  'week.open_day': 'Show what happened on {day}',
+  'week.day_title': '{day}',
+  'week.day_close': 'Close the day',
+  'week.day_nothing': 'Nothing was planned that day.',
+  'week.latest_feedback': 'Latest from your therapist',
+  'week.feedback_in_messages': 'Notes and messages from the clinic are in Messages.',
+  'week.open_messages': 'Open Messages',
+  'week.older_feedback': 'Earlier notes from your therapist',
 } satisfies Record<string, string>;

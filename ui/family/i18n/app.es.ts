@@ -1,9 +1,9 @@
 // Spanish words of the app's frame and parent screens; the same keys as app.en.ts.
 export default {
   'app.opening': 'Abriendo…',
-  'app.using': 'Usa:',
+  'app.using': 'Hace las actividades:',
   'app.not_set': 'sin indicar',
-  'app.switch': 'Cambiar',
+  'app.switch': '¿Otra persona?',
   'app.who': '¿Quién usa esta computadora?',
   'app.save': 'Guardar',
   'app.cancel': 'Cancelar',
@@ -132,4 +132,13 @@ export default {
   'messages.left.other': 'Quedan {count} caracteres',
   'messages.too_long.one': 'Sobra {count} carácter',
   'messages.too_long.other': 'Sobran {count} caracteres',
+
+  'week.open_day': 'Ver qué pasó el {day}',
+  'week.day_title': '{day}',
+  'week.day_close': 'Cerrar el día',
+  'week.day_nothing': 'No había nada planeado ese día.',
+  'week.latest_feedback': 'Lo último de tu terapeuta',
+  'week.feedback_in_messages': 'Las notas y los mensajes de la clínica están en Mensajes.',
+  'week.open_messages': 'Abrir Mensajes',
+  'week.older_feedback': 'Notas anteriores de tu terapeuta',
 } satisfies Record<string, string>;
