@@ -5,9 +5,6 @@ export default {
   'app.using': 'Doing the activities:',
   'app.not_set': 'not set',
   'app.switch': 'Someone else?',
-  'app.who': 'Who is using this computer?',
-  'app.save': 'Save',
-  'app.cancel': 'Cancel',
 
   'nav.label': 'Parent screens',
   'nav.today': 'Today',

@@ -4,9 +4,6 @@ export default {
   'app.using': 'Hace las actividades:',
   'app.not_set': 'sin indicar',
   'app.switch': '¿Otra persona?',
-  'app.who': '¿Quién usa esta computadora?',
-  'app.save': 'Guardar',
-  'app.cancel': 'Cancelar',
 
   'nav.label': 'Pantallas para la familia',
   'nav.today': 'Hoy',
