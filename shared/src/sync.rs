@@ -360,6 +360,9 @@ pub enum Change {
     Message(Message),
     /// How far one side has read a child's thread; the furthest mark of each side, one per child and side.
     ThreadRead(ThreadRead),
+    /// A family's answer to the weekly question about a goal, as the clinic holds it: every device of the
+    /// family knows the week is answered, including one paired after the answer.
+    CheckIn(GoalCheckIn),
     /// A record the family no longer has access to (for example a child moved to another family).
     Removed(Removed),
 }
@@ -380,6 +383,7 @@ impl Change {
             Change::Media(m) => ("media", m.media.to_string()),
             Change::Message(m) => ("message", m.id.to_string()),
             Change::ThreadRead(r) => ("thread_read", r.key()),
+            Change::CheckIn(c) => ("check_in", c.id.to_string()),
             Change::Removed(r) => (r.entity.name(), r.id.to_string()),
         }
     }

@@ -121,6 +121,7 @@ fn the_pull_example_shows_every_kind_of_change() {
         "media",
         "message",
         "thread_read",
+        "check_in",
         "removed",
     ] {
         assert!(kinds.iter().any(|k| k == kind), "no '{kind}' change in the PullResponse example");

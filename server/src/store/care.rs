@@ -51,8 +51,15 @@ pub trait CareStore: Send + Sync {
     async fn reviews_of_child(&self, clinic: ClinicId, child: ChildId) -> StoreResult<Vec<GoalReview>>;
 
     /// Stores each check-in's version unless a newer one (by HLC) is stored; a stored check-in keeps its
-    /// child and goal. The caller has checked that each goal is its child's and the child this clinic's.
-    async fn put_check_ins(&self, clinic: ClinicId, check_ins: &[GoalCheckIn], now: Millis) -> StoreResult<()>;
+    /// child and goal, and puts each version stored into the family's feed (so a device paired later knows the
+    /// week is answered). The caller has checked that each goal is its child's and the child this family's.
+    async fn put_check_ins(
+        &self,
+        clinic: ClinicId,
+        family: FamilyId,
+        check_ins: &[GoalCheckIn],
+        now: Millis,
+    ) -> StoreResult<()>;
     /// The newest stored version of each of the child's check-ins.
     async fn check_ins_of_child(&self, clinic: ClinicId, child: ChildId) -> StoreResult<Vec<GoalCheckIn>>;
 }

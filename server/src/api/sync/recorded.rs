@@ -117,7 +117,7 @@ impl Accept for GoalCheckIn {
         check_ins: &[Self],
         now: i64,
     ) -> ApiResult<Vec<Option<Refusal>>> {
-        state.store.put_check_ins(auth.clinic_id, check_ins, now).await?;
+        state.store.put_check_ins(auth.clinic_id, auth.family_id, check_ins, now).await?;
         Ok(check_ins.iter().map(|_| None).collect())
     }
 }

@@ -274,10 +274,17 @@ impl CareStore for This {
         .await
     }
 
-    async fn put_check_ins(&self, clinic: ClinicId, check_ins: &[GoalCheckIn], now: Millis) -> StoreResult<()> {
+    async fn put_check_ins(
+        &self,
+        clinic: ClinicId,
+        family: FamilyId,
+        check_ins: &[GoalCheckIn],
+        now: Millis,
+    ) -> StoreResult<()> {
         let mut tx = begin(&self.pool).await?;
+        let mut feed = Vec::new();
         for c in check_ins {
-            sqlx::query("INSERT INTO goal_check_ins (id, clinic_id, child_id, goal_id, hlc_wall, hlc_counter, doc, received_ms)
+            let stored = sqlx::query("INSERT INTO goal_check_ins (id, clinic_id, child_id, goal_id, hlc_wall, hlc_counter, doc, received_ms)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                  ON CONFLICT (id) DO UPDATE SET hlc_wall = excluded.hlc_wall, hlc_counter = excluded.hlc_counter,
                    doc = excluded.doc, received_ms = excluded.received_ms
@@ -294,8 +301,14 @@ impl CareStore for This {
             .bind(json(c)?)
             .bind(now)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected()
+                == 1;
+            if stored {
+                feed.push(FeedEntry::new(Change::CheckIn(c.clone())));
+            }
         }
+        write_feed(&mut tx, family, &feed).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -115,6 +115,10 @@ impl LifecycleStore for This {
                    OR (entity = 'log' AND entity_id IN (SELECT id FROM logs WHERE child_id = $1))
                    OR (entity = 'feedback' AND entity_id IN (SELECT id FROM feedback WHERE child_id = $1))
                    OR (entity = 'goal' AND entity_id IN (SELECT id FROM goals WHERE child_id = $1))
+                   OR (entity = 'check_in' AND entity_id IN (SELECT id FROM goal_check_ins WHERE child_id = $1))
+                   OR (entity = 'message' AND entity_id IN (SELECT id FROM messages WHERE child_id = $1))
+                   OR (entity = 'thread_read' AND entity_id IN (SELECT child_id || '.' || side FROM message_reads
+                                                               WHERE child_id = $1))
                    OR (entity = 'routine' AND entity_id IN (SELECT id FROM routines WHERE child_id = $1)))",
             ),
             (

@@ -1558,6 +1558,14 @@ export interface components {
             /** @enum {string} */
             type: "thread_read";
         } | {
+            /**
+             * @description A family's answer to the weekly question about a goal, as the clinic holds it: every device of the
+             *     family knows the week is answered, including one paired after the answer.
+             */
+            data: components["schemas"]["GoalCheckIn"];
+            /** @enum {string} */
+            type: "check_in";
+        } | {
             /** @description A record the family no longer has access to (for example a child moved to another family). */
             data: components["schemas"]["Removed"];
             /** @enum {string} */
