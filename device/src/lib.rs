@@ -151,6 +151,11 @@ impl Engine {
         self.db.pairing().await
     }
 
+    /// The clinic's pain-advice threshold and contact text for families, as of the last pull.
+    pub async fn clinic_settings(&self) -> Result<homeplay_core::clinic::FamilyClinicSettings> {
+        self.db.clinic_settings().await
+    }
+
     /// Who is using this device now ("Mum"), shown on every log they record.
     pub async fn caregiver(&self) -> Result<Option<Name>> {
         self.db.caregiver().await
