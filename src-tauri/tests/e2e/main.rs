@@ -4,5 +4,6 @@
 //! story with its own server and app.
 #![allow(clippy::unwrap_used)]
 
+mod clinic_contact;
 mod common;
 mod journey;

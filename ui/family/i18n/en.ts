@@ -141,4 +141,5 @@ export default {
   'pain.advice': 'Stop this activity and tell your therapist.',
   'pain.advice_clinic': 'Call or message {clinic}.',
   'follow.summary_pain_score': 'pain {score}/10',
+  'pain.advice_contact': 'How to reach {clinic}: {contact}',
 } satisfies Record<string, string>;

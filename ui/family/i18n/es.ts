@@ -143,4 +143,5 @@ export default {
   'pain.advice': 'Deja esta actividad y avisa a tu terapeuta.',
   'pain.advice_clinic': 'Llama o escribe a {clinic}.',
   'follow.summary_pain_score': 'dolor {score}/10',
+  'pain.advice_contact': 'Cómo contactar con {clinic}: {contact}',
 } satisfies Record<string, string>;
