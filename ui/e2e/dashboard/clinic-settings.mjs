@@ -4,7 +4,7 @@
 // put back at the end, for the sections after this one.
 import { axe, check, shot, step } from '../harness.mjs';
 
-/** On maya's page; leaves the clinic's settings as the demo had them. */
+/** On maya's page; leaves the clinic's settings as the demo had them, and sam's page where it was. */
 export async function clinicSettings(ctx) {
   const { page, base, leoId, samPage } = ctx;
   const leoPage = `${base}/#/children/${encodeURIComponent(leoId)}`;
@@ -69,6 +69,9 @@ export async function clinicSettings(ctx) {
     return r.status;
   });
   check(refused === 403, `sam's save is refused (${refused})`);
+  // Back where the password section left sam: the idle section's click on Overview must load a page.
+  await samPage.goto(`${base}/#/password`);
+  await samPage.getByRole('heading', { name: 'Change password', level: 1 }).waitFor();
 
   step('clinic settings: back as they were');
   const restored = await page.evaluate(async (body) => {
