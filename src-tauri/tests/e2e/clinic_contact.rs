@@ -3,6 +3,7 @@
 //! clinic's words, in the follow-up and on the card after saving; and the therapist is flagged for it.
 
 use super::common::*;
+use homeplay_tests::wait_until;
 use serde_json::json;
 
 const CONTACT: &str = "Call Riverside on 555-0100, Mon–Fri 8–5";
