@@ -153,6 +153,11 @@ impl Engine {
         self.db.pairing().await
     }
 
+    /// The clinic's pain-advice threshold and contact text for families, as of the last pull.
+    pub async fn clinic_settings(&self) -> Result<homeplay_core::clinic::FamilyClinicSettings> {
+        self.db.clinic_settings().await
+    }
+
     fn tick_clock(&self) -> Hlc {
         let mut clock = self.clock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         clock.tick(wall_ms())

@@ -3,6 +3,7 @@
 use crate::Pairing;
 use crate::error::{DeviceError, Result};
 use homeplay_core::assignment::Assignment;
+use homeplay_core::clinic::FamilyClinicSettings;
 use homeplay_core::goal::GoalCheckIn;
 use homeplay_core::hlc::Hlc;
 use homeplay_core::ids::{AssignmentId, ChildId, DeviceId, LogId};
@@ -98,6 +99,18 @@ impl Db {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// The clinic's pain-advice threshold and contact text as last pulled; the defaults before the first pull
+    /// (or from a server that does not send them).
+    pub async fn clinic_settings(&self) -> Result<FamilyClinicSettings> {
+        let saved = self.setting("clinic_settings").await?;
+        Ok(saved.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default())
+    }
+
+    pub async fn save_clinic_settings(&self, clinic: &FamilyClinicSettings) -> Result<()> {
+        let json = serde_json::to_string(clinic)?;
+        self.set_setting("clinic_settings", &json).await
     }
 
     pub async fn caregiver(&self) -> Result<Option<Name>> {

@@ -166,6 +166,9 @@ impl Engine {
             // Saved too, so that after a restart the clock resumes above what the server has shown us.
             self.db.remember_observed(page.server_hlc).await?;
             self.db.apply_page(&page.changes, page.cursor.as_str()).await?;
+            if let Some(clinic) = &page.clinic {
+                self.db.save_clinic_settings(clinic).await?;
+            }
             report.pulled += page.changes.len() as u64;
             if !page.more {
                 break;

@@ -134,7 +134,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let s = streaks(&report.days);
     println!("  streak: {} days (longest {})", s.current, s.longest);
-    println!("  flags: {:?}", flags(&logs, Some(start), today, &[]));
+    println!("  flags: {:?}", flags(&logs, Some(start), today, &[], homeplay_core::pain::PainScore::ADVICE_AT));
     for p in rtm_periods(&logs, start, today) {
         println!("  RTM period {}–{}: {} data days ({:?})", p.range.first, p.range.last, p.data_days, p.level);
     }

@@ -346,12 +346,13 @@ impl Flag {
 
 /// The flags for one child, most urgent first. `first_expected` is the first date practice was expected;
 /// `unseen_pain` the pain reports no therapist has marked seen (the logs in hand are only recent ones, and pain
-/// stays flagged however old it is).
+/// stays flagged however old it is), flagged from the clinic's threshold `pain_advice_at` on.
 pub fn flags(
     logs: &[CompletionLog],
     first_expected: Option<NaiveDate>,
     today: NaiveDate,
     unseen_pain: &[PainReport],
+    pain_advice_at: u8,
 ) -> Vec<Flag> {
     let counting = || logs.iter().filter(|l| l.counts() && l.occurrence.date <= today);
     let within = |days: i64| move |l: &&CompletionLog| (today - l.occurrence.date).num_days() < days;
@@ -364,7 +365,7 @@ pub fn flags(
             out.push(Flag::NoLogs { days });
         }
     }
-    out.extend(pain_flag(unseen_pain));
+    out.extend(pain_flag(unseen_pain, pain_advice_at));
     let hard = counting().filter(within(14)).filter(|l| l.difficulty == Some(Difficulty::Hard)).count() as u32;
     if hard >= Flag::REPEAT_THRESHOLD {
         out.push(Flag::OftenHard { times: hard });
@@ -482,8 +483,8 @@ mod tests {
     #[test]
     fn flags_sort_silence_pain_hard_and_refusals() {
         let today = d(2026, 3, 20);
-        assert_eq!(flags(&[], Some(d(2026, 3, 10)), today, &[]), [Flag::NoLogs { days: 10 }]);
-        assert!(flags(&[], Some(d(2026, 3, 18)), today, &[]).is_empty());
+        assert_eq!(flags(&[], Some(d(2026, 3, 10)), today, &[], 6), [Flag::NoLogs { days: 10 }]);
+        assert!(flags(&[], Some(d(2026, 3, 18)), today, &[], 6).is_empty());
         let mut logs: Vec<_> = (0..3).map(|i| log(today - TimeDelta::days(i), Outcome::Done)).collect();
         logs[0].pain = true;
         for l in &mut logs {
@@ -493,7 +494,7 @@ mod tests {
             (0..3).map(|i| log(today - TimeDelta::days(i), Outcome::NotDone { reason: NotDoneReason::Refused })),
         );
         assert_eq!(
-            flags(&logs, Some(d(2026, 3, 1)), today, &[PainReport { date: today, score: None }]),
+            flags(&logs, Some(d(2026, 3, 1)), today, &[PainReport { date: today, score: None }], 6),
             [
                 Flag::Pain { times: 1, worst: None, on: today },
                 Flag::OftenHard { times: 3 },
@@ -501,11 +502,11 @@ mod tests {
             ]
         );
         // Five silent days after the last log (one from yesterday, without pain).
-        assert_eq!(flags(&logs[1..2], None, today + TimeDelta::days(5), &[]), [Flag::NoLogs { days: 5 }]);
+        assert_eq!(flags(&logs[1..2], None, today + TimeDelta::days(5), &[], 6), [Flag::NoLogs { days: 5 }]);
         // Pain reported a month ago and never marked seen is still flagged, after the silence.
         let old = PainReport { date: today - TimeDelta::days(30), score: Some(PainScore::new(8).unwrap()) };
         assert_eq!(
-            flags(&logs[1..2], None, today + TimeDelta::days(5), &[old]),
+            flags(&logs[1..2], None, today + TimeDelta::days(5), &[old], 6),
             [Flag::NoLogs { days: 5 }, Flag::Pain { times: 1, worst: old.score, on: old.date }]
         );
     }

@@ -24,9 +24,9 @@ impl PainScore {
     pub const MAX: u8 = 10;
     /// The scores the faces stand for, in order.
     pub const FACES: [u8; 6] = [0, 2, 4, 6, 8, 10];
-    /// At or above this score the family is told to stop the activity and tell their therapist. A constant
-    /// for now (the clinic cannot change it yet): 6 is the face "Hurts even more", where the scale's own
-    /// guidance stops treating the hurt as mild.
+    /// At or above this score the family is told to stop the activity and tell their therapist, unless the
+    /// clinic set its own threshold ([`crate::clinic::ClinicSettings::pain_advice_at`]): 6 is the face "Hurts
+    /// even more", where the scale's own guidance stops treating the hurt as mild.
     pub const ADVICE_AT: u8 = 6;
 
     pub fn new(value: u8) -> Result<Self, ValidationError> {
@@ -54,9 +54,10 @@ impl PainScore {
         self.0 > 0
     }
 
-    /// Whether the family should stop the activity and tell their therapist.
-    pub fn needs_advice(self) -> bool {
-        self.0 >= Self::ADVICE_AT
+    /// Whether the family should stop the activity and tell their therapist, under the clinic's threshold
+    /// `advice_at` (1–10).
+    pub fn needs_advice(self, advice_at: u8) -> bool {
+        self.0 >= advice_at
     }
 }
 
@@ -75,11 +76,22 @@ pub struct PainReport {
     pub score: Option<PainScore>,
 }
 
-/// The pain flag from the reports not yet marked seen: how many, the highest score and its date (the latest
-/// such report; the latest report of all when none has a score). `None` when there is nothing unseen.
-pub fn pain_flag(unseen: &[PainReport]) -> Option<crate::adherence::Flag> {
-    let worst = unseen.iter().max_by_key(|r| (r.score, r.date))?;
-    Some(crate::adherence::Flag::Pain { times: unseen.len() as u32, worst: worst.score, on: worst.date })
+impl PainReport {
+    /// Whether this report raises the therapist's flag under the clinic's threshold `advice_at`: a score at or
+    /// above it (the family was told to stop and tell their therapist), or a plain "yes" whose hurt is not
+    /// known. A lower score is kept and shown, but is not something to act on before the next visit.
+    pub fn flags(&self, advice_at: u8) -> bool {
+        self.score.is_none_or(|s| s.needs_advice(advice_at))
+    }
+}
+
+/// The pain flag from the reports not yet marked seen that reach the clinic's threshold `advice_at` (see
+/// [`PainReport::flags`]): how many, the highest score and its date (the latest such report; the latest report
+/// of all when none has a score). `None` when none does.
+pub fn pain_flag(unseen: &[PainReport], advice_at: u8) -> Option<crate::adherence::Flag> {
+    let flagged = || unseen.iter().filter(|r| r.flags(advice_at));
+    let worst = flagged().max_by_key(|r| (r.score, r.date))?;
+    Some(crate::adherence::Flag::Pain { times: flagged().count() as u32, worst: worst.score, on: worst.date })
 }
 
 #[cfg(test)]
@@ -102,26 +114,42 @@ mod tests {
     }
 
     #[test]
-    fn advice_starts_at_six() {
-        let advice: Vec<u8> = (0..=10).filter(|v| PainScore::new(*v).unwrap().needs_advice()).collect();
-        assert_eq!(advice, [6, 7, 8, 9, 10]);
+    fn advice_starts_at_the_clinics_threshold() {
+        let advice =
+            |at: u8| -> Vec<u8> { (0..=10).filter(|v| PainScore::new(*v).unwrap().needs_advice(at)).collect() };
+        assert_eq!(advice(PainScore::ADVICE_AT), [6, 7, 8, 9, 10]);
+        assert_eq!(advice(4), [4, 5, 6, 7, 8, 9, 10]);
+        assert_eq!(advice(10), [10]);
         assert!(!PainScore::new(0).unwrap().hurts());
+    }
+
+    #[test]
+    fn the_flag_counts_only_reports_at_or_above_the_threshold() {
+        let s = |v| Some(PainScore::new(v).unwrap());
+        let reports = [PainReport { date: d(1), score: s(4) }, PainReport { date: d(2), score: s(2) }];
+        assert_eq!(pain_flag(&reports, 6), None, "a 4 and a 2 stay below the default 6");
+        assert_eq!(pain_flag(&reports, 4), Some(Flag::Pain { times: 1, worst: s(4), on: d(1) }));
+        assert_eq!(pain_flag(&reports, 1), Some(Flag::Pain { times: 2, worst: s(4), on: d(1) }));
+        // A plain "yes" does not say how much it hurts: it is flagged whatever the threshold.
+        let plain = [PainReport { date: d(3), score: None }];
+        assert_eq!(pain_flag(&plain, 10), Some(Flag::Pain { times: 1, worst: None, on: d(3) }));
     }
 
     #[test]
     fn the_flag_carries_the_highest_score_and_its_date() {
         let s = |v| Some(PainScore::new(v).unwrap());
-        assert_eq!(pain_flag(&[]), None);
+        assert_eq!(pain_flag(&[], 6), None);
         let reports = [
             PainReport { date: d(1), score: s(8) },
             PainReport { date: d(2), score: None },
             PainReport { date: d(3), score: s(4) },
             PainReport { date: d(4), score: s(8) },
         ];
-        assert_eq!(pain_flag(&reports), Some(Flag::Pain { times: 4, worst: s(8), on: d(4) }));
+        assert_eq!(pain_flag(&reports, 6), Some(Flag::Pain { times: 3, worst: s(8), on: d(4) }));
+        assert_eq!(pain_flag(&reports, 4), Some(Flag::Pain { times: 4, worst: s(8), on: d(4) }));
         // A plain "yes" without a score still raises the flag.
         let plain = [PainReport { date: d(2), score: None }, PainReport { date: d(5), score: None }];
-        assert_eq!(pain_flag(&plain), Some(Flag::Pain { times: 2, worst: None, on: d(5) }));
+        assert_eq!(pain_flag(&plain, 6), Some(Flag::Pain { times: 2, worst: None, on: d(5) }));
     }
 
     #[test]

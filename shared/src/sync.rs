@@ -2,6 +2,7 @@
 //! documents it for client authors; its JSON examples are checked against these types by a test.
 
 use crate::assignment::Assignment;
+use crate::clinic::FamilyClinicSettings;
 use crate::error::{Problem, ValidationError};
 use crate::exercise::Exercise;
 use crate::family::{Caregiver, Child, Family};
@@ -300,6 +301,10 @@ pub struct PullResponse {
     pub cursor: Cursor,
     pub more: bool,
     pub server_hlc: Hlc,
+    /// The clinic's pain-advice threshold and contact text for families, as they are now: on every page, so
+    /// a change reaches the device on its next pull. Absent from servers older than the clinic settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clinic: Option<FamilyClinicSettings>,
 }
 
 /// A position in the server's change feed. Opaque to clients: store it and send it back unchanged.

@@ -39,6 +39,7 @@ pub async fn status_with(engine: &Engine, sync: SyncState) -> CmdResult<AppStatu
         server_url: pairing.map(|p| p.server_url),
         caregiver: engine.caregiver().await?.map(|n| n.as_str().to_owned()),
         sync: sync.into(),
+        clinic: engine.clinic_settings().await?,
     })
 }
 

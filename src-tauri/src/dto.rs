@@ -5,6 +5,7 @@
 //! These only copy fields out of `homeplay-device`'s answers; the decisions stay there.
 
 use homeplay_core::assignment::{FamilyMoment, SlotTime};
+use homeplay_core::clinic::FamilyClinicSettings;
 use homeplay_core::exercise::Dosage;
 use homeplay_core::log::{CompletionLog, Difficulty, Mood, Outcome, Recorder};
 use homeplay_core::pain::PainScore;
@@ -32,6 +33,8 @@ pub struct AppStatus {
     pub server_url: Option<String>,
     pub caregiver: Option<String>,
     pub sync: SyncView,
+    /// The clinic's pain-advice threshold and contact text, as of the last pull (the defaults before it).
+    pub clinic: FamilyClinicSettings,
 }
 
 /// One of the family's caregivers, for "Who is doing this?".

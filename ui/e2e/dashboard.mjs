@@ -28,11 +28,13 @@ import { report } from './dashboard/report.mjs';
 import { routines } from './dashboard/routines.mjs';
 import { tablet } from './dashboard/tablet.mjs';
 import { careTeam } from './dashboard/team-care.mjs';
+import { clinicSettings } from './dashboard/clinic-settings.mjs';
 import { lifecycle } from './dashboard/lifecycle.mjs';
 
 const sections = [
   overview, childPage, pairing, pain, messages, exportFiles, report, library, builder, assignments, goals, careTeam,
-  myChildren, routines, tablet, ownPassword, audit, therapistPassword, enrol, assignMany, lifecycle, monday, idle,
+  myChildren, routines, tablet, ownPassword, audit, therapistPassword, enrol, assignMany, lifecycle, monday,
+  clinicSettings, idle,
 ];
 
 async function run() {

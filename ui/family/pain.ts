@@ -7,7 +7,10 @@ import type { DetailsView, PainScale } from './bindings';
 export const PAIN_FACES: readonly number[] = [0, 2, 4, 6, 8, 10];
 export const PAIN_NUMBERS: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
-/** homeplay-core `PainScore::ADVICE_AT`: from here on the family is told to stop and tell their therapist. */
+/**
+ * homeplay-core `PainScore::ADVICE_AT`, the default threshold: from here on the family is told to stop and tell
+ * their therapist. The clinic may set its own (`AppStatus.clinic.pain_advice_at`), which is what the screens use.
+ */
 export const PAIN_ADVICE_AT = 6;
 
 export function painChoices(scale: PainScale): readonly number[] {
@@ -20,13 +23,24 @@ export function painWordKey(score: number): string {
   return `pain.face.${face}`;
 }
 
-export function needsAdvice(score: number | null | undefined): boolean {
-  return score !== null && score !== undefined && score >= PAIN_ADVICE_AT;
+/** homeplay-core `PainScore::needs_advice`: a score at or above the clinic's threshold `adviceAt`. */
+export function needsAdvice(score: number | null | undefined, adviceAt: number = PAIN_ADVICE_AT): boolean {
+  return score !== null && score !== undefined && score >= adviceAt;
 }
 
-/** Whether a saved log asks for the advice: a score at or above the threshold. */
-export function detailsNeedAdvice(d: DetailsView): boolean {
-  return needsAdvice(d.pain_score);
+/** Whether a saved log asks for the advice: a score at or above the clinic's threshold. */
+export function detailsNeedAdvice(d: DetailsView, adviceAt: number = PAIN_ADVICE_AT): boolean {
+  return needsAdvice(d.pain_score, adviceAt);
+}
+
+/**
+ * What follows "Stop this activity and tell your therapist.": how to reach the clinic, in the clinic's own
+ * words when it set contact text, else by its name; nothing when neither is known. As i18n keys and values.
+ */
+export function adviceFollowOn(clinic: string, contact: string): { key: string; vars: Record<string, string> } | null {
+  const words = contact.trim();
+  if (words) return { key: 'pain.advice_contact', vars: { clinic, contact: words } };
+  return clinic ? { key: 'pain.advice_clinic', vars: { clinic } } : null;
 }
 
 /**

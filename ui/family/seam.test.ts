@@ -24,6 +24,7 @@ describe('tauriBackend', () => {
     server_url: 'http://127.0.0.1:8080',
     caregiver: 'Mum',
     sync: { state: 'synced', last_sync_ms: 1 },
+    clinic: { pain_advice_at: 6 },
   };
 
   afterEach(() => vi.unstubAllGlobals());

@@ -14,7 +14,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use homeplay_core::clinic::{Clinic, Therapist};
+use homeplay_core::clinic::{Clinic, ClinicSettings, Therapist};
 use homeplay_core::sync::ApiError;
 use serde::{Deserialize, Serialize};
 
@@ -53,6 +53,8 @@ pub struct Me {
     /// Whether the clinic's policy requires a second factor of this account: while it has none, every other
     /// endpoint but these of `/auth` answers 403 (set one up with `POST /auth/two-factor/setup`).
     pub two_factor_required: bool,
+    /// The clinic's settings, so the dashboard formats its dates in the clinic's locale from the first page.
+    pub clinic_settings: ClinicSettings,
 }
 
 pub(crate) async fn me_of(
@@ -62,6 +64,7 @@ pub(crate) async fn me_of(
     account: &crate::store::AccountState,
 ) -> ApiResult<Me> {
     let clinic = state.store.clinic(therapist.clinic_id).await?.ok_or(Failure::not_found("clinic"))?;
+    let clinic_settings = state.store.clinic_settings(therapist.clinic_id).await?;
     let two_factor_required = two_factor::required(account.clinic_policy, therapist.role);
     Ok(Me {
         therapist,
@@ -71,6 +74,7 @@ pub(crate) async fn me_of(
         must_change_password: account.must_change_password,
         two_factor_enabled: account.totp_secret.is_some(),
         two_factor_required,
+        clinic_settings,
     })
 }
 

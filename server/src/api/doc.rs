@@ -65,6 +65,7 @@ pub const RATE_LIMITED: &str = "Too many attempts; retry after the Retry-After h
         (name = "therapists", description = "The clinic's team"),
         (name = "care_team", description = "Each child's care team, and who else in the clinic may open a record"),
         (name = "goals", description = "A child's therapy goals, their reviews (GAS) and progress beside practice"),
+        (name = "clinic", description = "The clinic's settings: date locale, pain-advice threshold, contact text"),
     )
 )]
 pub struct ApiDoc;

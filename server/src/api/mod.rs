@@ -10,6 +10,7 @@ pub mod assignments;
 pub mod audit_log;
 pub mod auth;
 pub mod children;
+pub mod clinic_settings;
 pub mod doc;
 pub mod feedback;
 pub mod goals;
@@ -99,6 +100,7 @@ fn documented() -> (Router<AppState>, OpenApi) {
         .routes(routes!(therapists::reset_two_factor))
         .routes(routes!(team::get, team::update))
         .routes(routes!(team::get_policy, team::update_policy))
+        .routes(routes!(clinic_settings::get, clinic_settings::update))
         .routes(routes!(goals::list, goals::create))
         .routes(routes!(goals::progress))
         .routes(routes!(goals::update))

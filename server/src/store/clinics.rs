@@ -2,7 +2,7 @@
 
 use super::{AccountState, Millis, StoreResult};
 use async_trait::async_trait;
-use homeplay_core::clinic::{Clinic, Therapist};
+use homeplay_core::clinic::{Clinic, ClinicSettings, Therapist};
 use homeplay_core::ids::{ClinicId, TherapistId};
 
 #[derive(Debug, Clone)]
@@ -22,4 +22,8 @@ pub trait ClinicStore: Send + Sync {
     async fn therapists_of_clinic(&self, clinic: ClinicId) -> StoreResult<Vec<Therapist>>;
     /// Sets a new password; it is the therapist's own, so no longer a temporary one.
     async fn set_password(&self, id: TherapistId, password_hash: &str) -> StoreResult<()>;
+    /// The clinic's settings (the defaults until an admin changes them); `NotFound` for no such clinic.
+    async fn clinic_settings(&self, clinic: ClinicId) -> StoreResult<ClinicSettings>;
+    /// Replaces the clinic's settings, already validated; `NotFound` for no such clinic.
+    async fn set_clinic_settings(&self, clinic: ClinicId, settings: &ClinicSettings) -> StoreResult<()>;
 }

@@ -3,6 +3,7 @@
 
 use super::{DeviceRecord, Millis, StoreResult};
 use async_trait::async_trait;
+use homeplay_core::clinic::FamilyClinicSettings;
 use homeplay_core::ids::{ChildId, ClinicId, FamilyId};
 use homeplay_core::log::CompletionLog;
 use homeplay_core::sync::Change;
@@ -56,14 +57,15 @@ pub trait SyncStore: Send + Sync {
     ) -> StoreResult<Vec<LogWrite>>;
     /// The family's feed after `after_seq`, oldest first.
     async fn pull(&self, family: FamilyId, after_seq: i64, limit: u32) -> StoreResult<Vec<FeedItem>>;
-    /// A device's pull in one round trip: the device with this token (`None` if there is none), and its
-    /// family's feed after `after_seq`, oldest first. A revoked device gets its record and no feed.
+    /// A device's pull in one round trip: the device with this token (`None` if there is none), its clinic's
+    /// settings for families, and its family's feed after `after_seq`, oldest first. A revoked device gets
+    /// its record and no feed.
     async fn pull_by_token(
         &self,
         token_hash: &str,
         after_seq: i64,
         limit: u32,
-    ) -> StoreResult<Option<(DeviceRecord, Vec<FeedItem>)>>;
+    ) -> StoreResult<Option<(DeviceRecord, FamilyClinicSettings, Vec<FeedItem>)>>;
     async fn logs_of_child(
         &self,
         clinic: ClinicId,

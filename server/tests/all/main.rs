@@ -10,6 +10,7 @@ mod assign_many;
 mod authorization_matrix;
 mod care_team_upgrade;
 mod children_api;
+mod clinic_settings;
 mod favourites;
 mod goal_check_ins;
 mod goals_api;

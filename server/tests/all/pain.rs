@@ -97,10 +97,10 @@ async fn a_pain_score_is_flagged_until_seen_and_raised_again_by_a_later_report()
         assert_eq!(pain_flag(&p.maya, &p.child_id).await, None, "{backend:?}: a note alone does not raise it");
         let mut later = log("2030-03-05");
         later["pain"] = json!(true);
-        later["pain_score"] = json!(4);
+        later["pain_score"] = json!(6);
         device.push(vec![later]).await;
         let flag = pain_flag(&p.maya, &p.child_id).await.expect("raised again");
-        assert_eq!((flag["times"].as_u64(), flag["worst"].as_u64()), (Some(1), Some(4)), "{backend:?}: {flag}");
+        assert_eq!((flag["times"].as_u64(), flag["worst"].as_u64()), (Some(1), Some(6)), "{backend:?}: {flag}");
 
         // Undoing the report withdraws it.
         let mut undone = noted;
@@ -111,7 +111,7 @@ async fn a_pain_score_is_flagged_until_seen_and_raised_again_by_a_later_report()
         undone["hlc"]["wall_ms"] = json!(hlc_now() + 3);
         undone["undone"] = json!(true);
         device.push(vec![undone]).await;
-        assert_eq!(pain_flag(&p.maya, &p.child_id).await.unwrap()["worst"], 4, "{backend:?}");
+        assert_eq!(pain_flag(&p.maya, &p.child_id).await.unwrap()["worst"], 6, "{backend:?}");
     }
 }
 

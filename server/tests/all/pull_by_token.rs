@@ -116,18 +116,18 @@ async fn pull_by_token_answers_as_the_lookup_and_the_pull_do() {
 
         // Page by page, from scratch and from the middle, with limits below, at and above what is left.
         for (after, limit) in [(0, 1000), (0, 3), (2, 4), (5, 100), (10, 5), (1000, 5)] {
-            let (device, items) = store.pull_by_token("token-ours", after, limit).await.unwrap().unwrap();
+            let (device, _, items) = store.pull_by_token("token-ours", after, limit).await.unwrap().unwrap();
             assert_eq!((device.device.id, device.clinic_id), (ours.device, clinic.id), "{backend:?}");
             assert!(!device.device.is_revoked(), "{backend:?}");
             let expected = store.pull(ours.family, after, limit).await.unwrap();
             assert_eq!(pairs(&items), pairs(&expected), "{backend:?}: after {after}, limit {limit}");
         }
-        let (_, all) = store.pull_by_token("token-ours", 0, 1000).await.unwrap().unwrap();
+        let (_, _, all) = store.pull_by_token("token-ours", 0, 1000).await.unwrap().unwrap();
         let pulled_logs = all.iter().filter(|i| i.change_json.starts_with("{\"type\":\"log\"")).count();
         assert_eq!(pulled_logs, 9, "{backend:?}");
         assert!(all.iter().all(|i| serde_json::from_str::<serde_json::Value>(&i.change_json).is_ok()));
 
-        let (device, items) = store.pull_by_token("token-theirs", 0, 1000).await.unwrap().unwrap();
+        let (device, _, items) = store.pull_by_token("token-theirs", 0, 1000).await.unwrap().unwrap();
         assert_eq!(device.device.id, theirs.device, "{backend:?}");
         assert_eq!(pairs(&items), pairs(&store.pull(theirs.family, 0, 1000).await.unwrap()), "{backend:?}");
         assert!(items.iter().all(|i| !i.change_json.contains(&ours.child.to_string())), "{backend:?}");
@@ -135,7 +135,7 @@ async fn pull_by_token_answers_as_the_lookup_and_the_pull_do() {
         assert!(store.pull_by_token("token-nobody", 0, 1000).await.unwrap().is_none(), "{backend:?}");
 
         assert!(store.revoke_device(clinic.id, ours.device, 20).await.unwrap());
-        let (device, items) = store.pull_by_token("token-ours", 0, 1000).await.unwrap().unwrap();
+        let (device, _, items) = store.pull_by_token("token-ours", 0, 1000).await.unwrap().unwrap();
         assert!(device.device.is_revoked(), "{backend:?}");
         assert!(items.is_empty(), "{backend:?}: a revoked device reads nothing");
     }

@@ -5,7 +5,7 @@
 use crate::common::{BACKENDS, Backend, TestDb};
 use chrono::NaiveDate;
 use homeplay_core::assignment::{Assignment, SlotTime, Status, Target};
-use homeplay_core::clinic::{Clinic, Role, Therapist};
+use homeplay_core::clinic::{Clinic, ClinicSettings, Role, Therapist};
 use homeplay_core::exercise::Dosage;
 use homeplay_core::family::{Child, Family};
 use homeplay_core::hlc::Hlc;
@@ -1077,5 +1077,27 @@ async fn a_routines_owner_a_childs_routines_and_some_exercises_are_read_alone() 
             HashSet::from([kept.id]),
             "{backend:?}"
         );
+
+/// A clinic's settings: the defaults until set, each clinic's its own, and no such clinic is `NotFound`.
+#[tokio::test]
+async fn clinic_settings_default_then_keep_what_was_set() {
+    use homeplay_server::store::StoreError;
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        assert_eq!(f.store.clinic_settings(f.clinic).await.unwrap(), ClinicSettings::default(), "{backend:?}");
+        let set = ClinicSettings {
+            locale: "es-MX".into(),
+            pain_advice_at: 4,
+            family_contact: Some("Llame al 555-0100, lun–vie 8–5".into()),
+        };
+        f.store.set_clinic_settings(f.clinic, &set).await.unwrap();
+        assert_eq!(f.store.clinic_settings(f.clinic).await.unwrap(), set, "{backend:?}");
+        let cleared = ClinicSettings { family_contact: None, ..set };
+        f.store.set_clinic_settings(f.clinic, &cleared).await.unwrap();
+        assert_eq!(f.store.clinic_settings(f.clinic).await.unwrap(), cleared, "{backend:?}");
+        let nobody = ClinicId::new_v7();
+        assert!(matches!(f.store.clinic_settings(nobody).await, Err(StoreError::NotFound("clinic"))), "{backend:?}");
+        let e = f.store.set_clinic_settings(nobody, &cleared).await.unwrap_err();
+        assert!(matches!(e, StoreError::NotFound("clinic")), "{backend:?}: {e}");
     }
 }

@@ -110,7 +110,7 @@ async fn pair_tick_kid_mode_offline_restart_and_sync_in_the_real_app() {
     // The line follows the app's sync-state event, unasked: one sent through Tauri's own event system shows at once.
     // (That the sync loop's states become these events is tests/sync_events.rs.)
     let status = json!({"paired": true, "clinic_name": "Riverside", "server_url": server.base, "caregiver": "Mum",
-                        "sync": {"state": "waiting", "count": 9}});
+                        "sync": {"state": "waiting", "count": 9}, "clinic": {"pain_advice_at": 6}});
     let emit = "window.__TAURI_INTERNALS__.invoke('plugin:event|emit', {event: arguments[0], payload: arguments[1]});";
     s.js(emit, json!([homeplay_app::sync_events::SYNC_STATE, status])).await;
     s.wait("the line to follow the event", &format!("{SYNC_LINE}.startsWith('9 changes waiting')")).await;

@@ -4,6 +4,7 @@
 //! story with its own server and app.
 #![allow(clippy::unwrap_used)]
 
+mod clinic_contact;
 mod common;
 mod grandma;
 mod journey;

@@ -3,6 +3,7 @@ import { createApi, type Schemas } from './api/client';
 import { href, parseRoute, type Route } from './router';
 import { durationLabel, idleTimes, storedOverride, type IdleTimes } from './idle';
 import { owedRoute, owedStep } from './accounts';
+import { setDateLocale } from './dates';
 
 export const api = createApi();
 
@@ -18,9 +19,16 @@ class AppState {
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   signedIn(me: Schemas['Me']) {
+    setDateLocale(me.clinic_settings.locale);
     this.me = me;
     api.session.csrf = me.csrf_token;
     this.touch();
+  }
+
+  /** The clinic's settings as an admin just saved them: dates follow the new locale from the next page drawn. */
+  settingsSaved(settings: Schemas['ClinicSettings']) {
+    setDateLocale(settings.locale);
+    if (this.me) this.me = { ...this.me, clinic_settings: settings };
   }
 
   signedOut(message: string | null = null) {

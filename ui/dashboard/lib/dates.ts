@@ -22,24 +22,56 @@ export function mondayOf(iso: string): string {
   return addDays(iso, -weekdayIndex(iso));
 }
 
-const long = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
-const short = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+// Every date the dashboard shows goes through these formatters, in the clinic's locale (its settings, read at
+// sign-in): en-GB writes "Thu 27 Nov", en-US "Thu, Nov 27". Pages read the locale when they draw, so a changed
+// locale shows from the next page drawn.
+export const DEFAULT_DATE_LOCALE = 'en-GB';
 
-/** "Thu 27 Nov". */
+function formatters(locale: string) {
+  return {
+    locale,
+    long: new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }),
+    short: new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }),
+    moment: new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }),
+    time: new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }),
+  };
+}
+
+let f = formatters(DEFAULT_DATE_LOCALE);
+
+/** Formats every later date in `locale` (a BCP-47 tag the clinic chose); an unknown one falls back to en-GB. */
+export function setDateLocale(locale: string | null | undefined): void {
+  const wanted = locale || DEFAULT_DATE_LOCALE;
+  if (wanted === f.locale) return;
+  try {
+    f = formatters(Intl.DateTimeFormat.supportedLocalesOf([wanted]).length ? wanted : DEFAULT_DATE_LOCALE);
+  } catch {
+    f = formatters(DEFAULT_DATE_LOCALE);
+  }
+}
+
+export function dateLocale(): string {
+  return f.locale;
+}
+
+/** "Thu 27 Nov" (en-GB). */
 export function dayLabel(iso: string): string {
-  return long.format(parseDate(iso));
+  return f.long.format(parseDate(iso));
 }
 
-/** "27 Nov". */
+/** "27 Nov" (en-GB). */
 export function shortDate(iso: string): string {
-  return short.format(parseDate(iso));
+  return f.short.format(parseDate(iso));
 }
 
-const moment = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-
-/** A moment in the dashboard's one date style, in the viewer's own time: "Thu 27 Nov 2026, 14:05". */
+/** A moment in the dashboard's one date style, in the viewer's own time: "Thu 27 Nov 2026, 14:05" (en-GB). */
 export function momentLabel(instant: string): string {
-  return moment.format(new Date(instant));
+  return f.moment.format(new Date(instant));
+}
+
+/** A time of day, in the viewer's own time: "14:05" (en-GB), "02:05 PM" (en-US). */
+export function timeLabel(instant: string): string {
+  return f.time.format(new Date(instant));
 }
 
 /** Whole days from `a` to `b`. */

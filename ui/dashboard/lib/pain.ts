@@ -3,7 +3,7 @@
 import * as P from '@observablehq/plot';
 import type { Schemas } from './api/client';
 
-/** homeplay-core `PainScore::ADVICE_AT`: the family was told to stop and call from here on. */
+/** homeplay-core `PainScore::ADVICE_AT`, the default: the family was told to stop and call from here on (the clinic may set its own). */
 export const PAIN_ADVICE_AT = 6;
 
 export type PainRow = { log_id: string; date: string; exercise: string; score: number | null };
@@ -20,11 +20,11 @@ export function painScoreLabel(score: number | null): string {
   return score == null ? 'yes (no score)' : `${score}/10`;
 }
 
-/** Scores over time: a dot per report, the advice threshold as a dashed rule; high scores drawn as filled squares. */
-export function painChartOptions(rows: PainRow[], width = 560): P.PlotOptions {
+/** Scores over time: a dot per report, the clinic's advice threshold as a dashed rule; high scores drawn as filled squares. */
+export function painChartOptions(rows: PainRow[], width = 560, adviceAt = PAIN_ADVICE_AT): P.PlotOptions {
   const points = rows
     .filter((r) => r.score != null)
-    .map((r) => ({ date: new Date(`${r.date}T00:00:00Z`), score: r.score ?? 0, high: (r.score ?? 0) >= PAIN_ADVICE_AT }));
+    .map((r) => ({ date: new Date(`${r.date}T00:00:00Z`), score: r.score ?? 0, high: (r.score ?? 0) >= adviceAt }));
   return {
     width,
     height: 200,
@@ -32,7 +32,7 @@ export function painChartOptions(rows: PainRow[], width = 560): P.PlotOptions {
     x: { type: 'utc', label: null, ticks: 5 },
     y: { domain: [0, 10], ticks: [0, 2, 4, 6, 8, 10], label: 'pain (0–10)', grid: true },
     marks: [
-      P.ruleY([PAIN_ADVICE_AT], { stroke: '#b3261e', strokeDasharray: '4 3' }),
+      P.ruleY([adviceAt], { stroke: '#b3261e', strokeDasharray: '4 3' }),
       P.line(points, { x: 'date', y: 'score', stroke: '#64748b' }),
       P.dot(points, { x: 'date', y: 'score', r: 5, symbol: (d: { high: boolean }) => (d.high ? 'square' : 'circle'), fill: (d: { high: boolean }) => (d.high ? '#b3261e' : '#1d4ed8') }),
     ],

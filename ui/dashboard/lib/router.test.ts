@@ -5,7 +5,7 @@ describe('router', () => {
   it('round-trips every page', () => {
     const routes: Route[] = [
       { page: 'overview' }, { page: 'new_child' }, { page: 'child', id: 'a b' }, { page: 'report', id: 'a/b' }, { page: 'library' }, { page: 'routines' }, { page: 'builder', child: 'c1' }, { page: 'builder', child: null, routine: 'r 1' }, { page: 'builder', child: 'c1', routine: 'r1' },
-      { page: 'builder', child: null }, { page: 'password' }, { page: 'security' }, { page: 'team' }, { page: 'audit' }, { page: 'login' },
+      { page: 'builder', child: null }, { page: 'password' }, { page: 'security' }, { page: 'team' }, { page: 'audit' }, { page: 'clinic_settings' }, { page: 'login' },
     ];
     for (const r of routes) expect(parseRoute(href(r))).toEqual(r);
   });

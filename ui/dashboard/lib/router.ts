@@ -1,4 +1,4 @@
-// A hash router: `#/`, `#/children/new`, `#/children/<id>`, `#/children/<id>/report`, `#/routines`, `#/library`, `#/builder?child=<id>`, `#/password`, `#/security`, `#/team`, `#/audit`, `#/login`.
+// A hash router: `#/`, `#/children/new`, `#/children/<id>`, `#/children/<id>/report`, `#/routines`, `#/library`, `#/builder?child=<id>`, `#/password`, `#/security`, `#/team`, `#/audit`, `#/clinic/settings`, `#/login`.
 
 export type Route =
   | { page: 'overview' }
@@ -12,6 +12,7 @@ export type Route =
   | { page: 'security' }
   | { page: 'team' }
   | { page: 'audit' }
+  | { page: 'clinic_settings' }
   | { page: 'login' }
   | { page: 'not_found'; path: string };
 
@@ -27,6 +28,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'audit' && parts.length === 1) return { page: 'audit' };
   if (parts[0] === 'security' && parts.length === 1) return { page: 'security' };
   if (parts[0] === 'team' && parts.length === 1) return { page: 'team' };
+  if (parts[0] === 'clinic' && parts[1] === 'settings' && parts.length === 2) return { page: 'clinic_settings' };
   if (parts[0] === 'builder' && parts.length === 1) {
     const routine = params.get('routine');
     return { page: 'builder', child: params.get('child'), ...(routine ? { routine } : {}) };
@@ -68,6 +70,8 @@ export function href(route: Route): string {
       return '#/security';
     case 'team':
       return '#/team';
+    case 'clinic_settings':
+      return '#/clinic/settings';
     case 'login':
       return '#/login';
     case 'not_found':
@@ -89,4 +93,5 @@ export const TITLES: Record<Route['page'], string> = {
   team: 'Team',
   login: 'Sign in',
   not_found: 'Not found',
+  clinic_settings: 'Clinic settings',
 };

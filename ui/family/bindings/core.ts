@@ -7,6 +7,16 @@ export type Difficulty = "easy" | "just_right" | "hard";
 
 export type Discipline = "ot" | "pt";
 
+export type FamilyClinicSettings = { 
+/**
+ * From this pain score on (1–10) the family is advised to stop the activity and tell their therapist.
+ */
+pain_advice_at: number, 
+/**
+ * How to reach the clinic, shown with that advice; absent when the clinic set none.
+ */
+family_contact?: string | null, };
+
 export type FamilyMoment = "wake_up" | "breakfast" | "lunch" | "after_school" | "dinner" | "bath" | "bedtime";
 
 export type Mood = "happy" | "okay" | "tired" | "frustrated" | "upset";

@@ -172,4 +172,5 @@ export default {
   'who.cancel': 'Back',
   'who.error_empty': 'Type a name, e.g. "Grandma".',
   'error.not_homeplay': 'That address answered, but it is not a homeplay server. Check the address your therapist gave you.',
+  'pain.advice_contact': 'How to reach {clinic}: {contact}',
 } satisfies Record<string, string>;

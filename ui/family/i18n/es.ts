@@ -174,4 +174,5 @@ export default {
   'who.cancel': 'Volver',
   'who.error_empty': 'Escribe un nombre, por ejemplo «Abuela».',
   'error.not_homeplay': 'Esa dirección respondió, pero no es un servidor de homeplay. Revisa la dirección que te dio tu terapeuta.',
+  'pain.advice_contact': 'Cómo contactar con {clinic}: {contact}',
 } satisfies Record<string, string>;

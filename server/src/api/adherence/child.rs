@@ -256,8 +256,10 @@ pub async fn child(
             None => Vec::new(),
         },
     };
+    // Read now, not stored with the report: a changed threshold re-sorts every unseen report at once.
     let unseen_pain = store.unseen_pain(clinic, child.id).await?;
-    let flags = child_flags(&logs, &program, &program.expand(month), today, &unseen_pain);
+    let advice_at = store.clinic_settings(clinic).await?.pain_advice_at;
+    let flags = child_flags(&logs, &program, &program.expand(month), today, &unseen_pain, advice_at);
 
     let mut in_range: Vec<&CompletionLog> = logs.iter().filter(|l| range.contains(l.occurrence.date)).collect();
     in_range.sort_by_key(|l| std::cmp::Reverse((l.occurrence.date, l.hlc, l.id)));

@@ -105,11 +105,12 @@ fn child_flags(
     recent_expected: &[Expected],
     today: NaiveDate,
     unseen_pain: &[PainReport],
+    pain_advice_at: u8,
 ) -> Vec<Flag> {
     let last_log = last_log_date(logs, today);
     let asked_since =
         recent_expected.iter().any(|e| e.occurrence.date < today && last_log.is_none_or(|l| e.occurrence.date > l));
-    flags(logs, program.first_expected(today), today, unseen_pain)
+    flags(logs, program.first_expected(today), today, unseen_pain, pain_advice_at)
         .into_iter()
         .filter(|f| asked_since || !matches!(f, Flag::NoLogs { .. }))
         .collect()

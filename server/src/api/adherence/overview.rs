@@ -164,9 +164,16 @@ pub(super) fn trend(last: Option<f64>, before: Option<f64>) -> Option<Trend> {
     })
 }
 
+/// The clinic an overview is of, with the pain threshold its flags use (read once per overview).
+#[derive(Debug, Clone, Copy)]
+struct OfClinic {
+    id: ClinicId,
+    pain_advice_at: u8,
+}
+
 async fn overview_row(
     store: &DynStore,
-    clinic: ClinicId,
+    OfClinic { id: clinic, pain_advice_at }: OfClinic,
     child: Child,
     program: &Program,
     disciplines: Vec<Discipline>,
@@ -204,7 +211,7 @@ async fn overview_row(
         trend: trend(t7.rate(), t7_before.rate()),
         sparkline,
         last_log_date: last_log_date(&logs, today),
-        flags: child_flags(&logs, program, &expected, today, &unseen_pain),
+        flags: child_flags(&logs, program, &expected, today, &unseen_pain, pain_advice_at),
         therapist_ids: program.current_therapists().into_iter().collect(),
         disciplines,
         team: team.0,
@@ -276,6 +283,7 @@ pub async fn overview(
     let discipline_of: HashMap<TherapistId, Discipline> = therapists.iter().map(|t| (t.id, t.discipline)).collect();
     let names: HashMap<TherapistId, Name> = therapists.into_iter().map(|t| (t.id, t.name)).collect();
     let policy = state.store.outside_team_policy(clinic).await?;
+    let of_clinic = OfClinic { id: clinic, pain_advice_at: state.store.clinic_settings(clinic).await?.pain_advice_at };
     let teams: HashMap<ChildId, CareTeam> =
         state.store.care_teams_of_clinic(clinic).await?.into_iter().map(|t| (t.child_id, t)).collect();
     let mut rows = Vec::new();
@@ -308,7 +316,7 @@ pub async fn overview(
             continue;
         }
         let team_view = (members_view(&team, &names), on_my_team);
-        let row = overview_row(&state.store, clinic, child, &program, disciplines, team_view, now).await?;
+        let row = overview_row(&state.store, of_clinic, child, &program, disciplines, team_view, now).await?;
         if filter.keeps_flags(&row.flags) {
             if !on_my_team {
                 outside.push(row.child_id);

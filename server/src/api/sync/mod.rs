@@ -21,6 +21,7 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use homeplay_core::clinic::FamilyClinicSettings;
 use homeplay_core::family::Child;
 use homeplay_core::hlc::Hlc;
 use homeplay_core::ids::DeviceId;
@@ -155,6 +156,7 @@ pub struct PullReply {
     cursor: Cursor,
     more: bool,
     server_hlc: Hlc,
+    clinic: FamilyClinicSettings,
 }
 
 /// Pull changes
@@ -195,7 +197,7 @@ pub async fn pull(
         }
     };
     // The token and the feed in one round trip: the pull is bound by round trips (bench/README.md).
-    let (record, mut items) =
+    let (record, clinic, mut items) =
         state.store.pull_by_token(&bearer.hash, after, limit + 1).await?.ok_or_else(Failure::unauthorized)?;
     let auth = admit(&state, &record).await?;
     let more = items.len() > limit as usize;
@@ -236,6 +238,7 @@ pub async fn pull(
         cursor: cursor_of(last)?,
         more,
         server_hlc: Hlc::new(u64::try_from(now_ms()).unwrap_or(0), 0),
+        clinic,
     };
     Ok(Json(reply).into_response())
 }

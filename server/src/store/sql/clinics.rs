@@ -4,7 +4,7 @@ use super::{Db, This};
 use crate::store::codec::{json, parse, parse_name};
 use crate::store::{AccountState, ClinicStore, Millis, StoreError, StoreResult, TherapistRecord};
 use async_trait::async_trait;
-use homeplay_core::clinic::{Clinic, Therapist};
+use homeplay_core::clinic::{Clinic, ClinicSettings, Therapist};
 use homeplay_core::ids::{ClinicId, TherapistId};
 use sqlx::{Pool, Row};
 
@@ -91,6 +91,35 @@ impl ClinicStore for This {
             .bind(password_hash)
             .execute(&self.pool)
             .await?;
+        Ok(())
+    }
+
+    async fn clinic_settings(&self, clinic: ClinicId) -> StoreResult<ClinicSettings> {
+        let row = sqlx::query("SELECT locale, pain_advice_at, family_contact FROM clinics WHERE id = $1")
+            .bind(clinic.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("clinic"))?;
+        let advice_at: i64 = row.try_get("pain_advice_at")?;
+        Ok(ClinicSettings {
+            locale: row.try_get("locale")?,
+            pain_advice_at: u8::try_from(advice_at).map_err(|_| StoreError::NotFound("pain advice threshold"))?,
+            family_contact: row.try_get("family_contact")?,
+        })
+    }
+
+    async fn set_clinic_settings(&self, clinic: ClinicId, settings: &ClinicSettings) -> StoreResult<()> {
+        let done =
+            sqlx::query("UPDATE clinics SET locale = $2, pain_advice_at = $3, family_contact = $4 WHERE id = $1")
+                .bind(clinic.to_string())
+                .bind(&settings.locale)
+                .bind(i64::from(settings.pain_advice_at))
+                .bind(settings.family_contact.as_deref())
+                .execute(&self.pool)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("clinic"));
+        }
         Ok(())
     }
 }

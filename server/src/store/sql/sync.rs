@@ -6,6 +6,7 @@ use crate::store::codec::{json, parse};
 use crate::store::push_plan::plan_push;
 use crate::store::{DeviceRecord, FeedEntry, FeedItem, LogWrite, Millis, StoreError, StoreResult, SyncStore};
 use async_trait::async_trait;
+use homeplay_core::clinic::FamilyClinicSettings;
 use homeplay_core::ids::{ChildId, ClinicId, FamilyId, LogId};
 use homeplay_core::log::CompletionLog;
 use homeplay_core::sync::Change;
@@ -183,16 +184,17 @@ impl SyncStore for This {
         token_hash: &str,
         after_seq: i64,
         limit: u32,
-    ) -> StoreResult<Option<(DeviceRecord, Vec<FeedItem>)>> {
-        // The device's row, then the page of its family's feed. The family is found by a scalar
-        // subquery, so the page is read in feed order straight off (family_id, seq) and stops at the
-        // limit, as `pull` does; the row order of a UNION is not promised, hence the sort below.
+    ) -> StoreResult<Option<(DeviceRecord, FamilyClinicSettings, Vec<FeedItem>)>> {
+        // The device's row with its clinic's settings, then the page of its family's feed. The family is
+        // found by a scalar subquery, so the page is read in feed order straight off (family_id, seq) and
+        // stops at the limit, as `pull` does; the row order of a UNION is not promised, hence the sort below.
         let rows = sqlx::query(
             "SELECT d.doc AS device_doc, d.clinic_id, d.last_seen_ms, d.revoked_ms,
+                    k.pain_advice_at, k.family_contact,
                     CAST(NULL AS BIGINT) AS seq, CAST(NULL AS TEXT) AS doc, CAST(NULL AS TEXT) AS log_doc
-             FROM devices d WHERE d.token_hash = $1
+             FROM devices d JOIN clinics k ON k.id = d.clinic_id WHERE d.token_hash = $1
              UNION ALL
-             SELECT NULL, NULL, NULL, NULL, page.seq, page.doc, page.log_doc FROM (
+             SELECT NULL, NULL, NULL, NULL, NULL, NULL, page.seq, page.doc, page.log_doc FROM (
                SELECT f.seq, f.doc, l.doc AS log_doc FROM feed f
                LEFT JOIN logs l ON f.entity = 'log' AND l.id = f.entity_id AND l.family_id = f.family_id
                WHERE f.family_id = (SELECT family_id FROM devices WHERE token_hash = $1 AND revoked_ms IS NULL)
@@ -209,12 +211,20 @@ impl SyncStore for This {
         let mut items = Vec::with_capacity(rows.len());
         for r in &rows {
             match r.try_get::<Option<String>, _>("device_doc")? {
-                Some(doc) => device = Some(device_record_with(&doc, r)?),
+                Some(doc) => {
+                    let advice_at: i64 = r.try_get("pain_advice_at")?;
+                    let clinic = FamilyClinicSettings {
+                        pain_advice_at: u8::try_from(advice_at)
+                            .map_err(|_| StoreError::NotFound("pain advice threshold"))?,
+                        family_contact: r.try_get("family_contact")?,
+                    };
+                    device = Some((device_record_with(&doc, r)?, clinic));
+                }
                 None => items.push(feed_item(r.try_get::<Option<i64>, _>("seq")?.unwrap_or(0), r)?),
             }
         }
         items.sort_by_key(|i| i.seq);
-        Ok(device.map(|d| (d, items)))
+        Ok(device.map(|(d, clinic)| (d, clinic, items)))
     }
 
     async fn logs_of_child(

@@ -695,6 +695,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clinic/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The clinic's settings
+         * @description The date locale, the pain-advice threshold and the contact text for families. Any therapist of the clinic.
+         */
+        get: operations["get_clinic_settings"];
+        /**
+         * Change the clinic's settings
+         * @description Replaces all three; blank contact text clears it. Families' devices get the threshold and the contact text
+         *     on their next pull, and the pain flags follow the new threshold at once. Clinic admins only; audited.
+         */
+        put: operations["update_clinic_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/devices/{id}/revoke": {
         parameters: {
             query?: never;
@@ -1701,6 +1726,27 @@ export interface components {
             outside_team_policy: components["schemas"]["OutsideTeamPolicy"];
             two_factor_policy?: null | components["schemas"]["TwoFactorPolicy"];
         };
+        /**
+         * @description What a clinic sets for itself: how its dashboard writes dates, from which pain score families are told to
+         *     stop and tell their therapist (and the therapist is flagged), and how families should reach the clinic.
+         */
+        ClinicSettings: {
+            /**
+             * @description A BCP-47 tag from [`ClinicSettings::LOCALES`]: "en-GB" writes 31/03/2030, "en-US" 03/31/2030.
+             * @example en-GB
+             */
+            locale: string;
+            /**
+             * Format: int32
+             * @description From this pain score on (1–10) the family is advised to stop and the therapist is flagged.
+             */
+            pain_advice_at: number;
+            /**
+             * @description Shown to families with the pain advice: "Call Riverside on 555-0100, Mon–Fri 8–5". At most 300
+             *     characters; absent when the clinic set none.
+             */
+            family_contact?: string | null;
+        };
         CompletionLog: {
             /** @description Made by the device that first recorded it; a UUIDv7. Every version of the log keeps it. */
             id: components["schemas"]["LogId"];
@@ -1883,6 +1929,19 @@ export interface components {
             clinic_id: components["schemas"]["ClinicId"];
             /** @description How the clinic refers to the family: "Leo's family". */
             label: components["schemas"]["Name"];
+        };
+        /**
+         * @description The part of [`ClinicSettings`] a family's devices use: every pull carries it, so a change reaches a paired
+         *     device on its next pull.
+         */
+        FamilyClinicSettings: {
+            /**
+             * Format: int32
+             * @description From this pain score on (1–10) the family is advised to stop the activity and tell their therapist.
+             */
+            pain_advice_at: number;
+            /** @description How to reach the clinic, shown with that advice; absent when the clinic set none. */
+            family_contact?: string | null;
         };
         /**
          * @description What the family's device receives about a goal: the goal in plain words. The therapist's yardstick (GAS
@@ -2224,6 +2283,8 @@ export interface components {
              *     endpoint but these of `/auth` answers 403 (set one up with `POST /auth/two-factor/setup`).
              */
             two_factor_required: boolean;
+            /** @description The clinic's settings, so the dashboard formats its dates in the clinic's locale from the first page. */
+            clinic_settings: components["schemas"]["ClinicSettings"];
         };
         MediaInfo: {
             media: components["schemas"]["MediaRef"];
@@ -2603,6 +2664,7 @@ export interface components {
             cursor: components["schemas"]["Cursor"];
             more: boolean;
             server_hlc: components["schemas"]["Hlc"];
+            clinic?: null | components["schemas"]["FamilyClinicSettings"];
         };
         /** @description `POST /api/v1/sync/push`: new logs and new versions of logs, at most [`PushRequest::MAX_LOGS`] at a time. */
         PushRequest: {
@@ -6331,6 +6393,140 @@ export interface operations {
                 };
             };
             /** @description A two-factor policy that would hold the admin making the change, who has no second factor yet (`field`: `two_factor_policy`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_clinic_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings (the defaults until an admin changes them) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClinicSettings"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    update_clinic_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClinicSettings"];
+            };
+        };
+        responses: {
+            /** @description The settings as they are now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClinicSettings"];
+                };
+            };
+            /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type); `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not a clinic admin, or the X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A locale not offered, a threshold outside 1–10 or contact text over 300 characters (`field`: `locale`, `pain_advice_at` or `family_contact`; the message lists every field at fault) */
             422: {
                 headers: {
                     [name: string]: unknown;
