@@ -1077,6 +1077,8 @@ async fn a_routines_owner_a_childs_routines_and_some_exercises_are_read_alone() 
             HashSet::from([kept.id]),
             "{backend:?}"
         );
+    }
+}
 
 /// A clinic's settings: the defaults until set, each clinic's its own, and no such clinic is `NotFound`.
 #[tokio::test]
