@@ -16,6 +16,12 @@ async fn a_spanish_family_reads_messages_pain_faces_and_the_end_of_the_program_i
     // Settings: Español, saved; the whole app speaks it at once.
     s.click("Settings", "return document.querySelector('[data-testid=nav-settings]');", json!([])).await;
     s.click("Español", "return document.querySelector('[data-testid=settings-language-es]');", json!([])).await;
+    // Bedtime moves to 20:15 (moment times are set with reminders on); Today shows it at once, no reload.
+    s.click("Reminders", "return document.querySelector('[data-testid=settings-reminders]');", json!([])).await;
+    let bedtime = "const f = [...document.querySelectorAll('.time-field')].find(f => /bedtime|dormir/i.test(f.textContent)); \
+                   const i = f.querySelector('input'); i.value = '20:15'; \
+                   i.dispatchEvent(new Event('input', {bubbles: true})); return i.value;";
+    assert_eq!(s.js(bedtime, json!([])).await, "20:15");
     s.click("Save", "return document.querySelector('main form button[type=submit]');", json!([])).await;
     s.wait(
         "the app in Spanish",
@@ -25,6 +31,12 @@ async fn a_spanish_family_reads_messages_pain_faces_and_the_end_of_the_program_i
     .await;
     s.screenshot("family-es-settings.png").await;
     s.axe("settings (es)", &mut axe).await;
+    s.click("Hoy", "return document.querySelector('[data-testid=nav-today]');", json!([])).await;
+    s.wait(
+        "bedtime at its new time on Today",
+        "[...document.querySelectorAll('.moment-title')].some(h => /dormir/i.test(h.textContent) && h.textContent.includes('20:15'))",
+    )
+    .await;
 
     // The therapist writes (in the family's language, as written); the thread shows it under "Mensajes".
     let path = format!("/api/v1/children/{}/messages", p.child_id);
