@@ -1,6 +1,7 @@
 // Pain on the 0–10 scale as the follow-up asks it: six faces (0, 2, 4, 6, 8, 10) or the eleven numbers, as
 // the family chose in Settings. Both record the same score (homeplay-core `PainScore`), so the clinic's
 // graphs need not know which row was shown.
+import { DEFAULT_ADVICE_AT, needsAdvice as scoreNeedsAdvice } from '../shared/core/pain';
 import type { DetailsView, PainScale } from './bindings';
 
 /** The scores the faces stand for, with the word key of each ("No hurt" … "Hurts worst"). */
@@ -11,7 +12,7 @@ export const PAIN_NUMBERS: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
  * homeplay-core `PainScore::ADVICE_AT`, the default threshold: from here on the family is told to stop and tell
  * their therapist. The clinic may set its own (`AppStatus.clinic.pain_advice_at`), which is what the screens use.
  */
-export const PAIN_ADVICE_AT = 6;
+export const PAIN_ADVICE_AT = DEFAULT_ADVICE_AT;
 
 export function painChoices(scale: PainScale): readonly number[] {
   return scale === 'numbers' ? PAIN_NUMBERS : PAIN_FACES;
@@ -23,9 +24,9 @@ export function painWordKey(score: number): string {
   return `pain.face.${face}`;
 }
 
-/** homeplay-core `PainScore::needs_advice`: a score at or above the clinic's threshold `adviceAt`. */
+/** homeplay-core `PainScore::needs_advice` (the core's rule, held to its vectors): no score, no advice. */
 export function needsAdvice(score: number | null | undefined, adviceAt: number = PAIN_ADVICE_AT): boolean {
-  return score !== null && score !== undefined && score >= adviceAt;
+  return score !== null && score !== undefined && scoreNeedsAdvice(score, adviceAt);
 }
 
 /** Whether a saved log asks for the advice: a score at or above the clinic's threshold. */

@@ -1,0 +1,11 @@
+// The protocol's records as the server's OpenAPI document describes them (generated from the Rust types, never
+// written here by hand): what the core rules below take and give.
+import type { components } from '../../dashboard/lib/api/schema';
+
+type Schemas = components['schemas'];
+export type Hlc = Schemas['Hlc'];
+export type CompletionLog = Schemas['CompletionLog'];
+export type Assignment = Schemas['Assignment'];
+export type Routine = Schemas['Routine'];
+export type SlotTime = Schemas['SlotTime'];
+export type FamilyMoment = Schemas['FamilyMoment'];
