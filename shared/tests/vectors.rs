@@ -7,6 +7,8 @@
 //! when the committed file is not what the core computes now, so a rule cannot change without the vectors,
 //! and with them the TypeScript tests, noticing.
 
+#![allow(clippy::unwrap_used)]
+
 use chrono::NaiveDate;
 use homeplay_core::assignment::Assignment;
 use homeplay_core::hlc::{Hlc, HlcClock};
