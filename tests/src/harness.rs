@@ -247,6 +247,9 @@ impl Drop for TestServer {
     }
 }
 
+/// The built-in crab walk ("Scuttle like a crab!").
+pub const CRAB_WALK: &str = "d64f2c09-b319-5eb1-a034-4648af6d058f";
+
 /// A browser-like client for the dashboard API: keeps the session cookie and sends the CSRF token.
 #[derive(Clone)]
 pub struct Therapist {
@@ -307,6 +310,39 @@ impl Therapist {
         self.post(
             "/api/v1/children",
             json!({"display_name": name, "time_zone": "Europe/London", "age_years": 5, "caregivers": ["Mum", "Dad"]}),
+        )
+        .await
+    }
+
+    /// A PT goal set with the family from `start` for 90 days, with its five GAS levels: "Climbs the stairs
+    /// holding the rail".
+    pub async fn add_stairs_goal(&self, child_id: &str, start: &str) -> Value {
+        let target = (chrono::Utc::now() + chrono::TimeDelta::days(90)).date_naive().to_string();
+        self.post(
+            &format!("/api/v1/children/{child_id}/goals"),
+            json!({
+                "text": "Climbs the stairs holding the rail", "discipline": "pt",
+                "areas": ["gross_motor", "balance_coordination"], "baseline": "Needs a hand to hold on every step",
+                "start_date": start, "target_date": target,
+                "scale": {"much_less": "A hand on every step", "less": "A hand on some steps",
+                          "expected": "Holds the rail alone", "more": "Alternates feet with the rail",
+                          "much_more": "Alternates feet without the rail"}
+            }),
+        )
+        .await
+    }
+
+    /// The crab walk ([`CRAB_WALK`]) every day from `start`, at wake-up and at dinner, serving `goal_ids`.
+    pub async fn assign_crab_walk(&self, child_id: &str, start: &str, goal_ids: &[&str]) -> Value {
+        self.post(
+            &format!("/api/v1/children/{child_id}/assignments"),
+            json!({
+                "goal_ids": goal_ids,
+                "target": {"kind": "exercise", "exercise_id": CRAB_WALK},
+                "start_date": start,
+                "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                "slots": [{"kind": "moment", "moment": "wake_up"}, {"kind": "moment", "moment": "dinner"}]
+            }),
         )
         .await
     }

@@ -6,7 +6,6 @@ use chrono::{TimeDelta, Utc};
 use homeplay_core::goal::CheckInFace;
 use homeplay_core::ids::{ChildId, GoalId};
 use homeplay_tests::*;
-use serde_json::json;
 
 #[tokio::test]
 async fn a_weekly_answer_reaches_a_device_paired_after_it_and_a_changed_answer_every_device() {
@@ -14,21 +13,7 @@ async fn a_weekly_answer_reaches_a_device_paired_after_it_and_a_changed_answer_e
     let server = TestServer::start(&db);
     let start = (Utc::now() - TimeDelta::days(2)).date_naive().to_string();
     let p = program(&db, &server, &start).await;
-    let target = (Utc::now() + TimeDelta::days(90)).date_naive().to_string();
-    let goal = p
-        .maya
-        .post(
-            &format!("/api/v1/children/{}/goals", p.child_id),
-            json!({
-                "text": "Climbs the stairs holding the rail", "discipline": "pt",
-                "areas": ["gross_motor"], "baseline": "Needs a hand on every step",
-                "start_date": start, "target_date": target,
-                "scale": {"much_less": "A hand on every step", "less": "A hand on some steps",
-                          "expected": "Holds the rail alone", "more": "Alternates feet with the rail",
-                          "much_more": "Alternates feet without the rail"}
-            }),
-        )
-        .await;
+    let goal = p.maya.add_stairs_goal(&p.child_id, &start).await;
     let goal_id: GoalId = goal["id"].as_str().unwrap().parse().unwrap();
     let child: ChildId = p.child_id.parse().unwrap();
     let this_week = |goals: Vec<homeplay_device::ChildGoal>| {

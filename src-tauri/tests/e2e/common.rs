@@ -19,7 +19,7 @@ pub const SYNC_LINE: &str = "document.querySelector('[data-testid=sync-line]').t
 /// dinner): four activities today.
 pub const BEAR: &str = "Walk like a bear!";
 pub const CRAB: &str = "Scuttle like a crab!";
-pub const CRAB_ID: &str = "d64f2c09-b319-5eb1-a034-4648af6d058f";
+pub const CRAB_ID: &str = homeplay_tests::CRAB_WALK;
 
 /// tauri-driver, which runs WebKitWebDriver, which runs the app: all in one process group.
 pub struct Driver {

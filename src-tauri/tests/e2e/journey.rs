@@ -14,34 +14,9 @@ async fn pair_tick_kid_mode_offline_restart_and_sync_in_the_real_app() {
         let (maya, child_id, start) = (p.maya.clone(), p.child_id.clone(), start.to_owned());
         async move {
             // A goal set with the family, served by the crab walk: the app shows it and asks about it once a week.
-            let target = (chrono::Utc::now() + chrono::TimeDelta::days(90)).date_naive().to_string();
-            let goal = maya
-                .post(
-                    &format!("/api/v1/children/{child_id}/goals"),
-                    json!({
-                        "text": "Climbs the stairs holding the rail", "discipline": "pt",
-                        "areas": ["gross_motor", "balance_coordination"],
-                        "baseline": "Needs a hand to hold on every step",
-                        "start_date": start, "target_date": target,
-                        "scale": {"much_less": "A hand on every step", "less": "A hand on some steps",
-                                  "expected": "Holds the rail alone", "more": "Alternates feet with the rail",
-                                  "much_more": "Alternates feet without the rail"}
-                    }),
-                )
-                .await;
+            let goal = maya.add_stairs_goal(&child_id, &start).await;
             let goal_id = goal["id"].as_str().unwrap().to_owned();
-            let crab = maya
-                .post(
-                    &format!("/api/v1/children/{child_id}/assignments"),
-                    json!({
-                        "goal_ids": [goal_id],
-                        "target": {"kind": "exercise", "exercise_id": CRAB_ID},
-                        "start_date": start,
-                        "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-                        "slots": [{"kind": "moment", "moment": "wake_up"}, {"kind": "moment", "moment": "dinner"}]
-                    }),
-                )
-                .await;
+            let crab = maya.assign_crab_walk(&child_id, &start, &[&goal_id]).await;
             (goal_id, crab["id"].as_str().unwrap().to_owned())
         }
     })

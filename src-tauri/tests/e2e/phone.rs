@@ -131,31 +131,8 @@ async fn every_family_screen_fits_a_phone() {
     let (app, ()) = PairedApp::start(4, |_db, _server, p, start| {
         let (maya, child_id, start) = (p.maya.clone(), p.child_id.clone(), start.to_owned());
         async move {
-            let target = (chrono::Utc::now() + chrono::TimeDelta::days(90)).date_naive().to_string();
-            let goal = maya
-                .post(
-                    &format!("/api/v1/children/{child_id}/goals"),
-                    json!({
-                        "text": "Climbs the stairs holding the rail", "discipline": "pt",
-                        "areas": ["gross_motor"], "baseline": "Needs a hand to hold on every step",
-                        "start_date": start, "target_date": target,
-                        "scale": {"much_less": "A hand on every step", "less": "A hand on some steps",
-                                  "expected": "Holds the rail alone", "more": "Alternates feet with the rail",
-                                  "much_more": "Alternates feet without the rail"}
-                    }),
-                )
-                .await;
-            maya.post(
-                &format!("/api/v1/children/{child_id}/assignments"),
-                json!({
-                    "goal_ids": [goal["id"]],
-                    "target": {"kind": "exercise", "exercise_id": CRAB_ID},
-                    "start_date": start,
-                    "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-                    "slots": [{"kind": "moment", "moment": "wake_up"}, {"kind": "moment", "moment": "dinner"}]
-                }),
-            )
-            .await;
+            let goal = maya.add_stairs_goal(&child_id, &start).await;
+            maya.assign_crab_walk(&child_id, &start, &[goal["id"].as_str().unwrap()]).await;
             maya.post(
                 &format!("/api/v1/children/{child_id}/messages"),
                 json!({"client_key": homeplay_core::ids::MessageId::new_v7(), "text": "Great bear walks this week!",
