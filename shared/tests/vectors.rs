@@ -16,7 +16,7 @@ use homeplay_core::log::{CompletionLog, merge};
 use homeplay_core::pain::PainScore;
 use homeplay_core::routine::Routine;
 use homeplay_core::schedule::expand;
-use homeplay_core::time::DateRange;
+use homeplay_core::time::{DateRange, TimeZoneName};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 
@@ -230,6 +230,55 @@ fn date(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
+/// Zones with daylight-saving changes (an hour in New York and London, half an hour on Lord Howe Island) and
+/// one without (Kiritimati, UTC+14), on the days around each change.
+const ZONES: [(&str, [&str; 6]); 4] = [
+    ("America/New_York", ["2026-03-07", "2026-03-08", "2026-03-09", "2026-10-31", "2026-11-01", "2026-11-02"]),
+    ("Europe/London", ["2026-03-28", "2026-03-29", "2026-03-30", "2026-10-24", "2026-10-25", "2026-10-26"]),
+    ("Australia/Lord_Howe", ["2026-04-04", "2026-04-05", "2026-04-06", "2026-10-03", "2026-10-04", "2026-10-05"]),
+    ("Pacific/Kiritimati", ["2026-01-01", "2026-03-08", "2026-06-30", "2026-10-04", "2026-12-31", "2027-01-01"]),
+];
+
+/// When a local date and clock time happens in a family's zone (`TimeZoneName::instant_of`, which places a
+/// reminder and orders a day): a time skipped by a spring-forward change is the moment the clocks jump, a
+/// repeated one its first occurrence. Family moments' typical times and clock times inside the changes.
+fn instant_vectors() -> Value {
+    let times = [
+        "00:00", "00:30", "01:00", "01:30", "01:59", "02:00", "02:15", "02:30", "02:45", "03:00", "07:00", "15:30",
+        "23:59",
+    ];
+    let mut cases = Vec::new();
+    for (zone, dates) in ZONES {
+        let tz = TimeZoneName::new(zone).unwrap();
+        for d in dates {
+            for t in times {
+                let local = date(d).and_time(chrono::NaiveTime::parse_from_str(t, "%H:%M").unwrap());
+                let instant = tz.instant_of(local);
+                cases.push(json!({"zone": zone, "date": d, "time": t, "instant": instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)}));
+            }
+        }
+    }
+    json!({"cases": cases})
+}
+
+/// The family's local date of an instant (`TimeZoneName::local_date`: which day a tick at that moment is for),
+/// hour by hour across each change day.
+fn local_date_vectors() -> Value {
+    let mut cases = Vec::new();
+    for (zone, dates) in ZONES {
+        let tz = TimeZoneName::new(zone).unwrap();
+        for d in [dates[1], dates[4]] {
+            let midnight = date(d).and_hms_opt(0, 0, 0).unwrap().and_utc();
+            for h in (-16..=16).step_by(4) {
+                let instant = midnight + chrono::TimeDelta::hours(h) + chrono::TimeDelta::minutes(30);
+                cases.push(json!({"zone": zone, "instant": instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                                  "date": tz.local_date(instant)}));
+            }
+        }
+    }
+    json!({"cases": cases})
+}
+
 /// For every score and a few clinic thresholds: whether the family is told to stop and tell the therapist.
 fn pain_vectors() -> Value {
     let mut cases = Vec::new();
@@ -250,6 +299,8 @@ fn the_committed_vectors_are_what_the_core_computes() {
         "merge": merge_vectors(),
         "schedule": schedule_vectors(),
         "pain": pain_vectors(),
+        "instant_of": instant_vectors(),
+        "local_date": local_date_vectors(),
     });
     let text = serde_json::to_string_pretty(&vectors).unwrap() + "\n";
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors/core.json");

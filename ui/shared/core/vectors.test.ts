@@ -9,6 +9,7 @@ import { mergeLogs } from './merge';
 import { hurts, needsAdvice } from './pain';
 import { expand, type Due } from './schedule';
 import type { Assignment, CompletionLog, Hlc, Routine } from './types';
+import { instantOf, localDate } from './zones';
 
 interface Vectors {
   hlc: {
@@ -21,6 +22,8 @@ interface Vectors {
   merge: { cases: { name: string; a: CompletionLog; b: CompletionLog; winner: 'a' | 'b' }[] };
   schedule: { cases: { name: string; assignments: Assignment[]; routines: Routine[]; first: string; last: string; due: Due[] }[] };
   pain: { cases: { score: number; advice_at: number; hurts: boolean; advice: boolean }[] };
+  instant_of: { cases: { zone: string; date: string; time: string; instant: string }[] };
+  local_date: { cases: { zone: string; instant: string; date: string }[] };
 }
 
 const vectors = JSON.parse(readFileSync(new URL('../../../shared/vectors/core.json', import.meta.url), 'utf8')) as Vectors;
@@ -65,4 +68,22 @@ describe('core vectors: pain advice', () => {
       expect([hurts(c.score), needsAdvice(c.score, c.advice_at)]).toEqual([c.hurts, c.advice]);
     }
   });
+});
+
+describe('core vectors: a family\'s dates and clock times in its zone', () => {
+  it.each(vectors.instant_of.cases.map((c) => [`${c.zone} ${c.date} ${c.time}`, c] as const))('%s', (_name, c) => {
+    expect(instantOf(c.zone, c.date, c.time).toISOString().replace('.000Z', 'Z')).toBe(c.instant);
+  });
+  it.each(vectors.local_date.cases.map((c) => [`${c.zone} ${c.instant}`, c] as const))('%s', (_name, c) => {
+    expect(localDate(c.zone, new Date(c.instant))).toBe(c.date);
+  });
+});
+
+it('has the cases a second client needs: at least 200, across zones and their changes', () => {
+  const count = [vectors.hlc.cases, vectors.merge.cases, vectors.schedule.cases, vectors.pain.cases, vectors.instant_of.cases, vectors.local_date.cases]
+    .reduce((n, list) => n + list.length, 0);
+  expect(count).toBeGreaterThanOrEqual(200);
+  expect(new Set(vectors.instant_of.cases.map((c) => c.zone))).toEqual(
+    new Set(['America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Pacific/Kiritimati']),
+  );
 });
