@@ -10,6 +10,7 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono::NaiveDate;
+use homeplay_core::adherence::{adherence, streaks, week_start};
 use homeplay_core::assignment::Assignment;
 use homeplay_core::hlc::{Hlc, HlcClock};
 use homeplay_core::log::{CompletionLog, merge};
@@ -230,6 +231,93 @@ fn date(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
+/// A log of `exercise` for `assignment` on `date`, slot `slot`, as the wire carries it.
+fn tick(
+    n: u8,
+    assignment: &str,
+    exercise: &str,
+    date: &str,
+    slot: u8,
+    outcome: Value,
+    who: &str,
+    undone: bool,
+) -> CompletionLog {
+    log(json!({
+        "id": format!("01936f52-1c00-7a10-8b20-3c40d50e70{n:02x}"),
+        "assignment_id": assignment, "exercise_id": exercise,
+        "occurrence": {"date": date, "slot": slot}, "outcome": outcome,
+        "recorded_by": {"kind": "caregiver", "name": who}, "undone": undone,
+        "hlc": {"wall_ms": 1_772_638_200_000u64 + u64::from(n), "counter": 0},
+    }))
+}
+
+/// A program, the logs a family made (current versions, in the order given) and the family's today: the
+/// adherence the therapist and the Week screen read (each day's status, tally and reasons; the weeks; each
+/// exercise), and the streaks.
+fn adherence_vectors() -> Value {
+    let bear = "6bee5186-956d-596c-b5e9-07ae3131bd25";
+    let (a1, a2) = ("01936f4e-0000-7000-8000-0000000a0001", "01936f4e-0000-7000-8000-0000000a0002");
+    let routine: Routine = serde_json::from_value(json!({
+        "id": "01936f4e-0000-7000-8000-0000000d0001", "clinic_id": "01936f4e-0000-7000-8000-00000000c11c",
+        "title": "Hands", "kid_title": "Hands!",
+        "items": ["82e7c01d-b0f3-596f-b895-2e077075dfc2", "d64f2c09-b319-5eb1-a034-4648af6d058f"]
+    }))
+    .unwrap();
+    let (buttons, crab) = ("82e7c01d-b0f3-596f-b895-2e077075dfc2", "d64f2c09-b319-5eb1-a034-4648af6d058f");
+    let program = vec![
+        assignment(
+            json!({"slots": [{"kind": "moment", "moment": "after_school"}, {"kind": "moment", "moment": "bedtime"}]}),
+        ),
+        assignment(json!({"id": a2, "target": {"kind": "routine", "routine_id": routine.id},
+                           "days": ["mon", "tue", "wed", "thu", "fri"], "slots": [{"kind": "moment", "moment": "wake_up"}],
+                           "pauses": [{"from": "2026-03-11", "until": "2026-03-12"}]})),
+    ];
+    let done = json!({"status": "done"});
+    let partly = json!({"status": "partly"});
+    let not_done = |reason: &str| json!({"status": "not_done", "reason": reason});
+    let logs = vec![
+        // Monday: everything.
+        tick(1, a1, bear, "2026-03-02", 0, done.clone(), "Mum", false),
+        tick(2, a1, bear, "2026-03-02", 1, done.clone(), "Mum", false),
+        tick(3, a2, buttons, "2026-03-02", 0, done.clone(), "Mum", false),
+        tick(4, a2, crab, "2026-03-02", 0, done.clone(), "Mum", false),
+        // Tuesday: some, partly, and not done with two reasons.
+        tick(5, a1, bear, "2026-03-03", 0, done.clone(), "Dad", false),
+        tick(6, a1, bear, "2026-03-03", 1, partly.clone(), "Dad", false),
+        tick(7, a2, buttons, "2026-03-03", 0, not_done("sick"), "Dad", false),
+        tick(8, a2, crab, "2026-03-03", 0, not_done("refused"), "Dad", false),
+        // Wednesday: nothing recorded. Thursday: Dad says not done, Mum says done: the best news, once;
+        // an undone tick counts for nothing.
+        tick(9, a1, bear, "2026-03-05", 0, not_done("no_time"), "Dad", false),
+        tick(10, a1, bear, "2026-03-05", 0, done.clone(), "Mum", false),
+        tick(11, a1, bear, "2026-03-05", 1, done.clone(), "Mum", true),
+        tick(12, a2, buttons, "2026-03-05", 0, not_done("other"), "Mum", false),
+        // Saturday: a routine exercise on a day it is not due (extra), logged early; and last week (outside).
+        tick(13, a2, crab, "2026-03-07", 0, done.clone(), "Grandma", false),
+        tick(14, a1, bear, "2026-02-27", 0, done.clone(), "Mum", false),
+        // The next week: Monday and Tuesday done, Wednesday's routine paused, Wednesday's bear not done.
+        tick(15, a1, bear, "2026-03-09", 0, done.clone(), "Mum", false),
+        tick(16, a2, buttons, "2026-03-10", 0, partly, "Mum", false),
+        tick(17, a1, bear, "2026-03-11", 1, not_done("sick"), "Mum", false),
+    ];
+    let cases: Vec<Value> = [
+        ("2026-03-02", "2026-03-08", "2026-03-05"),
+        ("2026-03-02", "2026-03-15", "2026-03-12"),
+        ("2026-03-02", "2026-03-15", "2026-03-20"),
+    ]
+    .into_iter()
+    .map(|(first, last, today)| {
+        let range = DateRange::new(date(first), date(last)).unwrap();
+        let expected = expand(&program, std::slice::from_ref(&routine), range);
+        let report = adherence(&expected, &logs, range, date(today));
+        let week_starts: Vec<NaiveDate> = report.days.iter().map(|d| week_start(d.date)).collect();
+        json!({"assignments": program, "routines": [routine.clone()], "logs": logs, "first": first, "last": last,
+                   "today": today, "adherence": report, "streaks": streaks(&report.days), "week_starts": week_starts})
+    })
+    .collect();
+    json!({"cases": cases})
+}
+
 /// Zones with daylight-saving changes (an hour in New York and London, half an hour on Lord Howe Island) and
 /// one without (Kiritimati, UTC+14), on the days around each change.
 const ZONES: [(&str, [&str; 6]); 4] = [
@@ -299,6 +387,7 @@ fn the_committed_vectors_are_what_the_core_computes() {
         "merge": merge_vectors(),
         "schedule": schedule_vectors(),
         "pain": pain_vectors(),
+        "adherence": adherence_vectors(),
         "instant_of": instant_vectors(),
         "local_date": local_date_vectors(),
     });

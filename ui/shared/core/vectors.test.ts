@@ -4,11 +4,12 @@
 // different devices.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { adherence, streaks, weekStart, type Adherence } from './adherence';
 import { ClockSkewError, HlcClock, MAX_AHEAD_MS } from './hlc';
 import { mergeLogs } from './merge';
 import { hurts, needsAdvice } from './pain';
 import { expand, type Due } from './schedule';
-import type { Assignment, CompletionLog, Hlc, Routine } from './types';
+import type { Assignment, CompletionLog, Hlc, Routine, Streaks } from './types';
 import { instantOf, localDate } from './zones';
 
 interface Vectors {
@@ -22,6 +23,9 @@ interface Vectors {
   merge: { cases: { name: string; a: CompletionLog; b: CompletionLog; winner: 'a' | 'b' }[] };
   schedule: { cases: { name: string; assignments: Assignment[]; routines: Routine[]; first: string; last: string; due: Due[] }[] };
   pain: { cases: { score: number; advice_at: number; hurts: boolean; advice: boolean }[] };
+  adherence: {
+    cases: { assignments: Assignment[]; routines: Routine[]; logs: CompletionLog[]; first: string; last: string; today: string; adherence: Adherence; streaks: Streaks; week_starts: string[] }[];
+  };
   instant_of: { cases: { zone: string; date: string; time: string; instant: string }[] };
   local_date: { cases: { zone: string; instant: string; date: string }[] };
 }
@@ -61,6 +65,15 @@ describe('core vectors: what a program makes due', () => {
   });
 });
 
+describe('core vectors: adherence, weeks and streaks', () => {
+  it.each(vectors.adherence.cases.map((c) => [`${c.first}…${c.last}, today ${c.today}`, c] as const))('%s', (_name, c) => {
+    const report = adherence(expand(c.assignments, c.routines, c.first, c.last), c.logs, c.first, c.last, c.today);
+    expect(report).toEqual(c.adherence);
+    expect(streaks(report.days)).toEqual(c.streaks);
+    expect(report.days.map((d) => weekStart(d.date))).toEqual(c.week_starts);
+  });
+});
+
 describe('core vectors: pain advice', () => {
   it('hurts above 0 and advises at the clinic threshold, for every score', () => {
     expect(vectors.pain.cases.length).toBe(44);
@@ -80,7 +93,7 @@ describe('core vectors: a family\'s dates and clock times in its zone', () => {
 });
 
 it('has the cases a second client needs: at least 200, across zones and their changes', () => {
-  const count = [vectors.hlc.cases, vectors.merge.cases, vectors.schedule.cases, vectors.pain.cases, vectors.instant_of.cases, vectors.local_date.cases]
+  const count = [vectors.hlc.cases, vectors.merge.cases, vectors.schedule.cases, vectors.adherence.cases, vectors.pain.cases, vectors.instant_of.cases, vectors.local_date.cases]
     .reduce((n, list) => n + list.length, 0);
   expect(count).toBeGreaterThanOrEqual(200);
   expect(new Set(vectors.instant_of.cases.map((c) => c.zone))).toEqual(
