@@ -234,10 +234,8 @@ fn date(s: &str) -> NaiveDate {
 /// A log of `exercise` for `assignment` on `date`, slot `slot`, as the wire carries it.
 fn tick(
     n: u8,
-    assignment: &str,
-    exercise: &str,
-    date: &str,
-    slot: u8,
+    (assignment, exercise): (&str, &str),
+    (date, slot): (&str, u8),
     outcome: Value,
     who: &str,
     undone: bool,
@@ -277,28 +275,28 @@ fn adherence_vectors() -> Value {
     let not_done = |reason: &str| json!({"status": "not_done", "reason": reason});
     let logs = vec![
         // Monday: everything.
-        tick(1, a1, bear, "2026-03-02", 0, done.clone(), "Mum", false),
-        tick(2, a1, bear, "2026-03-02", 1, done.clone(), "Mum", false),
-        tick(3, a2, buttons, "2026-03-02", 0, done.clone(), "Mum", false),
-        tick(4, a2, crab, "2026-03-02", 0, done.clone(), "Mum", false),
+        tick(1, (a1, bear), ("2026-03-02", 0), done.clone(), "Mum", false),
+        tick(2, (a1, bear), ("2026-03-02", 1), done.clone(), "Mum", false),
+        tick(3, (a2, buttons), ("2026-03-02", 0), done.clone(), "Mum", false),
+        tick(4, (a2, crab), ("2026-03-02", 0), done.clone(), "Mum", false),
         // Tuesday: some, partly, and not done with two reasons.
-        tick(5, a1, bear, "2026-03-03", 0, done.clone(), "Dad", false),
-        tick(6, a1, bear, "2026-03-03", 1, partly.clone(), "Dad", false),
-        tick(7, a2, buttons, "2026-03-03", 0, not_done("sick"), "Dad", false),
-        tick(8, a2, crab, "2026-03-03", 0, not_done("refused"), "Dad", false),
+        tick(5, (a1, bear), ("2026-03-03", 0), done.clone(), "Dad", false),
+        tick(6, (a1, bear), ("2026-03-03", 1), partly.clone(), "Dad", false),
+        tick(7, (a2, buttons), ("2026-03-03", 0), not_done("sick"), "Dad", false),
+        tick(8, (a2, crab), ("2026-03-03", 0), not_done("refused"), "Dad", false),
         // Wednesday: nothing recorded. Thursday: Dad says not done, Mum says done: the best news, once;
         // an undone tick counts for nothing.
-        tick(9, a1, bear, "2026-03-05", 0, not_done("no_time"), "Dad", false),
-        tick(10, a1, bear, "2026-03-05", 0, done.clone(), "Mum", false),
-        tick(11, a1, bear, "2026-03-05", 1, done.clone(), "Mum", true),
-        tick(12, a2, buttons, "2026-03-05", 0, not_done("other"), "Mum", false),
+        tick(9, (a1, bear), ("2026-03-05", 0), not_done("no_time"), "Dad", false),
+        tick(10, (a1, bear), ("2026-03-05", 0), done.clone(), "Mum", false),
+        tick(11, (a1, bear), ("2026-03-05", 1), done.clone(), "Mum", true),
+        tick(12, (a2, buttons), ("2026-03-05", 0), not_done("other"), "Mum", false),
         // Saturday: a routine exercise on a day it is not due (extra), logged early; and last week (outside).
-        tick(13, a2, crab, "2026-03-07", 0, done.clone(), "Grandma", false),
-        tick(14, a1, bear, "2026-02-27", 0, done.clone(), "Mum", false),
+        tick(13, (a2, crab), ("2026-03-07", 0), done.clone(), "Grandma", false),
+        tick(14, (a1, bear), ("2026-02-27", 0), done.clone(), "Mum", false),
         // The next week: Monday and Tuesday done, Wednesday's routine paused, Wednesday's bear not done.
-        tick(15, a1, bear, "2026-03-09", 0, done.clone(), "Mum", false),
-        tick(16, a2, buttons, "2026-03-10", 0, partly, "Mum", false),
-        tick(17, a1, bear, "2026-03-11", 1, not_done("sick"), "Mum", false),
+        tick(15, (a1, bear), ("2026-03-09", 0), done.clone(), "Mum", false),
+        tick(16, (a2, buttons), ("2026-03-10", 0), partly, "Mum", false),
+        tick(17, (a1, bear), ("2026-03-11", 1), not_done("sick"), "Mum", false),
     ];
     let cases: Vec<Value> = [
         ("2026-03-02", "2026-03-08", "2026-03-05"),
