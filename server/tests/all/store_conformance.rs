@@ -404,6 +404,37 @@ async fn media_and_feed_entries() {
     }
 }
 
+/// A therapist's message in the fixture child's thread.
+fn clinic_message(f: &Fixture) -> homeplay_core::message::Message {
+    homeplay_core::message::Message {
+        id: MessageId::new_v7(),
+        child_id: f.child,
+        side: homeplay_core::message::Side::Clinic,
+        from: Name::new("Maya (OT)").unwrap(),
+        therapist_id: Some(f.therapist),
+        device_id: None,
+        text: Some(homeplay_core::text::MessageText::new("Great week!").unwrap()),
+        sticker: None,
+        sent_at: chrono::DateTime::from_timestamp_millis(1_900_000_000_000).unwrap(),
+    }
+}
+
+/// The family's answer ("good") to the week of 9 March about `goal`.
+fn check_in(f: &Fixture, goal: GoalId) -> homeplay_core::goal::GoalCheckIn {
+    homeplay_core::goal::GoalCheckIn {
+        id: GoalCheckInId::new_v7(),
+        goal_id: goal,
+        child_id: f.child,
+        week: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
+        face: homeplay_core::goal::CheckInFace::Good,
+        note: None,
+        answered_by: Name::new("Mum").unwrap(),
+        device_id: DeviceId::new_v7(),
+        hlc: Hlc::new(2_000, 0),
+        undone: false,
+    }
+}
+
 fn goal(f: &Fixture) -> homeplay_core::goal::Goal {
     use homeplay_core::goal::{GasScale, Goal, GoalStatus};
     use homeplay_core::skill::SkillArea;
@@ -686,7 +717,7 @@ async fn erasing_a_child_leaves_no_row_about_it() {
     use homeplay_core::care_team::{CareTeam, CareTeamMember, TeamRole};
     use homeplay_core::family::Caregiver;
     use homeplay_core::feedback::Feedback;
-    use homeplay_core::goal::{CheckInFace, GasScore, GoalCheckIn, GoalReview};
+    use homeplay_core::goal::{GasScore, GoalReview};
     use homeplay_server::store::{AuditEntry, StoreError};
     for backend in BACKENDS {
         let f = fixture(backend).await;
@@ -698,17 +729,7 @@ async fn erasing_a_child_leaves_no_row_about_it() {
         painful.pain = true;
         s.push_logs(f.family, f.clinic, &[log(&f, 2, 1_000), painful], 5).await.unwrap();
         s.mark_pain_seen(f.clinic, f.child, f.therapist, 6).await.unwrap();
-        let message = homeplay_core::message::Message {
-            id: MessageId::new_v7(),
-            child_id: f.child,
-            side: homeplay_core::message::Side::Clinic,
-            from: Name::new("Maya (OT)").unwrap(),
-            therapist_id: Some(f.therapist),
-            device_id: None,
-            text: Some(homeplay_core::text::MessageText::new("Great week!").unwrap()),
-            sticker: None,
-            sent_at: chrono::DateTime::from_timestamp_millis(1_900_000_000_000).unwrap(),
-        };
+        let message = clinic_message(&f);
         s.put_clinic_message(f.clinic, f.family, &message, uuid::Uuid::now_v7(), 7).await.unwrap();
         let mark = homeplay_core::message::ThreadRead {
             child_id: f.child,
@@ -734,18 +755,7 @@ async fn erasing_a_child_leaves_no_row_about_it() {
             created_at: chrono::DateTime::from_timestamp(1_790_000_100, 0).unwrap(),
         };
         s.insert_goal_review(f.clinic, &review, 12).await.unwrap();
-        let check_in = GoalCheckIn {
-            id: GoalCheckInId::new_v7(),
-            goal_id: g.id,
-            child_id: f.child,
-            week: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
-            face: CheckInFace::Good,
-            note: None,
-            answered_by: Name::new("Mum").unwrap(),
-            device_id: DeviceId::new_v7(),
-            hlc: Hlc::new(2_000, 0),
-            undone: false,
-        };
+        let check_in = check_in(&f, g.id);
         s.put_check_ins(f.clinic, f.family, &[check_in], 13).await.unwrap();
         let feedback = Feedback {
             id: FeedbackId::new_v7(),
@@ -867,17 +877,7 @@ async fn erasing_one_child_of_two_keeps_the_family_and_tells_its_devices() {
         let mia = Child { id: ChildId::new_v7(), display_name: Name::new("Mia").unwrap(), ..leo.clone() };
         f.store.put_child(f.clinic, &mia, 2).await.unwrap();
         // Leo's thread, its read mark and a weekly answer are in the family's feed too.
-        let message = homeplay_core::message::Message {
-            id: MessageId::new_v7(),
-            child_id: f.child,
-            side: homeplay_core::message::Side::Clinic,
-            from: Name::new("Maya (OT)").unwrap(),
-            therapist_id: Some(f.therapist),
-            device_id: None,
-            text: Some(homeplay_core::text::MessageText::new("Great week!").unwrap()),
-            sticker: None,
-            sent_at: chrono::DateTime::from_timestamp_millis(1_900_000_000_000).unwrap(),
-        };
+        let message = clinic_message(&f);
         f.store.put_clinic_message(f.clinic, f.family, &message, uuid::Uuid::now_v7(), 3).await.unwrap();
         let mark = homeplay_core::message::ThreadRead {
             child_id: f.child,
@@ -889,18 +889,7 @@ async fn erasing_one_child_of_two_keeps_the_family_and_tells_its_devices() {
         f.store.put_read_mark(f.clinic, f.family, &mark).await.unwrap();
         let g = goal(&f);
         f.store.put_goal(f.clinic, &g, f.therapist, 4).await.unwrap();
-        let check_in = homeplay_core::goal::GoalCheckIn {
-            id: GoalCheckInId::new_v7(),
-            goal_id: g.id,
-            child_id: f.child,
-            week: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
-            face: homeplay_core::goal::CheckInFace::Good,
-            note: None,
-            answered_by: Name::new("Mum").unwrap(),
-            device_id: DeviceId::new_v7(),
-            hlc: Hlc::new(2_000, 0),
-            undone: false,
-        };
+        let check_in = check_in(&f, g.id);
         f.store.put_check_ins(f.clinic, f.family, std::slice::from_ref(&check_in), 5).await.unwrap();
         let fed = f.store.pull(f.family, 0, 1000).await.unwrap();
         let answered = |c: &Change| matches!(c, Change::CheckIn(c) if c.id == check_in.id);
