@@ -1,26 +1,7 @@
 // Calendar dates as the server sends them ("2026-11-27"), handled in UTC so no local zone shifts a day.
-import { parseDate } from '../../shared/dates';
+import { addDays, formatIso, mondayOf, parseDate, weekdayIndex } from '../../shared/dates';
 
-export { parseDate };
-
-export function formatIso(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
-export function addDays(iso: string, days: number): string {
-  const d = parseDate(iso);
-  d.setUTCDate(d.getUTCDate() + days);
-  return formatIso(d);
-}
-
-/** 0 for Monday … 6 for Sunday. */
-export function weekdayIndex(iso: string): number {
-  return (parseDate(iso).getUTCDay() + 6) % 7;
-}
-
-export function mondayOf(iso: string): string {
-  return addDays(iso, -weekdayIndex(iso));
-}
+export { addDays, formatIso, mondayOf, parseDate, weekdayIndex };
 
 // Every date the dashboard shows goes through these formatters, in the clinic's locale (its settings, read at
 // sign-in): en-GB writes "Thu 27 Nov", en-US "Thu, Nov 27". Pages read the locale when they draw, so a changed

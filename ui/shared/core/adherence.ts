@@ -1,6 +1,7 @@
 // homeplay-core `adherence`: what became of each due practice, day by day. "Not logged" stays apart from "not
 // done": a day nobody recorded is silence, "not done — sick" is information. When two caregivers logged the
 // same practice, the best news counts, once.
+import { addDays, mondayOf } from '../dates';
 import type { Due } from './schedule';
 import type { CompletionLog, DateRange, DayStatus, DaySummary, NotDoneReason, Streaks, Tally } from './types';
 
@@ -30,18 +31,8 @@ function rank(log: CompletionLog): number {
   return log.outcome.status === 'done' ? 2 : log.outcome.status === 'partly' ? 1 : 0;
 }
 
-function nextDay(iso: string): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
-
 /** `adherence::week_start`: the Monday of a date's week. */
-export function weekStart(iso: string): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
-  return d.toISOString().slice(0, 10);
-}
+export const weekStart = mondayOf;
 
 function dayStatus(t: Tally): DayStatus {
   if (t.expected === 0) return 'nothing_scheduled';
@@ -101,7 +92,7 @@ export function adherence(due: Due[], logs: CompletionLog[], first: string, last
   const total = empty();
   const weeks: Record<string, Tally> = {};
   const days: DaySummary[] = [];
-  for (let date = first; date <= last; date = nextDay(date)) {
+  for (let date = first; date <= last; date = addDays(date, 1)) {
     const { tally, reasons } = byDay.get(date) ?? { tally: empty(), reasons: [] };
     merge(total, tally);
     merge((weeks[weekStart(date)] ??= empty()), tally);

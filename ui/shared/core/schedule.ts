@@ -2,6 +2,7 @@
 // its start date and the day it was assigned (a start chosen in the past never makes earlier days due), up to
 // its end date, on its weekdays, outside its pauses; a routine stands for each of its exercises in order, and
 // a routine not synced yet stands for nothing.
+import { addDays, weekdayIndex } from '../dates';
 import type { Assignment, FamilyMoment, Routine, SlotTime } from './types';
 
 export interface Due {
@@ -12,7 +13,7 @@ export interface Due {
   position: number;
 }
 
-const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 /** `FamilyMoment::typical_time`: where a family moment sorts in the day. */
 export const TYPICAL_TIME: Record<FamilyMoment, string> = {
@@ -32,14 +33,8 @@ export function sortTime(slot: SlotTime): string | null {
   return null;
 }
 
-function nextDay(iso: string): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
-
 function weekday(iso: string): (typeof WEEKDAYS)[number] {
-  return WEEKDAYS[new Date(`${iso}T00:00:00Z`).getUTCDay()]!;
+  return WEEKDAYS[weekdayIndex(iso)]!;
 }
 
 /** `Assignment::due_from`. */
@@ -73,7 +68,7 @@ export function expand(assignments: Assignment[], routines: Routine[], first: st
     const exercises = exercisesOf(a, routines);
     const from = first > dueFrom(a) ? first : dueFrom(a);
     const to = a.end_date && a.end_date < last ? a.end_date : last;
-    for (let date = from; date <= to; date = nextDay(date)) {
+    for (let date = from; date <= to; date = addDays(date, 1)) {
       if (!isExpectedOn(a, date)) continue;
       a.slots.forEach((slot, i) => {
         exercises.forEach((exercise_id, position) => {
