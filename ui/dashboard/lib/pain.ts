@@ -1,10 +1,11 @@
 // Pain on the 0–10 scale as the dashboard shows it: the flag's words, the points of the graph (child page
 // and progress report) and the rows of its table, from the timeline the adherence endpoint already returns.
 import * as P from '@observablehq/plot';
+import { DEFAULT_ADVICE_AT, needsAdvice } from '../../shared/core/pain';
 import type { Schemas } from './api/client';
 
-/** homeplay-core `PainScore::ADVICE_AT`, the default: the family was told to stop and call from here on (the clinic may set its own). */
-export const PAIN_ADVICE_AT = 6;
+/** homeplay-core's default threshold: the family was told to stop and call from here on (the clinic may set its own). */
+export const PAIN_ADVICE_AT = DEFAULT_ADVICE_AT;
 
 export type PainRow = { log_id: string; date: string; exercise: string; score: number | null };
 
@@ -24,7 +25,7 @@ export function painScoreLabel(score: number | null): string {
 export function painChartOptions(rows: PainRow[], width = 560, adviceAt = PAIN_ADVICE_AT): P.PlotOptions {
   const points = rows
     .filter((r) => r.score != null)
-    .map((r) => ({ date: new Date(`${r.date}T00:00:00Z`), score: r.score ?? 0, high: (r.score ?? 0) >= adviceAt }));
+    .map((r) => ({ date: new Date(`${r.date}T00:00:00Z`), score: r.score ?? 0, high: needsAdvice(r.score ?? 0, adviceAt) }));
   return {
     width,
     height: 200,
