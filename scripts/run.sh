@@ -57,12 +57,51 @@ else
   RUST_LOG=warn run demo
 fi
 
+# The family web app for phones is served by the same server at /family/. A phone reaches this machine only when
+# the server listens beyond loopback (HOMEPLAY_BIND=0.0.0.0:8080), at this machine's address on the network.
+port="${bind##*:}"
+case "${bind%:*}" in
+  0.0.0.0 | '[::]' | '::') here="127.0.0.1:$port"; lan=$(hostname -I 2>/dev/null | awk '{print $1}') ;;
+  *) here="$bind"; lan= ;;
+esac
+phone_link=
+if code=$(RUST_LOG=warn run pairing-code --child Leo --therapist maya@demo.homeplay 2>/dev/null); then
+  phone_host="${lan:+$lan:$port}"
+  phone_link="http://${phone_host:-$here}/family/#pair=$code"
+fi
+
 cat <<EOF
 
 homeplay's clinic server is starting on http://$bind (Ctrl-C stops it).
 
-  Clinic dashboard:  http://$bind/
-  API:               http://$bind/api/v1  (OpenAPI document at http://$bind/api/openapi.json)
+  Clinic dashboard:  http://$here/
+  Family phone app:  http://$here/family/  (the dashboard's "Pairing code" shows each family's link and QR code)
+  API:               http://$here/api/v1  (OpenAPI document at http://$here/api/openapi.json)
+EOF
+if [ -n "$phone_link" ]; then
+  cat <<EOF
+
+Pair a phone or a browser tab as the demo child Leo's family (the link works once):
+  $phone_link
+EOF
+fi
+if [ -n "$lan" ]; then
+  cat <<EOF
+
+Phones on this network reach the server at http://$lan:$port/ (the dashboard's links use the address you opened
+it with: open the dashboard at http://$lan:$port/ for links a phone can follow).
+EOF
+else
+  cat <<EOF
+
+From a phone on the same network: start with HOMEPLAY_BIND=0.0.0.0:8080 scripts/run.sh, and use this machine's
+network address instead of 127.0.0.1.
+EOF
+fi
+cat <<EOF
+
+A phone installs the app and keeps working offline only over HTTPS (plain http works on localhost alone): for real
+phones, put the server behind a TLS proxy with a certificate the phones trust.
 
 Sign in as maya@demo.homeplay (OT, clinic admin) or sam@demo.homeplay (PT), password homeplay-demo.
 Or use the API directly:

@@ -22,6 +22,8 @@ command -v node >/dev/null && command -v npm >/dev/null || need_apt+=(nodejs npm
 # libdbus for the device's OS-keyring token store (feature os-keyring).
 dpkg -s libdbus-1-dev >/dev/null 2>&1 || need_apt+=(libdbus-1-dev)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+# The bench's failover scenario puts HAProxy in front of two server instances (a child process, not a service).
+command -v haproxy >/dev/null || need_apt+=(haproxy)
 # Tauri 2 (the family app, src-tauri/): WebKitGTK and friends to build it; Xvfb, WebKitWebDriver and ImageMagick to run it headless.
 for pkg in libwebkit2gtk-4.1-dev build-essential libssl-dev libayatana-appindicator3-dev librsvg2-dev file xvfb xauth dbus-x11 webkit2gtk-driver imagemagick x11-utils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
@@ -34,6 +36,11 @@ step "PostgreSQL (tests create and drop their own databases on this server)"
 # Debian 12's PostgreSQL 15, local only: peer auth on the socket, a password for TCP on 127.0.0.1.
 if ! command -v pg_ctlcluster >/dev/null; then
   apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql
+fi
+# The backup suite drives pg_dump and pg_restore (tests/tests/backup.rs); Debian's postgresql brings them, but a
+# machine with only the server's packages may lack them.
+if ! command -v pg_dump >/dev/null || ! command -v pg_restore >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql-client
 fi
 if ! pg_lsclusters -h | grep -q online; then
   cluster=$(pg_lsclusters -h | awk 'NR==1 {print $1" "$2}')
@@ -87,6 +94,20 @@ cargo build --locked -p homeplay-tests --bin family_device
   npm run build
   HOMEPLAY_SERVER_BIN="$PWD/../target/debug/homeplay-server" CHROMIUM=/usr/bin/chromium npm run e2e
 )
+
+step "family web app on phones (ui/phone/, served at /family/): end to end in Debian's chromium in phone emulation"
+# `npm run build` above built it into ui/dist/family. Pairing by the QR link, offline reload and relaunch from the
+# service worker, a second phone and the desktop device engine (family_device, built above) on one occurrence,
+# installability, the new-version prompt, bad storage and phone sizes; one test per part of the story.
+(
+  cd ui
+  # The web engine on its own first: against the real server binary (node + fake-indexeddb, and once in chromium's
+  # real IndexedDB), beside the desktop device engine on one occurrence.
+  HOMEPLAY_SERVER_BIN="$PWD/../target/debug/homeplay-server" CHROMIUM=/usr/bin/chromium npm run test:engine
+  HOMEPLAY_SERVER_BIN="$PWD/../target/debug/homeplay-server" CHROMIUM=/usr/bin/chromium npm run e2e:phone
+) 2>&1 | tee -a "$log"
+# The phone benchmark, tiny (a smoke run: it completes and reports; no timing is asserted anywhere).
+HOMEPLAY_SERVER_BIN="$PWD/target/debug/homeplay-server" cargo run --locked -q -p homeplay-bench -- phone --quick
 
 step "family app (src-tauri/ + ui/family/): screens build, then the app builds embedding them"
 # Unit tests of the family screens run with the dashboard's (npm test above); the bindings, command and sync-event

@@ -14,5 +14,5 @@ export default defineConfig({
   server: { proxy: { '/api': api, '/healthz': api } },
   build: { outDir: here('dist'), emptyOutDir: true, sourcemap: false },
   // The unit tests of both apps (dashboard/, family/ and what they share, shared/) run from ui/.
-  test: { root: here('.'), include: ['dashboard/**/*.test.ts', 'family/**/*.test.ts', 'shared/**/*.test.ts'], environment: 'node' },
+  test: { root: here('.'), include: ['dashboard/**/*.test.ts', 'family/**/*.test.ts', 'shared/**/*.test.ts', 'phone/**/*.test.ts'], exclude: ['**/node_modules/**', '**/*.server.test.ts', '**/*.browser.test.ts'], environment: 'node' },
 });

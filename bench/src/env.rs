@@ -144,8 +144,23 @@ pub struct Server {
 
 impl Server {
     pub fn start(db_url: &str) -> anyhow::Result<Self> {
+        Self::spawn(db_url, &[])
+    }
+
+    /// The server with the built UIs in `ui_dir` (the dashboard at `/`, the phone app at `/family/`).
+    pub fn start_with_ui(db_url: &str, ui_dir: &std::path::Path) -> anyhow::Result<Self> {
+        Self::spawn(db_url, &["--ui-dir", &ui_dir.to_string_lossy()])
+    }
+
+    fn spawn(db_url: &str, extra: &[&str]) -> anyhow::Result<Self> {
+        Self::spawn_at(db_url, "127.0.0.1:0", extra)
+    }
+
+    /// The server listening on `bind` (the failover scenario restarts an instance on the port it had).
+    pub fn spawn_at(db_url: &str, bind: &str, extra: &[&str]) -> anyhow::Result<Self> {
         let mut child = Command::new(server_binary()?)
-            .args(["--database", db_url, "serve", "--bind", "127.0.0.1:0"])
+            .args(["--database", db_url, "serve", "--bind", bind])
+            .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -169,8 +184,20 @@ impl Server {
         format!("{}{path}", self.base)
     }
 
+    /// The server process's id (the load scenario reads its memory from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn addr(&self) -> String {
         self.base.trim_start_matches("http://").to_owned()
+    }
+
+    /// SIGKILL (what `Child::kill` sends on Unix): no graceful shutdown, requests in flight are cut.
+    pub fn kill(mut self) -> anyhow::Result<()> {
+        self.child.kill()?;
+        self.child.wait()?;
+        Ok(())
     }
 }
 

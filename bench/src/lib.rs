@@ -5,6 +5,8 @@
 
 pub mod data;
 pub mod env;
+pub mod haproxy;
+pub mod load;
 pub mod scenarios;
 
 pub use env::Backend;
@@ -12,7 +14,8 @@ use serde::Serialize;
 use std::time::Duration;
 
 /// The scenarios, in the order `all` runs them.
-pub const SCENARIOS: [&str; 6] = ["ingest", "pull", "catch-up", "overview", "device", "app"];
+pub const SCENARIOS: [&str; 9] =
+    ["ingest", "pull", "catch-up", "overview", "device", "app", "phone", "load", "failover"];
 
 /// Sizes and knobs; [`Config::quick`] and [`Config::full`] are the two presets, flags override fields.
 #[derive(Debug, Clone)]
@@ -39,6 +42,14 @@ pub struct Config {
     pub device_ticks: usize,
     pub device_long_days: i64,
     pub device_short_days: i64,
+    /// failover: devices and therapists working through HAProxy, and the run's length in seconds.
+    pub failover_devices: usize,
+    pub failover_therapists: usize,
+    pub failover_secs: u64,
+    /// load: simulated devices, therapists browsing, real seconds the simulated hour takes.
+    pub load_devices: usize,
+    pub load_therapists: usize,
+    pub load_seconds: u64,
 }
 
 impl Config {
@@ -61,6 +72,12 @@ impl Config {
             device_ticks: 10_000,
             device_long_days: 365,
             device_short_days: 7,
+            failover_devices: 400,
+            failover_therapists: 10,
+            failover_secs: 60,
+            load_devices: 2000,
+            load_therapists: 20,
+            load_seconds: 600,
         }
     }
 
@@ -78,6 +95,12 @@ impl Config {
             repeats: 2,
             device_ticks: 100,
             device_long_days: 60,
+            failover_devices: 8,
+            failover_therapists: 2,
+            failover_secs: 6,
+            load_devices: 20,
+            load_therapists: 2,
+            load_seconds: 10,
             ..Self::full(postgres_url)
         }
     }
@@ -130,6 +153,9 @@ pub async fn run(name: &str, cfg: &Config) -> anyhow::Result<Vec<Measurement>> {
     match name {
         "device" => out.extend(scenarios::device::run(cfg).await?),
         "app" => out.extend(scenarios::app::run(cfg).await?),
+        "phone" => out.extend(scenarios::phone::run(cfg).await?),
+        // Two instances on one PostgreSQL: the scenario is about the instances, not the database.
+        "failover" => out.extend(scenarios::failover::run(cfg).await?),
         _ => {
             for &backend in &cfg.backends {
                 eprintln!("== {name} on {}", backend.name());
@@ -138,6 +164,7 @@ pub async fn run(name: &str, cfg: &Config) -> anyhow::Result<Vec<Measurement>> {
                     "pull" => scenarios::pull::run(cfg, backend).await?,
                     "catch-up" => scenarios::catchup::run(cfg, backend).await?,
                     "overview" => scenarios::overview::run(cfg, backend).await?,
+                    "load" => scenarios::load::run(cfg, backend).await?,
                     other => anyhow::bail!("no scenario {other}; try one of {}", SCENARIOS.join(", ")),
                 };
                 out.extend(m);

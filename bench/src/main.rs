@@ -7,7 +7,7 @@ use homeplay_bench::{Backend, Config, SCENARIOS, run, table};
 #[derive(Debug, Parser)]
 #[command(about = "homeplay's benchmarks: each scenario against a baseline measured in the same run")]
 struct Args {
-    /// ingest, pull, catch-up, overview, device, app, or all.
+    /// ingest, pull, catch-up, overview, device, app, phone, load, failover, or all.
     #[arg(default_value = "all")]
     scenario: String,
     /// One JSON object per line instead of a table.
@@ -45,6 +45,18 @@ struct Args {
     device_ticks: Option<usize>,
     #[arg(long)]
     device_long_days: Option<i64>,
+    #[arg(long)]
+    failover_devices: Option<usize>,
+    #[arg(long)]
+    failover_therapists: Option<usize>,
+    #[arg(long)]
+    failover_secs: Option<u64>,
+    #[arg(long)]
+    load_devices: Option<usize>,
+    #[arg(long)]
+    load_therapists: Option<usize>,
+    #[arg(long)]
+    load_seconds: Option<u64>,
 }
 
 #[tokio::main]
@@ -65,6 +77,8 @@ async fn main() -> anyhow::Result<()> {
     }
     set!(seed, ingest_devices, ingest_batches, ingest_batch, pull_devices, pull_requests, catchup_days);
     set!(overview_children, overview_days, repeats, device_ticks, device_long_days);
+    set!(failover_devices, failover_therapists, failover_secs);
+    set!(load_devices, load_therapists, load_seconds);
     let names: Vec<&str> = if a.scenario == "all" { SCENARIOS.to_vec() } else { vec![a.scenario.as_str()] };
     let mut all = Vec::new();
     for name in names {

@@ -3,13 +3,15 @@
 
 use crate::Engine;
 use crate::error::{DeviceError, Result};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use homeplay_core::Validate;
 use homeplay_core::adherence::week_start;
 use homeplay_core::assignment::{Assignment, Status, Target};
 use homeplay_core::exercise::Exercise;
 use homeplay_core::family::Child;
-use homeplay_core::goal::{CheckInFace, FamilyGoal, GoalCheckIn, GoalStatus, current_check_ins};
+use homeplay_core::goal::{
+    CheckInFace, FamilyGoal, GoalCheckIn, GoalStatus, check_in_week, current_check_ins, own_answer, week_answer,
+};
 use homeplay_core::ids::{ChildId, ExerciseId, GoalCheckInId, GoalId};
 use homeplay_core::routine::Routine;
 use homeplay_core::text::Name;
@@ -40,7 +42,7 @@ impl Engine {
         let (children, assignments, routines, exercises) = self.program().await?;
         let goals: Vec<FamilyGoal> = self.db.records("goal").await?;
         let check_ins: Vec<GoalCheckIn> = self.db.records("check_in").await?;
-        let week = this_week(children.iter().find(|c| c.id == child_id));
+        let week = this_week(children.iter().find(|c| c.id == child_id), self.now());
         let program = Program { assignments: &assignments, routines: &routines, exercises: &exercises };
         Ok(goals_of(child_id, week, &goals, &check_ins, &program))
     }
@@ -51,10 +53,11 @@ impl Engine {
         let goals: Vec<FamilyGoal> = self.db.records("goal").await?;
         let check_ins: Vec<GoalCheckIn> = self.db.records("check_in").await?;
         let program = Program { assignments: &assignments, routines: &routines, exercises: &exercises };
+        let now = self.now();
         Ok(children
             .into_iter()
             .map(|child| {
-                let goals = goals_of(child.id, this_week(Some(&child)), &goals, &check_ins, &program);
+                let goals = goals_of(child.id, this_week(Some(&child), now), &goals, &check_ins, &program);
                 ChildGoals { goals, child }
             })
             .collect())
@@ -71,15 +74,11 @@ impl Engine {
         }
         let children: Vec<Child> = self.db.records("child").await?;
         let child = children.iter().find(|c| c.id == goal.child_id).ok_or(DeviceError::NotFound("child"))?;
-        let week = this_week(Some(child));
-        let previous = self
-            .db
-            .records::<GoalCheckIn>("check_in")
-            .await?
-            .into_iter()
-            .find(|c| c.goal_id == goal_id && c.week == week && c.device_id == pairing.device_id);
+        let week = this_week(Some(child), self.now());
+        let answers: Vec<GoalCheckIn> = self.db.records("check_in").await?;
+        let previous = own_answer(&answers, goal_id, week, pairing.device_id);
         let check_in = GoalCheckIn {
-            id: previous.map_or_else(GoalCheckInId::new_v7, |p| p.id),
+            id: previous.map_or_else(|| GoalCheckInId(self.new_uuid()), |p| p.id),
             goal_id,
             child_id: goal.child_id,
             week,
@@ -97,9 +96,8 @@ impl Engine {
 }
 
 /// The Monday of the child's current week, in the family's time zone (UTC for a child not synced yet).
-fn this_week(child: Option<&Child>) -> NaiveDate {
-    let now = Engine::now();
-    week_start(child.map_or_else(|| now.date_naive(), |c| c.time_zone.local_date(now)))
+fn this_week(child: Option<&Child>, now: DateTime<Utc>) -> NaiveDate {
+    child.map_or_else(|| week_start(now.date_naive()), |c| check_in_week(&c.time_zone, now))
 }
 
 struct Program<'a> {
@@ -130,7 +128,7 @@ fn goals_of(
             }
         }
         let exercises = ids.iter().filter_map(|id| exercises.get(&id.to_string()).cloned()).collect();
-        let this_week = answers.iter().find(|c| c.goal_id == goal.id && c.week == week).map(|c| c.face);
+        let this_week = week_answer(&answers, goal.id, week).map(|c| c.face);
         out.push(ChildGoal { goal: goal.clone(), this_week, exercises });
     }
     out

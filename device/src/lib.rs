@@ -6,6 +6,7 @@
 
 mod caregivers;
 mod client;
+mod epoch;
 mod error;
 mod goals;
 mod messages;
@@ -15,7 +16,9 @@ mod program;
 mod reminders;
 mod screens;
 mod store;
+mod suite_hooks;
 mod sync;
+mod tick_cache;
 mod token;
 
 pub use caregivers::KnownCaregiver;
@@ -100,6 +103,10 @@ pub struct Engine {
     /// always stamped after, and stored after, every version it could replace.
     writes: tokio::sync::Mutex<()>,
     dir: PathBuf,
+    ticks: tick_cache::TickCache,
+    /// Set only by [`Engine::fix_clock`] (tests that must write the same bytes every run): the time every
+    /// stamp, date and new id is made from.
+    fixed: Mutex<Option<suite_hooks::FixedClock>>,
 }
 
 /// Milliseconds since the Unix epoch, from the wall clock.
@@ -123,7 +130,8 @@ impl Engine {
     pub async fn open_with(dir: &Path, tokens: Box<dyn TokenStore>) -> Result<Self> {
         std::fs::create_dir_all(dir)
             .map_err(|e| DeviceError::Token(format!("cannot create {}: {e}", dir.display())))?;
-        let db = store::Db::open(&dir.join("homeplay-device.db")).await?;
+        let file = dir.join("homeplay-device.db");
+        let db = store::Db::open(&file).await?;
         let last = db.last_hlc().await?;
         Ok(Self {
             db,
@@ -132,6 +140,8 @@ impl Engine {
             sync_lock: tokio::sync::Mutex::new(()),
             writes: tokio::sync::Mutex::new(()),
             dir: dir.to_owned(),
+            ticks: tick_cache::TickCache::new(file),
+            fixed: Mutex::new(None),
         })
     }
 
@@ -160,13 +170,13 @@ impl Engine {
 
     fn tick_clock(&self) -> Hlc {
         let mut clock = self.clock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        clock.tick(wall_ms())
+        clock.tick(self.wall())
     }
 
     fn observe_clock(&self, remote: Hlc) {
         let mut clock = self.clock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         // A stamp far in the future is ignored for our clock (the server refuses such logs anyway).
-        let _ = clock.observe(remote, wall_ms());
+        let _ = clock.observe(remote, self.wall());
     }
 
     async fn recorder(&self, by: By) -> Result<Recorder> {
@@ -179,43 +189,53 @@ impl Engine {
         })
     }
 
-    /// Records a tick: one local transaction, durable when this returns. No network.
+    /// Records a tick: one local transaction, durable when this returns. No network. What it is checked
+    /// against is read once and kept until anything else changes the database (see `tick_cache`).
     pub async fn record(&self, tick: Tick) -> Result<CompletionLog> {
-        let pairing = self.db.pairing().await?.ok_or(DeviceError::NotPaired)?;
-        let assignment = self.db.assignment(tick.assignment_id).await?.ok_or(DeviceError::NotFound("assignment"))?;
-        if assignment.child_id != tick.child_id {
-            return Err(DeviceError::NotFound("assignment for this child"));
-        }
-        // The server would reject these for good; refuse them now, while the family is still looking.
-        let routines: Vec<homeplay_core::routine::Routine> = self.db.records("routine").await?;
-        if !homeplay_core::schedule::exercises_of(&assignment, &routines).contains(&tick.exercise_id) {
-            return Err(DeviceError::NotFound("exercise in this assignment"));
-        }
-        if usize::from(tick.occurrence.slot) >= assignment.slots.len() {
-            return Err(DeviceError::NotFound("time of day in this assignment"));
-        }
-        let log = CompletionLog {
-            id: LogId::new_v7(),
-            child_id: tick.child_id,
-            assignment_id: tick.assignment_id,
-            exercise_id: tick.exercise_id,
-            occurrence: tick.occurrence,
-            outcome: tick.outcome,
-            actual_reps: tick.details.actual_reps,
-            actual_seconds: tick.details.actual_seconds,
-            difficulty: tick.details.difficulty,
-            mood: tick.details.mood,
-            pain: tick.details.pain(),
-            pain_score: tick.details.pain_score,
-            note: tick.details.note,
-            recorded_by: self.recorder(tick.by).await?,
-            device_id: pairing.device_id,
-            hlc: self.tick_clock(),
-            undone: false,
-        };
-        log.validate()?;
-        self.db.save_local(&log).await?;
-        Ok(log)
+        self.ticks
+            .record(tick.assignment_id, |known| {
+                let pairing = known.pairing.ok_or(DeviceError::NotPaired)?;
+                let assignment = known.assignment.ok_or(DeviceError::NotFound("assignment"))?;
+                if assignment.child_id != tick.child_id {
+                    return Err(DeviceError::NotFound("assignment for this child"));
+                }
+                // The server would reject these for good; refuse them now, while the family is still looking.
+                if !homeplay_core::schedule::exercises_of(assignment, known.routines).contains(&tick.exercise_id) {
+                    return Err(DeviceError::NotFound("exercise in this assignment"));
+                }
+                if usize::from(tick.occurrence.slot) >= assignment.slots.len() {
+                    return Err(DeviceError::NotFound("time of day in this assignment"));
+                }
+                let recorded_by = match tick.by {
+                    By::KidMode => Recorder::KidMode,
+                    By::Caregiver => Recorder::Caregiver {
+                        name: known.caregiver.cloned().unwrap_or(Name::new("Caregiver")?),
+                        caregiver_id: None,
+                    },
+                };
+                let log = CompletionLog {
+                    id: LogId(self.new_uuid()),
+                    child_id: tick.child_id,
+                    assignment_id: tick.assignment_id,
+                    exercise_id: tick.exercise_id,
+                    occurrence: tick.occurrence,
+                    outcome: tick.outcome,
+                    actual_reps: tick.details.actual_reps,
+                    actual_seconds: tick.details.actual_seconds,
+                    difficulty: tick.details.difficulty,
+                    mood: tick.details.mood,
+                    pain: tick.details.pain(),
+                    pain_score: tick.details.pain_score,
+                    note: tick.details.note,
+                    recorded_by,
+                    device_id: pairing.device_id,
+                    hlc: self.tick_clock(),
+                    undone: false,
+                };
+                log.validate()?;
+                Ok(log)
+            })
+            .await
     }
 
     /// A new version of a log: another outcome or follow-up, by whoever uses the device now.
@@ -290,8 +310,12 @@ impl Engine {
         }
     }
 
-    pub(crate) fn now() -> DateTime<Utc> {
-        Utc::now()
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.fixed_now().unwrap_or_else(Utc::now)
+    }
+
+    fn wall(&self) -> u64 {
+        self.fixed_now().map_or_else(wall_ms, |t| u64::try_from(t.timestamp_millis()).unwrap_or(0))
     }
 }
 
@@ -306,16 +330,16 @@ mod tests {
     use homeplay_core::sync::Change;
     use serde_json::json;
 
-    const CHILD: &str = "01936f4e-0000-7000-8000-0000000c0001";
-    const SISTER: &str = "01936f4e-0000-7000-8000-0000000c0002";
-    const ASSIGNMENT: &str = "01936f4e-0000-7000-8000-0000000a0001";
+    pub(crate) const CHILD: &str = "01936f4e-0000-7000-8000-0000000c0001";
+    pub(crate) const SISTER: &str = "01936f4e-0000-7000-8000-0000000c0002";
+    pub(crate) const ASSIGNMENT: &str = "01936f4e-0000-7000-8000-0000000a0001";
     const SISTERS_ASSIGNMENT: &str = "01936f4e-0000-7000-8000-0000000a0002";
 
-    fn change(v: serde_json::Value) -> Change {
+    pub(crate) fn change(v: serde_json::Value) -> Change {
         serde_json::from_value(v).unwrap()
     }
 
-    fn bear_walk() -> ExerciseId {
+    pub(crate) fn bear_walk() -> ExerciseId {
         ExerciseId::builtin("bear-walk")
     }
 
@@ -346,7 +370,7 @@ mod tests {
     }
 
     /// An engine paired "by hand" with the program above: no server is involved.
-    async fn paired(dir: &Path) -> Engine {
+    pub(crate) async fn paired(dir: &Path) -> Engine {
         let engine = Engine::open(dir).await.unwrap();
         engine
             .db
@@ -361,7 +385,7 @@ mod tests {
         engine
     }
 
-    fn tick(date: &str, slot: u8) -> Tick {
+    pub(crate) fn tick(date: &str, slot: u8) -> Tick {
         Tick {
             child_id: CHILD.parse().unwrap(),
             assignment_id: ASSIGNMENT.parse().unwrap(),

@@ -152,7 +152,7 @@ impl Engine {
             return Err(DeviceError::NotFound("child"));
         }
         let message = FamilyMessage {
-            id: MessageId::new_v7(),
+            id: MessageId(self.new_uuid()),
             child_id,
             text,
             written_by: self.db.caregiver().await?.unwrap_or(Name::new("Caregiver")?),
@@ -176,14 +176,14 @@ impl Engine {
         let pairing = self.db.pairing().await?.ok_or(DeviceError::NotPaired)?;
         let read_by = self.db.caregiver().await?.unwrap_or(Name::new("Caregiver")?);
         let read = MessageRead {
-            id: MessageReadId::new_v7(),
+            id: MessageReadId(self.new_uuid()),
             child_id,
             up_to: newest,
             read_by: read_by.clone(),
             device_id: pairing.device_id,
             hlc: self.tick_clock(),
         };
-        let mark = ThreadRead { child_id, side: Side::Family, up_to: newest, by: read_by, at: Engine::now() };
+        let mark = ThreadRead { child_id, side: Side::Family, up_to: newest, by: read_by, at: self.now() };
         self.db.save_read_mark(&read, &mark).await?;
         Ok(())
     }
@@ -207,12 +207,12 @@ mod tests {
             device_id: None,
             text: Some(MessageText::new(text).unwrap()),
             sticker: None,
-            sent_at: Engine::now(),
+            sent_at: chrono::Utc::now(),
         }
     }
 
     fn mark(child_id: ChildId, side: Side, up_to: MessageId) -> ThreadRead {
-        ThreadRead { child_id, side, up_to, by: Name::new("Dad").unwrap(), at: Engine::now() }
+        ThreadRead { child_id, side, up_to, by: Name::new("Dad").unwrap(), at: chrono::Utc::now() }
     }
 
     /// A family message and its outbox entry are written together; its pulled copy settles the outbox; a

@@ -3,17 +3,9 @@
 
 use crate::Engine;
 use crate::error::Result;
-use chrono::NaiveTime;
-use homeplay_core::time::hm;
+pub use homeplay_core::language::Language;
+pub use homeplay_core::reminders::ReminderPrefs;
 use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Language {
-    #[default]
-    En,
-    Es,
-}
 
 /// How the follow-up asks "Any pain?": a row of faces for a child to point at, or the numbers 0–10 for a
 /// child who can rate. Both record the same 0–10 score.
@@ -25,37 +17,9 @@ pub enum PainScale {
     Numbers,
 }
 
-/// When reminders may come. Quiet hours may cross midnight (20:30–07:00); equal ends mean no quiet hours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReminderPrefs {
-    pub enabled: bool,
-    pub quiet_start: NaiveTime,
-    pub quiet_end: NaiveTime,
-    /// One gentle repeat this long after the first reminder; 0 turns the repeat off.
-    pub repeat_after_minutes: u16,
-}
-
-impl Default for ReminderPrefs {
-    fn default() -> Self {
-        Self { enabled: true, quiet_start: hm(20, 30), quiet_end: hm(7, 0), repeat_after_minutes: 30 }
-    }
-}
-
-impl ReminderPrefs {
-    /// Whether `t` (local clock time) falls in the quiet hours: the start is quiet, the end is not.
-    pub fn is_quiet(&self, t: NaiveTime) -> bool {
-        if self.quiet_start == self.quiet_end {
-            false
-        } else if self.quiet_start < self.quiet_end {
-            self.quiet_start <= t && t < self.quiet_end
-        } else {
-            t >= self.quiet_start || t < self.quiet_end
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Prefs {
+    #[serde(deserialize_with = "Language::known_or_default")]
     pub language: Language,
     pub sound: bool,
     pub reminders: ReminderPrefs,
@@ -97,14 +61,14 @@ mod tests {
     }
 
     #[test]
-    fn quiet_hours_across_midnight_and_within_a_day() {
-        let night = ReminderPrefs::default();
-        assert!(night.is_quiet(hm(20, 30)) && night.is_quiet(hm(23, 59)) && night.is_quiet(hm(0, 0)));
-        assert!(night.is_quiet(hm(6, 59)) && !night.is_quiet(hm(7, 0)) && !night.is_quiet(hm(20, 29)));
-        let nap = ReminderPrefs { quiet_start: hm(13, 0), quiet_end: hm(15, 0), ..night };
-        assert!(nap.is_quiet(hm(13, 0)) && nap.is_quiet(hm(14, 59)) && !nap.is_quiet(hm(15, 0)));
-        assert!(!nap.is_quiet(hm(12, 59)) && !nap.is_quiet(hm(23, 0)));
-        let none = ReminderPrefs { quiet_start: hm(9, 0), quiet_end: hm(9, 0), ..night };
-        assert!(!none.is_quiet(hm(9, 0)));
+    fn languages_are_stored_as_bcp47_tags_and_an_unknown_one_reads_as_english() {
+        let chinese = Prefs { language: Language::ZhHans, ..Prefs::default() };
+        let json = serde_json::to_string(&chinese).unwrap();
+        assert!(json.contains(r#""language":"zh-Hans""#), "{json}");
+        assert_eq!(serde_json::from_str::<Prefs>(&json).unwrap(), chinese);
+
+        let newer = json.replace("zh-Hans", "tlh");
+        let prefs: Prefs = serde_json::from_str(&newer.replace(r#""sound":true"#, r#""sound":false"#)).unwrap();
+        assert_eq!((prefs.language, prefs.sound), (Language::En, false), "the other preferences stay");
     }
 }

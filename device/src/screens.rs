@@ -10,7 +10,8 @@ use homeplay_core::exercise::{Dosage, Exercise};
 use homeplay_core::family::Child;
 use homeplay_core::feedback::Feedback;
 use homeplay_core::ids::ChildId;
-use homeplay_core::log::{CompletionLog, Occurrence, Outcome, Recorder};
+use homeplay_core::log::CompletionLog;
+use homeplay_core::occurrence::{standing_logs, stickers};
 use homeplay_core::routine::{Reward, Routine};
 use homeplay_core::schedule::{Expected, MomentTimes, expand};
 use homeplay_core::text::{Note, Title};
@@ -112,7 +113,7 @@ impl Engine {
         let mine: Vec<Assignment> = assignments.iter().filter(|a| a.child_id == child.id && keep(a)).cloned().collect();
         let expected = expand(&mine, routines, DateRange { first: date, last: date });
         let logs = self.db.logs_of_child(child.id, &date.to_string(), &date.to_string()).await?;
-        let current = current_logs(&logs);
+        let current = standing_logs(&logs);
         let mut groups: Vec<TodayGroup> = Vec::new();
         for e in expected {
             let Some(exercise) = exercises.get(&e.exercise_id.to_string()).cloned() else {
@@ -130,10 +131,8 @@ impl Engine {
                 dosage: exercise.dosage.with_overrides(&assignment.dosage),
                 note_for_family: assignment.note_for_family.clone(),
                 routine_title: routine.map(|r| r.title.clone()),
-                then_reward: routine
-                    .filter(|r| usize::from(e.position) + 1 == r.items.len())
-                    .and_then(|r| r.then_reward.clone()),
-                log: current.get(&(e.assignment_id.to_string(), e.exercise_id.to_string(), e.occurrence)).cloned(),
+                then_reward: routine.and_then(|r| r.reward_after(e.position)).cloned(),
+                log: current.get(&(e.assignment_id, e.exercise_id, e.occurrence)).cloned(),
                 exercise,
                 expected: e,
             };
@@ -161,29 +160,13 @@ impl Engine {
         let history = DateRange::ending(today, 90);
         let logs =
             self.db.logs_of_child(child.id, &history.first.min(week.first).to_string(), &week.last.to_string()).await?;
-        let current: Vec<CompletionLog> = current_logs(&logs).into_values().collect();
+        let current: Vec<CompletionLog> = standing_logs(&logs).into_values().collect();
         let week_report = adherence(&expand(&mine, &routines, week), &current, week, today);
         let past = adherence(&expand(&mine, &routines, history), &current, history, today);
-        let stickers =
-            current.iter().filter(|l| l.recorded_by == Recorder::KidMode && l.outcome == Outcome::Done).count() as u32;
+        let stickers = stickers(&current);
         let mut feedback: Vec<Feedback> =
             self.db.records::<Feedback>("feedback").await?.into_iter().filter(|f| f.child_id == child.id).collect();
         feedback.sort_by_key(|f| std::cmp::Reverse(f.created_at));
         Ok(Some(ChildProgress { child, week: week_report, streaks: streaks(&past.days), stickers, feedback }))
     }
-}
-
-/// The log that stands for each occurrence: the latest counting one (two caregivers may both have ticked it).
-fn current_logs(logs: &[CompletionLog]) -> HashMap<(String, String, Occurrence), CompletionLog> {
-    let mut out: HashMap<(String, String, Occurrence), CompletionLog> = HashMap::new();
-    for log in logs.iter().filter(|l| l.counts()) {
-        let key = (log.assignment_id.to_string(), log.exercise_id.to_string(), log.occurrence);
-        match out.get(&key) {
-            Some(existing) if existing.hlc >= log.hlc => {}
-            _ => {
-                out.insert(key, log.clone());
-            }
-        }
-    }
-    out
 }

@@ -2,11 +2,10 @@
 
 use crate::Pairing;
 use crate::error::{DeviceError, Result};
-use homeplay_core::assignment::Assignment;
 use homeplay_core::clinic::FamilyClinicSettings;
 use homeplay_core::goal::GoalCheckIn;
 use homeplay_core::hlc::Hlc;
-use homeplay_core::ids::{AssignmentId, ChildId, DeviceId, LogId};
+use homeplay_core::ids::{ChildId, DeviceId, LogId};
 use homeplay_core::log::{CompletionLog, merge};
 use homeplay_core::sync::Change;
 use homeplay_core::text::Name;
@@ -27,17 +26,67 @@ pub(crate) fn parse<T: DeserializeOwned>(doc: &str) -> Result<T> {
     serde_json::from_str(doc).map_err(DeviceError::from)
 }
 
+/// The pairing from its three settings; `None` until all three are there.
+pub(crate) fn pairing_of(
+    url: Option<String>,
+    device: Option<String>,
+    clinic: Option<String>,
+) -> Result<Option<Pairing>> {
+    let (Some(url), Some(device), Some(clinic)) = (url, device, clinic) else {
+        return Ok(None);
+    };
+    let device_id: DeviceId = device.parse().map_err(|_| DeviceError::NotFound("device id"))?;
+    Ok(Some(Pairing { server_url: url, device_id, clinic_name: clinic }))
+}
+
+/// Every pulled record of one entity, on the pool or on one connection (the tick's, inside its transaction).
+pub(crate) async fn records_in<'e, T: DeserializeOwned>(
+    on: impl sqlx::SqliteExecutor<'e>,
+    entity: &str,
+) -> Result<Vec<T>> {
+    let docs: Vec<String> =
+        sqlx::query_scalar("SELECT doc FROM records WHERE entity = ?1 ORDER BY id").bind(entity).fetch_all(on).await?;
+    docs.iter().map(|d| parse(d)).collect()
+}
+
+pub(crate) async fn record_in<'e, T: DeserializeOwned>(
+    on: impl sqlx::SqliteExecutor<'e>,
+    entity: &str,
+    id: &str,
+) -> Result<Option<T>> {
+    let doc: Option<String> = sqlx::query_scalar("SELECT doc FROM records WHERE entity = ?1 AND id = ?2")
+        .bind(entity)
+        .bind(id)
+        .fetch_optional(on)
+        .await?;
+    doc.map(|d| parse(&d)).transpose()
+}
+
+/// The caregiver chosen on this device, from its setting (a name no longer valid counts as none).
+pub(crate) fn caregiver_of(setting: Option<String>) -> Option<Name> {
+    setting.and_then(|n| Name::new(n).ok())
+}
+
+/// One setting, on the pool or on one connection.
+pub(crate) async fn setting_in<'e>(on: impl sqlx::SqliteExecutor<'e>, key: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = ?1").bind(key).fetch_optional(on).await?)
+}
+
 impl Db {
-    pub async fn open(path: &Path) -> Result<Self> {
-        let options = SqliteConnectOptions::new()
+    /// How every connection to the device's file is made (the pool's and the tick's own).
+    pub(crate) fn options(path: &Path) -> SqliteConnectOptions {
+        SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             // FULL: a commit is on disk before `record` returns, so a crash or power cut loses no tick.
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(15))
-            .foreign_keys(true);
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+            .foreign_keys(true)
+    }
+
+    pub async fn open(path: &Path) -> Result<Self> {
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(Self::options(path)).await?;
         let migrated = match Self::refuse_newer(&pool).await {
             Ok(()) => MIGRATOR.run(&pool).await.map_err(DeviceError::from),
             Err(e) => Err(e),
@@ -87,7 +136,7 @@ impl Db {
     }
 
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = ?1").bind(key).fetch_optional(&self.pool).await?)
+        setting_in(&self.pool, key).await
     }
 
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
@@ -114,17 +163,15 @@ impl Db {
     }
 
     pub async fn caregiver(&self) -> Result<Option<Name>> {
-        Ok(self.setting("caregiver").await?.and_then(|n| Name::new(n).ok()))
+        Ok(caregiver_of(self.setting("caregiver").await?))
     }
 
     pub async fn pairing(&self) -> Result<Option<Pairing>> {
-        let (Some(url), Some(device), Some(clinic)) =
-            (self.setting("server_url").await?, self.setting("device_id").await?, self.setting("clinic_name").await?)
-        else {
-            return Ok(None);
-        };
-        let device_id: DeviceId = device.parse().map_err(|_| DeviceError::NotFound("device id"))?;
-        Ok(Some(Pairing { server_url: url, device_id, clinic_name: clinic }))
+        pairing_of(
+            self.setting("server_url").await?,
+            self.setting("device_id").await?,
+            self.setting("clinic_name").await?,
+        )
     }
 
     pub async fn save_pairing(&self, pairing: &Pairing) -> Result<()> {
@@ -198,10 +245,15 @@ impl Db {
     /// A version made on this device: stored and queued for the server, in one durable transaction.
     pub async fn save_local(&self, log: &CompletionLog) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        Self::queue(&mut tx, log).await?;
-        Self::put_log(&mut tx, log).await?;
+        Self::save_local_in(&mut tx, log).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// [`Db::save_local`] inside a transaction the caller commits.
+    pub(crate) async fn save_local_in(tx: &mut Transaction<'_, Sqlite>, log: &CompletionLog) -> Result<()> {
+        Self::queue(tx, log).await?;
+        Self::put_log(tx, log).await
     }
 
     pub async fn log(&self, id: LogId) -> Result<Option<CompletionLog>> {
@@ -331,24 +383,11 @@ impl Db {
     }
 
     pub async fn records<T: DeserializeOwned>(&self, entity: &str) -> Result<Vec<T>> {
-        let docs: Vec<String> = sqlx::query_scalar("SELECT doc FROM records WHERE entity = ?1 ORDER BY id")
-            .bind(entity)
-            .fetch_all(&self.pool)
-            .await?;
-        docs.iter().map(|d| parse(d)).collect()
+        records_in(&self.pool, entity).await
     }
 
     pub async fn record<T: DeserializeOwned>(&self, entity: &str, id: &str) -> Result<Option<T>> {
-        let doc: Option<String> = sqlx::query_scalar("SELECT doc FROM records WHERE entity = ?1 AND id = ?2")
-            .bind(entity)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        doc.map(|d| parse(&d)).transpose()
-    }
-
-    pub async fn assignment(&self, id: AssignmentId) -> Result<Option<Assignment>> {
-        self.record("assignment", &id.to_string()).await
+        record_in(&self.pool, entity, id).await
     }
 
     /// Media the program lists that are not downloaded yet.
@@ -409,7 +448,7 @@ mod tests {
 
     use super::*;
     use crate::outbox::RejectedItem;
-    use homeplay_core::ids::ExerciseId;
+    use homeplay_core::ids::{AssignmentId, ExerciseId};
     use homeplay_core::log::{Occurrence, Outcome, Recorder};
     use homeplay_core::recorded::Accepted;
     use uuid::Uuid;

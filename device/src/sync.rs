@@ -6,6 +6,7 @@ use crate::error::{DeviceError, Result};
 use crate::outbox::RejectedItem;
 use crate::{Engine, Pairing};
 use homeplay_core::goal::GoalCheckIn;
+use homeplay_core::ids::DeviceId;
 use homeplay_core::log::CompletionLog;
 use homeplay_core::media::{MediaRef, MediaSource};
 use homeplay_core::message::{FamilyMessage, MessageRead};
@@ -102,6 +103,10 @@ impl Engine {
             clinic_name: answer.clinic_name.to_string(),
         };
         self.db.save_pairing(&pairing).await?;
+        // The first epoch is only remembered: everything this device will record is new to this server.
+        if let Some(epoch) = answer.epoch {
+            self.db.note_epoch(epoch, pairing.device_id).await?;
+        }
         drop(_guard);
         // The first pull; if the network drops now, the background loop finishes it later.
         if let Err(e) = self.sync_once().await {
@@ -114,7 +119,7 @@ impl Engine {
     pub async fn sync_once(&self) -> Result<SyncReport> {
         let _guard = self.sync_lock.lock().await;
         let result = self.sync_inner().await;
-        let now = crate::Engine::now().timestamp_millis();
+        let now = self.now().timestamp_millis();
         match &result {
             Ok(r) => self.db.note_attempt(now, "ok", &format!("pushed {} pulled {}", r.pushed, r.pulled)).await?,
             Err(e) if e.is_transient() => self.db.note_attempt(now, "offline", &e.to_string()).await?,
@@ -145,32 +150,17 @@ impl Engine {
         let client = Client::new(&pairing.server_url)?;
         let mut report = SyncReport::default();
 
-        // Push everything waiting, of every kind. Each round answers for every item it sent, so the loop ends.
-        while let Some((pushed, rejected)) = self.push_round(&client, &token).await? {
-            report.pushed += pushed;
-            report.rejected += rejected;
-        }
-
-        // Pull until caught up; each page and its cursor are stored together.
-        loop {
-            let cursor = self.db.setting("cursor").await?.map(homeplay_core::sync::Cursor::new).transpose()?;
-            let page = client.pull(&token, &PullRequest { protocol: PROTOCOL_VERSION, cursor, limit: None }).await?;
-            // Not while a local edit is between reading a log and storing its new version.
-            let _writing = self.writes.lock().await;
-            for change in &page.changes {
-                if let homeplay_core::sync::Change::Log(l) = change {
-                    self.observe_clock(l.hlc);
-                }
+        // Push, then pull until caught up. An answer with a new server epoch (a restore) puts back in the
+        // outbox what this device recorded and restarts the pull from the beginning: a pull that sees it
+        // starts over with a push. Bounded, in case a broken server changes its epoch on every answer; what
+        // is left then waits for the next sync.
+        for _ in 0..3 {
+            // Every kind waiting is pushed. Each round answers for every item it sent, so the loop ends.
+            while let Some((pushed, rejected)) = self.push_round(&client, &token, pairing.device_id).await? {
+                report.pushed += pushed;
+                report.rejected += rejected;
             }
-            self.observe_clock(page.server_hlc);
-            // Saved too, so that after a restart the clock resumes above what the server has shown us.
-            self.db.remember_observed(page.server_hlc).await?;
-            self.db.apply_page(&page.changes, page.cursor.as_str()).await?;
-            if let Some(clinic) = &page.clinic {
-                self.db.save_clinic_settings(clinic).await?;
-            }
-            report.pulled += page.changes.len() as u64;
-            if !page.more {
+            if self.pull_all(&client, &token, pairing.device_id, &mut report).await? {
                 break;
             }
         }
@@ -187,9 +177,47 @@ impl Engine {
         Ok(report)
     }
 
+    /// Pulls until caught up; each page and its cursor are stored together. `false` if an answer carried a
+    /// new server epoch: its page is not applied (the cursor was reset, the pull starts again after a push).
+    async fn pull_all(
+        &self,
+        client: &Client,
+        token: &DeviceToken,
+        me: DeviceId,
+        report: &mut SyncReport,
+    ) -> Result<bool> {
+        loop {
+            let cursor = self.db.setting("cursor").await?.map(homeplay_core::sync::Cursor::new).transpose()?;
+            let page = client.pull(token, &PullRequest { protocol: PROTOCOL_VERSION, cursor, limit: None }).await?;
+            if let Some(epoch) = page.epoch
+                && self.db.note_epoch(epoch, me).await?
+            {
+                return Ok(false);
+            }
+            // Not while a local edit is between reading a log and storing its new version.
+            let _writing = self.writes.lock().await;
+            for change in &page.changes {
+                if let homeplay_core::sync::Change::Log(l) = change {
+                    self.observe_clock(l.hlc);
+                }
+            }
+            self.observe_clock(page.server_hlc);
+            // Saved too, so that after a restart the clock resumes above what the server has shown us.
+            self.db.remember_observed(page.server_hlc).await?;
+            self.db.apply_page(&page.changes, page.cursor.as_str()).await?;
+            if let Some(clinic) = &page.clinic {
+                self.db.save_clinic_settings(clinic).await?;
+            }
+            report.pulled += page.changes.len() as u64;
+            if !page.more {
+                return Ok(true);
+            }
+        }
+    }
+
     /// One push round: the oldest waiting versions of every kind the family records, up to each kind's
     /// limit, in one request. `None` when nothing waits; else how many were acknowledged and refused.
-    async fn push_round(&self, client: &Client, token: &DeviceToken) -> Result<Option<(u64, u64)>> {
+    async fn push_round(&self, client: &Client, token: &DeviceToken, me: DeviceId) -> Result<Option<(u64, u64)>> {
         let mut request = PushRequest::empty(PROTOCOL_VERSION);
         let mut sent = self.take::<CompletionLog>(&mut request).await?;
         sent += self.take::<GoalCheckIn>(&mut request).await?;
@@ -201,6 +229,10 @@ impl Engine {
         let reply = client.push(token, &request).await?;
         self.observe_clock(reply.server_hlc);
         self.db.remember_observed(reply.server_hlc).await?;
+        // Before the answers are settled: what the restored server acknowledges now leaves the outbox again.
+        if let Some(epoch) = reply.epoch {
+            self.db.note_epoch(epoch, me).await?;
+        }
         let logs = self.settle::<CompletionLog>(&mut request, &reply).await?;
         let check_ins = self.settle::<GoalCheckIn>(&mut request, &reply).await?;
         let messages = self.settle::<FamilyMessage>(&mut request, &reply).await?;

@@ -1,12 +1,14 @@
-//! The command line: `serve`, `migrate`, `create-clinic`, `create-therapist`, `create-child`, `pairing-code`,
-//! `demo`, `openapi`.
+//! The command line: `serve`, `migrate`, `backup`, `restore`, `create-clinic`, `create-therapist`,
+//! `create-child`, `pairing-code`, `demo`, `openapi`.
 
 use crate::accounts::AccountError;
 use crate::audit::ClientIp;
 use crate::auth::TherapistAuth;
-use crate::config::{FileConfig, Limits, database_url, redact_url};
+use crate::backup::Schedule;
+use crate::config::{BackupConfig, FileConfig, Limits, database_url, redact_url};
 use crate::state::AppState;
 use crate::store::{self, DynStore};
+use crate::tls::TlsFiles;
 use anyhow::Context;
 use axum::Json;
 use axum::extract::State;
@@ -35,7 +37,8 @@ pub struct Common {
     /// Where the default SQLite database lives.
     #[arg(long, global = true, env = "HOMEPLAY_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
-    /// A TOML file with any of: database, data_dir, bind, log_json, [limits].
+    /// A TOML file with any of: database, data_dir, bind, tls_cert, tls_key, redirect_http_bind, log_json,
+    /// metrics_bind, metrics_token, [backup], [limits].
     #[arg(long, global = true, env = "HOMEPLAY_CONFIG")]
     pub config: Option<PathBuf>,
     /// Log as JSON lines (for log collectors) instead of text.
@@ -47,16 +50,33 @@ pub struct Common {
 pub enum Command {
     /// Serve the API.
     Serve {
-        /// Address and port to listen on.
-        #[arg(long, env = "HOMEPLAY_BIND")]
-        bind: Option<SocketAddr>,
+        #[command(flatten)]
+        listen: Listen,
         /// Serve the clinic dashboard (a built `ui/dist`) from this folder at `/`. By default `ui/dist` if it
         /// exists there; without one, only the API is served.
         #[arg(long, env = "HOMEPLAY_UI_DIR")]
         ui_dir: Option<PathBuf>,
+        #[command(flatten)]
+        backup: BackupFlags,
+        #[command(flatten)]
+        metrics: MetricsFlags,
     },
     /// Create or upgrade the database schema, then exit.
     Migrate,
+    /// Write a consistent backup of the database into a folder (safe while servers run) and print its path.
+    /// SQLite: a copy of the database file; PostgreSQL: a `pg_dump -Fc` archive (needs postgresql-client).
+    Backup {
+        /// The folder to write into; made if missing.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Restore a backup into the empty database given by --database (refused if it holds anything). Start
+    /// the server on it afterwards: it upgrades an older backup's schema as usual.
+    Restore {
+        /// A file `backup` wrote.
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Create a clinic and print its id.
     CreateClinic {
         #[arg(long)]
@@ -134,27 +154,122 @@ pub enum Command {
     Openapi,
 }
 
+/// `serve`'s own backups. Enable them on one server only when several serve one PostgreSQL database.
+#[derive(Debug, Args)]
+pub struct BackupFlags {
+    /// Back up this often (e.g. `24h`, `30m`) while serving; off unless set here or in `[backup]`.
+    #[arg(long, env = "HOMEPLAY_BACKUP_EVERY")]
+    pub backup_every: Option<humantime::Duration>,
+    /// Where scheduled backups go; by default `backups` in the data folder.
+    #[arg(long, env = "HOMEPLAY_BACKUP_TO")]
+    pub backup_to: Option<PathBuf>,
+    /// How many scheduled backups to keep (the oldest beyond are deleted); 14 by default.
+    #[arg(long, env = "HOMEPLAY_BACKUP_KEEP", value_parser = clap::value_parser!(u32).range(1..))]
+    pub keep: Option<u32>,
+}
+
+impl BackupFlags {
+    /// The schedule after layering the file's `[backup]` under these flags; `None` when no interval is set.
+    pub fn schedule(&self, resolved: &Resolved) -> anyhow::Result<Option<Schedule>> {
+        let file = &resolved.backup;
+        let every = match (self.backup_every, &file.every) {
+            (Some(every), _) => every.into(),
+            (None, Some(text)) => text.parse::<humantime::Duration>().context("[backup] every")?.into(),
+            (None, None) => return Ok(None),
+        };
+        if every < std::time::Duration::from_secs(1) {
+            anyhow::bail!("--backup-every must be at least 1s");
+        }
+        let keep = self.keep.map(|k| k as usize).or(file.keep).unwrap_or(14);
+        if keep == 0 {
+            anyhow::bail!("[backup] keep must be at least 1");
+        }
+        let dir =
+            self.backup_to.clone().or_else(|| file.to.clone()).unwrap_or_else(|| resolved.data_dir.join("backups"));
+        Ok(Some(Schedule { dir, every, keep }))
+    }
+}
+
+/// Where `serve` listens, and how.
+#[derive(Debug, Default, Clone, Args)]
+pub struct Listen {
+    /// Address and port to listen on (default 127.0.0.1:8080). `0.0.0.0:PORT` listens on every network
+    /// interface, reachable from the clinic's network: serve HTTPS there (--tls-cert) or put a proxy in front.
+    #[arg(long, env = "HOMEPLAY_BIND")]
+    pub bind: Option<SocketAddr>,
+    /// Serve HTTPS with this PEM certificate (with its chain, e.g. certbot's fullchain.pem); needs --tls-key.
+    /// Sending the server SIGHUP reads both files again.
+    #[arg(long, env = "HOMEPLAY_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, env = "HOMEPLAY_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+    /// Also listen here for plain HTTP (e.g. 0.0.0.0:80), only to redirect every request to HTTPS. Needs TLS.
+    #[arg(long, env = "HOMEPLAY_REDIRECT_HTTP_BIND")]
+    pub redirect_http_bind: Option<SocketAddr>,
+}
+
+/// Where Prometheus metrics are served: off unless `--metrics-bind` (or `metrics_bind`) is given.
+#[derive(Debug, Default, Clone, Args)]
+pub struct MetricsFlags {
+    /// Serve Prometheus metrics at `/metrics` on this address, on a listener of its own (never on the API's).
+    /// Beyond loopback it needs a metrics token as well.
+    #[arg(long, env = "HOMEPLAY_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
+    /// The bearer token a scrape must send (at least 16 characters). Prefer the environment variable or the
+    /// file to the flag, which other users of the machine can read in the process list.
+    #[arg(long, env = "HOMEPLAY_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+}
+
 /// Settings after layering defaults, file, environment and flags.
 #[derive(Debug)]
 pub struct Resolved {
     pub database_url: String,
+    pub data_dir: PathBuf,
     pub bind: Option<SocketAddr>,
+    /// HTTPS when set.
+    pub tls: Option<TlsFiles>,
+    pub redirect_http_bind: Option<SocketAddr>,
     pub log_json: bool,
     pub limits: Limits,
+    pub backup: BackupConfig,
+    pub metrics: Option<crate::metrics::Settings>,
 }
 
-pub fn resolve(common: &Common, bind_flag: Option<SocketAddr>) -> anyhow::Result<Resolved> {
+/// Layers the settings; `listen` and `metrics` are what `serve` was given (none for the other commands).
+pub fn resolve(common: &Common, listen: Option<&Listen>, metrics: &MetricsFlags) -> anyhow::Result<Resolved> {
     let file = match &common.config {
         Some(path) => FileConfig::load(path)?,
         None => FileConfig::default(),
     };
     let data_dir = common.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("./homeplay-data"));
     let database_url = database_url(common.database.clone().or(file.database), &data_dir)?;
+    // Each setting is layered on its own: the key may come from the file and the certificate from a flag.
+    let flags = listen.cloned().unwrap_or_default();
+    let tls = match (flags.tls_cert.or(file.tls_cert), flags.tls_key.or(file.tls_key)) {
+        (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+        (None, None) => None,
+        (Some(_), None) => anyhow::bail!("a TLS certificate needs its key: set --tls-key (or tls_key)"),
+        (None, Some(_)) => anyhow::bail!("a TLS key needs its certificate: set --tls-cert (or tls_cert)"),
+    };
+    let redirect_http_bind = flags.redirect_http_bind.or(file.redirect_http_bind);
+    if redirect_http_bind.is_some() && tls.is_none() {
+        anyhow::bail!("--redirect-http-bind (redirect_http_bind) redirects to HTTPS: set --tls-cert and --tls-key");
+    }
+    let metrics_bind = metrics.metrics_bind.or(file.metrics_bind);
+    let metrics_token = metrics.metrics_token.as_deref().or(file.metrics_token.as_deref());
+    let metrics = crate::metrics::settings(metrics_bind, metrics_token)?;
     Ok(Resolved {
         database_url,
-        bind: bind_flag.or(file.bind),
+        data_dir,
+        bind: flags.bind.or(file.bind),
+        tls,
+        redirect_http_bind,
         log_json: common.log_json || file.log_json.unwrap_or(false),
         limits: file.limits.unwrap_or_default(),
+        backup: file.backup.unwrap_or_default(),
+        metrics,
     })
 }
 
@@ -307,5 +422,37 @@ pub fn parse_discipline(s: &str) -> anyhow::Result<Discipline> {
         "ot" => Ok(Discipline::Ot),
         "pt" => Ok(Discipline::Pt),
         other => anyhow::bail!("--discipline must be ot or pt, not {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn common(config: Option<PathBuf>) -> Common {
+        Common { database: Some("sqlite://unused.db".into()), data_dir: None, config, log_json: false }
+    }
+
+    #[test]
+    fn tls_settings_layer_one_by_one_and_come_in_pairs() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, "tls_cert = \"/file/cert.pem\"\ntls_key = \"/file/key.pem\"\n").unwrap();
+        let from_file = resolve(&common(Some(file.clone())), None, &MetricsFlags::default()).unwrap();
+        let files = TlsFiles { cert: "/file/cert.pem".into(), key: "/file/key.pem".into() };
+        assert_eq!(from_file.tls, Some(files));
+        let flag = Listen { tls_cert: Some("/flag/cert.pem".into()), ..Listen::default() };
+        let mixed = resolve(&common(Some(file)), Some(&flag), &MetricsFlags::default()).unwrap();
+        assert_eq!(mixed.tls, Some(TlsFiles { cert: "/flag/cert.pem".into(), key: "/file/key.pem".into() }));
+
+        let e = resolve(&common(None), Some(&flag), &MetricsFlags::default()).unwrap_err().to_string();
+        assert!(e.contains("--tls-key"), "{e}");
+        let key_only = Listen { tls_key: Some("/flag/key.pem".into()), ..Listen::default() };
+        let e = resolve(&common(None), Some(&key_only), &MetricsFlags::default()).unwrap_err().to_string();
+        assert!(e.contains("--tls-cert"), "{e}");
+        let redirect_only = Listen { redirect_http_bind: Some("0.0.0.0:80".parse().unwrap()), ..Listen::default() };
+        let e = resolve(&common(None), Some(&redirect_only), &MetricsFlags::default()).unwrap_err().to_string();
+        assert!(e.contains("--redirect-http-bind"), "{e}");
+        assert_eq!(resolve(&common(None), None, &MetricsFlags::default()).unwrap().tls, None);
     }
 }

@@ -62,13 +62,14 @@ impl Limits {
     pub fn rate_window_ms(&self) -> i64 {
         self.rate_window_minutes * 60_000
     }
-    /// Whether the session cookie is `Secure` (and `__Host-` named) for a server listening on `bind`.
-    pub fn cookies_secure_on(&self, bind: SocketAddr) -> bool {
-        self.secure_cookies.unwrap_or(!bind.ip().is_loopback())
+    /// Whether the session cookie is `Secure` (and `__Host-` named) for a server listening on `bind`, serving
+    /// HTTPS itself when `tls`.
+    pub fn cookies_secure_on(&self, bind: SocketAddr, tls: bool) -> bool {
+        self.secure_cookies.unwrap_or(tls || !bind.ip().is_loopback())
     }
-    /// Settles an unset `secure_cookies` for a server listening on `bind`.
-    pub fn for_bind(mut self, bind: SocketAddr) -> Self {
-        self.secure_cookies = Some(self.cookies_secure_on(bind));
+    /// Settles an unset `secure_cookies` for a server listening on `bind`, serving HTTPS itself when `tls`.
+    pub fn for_listener(mut self, bind: SocketAddr, tls: bool) -> Self {
+        self.secure_cookies = Some(self.cookies_secure_on(bind, tls));
         self
     }
 }
@@ -80,8 +81,30 @@ pub struct FileConfig {
     pub database: Option<String>,
     pub data_dir: Option<PathBuf>,
     pub bind: Option<SocketAddr>,
+    /// HTTPS: the PEM certificate (with its chain) and its private key.
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// Plain HTTP here only redirects to HTTPS.
+    pub redirect_http_bind: Option<SocketAddr>,
     pub log_json: Option<bool>,
+    /// Serve Prometheus metrics at `/metrics` on this address (and only there); unset, metrics are off.
+    pub metrics_bind: Option<SocketAddr>,
+    /// The bearer token every scrape must send; required when `metrics_bind` is beyond loopback.
+    pub metrics_token: Option<String>,
     pub limits: Option<Limits>,
+    pub backup: Option<BackupConfig>,
+}
+
+/// `[backup]` in the file: what `serve` backs up on its own (`serve --backup-every` and friends win).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackupConfig {
+    /// How often, e.g. `"24h"`; unset, `serve` makes no backups.
+    pub every: Option<String>,
+    /// The folder; by default `backups` in the data folder.
+    pub to: Option<PathBuf>,
+    /// How many of the newest to keep; 14 by default.
+    pub keep: Option<usize>,
 }
 
 impl FileConfig {
@@ -128,14 +151,21 @@ mod tests {
     #[test]
     fn cookies_are_secure_beyond_loopback_unless_told() {
         let limits = Limits::default();
-        assert!(!limits.cookies_secure_on("127.0.0.1:8080".parse().unwrap()));
-        assert!(!limits.cookies_secure_on("[::1]:8080".parse().unwrap()));
-        assert!(limits.cookies_secure_on("0.0.0.0:8080".parse().unwrap()));
-        assert!(limits.cookies_secure_on("192.168.1.20:8080".parse().unwrap()));
+        assert!(!limits.cookies_secure_on("127.0.0.1:8080".parse().unwrap(), false));
+        assert!(!limits.cookies_secure_on("[::1]:8080".parse().unwrap(), false));
+        assert!(limits.cookies_secure_on("0.0.0.0:8080".parse().unwrap(), false));
+        assert!(limits.cookies_secure_on("192.168.1.20:8080".parse().unwrap(), false));
         let off = Limits { secure_cookies: Some(false), ..Limits::default() };
-        assert!(!off.cookies_secure_on("0.0.0.0:8080".parse().unwrap()));
+        assert!(!off.cookies_secure_on("0.0.0.0:8080".parse().unwrap(), false));
         let on = Limits { secure_cookies: Some(true), ..Limits::default() };
-        assert!(on.cookies_secure_on("127.0.0.1:8080".parse().unwrap()));
+        assert!(on.cookies_secure_on("127.0.0.1:8080".parse().unwrap(), false));
+    }
+
+    #[test]
+    fn cookies_are_secure_over_tls_even_on_loopback() {
+        assert!(Limits::default().cookies_secure_on("127.0.0.1:8443".parse().unwrap(), true));
+        let settled = Limits::default().for_listener("127.0.0.1:8443".parse().unwrap(), true);
+        assert_eq!(settled.secure_cookies, Some(true));
     }
 
     #[test]
@@ -144,5 +174,15 @@ mod tests {
         assert!(toml::from_str::<FileConfig>("bnd = 1").is_err());
         let f: FileConfig = toml::from_str("[limits]\nsession_idle_minutes = 5").unwrap();
         assert_eq!(f.limits.unwrap().session_idle_minutes, 5);
+        let f: FileConfig = toml::from_str("[backup]\nevery = \"24h\"\nkeep = 3").unwrap();
+        assert_eq!(f.backup.unwrap().keep, Some(3));
+        assert!(toml::from_str::<FileConfig>("[backup]\nevry = \"24h\"").is_err());
+        let f: FileConfig = toml::from_str(
+            "tls_cert = \"/etc/homeplay/cert.pem\"\ntls_key = \"/etc/homeplay/key.pem\"\nredirect_http_bind = \"0.0.0.0:80\"",
+        )
+        .unwrap();
+        assert_eq!(f.tls_cert.unwrap(), PathBuf::from("/etc/homeplay/cert.pem"));
+        assert_eq!(f.tls_key.unwrap(), PathBuf::from("/etc/homeplay/key.pem"));
+        assert_eq!(f.redirect_http_bind.unwrap(), "0.0.0.0:80".parse().unwrap());
     }
 }

@@ -4,8 +4,9 @@
 
 use anyhow::Context;
 use clap::Parser;
-use homeplay_server::accounts;
 use homeplay_server::cli::{self, Cli, Command};
+use homeplay_server::config::redact_url;
+use homeplay_server::{accounts, backup, tls};
 use std::io::BufRead;
 use tracing_subscriber::EnvFilter;
 
@@ -41,6 +42,28 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
+/// Starts the metrics listener (its own port, never the API's) and returns its task.
+async fn serve_metrics(
+    settings: homeplay_server::metrics::Settings,
+    store: &homeplay_server::store::DynStore,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let handle = homeplay_server::metrics::install()?;
+    let bind = settings.bind;
+    let listener =
+        tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen for metrics on {bind}"))?;
+    let local = listener.local_addr()?;
+    tracing::info!(address = %local, "serving metrics at /metrics");
+    // Tests and scripts read this line to learn the metrics port when binding port 0.
+    eprintln!("homeplay-server metrics on http://{local}{}", homeplay_server::metrics::PATH);
+    let store = store.clone();
+    Ok(tokio::spawn(async move {
+        let served = homeplay_server::metrics::serve(listener, settings, handle, store, std::future::pending()).await;
+        if let Err(e) = served {
+            tracing::error!(error = %e, "the metrics listener stopped");
+        }
+    }))
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Cli::parse();
@@ -49,25 +72,66 @@ async fn main() -> anyhow::Result<()> {
         print!("{}", homeplay_server::api::openapi_json());
         return Ok(());
     }
-    let bind_flag = match &args.command {
-        Command::Serve { bind, .. } => *bind,
-        _ => None,
+    let (listen, metrics_flags) = match &args.command {
+        Command::Serve { listen, metrics, .. } => (Some(listen), metrics.clone()),
+        _ => (None, cli::MetricsFlags::default()),
     };
-    let settings = cli::resolve(&args.common, bind_flag)?;
+    let settings = cli::resolve(&args.common, listen, &metrics_flags)?;
     init_logging(settings.log_json);
+    // Neither opens the store: opening migrates, and a backup must copy the schema as it is, a restore find
+    // its target empty.
+    match &args.command {
+        Command::Backup { to } => {
+            let file = backup::backup(&settings.database_url, to).await?;
+            println!("{}", file.display());
+            return Ok(());
+        }
+        Command::Restore { from } => {
+            backup::restore(&settings.database_url, from).await?;
+            tracing::info!(from = %from.display(), database = %redact_url(&settings.database_url), "restored");
+            println!("restored {} into {}", from.display(), redact_url(&settings.database_url));
+            return Ok(());
+        }
+        _ => {}
+    }
     let store = cli::open_store(&settings.database_url).await?;
     match args.command {
         Command::Migrate => {
             tracing::info!(backend = store.backend(), "database is up to date");
         }
-        Command::Serve { ui_dir, .. } => {
+        Command::Serve { ui_dir, backup, .. } => {
+            let schedule = backup.schedule(&settings)?;
+            // Read before listening, so that a missing or bad file stops the start with its name.
+            let certificate = settings.tls.clone().map(tls::Certificate::load).transpose()?;
             let bind = settings.bind.unwrap_or_else(|| ([127, 0, 0, 1], 8080).into());
             let listener =
                 tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
             let local = listener.local_addr()?;
+            let redirect = match settings.redirect_http_bind {
+                Some(at) => Some(
+                    tokio::net::TcpListener::bind(at)
+                        .await
+                        .with_context(|| format!("cannot listen on {at} (--redirect-http-bind)"))?,
+                ),
+                None => None,
+            };
+            if let Some(certificate) = &certificate {
+                certificate.reload_on_sighup().context("cannot catch SIGHUP to reload the TLS certificate")?;
+            }
+            // Before the "listening" line, so whoever waits for that line has seen this one too.
+            let metrics = match settings.metrics {
+                Some(metrics) => Some(serve_metrics(metrics, &store).await?),
+                None => None,
+            };
+            let scheme = if certificate.is_some() { "https" } else { "http" };
             // Tests and scripts read this line to learn the port when binding port 0.
-            tracing::info!(address = %local, backend = store.backend(), "listening");
-            eprintln!("homeplay-server listening on http://{local}");
+            tracing::info!(address = %local, backend = store.backend(), tls = certificate.is_some(), "listening");
+            eprintln!("homeplay-server listening on {scheme}://{local}");
+            if let Some(redirect) = &redirect {
+                let at = redirect.local_addr()?;
+                tracing::info!(address = %at, "redirecting plain HTTP to HTTPS");
+                eprintln!("homeplay-server redirecting http://{at} to https");
+            }
             let ui_dir = homeplay_server::ui::resolve_dir(ui_dir);
             match &ui_dir {
                 Some(dir) if dir.join("index.html").is_file() => {
@@ -76,12 +140,48 @@ async fn main() -> anyhow::Result<()> {
                 Some(dir) => tracing::warn!(ui_dir = %dir.display(), "no index.html in the dashboard folder"),
                 None => tracing::info!("no dashboard folder (build ui/ or pass --ui-dir): serving the API only"),
             }
-            let limits = settings.limits.for_bind(local);
+            let limits = settings.limits.for_listener(local, certificate.is_some());
             if limits.secure_cookies != Some(true) && !local.ip().is_loopback() {
                 tracing::warn!("session cookies without Secure on a server reachable beyond this machine");
             }
+            if certificate.is_none() && !local.ip().is_loopback() {
+                tracing::warn!("plain HTTP beyond this machine: serve HTTPS (--tls-cert) or put a proxy in front");
+            }
             let state = cli::state(store, limits);
-            homeplay_server::serve_with_ui(listener, state, ui_dir, shutdown_signal()).await?;
+            if let Some(schedule) = schedule {
+                tracing::info!(
+                    to = %schedule.dir.display(), every = %humantime::format_duration(schedule.every),
+                    keep = schedule.keep, "backing up on a schedule"
+                );
+                backup::spawn_schedule(settings.database_url.clone(), schedule);
+            }
+            match certificate {
+                None => homeplay_server::serve_with_ui(listener, state, ui_dir, shutdown_signal()).await?,
+                Some(certificate) => {
+                    // One signal ends both ports.
+                    let (stop, stopped) = tokio::sync::watch::channel(false);
+                    tokio::spawn(async move {
+                        shutdown_signal().await;
+                        let _ = stop.send(true);
+                    });
+                    let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+                        let _ = rx.wait_for(|stop| *stop).await;
+                    };
+                    let redirecting = redirect.map(|listener| {
+                        let shutdown = until_stopped(stopped.clone());
+                        tokio::spawn(homeplay_server::redirect::serve(listener, local.port(), shutdown))
+                    });
+                    let app = homeplay_server::app_with_ui(state, ui_dir);
+                    tls::serve(listener, &certificate, app, until_stopped(stopped)).await?;
+                    if let Some(redirecting) = redirecting {
+                        redirecting.await.context("the HTTP redirect stopped")??;
+                    }
+                }
+            }
+            if let Some(metrics) = metrics {
+                // Scrapes need no draining: the API's requests are done, and so is the process.
+                metrics.abort();
+            }
         }
         Command::CreateClinic { name, time_zone } => {
             let clinic = accounts::create_clinic(&store, &name, &time_zone).await.map_err(cli::flagged)?;
@@ -133,7 +233,8 @@ async fn main() -> anyhow::Result<()> {
             let outcome = homeplay_server::demo::run(&store).await?;
             println!("{}", homeplay_server::demo::report(&outcome));
         }
-        Command::Openapi => unreachable!("handled before opening the database"),
+        // Each returned above, before the database was opened.
+        Command::Openapi | Command::Backup { .. } | Command::Restore { .. } => {}
     }
     Ok(())
 }

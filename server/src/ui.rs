@@ -1,6 +1,7 @@
 //! The clinic dashboard: the built single-page app (`ui/dist`) served at `/`, with `index.html` for any path
 //! that is not a file, so client routes load the app. Never answers under `/api`: an unknown API address
-//! stays a JSON 404, and the API's own routes and the probes are matched before this fallback.
+//! stays a JSON 404, and the API's own routes and the probes are matched before this fallback. The family web
+//! app for phones, built into the same folder's `family/`, answers under `/family` (`phone.rs`).
 
 use crate::error::Failure;
 use axum::body::Body;
@@ -33,6 +34,9 @@ pub async fn serve(dir: PathBuf, request: Request) -> Response {
     let path = request.uri().path().to_owned();
     if is_api(&path) {
         return Failure::new(ErrorCode::NotFound, "no such endpoint").into_response();
+    }
+    if crate::phone::owns(&path) {
+        return crate::phone::serve(dir.join("family"), request).await;
     }
     // A missing asset is a 404, not the app: a stale page must not cache index.html as a script.
     let mut response = if path.starts_with("/assets/") {

@@ -6,11 +6,13 @@
 //! met, changed or dropped keeps its history of versions and reviews, so a report can say what was aimed at
 //! and when.
 
+use crate::adherence::week_start;
 use crate::error::{Checker, Problem, Validate, ValidationError};
 use crate::hlc::Hlc;
 use crate::ids::{ChildId, DeviceId, GoalCheckInId, GoalId, GoalReviewId, TherapistId};
 use crate::skill::{Discipline, SkillArea};
 use crate::text::{Name, Note, Title};
+use crate::time::TimeZoneName;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -350,23 +352,46 @@ impl Validate for GoalCheckIn {
 }
 
 /// Of several versions and answers for the same goal and week, the one that stands: the newest that was not
-/// withdrawn. Two caregivers may both answer; the later answer is the family's word for the week.
+/// withdrawn. Two caregivers may both answer; the later answer is the family's word for the week (the same
+/// clock reading on two devices goes to the greater device id, then the greater id, so the order the answers
+/// come in does not matter). In goal and week order.
 pub fn current_check_ins(check_ins: &[GoalCheckIn]) -> Vec<&GoalCheckIn> {
     let mut newest: std::collections::BTreeMap<GoalCheckInId, &GoalCheckIn> = Default::default();
     for c in check_ins {
         let slot = newest.entry(c.id).or_insert(c);
-        if c.hlc > slot.hlc {
+        if (c.hlc, c.device_id) > (slot.hlc, slot.device_id) {
             *slot = c;
         }
     }
     let mut per_week: std::collections::BTreeMap<(GoalId, NaiveDate), &GoalCheckIn> = Default::default();
     for c in newest.into_values().filter(|c| !c.undone) {
         let slot = per_week.entry((c.goal_id, c.week)).or_insert(c);
-        if c.hlc > slot.hlc {
+        if (c.hlc, c.device_id, c.id) > (slot.hlc, slot.device_id, slot.id) {
             *slot = c;
         }
     }
     per_week.into_values().collect()
+}
+
+/// The week a check-in answered now is about: the Monday of the child's local date in the family's zone.
+pub fn check_in_week(zone: &TimeZoneName, now: DateTime<Utc>) -> NaiveDate {
+    week_start(zone.local_date(now))
+}
+
+/// The family's answer about `goal` for `week` among the answers that stand ([`current_check_ins`]), if any:
+/// what the goal screen shows as this week's face.
+pub fn week_answer<'a>(current: &[&'a GoalCheckIn], goal: GoalId, week: NaiveDate) -> Option<&'a GoalCheckIn> {
+    current.iter().find(|c| c.goal_id == goal && c.week == week).copied()
+}
+
+/// This device's own answer about `goal` for `week`, withdrawn or not: answering again the same week makes a
+/// new version of it (same id) rather than a second answer. A device makes one such answer; should there be
+/// several, the newest is the one to carry on.
+pub fn own_answer(check_ins: &[GoalCheckIn], goal: GoalId, week: NaiveDate, device: DeviceId) -> Option<&GoalCheckIn> {
+    check_ins
+        .iter()
+        .filter(|c| c.goal_id == goal && c.week == week && c.device_id == device)
+        .max_by_key(|c| (c.hlc, c.id))
 }
 
 /// Which reviews stand: one per goal and day, the one recorded last (a double-click, or a therapist
@@ -627,6 +652,29 @@ mod tests {
         let all = [first.clone(), second, withdrawn];
         let current = current_check_ins(&all);
         assert_eq!(current.iter().map(|c| c.id).collect::<Vec<_>>(), vec![first.id]);
+    }
+
+    #[test]
+    fn tied_answers_go_to_the_greater_device_whatever_the_order_and_a_device_carries_on_its_own() {
+        let g = GoalId::new_v7();
+        let mut mum = check_in(g, "2026-11-23", CheckInFace::Good, 10);
+        mum.device_id = DeviceId(Uuid::from_u128(1));
+        let mut dad = check_in(g, "2026-11-23", CheckInFace::Hard, 10);
+        dad.device_id = DeviceId(Uuid::from_u128(2));
+        for all in [[mum.clone(), dad.clone()], [dad.clone(), mum.clone()]] {
+            assert_eq!(current_check_ins(&all).iter().map(|c| c.id).collect::<Vec<_>>(), vec![dad.id]);
+        }
+        let week = date("2026-11-23");
+        let all = [mum.clone(), dad.clone()];
+        let current = current_check_ins(&all);
+        assert_eq!(week_answer(&current, g, week).map(|c| c.face), Some(CheckInFace::Hard));
+        assert!(week_answer(&current, g, date("2026-11-30")).is_none());
+        assert_eq!(own_answer(&all, g, week, mum.device_id).map(|c| c.id), Some(mum.id));
+        assert!(own_answer(&all, g, week, DeviceId(Uuid::from_u128(3))).is_none());
+        let tz = TimeZoneName::new("Pacific/Kiritimati").unwrap();
+        // Sunday 10:00 UTC is Monday 00:00 on Kiritimati: the new week there.
+        let sunday = DateTime::parse_from_rfc3339("2026-11-29T10:00:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(check_in_week(&tz, sunday), date("2026-11-30"));
     }
 
     #[test]

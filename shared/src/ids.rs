@@ -75,6 +75,9 @@ id_type! {
     MessageId;
     /// One "read up to here" mark a device pushes.
     MessageReadId;
+    /// Which life of the server's database a device is talking to: random, made with the database and made
+    /// anew by every restore from a backup. A device that sees it change re-sends what it recorded.
+    ServerEpoch;
 }
 
 /// Namespace for the UUIDv5 ids of built-in library items (a fixed, random value: never change it).
@@ -84,6 +87,13 @@ impl ExerciseId {
     /// The stable id of the built-in exercise with this slug.
     pub fn builtin(slug: &str) -> Self {
         Self(Uuid::new_v5(&BUILTIN_NAMESPACE, format!("exercise/{slug}").as_bytes()))
+    }
+}
+
+impl ServerEpoch {
+    /// An epoch from 16 random bytes (a UUIDv4): the server draws them from the operating system.
+    pub fn from_random_bytes(bytes: [u8; 16]) -> Self {
+        Self(uuid::Builder::from_random_bytes(bytes).into_uuid())
     }
 }
 

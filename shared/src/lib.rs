@@ -14,15 +14,18 @@ pub mod feedback;
 pub mod goal;
 pub mod hlc;
 pub mod ids;
+pub mod language;
 pub mod library;
 pub mod log;
 pub mod media;
 pub mod message;
+pub mod occurrence;
 #[cfg(feature = "openapi")]
 mod openapi;
 pub mod pain;
 pub mod pairing;
 pub mod recorded;
+pub mod reminders;
 pub mod routine;
 pub mod schedule;
 pub mod skill;

@@ -67,7 +67,8 @@ id_schema!(
     GoalCheckInId,
     ProgramTemplateId,
     MessageId,
-    MessageReadId
+    MessageReadId,
+    ServerEpoch
 );
 
 string_schema! {

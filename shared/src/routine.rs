@@ -46,6 +46,11 @@ impl Routine {
     /// A hard limit, far past what any child would sit through.
     pub const MAX_ITEMS: usize = 12;
 
+    /// The reward shown after the item at `position` (0-based): the routine's, after its last item only.
+    pub fn reward_after(&self, position: u8) -> Option<&Reward> {
+        self.then_reward.as_ref().filter(|_| usize::from(position) + 1 == self.items.len())
+    }
+
     pub fn warnings(&self) -> Vec<Warning> {
         let items = self.items.len();
         if items > Self::RECOMMENDED_MAX_ITEMS {
@@ -79,6 +84,15 @@ mod tests {
             items: (0..n).map(|_| ExerciseId::new_v7()).collect(),
             then_reward: Some(Reward { label: KidText::new("Bubbles!").unwrap(), picture: None }),
         }
+    }
+
+    #[test]
+    fn the_reward_comes_after_the_last_item_only() {
+        let r = routine(3);
+        assert!(r.reward_after(0).is_none() && r.reward_after(1).is_none() && r.reward_after(3).is_none());
+        assert_eq!(r.reward_after(2).map(|w| w.label.as_str()), Some("Bubbles!"));
+        let plain = Routine { then_reward: None, ..r };
+        assert!(plain.reward_after(2).is_none());
     }
 
     #[test]

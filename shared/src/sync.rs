@@ -9,7 +9,7 @@ use crate::family::{Caregiver, Child, Family};
 use crate::feedback::Feedback;
 use crate::goal::{FamilyGoal, GoalCheckIn};
 use crate::hlc::Hlc;
-use crate::ids::{ClinicId, DeviceId, FamilyId, GoalCheckInId, LogId, MessageId, MessageReadId};
+use crate::ids::{ClinicId, DeviceId, FamilyId, GoalCheckInId, LogId, MessageId, MessageReadId, ServerEpoch};
 use crate::log::CompletionLog;
 use crate::media::MediaRef;
 use crate::message::{FamilyMessage, Message, MessageRead, ThreadRead};
@@ -62,6 +62,12 @@ pub struct PairResponse {
     pub clinic_name: Name,
     /// Shown once; the server stores only its hash.
     pub token: DeviceToken,
+    /// The server database's epoch (see [`ServerEpoch`]): a device remembers the last one it saw, and when a
+    /// sync answer carries another, the server was restored from a backup: start pulling from the beginning
+    /// and push again everything this device recorded (shared/PROTOCOL.md, "Server epoch"). Absent from
+    /// servers older than epochs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch: Option<ServerEpoch>,
 }
 
 /// `POST /api/v1/sync/push`: new logs and new versions of logs, at most [`PushRequest::MAX_LOGS`] at a time.
@@ -132,6 +138,12 @@ pub struct PushResponse {
     pub message_reads_rejected: Vec<MessageReadRejection>,
     /// The server's clock after the push; devices observe it to keep their clocks ordered after the server's.
     pub server_hlc: Hlc,
+    /// The server database's epoch (see [`ServerEpoch`]): a device remembers the last one it saw, and when a
+    /// sync answer carries another, the server was restored from a backup: start pulling from the beginning
+    /// and push again everything this device recorded (shared/PROTOCOL.md, "Server epoch"). Absent from
+    /// servers older than epochs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch: Option<ServerEpoch>,
 }
 
 /// This version of the log is safe on the server (stored now, stored before, or superseded by a newer
@@ -181,6 +193,7 @@ impl PushResponse {
             message_reads_accepted: Vec::new(),
             message_reads_rejected: Vec::new(),
             server_hlc,
+            epoch: None,
         }
     }
 }
@@ -305,6 +318,12 @@ pub struct PullResponse {
     /// a change reaches the device on its next pull. Absent from servers older than the clinic settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clinic: Option<FamilyClinicSettings>,
+    /// The server database's epoch (see [`ServerEpoch`]): a device remembers the last one it saw, and when a
+    /// sync answer carries another, the server was restored from a backup: start pulling from the beginning
+    /// and push again everything this device recorded (shared/PROTOCOL.md, "Server epoch"). Absent from
+    /// servers older than epochs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch: Option<ServerEpoch>,
 }
 
 /// A position in the server's change feed. Opaque to clients: store it and send it back unchanged.

@@ -176,8 +176,9 @@ commands! {
         }
     }
 
-    /// The UI calls this once, after the main screen's first paint.
-    async fn app_ready(_state) -> () {
+    /// The UI calls this once, after the main screen's first paint: the background sync starts then.
+    async fn app_ready(state) -> () {
+        state.start_sync_if_paired().await;
         if let Some(file) = std::env::var_os("HOMEPLAY_READY_FILE").filter(|f| !f.is_empty())
             && let Err(e) = crate::ready::note_ready(std::path::Path::new(&file), chrono::Utc::now().timestamp_millis())
         {

@@ -21,6 +21,10 @@ use tauri::{Emitter, Manager};
 /// How often the background loop syncs while things work.
 const SYNC_INTERVAL: Duration = Duration::from_secs(60);
 
+/// The first sync waits for the first screen to be painted (`app_ready`): its request and the page it applies
+/// would compete with the window for this machine's cores. Should the screen never say so, it starts anyway.
+const FIRST_SYNC_AT_LATEST: Duration = Duration::from_secs(10);
+
 /// What the commands share: the engine, and its background sync loop once paired, whose states go to `on_status`.
 pub struct AppState {
     engine: Arc<Engine>,
@@ -47,6 +51,16 @@ impl AppState {
             // It ends with the loop; waiting for it keeps a status read before the stop from arriving after
             // whatever the caller does next (an unpair).
             let _ = forwarding.await;
+        }
+    }
+
+    /// Starts the loop if the device is paired (the first screen's paint, or [`FIRST_SYNC_AT_LATEST`] after the
+    /// start, whichever comes first).
+    pub async fn start_sync_if_paired(&self) {
+        match self.engine.pairing().await {
+            Ok(Some(_)) => self.start_sync(),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot read the pairing to start syncing"),
         }
     }
 
@@ -119,12 +133,15 @@ pub fn run() {
             let state = tauri::async_runtime::block_on(async {
                 let engine = Engine::open(&dir).await?;
                 auto_pair(&engine).await;
-                let state = AppState::new(Arc::new(engine), on_status);
-                if state.engine.pairing().await?.is_some() {
-                    state.start_sync();
-                }
-                Ok::<_, homeplay_device::DeviceError>(state)
+                Ok::<_, homeplay_device::DeviceError>(AppState::new(Arc::new(engine), on_status))
             })?;
+            let later = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                tokio::time::sleep(FIRST_SYNC_AT_LATEST).await;
+                if let Some(state) = later.try_state::<AppState>() {
+                    state.start_sync_if_paired().await;
+                }
+            });
             tracing::info!(dir = %dir.display(), "homeplay data folder");
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(reminders::run(state.engine.clone(), move |title, body| {

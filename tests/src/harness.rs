@@ -164,6 +164,8 @@ pub fn add_therapist(db: &TestDb, clinic: &str, email: &str, admin: bool) -> Str
 /// The real server binary, on a free loopback port.
 pub struct TestServer {
     pub base: String,
+    /// The metrics endpoint's URL, when the server was started with a metrics listener.
+    pub metrics: Option<String>,
     child: Child,
     db_url: String,
     env: Vec<(String, String)>,
@@ -220,14 +222,23 @@ impl TestServer {
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Some(addr) = line.strip_prefix("homeplay-server listening on ") {
-                    let _ = tx.send(addr.to_owned());
+                    let _ = tx.send((true, addr.to_owned()));
+                } else if let Some(url) = line.strip_prefix("homeplay-server metrics on ") {
+                    let _ = tx.send((false, url.to_owned()));
                 } else {
                     eprintln!("[server] {line}");
                 }
             }
         });
-        let base = rx.recv_timeout(Duration::from_secs(60)).expect("server did not start");
-        Self { base, child, db_url: db_url.to_owned(), env }
+        // The server prints its metrics line, if any, before the one that says it is listening.
+        let mut metrics = None;
+        let base = loop {
+            match rx.recv_timeout(Duration::from_secs(60)).expect("server did not start") {
+                (true, base) => break base,
+                (false, url) => metrics = Some(url),
+            }
+        };
+        Self { base, metrics, child, db_url: db_url.to_owned(), env }
     }
 
     pub fn url(&self, path: &str) -> String {

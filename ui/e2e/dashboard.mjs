@@ -12,6 +12,7 @@ import { axe, check, dist, launchBrowser, runSuite, shot, startServer, step } fr
 import { assignMany } from './dashboard/assign-many.mjs';
 import { audit } from './dashboard/audit.mjs';
 import { builder } from './dashboard/builder.mjs';
+import { clinicExport } from './dashboard/clinic-export.mjs';
 import { enrol } from './dashboard/enrol.mjs';
 import { assignments, childPage } from './dashboard/child.mjs';
 import { exportFiles } from './dashboard/exports.mjs';
@@ -32,7 +33,7 @@ import { clinicSettings } from './dashboard/clinic-settings.mjs';
 import { lifecycle } from './dashboard/lifecycle.mjs';
 
 const sections = [
-  overview, childPage, pairing, pain, messages, exportFiles, report, library, builder, assignments, goals, careTeam,
+  overview, childPage, pairing, pain, messages, exportFiles, clinicExport, report, library, builder, assignments, goals, careTeam,
   myChildren, routines, tablet, ownPassword, audit, therapistPassword, enrol, assignMany, lifecycle, monday,
   clinicSettings, idle,
 ];

@@ -72,6 +72,37 @@ export interface FamilyBackend {
   picture(mediaRef: string): Promise<string>;
   /** Calls `listener` with the status each time background sync reaches a new state; resolves once listening. */
   onSyncState(listener: (status: AppStatus) => void): Promise<Unsubscribe>;
+  /**
+   * What a pairing link brought (the web app: the clinic server is the page's own origin and the code came in the
+   * link's `#fragment`, read once and cleared). The pairing screen fills its fields from it. The desktop app has
+   * no such link and leaves this out.
+   */
+  pairingHint?(): PairingHint;
+  /**
+   * Whether the browser promised to keep this app's data (persistent storage) and how much it uses, for
+   * settings. The desktop app keeps its data in a file and leaves this out.
+   */
+  storage?(): Promise<StorageInfo>;
+  /**
+   * A screen that must not be reloaded under the family (kid mode while its timer runs) holds the app until it
+   * calls the answer; the web app's update prompt waits for it. The desktop app has no such prompt and leaves
+   * this out.
+   */
+  hold?(): Unsubscribe;
+}
+
+/** The fields a pairing link fills in; `null` where it brought nothing. */
+export interface PairingHint {
+  server_url: string | null;
+  code: string | null;
+}
+
+/** What the browser says about keeping the family's data. */
+export interface StorageInfo {
+  /** `navigator.storage.persisted()`: false means the browser may clear it when space runs low. */
+  persisted: boolean;
+  usage_bytes: number | null;
+  quota_bytes: number | null;
 }
 
 const KEY = Symbol('family backend');

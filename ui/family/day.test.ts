@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogView, TodayItemView } from './bindings';
-import { clockOf, momentMarks, notesOnce, outcomeLook } from './day';
+import { clockOf, momentMarks, notesOnce, outcomeLook, withLog } from './day';
 
 const details = { actual_reps: null, actual_seconds: null, difficulty: null, mood: null, pain: false, pain_score: null, note: null };
 const log = (outcome: LogView['outcome'], undone = false): LogView => ({ id: 'l', outcome, details, recorded_by: 'Mum', by_kid: false, undone });
@@ -58,5 +58,29 @@ describe('notesOnce', () => {
   it('keeps the notes of separate activities and of another routine', () => {
     const items = [item('a', 'Hold the rail', null), item('b', 'Hold the rail', null), item('r', 'Slowly', 'Morning'), item('s', 'Slowly', 'Evening'), item('c', null, null)];
     expect(notesOnce(items)).toEqual([true, true, true, true, false]);
+  });
+});
+
+describe('withLog', () => {
+  const key = (assignment: string) => ({ child_id: 'c', assignment_id: assignment, exercise_id: 'e', date: '2030-01-02', slot: 0 });
+  const item = (assignment: string, l: LogView | null): TodayItemView => ({
+    key: key(assignment), title: assignment, kid_title: 'k', steps: [], dosage: { reps: null, sets: null, hold_seconds: null, duration_seconds: null },
+    note: null, routine_title: null, then_reward: null, log: l,
+  });
+  const day = (items: TodayItemView[]) => [{ child_id: 'c', name: 'Leo', date: '2030-01-02', ended_on: null, groups: [{ slot: { kind: 'anytime' as const }, clock: null, items }] }];
+
+  it('shows a new record on the card it is for, and no other, without changing what it was given', () => {
+    const before = day([item('a', null), item('b', null)]);
+    const done = { ...log({ status: 'done' }), id: 'new' };
+    const after = withLog(before, done, key('b'));
+    expect(after[0]!.groups[0]!.items.map((i) => i.log?.id ?? null)).toEqual([null, 'new']);
+    expect(before[0]!.groups[0]!.items[1]!.log).toBeNull();
+  });
+
+  it('finds an edited or undone record by its log: an edit shows, an undo clears the card', () => {
+    const first = { ...log({ status: 'done' }), id: 'l1' };
+    const before = day([item('a', first)]);
+    expect(withLog(before, { ...first, outcome: { status: 'partly' } }, null)[0]!.groups[0]!.items[0]!.log?.outcome).toEqual({ status: 'partly' });
+    expect(withLog(before, { ...first, undone: true }, null)[0]!.groups[0]!.items[0]!.log).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 // How a day's list reads at a glance: each outcome with its own colour, icon and word, which moment of the
 // day is now, next or past, and a routine's note once. Apart from the components so vitest checks it.
-import type { LogView, TodayGroupView, TodayItemView } from './bindings';
+import type { LogView, SlotKey, TodayChildView, TodayGroupView, TodayItemView } from './bindings';
 import { t } from './i18n.svelte';
 import { reasonLabel } from './logic';
 
@@ -87,4 +87,21 @@ export function notesOnce(items: readonly TodayItemView[]): boolean[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * The day's lists with one record shown at once: the item the record is for (by its key, or by the log it
+ * replaces) shows `log`, or nothing once it is undone. A screen shows what it has just saved without waiting
+ * for the whole day to be read again; the read that follows settles anything else (another caregiver's log).
+ */
+export function withLog(children: readonly TodayChildView[], log: LogView, key: SlotKey | null): TodayChildView[] {
+  const same = (k: SlotKey) =>
+    key !== null && k.child_id === key.child_id && k.assignment_id === key.assignment_id && k.exercise_id === key.exercise_id && k.date === key.date && k.slot === key.slot;
+  return children.map((child) => ({
+    ...child,
+    groups: child.groups.map((g) => ({
+      ...g,
+      items: g.items.map((item) => (same(item.key) || item.log?.id === log.id ? { ...item, log: log.undone ? null : log } : item)),
+    })),
+  }));
 }

@@ -1,62 +1,77 @@
-// The family app's words in English and Spanish. The locale is Svelte state, so every `t()` read inside a
-// template re-renders when a parent switches language in settings.
+// The family app's words in the family's language: ICU MessageFormat catalogues (i18n/<tag>.ts for the family
+// screens, i18n/app.<tag>.ts for the frame and parent screens), formatted by shared/i18n/translator.ts. The locale is
+// Svelte state, so every `t()` read inside a template re-renders when a parent switches language in settings.
 import { parseDate } from '../shared/dates';
+import { type Catalog, translator } from '../shared/i18n/translator';
+import type { Language } from './bindings';
 import app_en from './i18n/app.en';
-import app_es from './i18n/app.es';
 import en from './i18n/en';
-import es from './i18n/es';
+import { direction } from './languages';
 
-export type Locale = 'en' | 'es';
-export const LOCALES: readonly Locale[] = ['en', 'es'];
+/** A BCP 47 tag, as the device stores it: `Intl` takes it as it is. */
+export type Locale = Language;
 
-type Catalog = Readonly<Record<string, string>>;
-const catalogs: Record<Locale, Catalog> = { en: { ...en, ...app_en }, es: { ...es, ...app_es } };
+const ENGLISH: Catalog = { ...en, ...app_en };
+
+/** A catalogue from its two files (the family screens', the frame's). */
+async function both(screens: Promise<{ default: Catalog }>, frame: Promise<{ default: Catalog }>): Promise<Catalog> {
+  const [a, b] = await Promise.all([screens, frame]);
+  return { ...a.default, ...b.default };
+}
+
+/** Keyed by the generated `Language`: a language added to the Rust enum does not compile without its catalogue.
+ *  English is in the first script; every other language is a chunk of its own (the phone's service worker
+ *  precaches them), loaded when it is chosen: eight catalogues in the first script made every start parse them. */
+export const LOADERS: Readonly<Record<Locale, () => Promise<Catalog>>> = {
+  en: async () => ENGLISH,
+  es: () => both(import('./i18n/es'), import('./i18n/app.es')),
+  fr: () => both(import('./i18n/fr'), import('./i18n/app.fr')),
+  pt: () => both(import('./i18n/pt'), import('./i18n/app.pt')),
+  ar: () => both(import('./i18n/ar'), import('./i18n/app.ar')),
+  'zh-Hans': () => both(import('./i18n/zh-Hans'), import('./i18n/app.zh-Hans')),
+  vi: () => both(import('./i18n/vi'), import('./i18n/app.vi')),
+  pl: () => both(import('./i18n/pl'), import('./i18n/app.pl')),
+};
+
+/** The catalogues loaded so far. */
+const loaded: Partial<Record<Locale, Catalog>> = { en: ENGLISH };
 
 const current = $state<{ locale: Locale }>({ locale: 'en' });
+/** The latest language asked for: an earlier one that finishes loading later does not win. */
+let asked: Locale = 'en';
 
-export function setLocale(l: Locale): void {
+/** Switches to `l` once its catalogue is loaded (at once for English or a language loaded before). A catalogue that
+ *  cannot be loaded leaves the language as it was. */
+export async function setLocale(l: Locale): Promise<void> {
+  asked = l;
+  if (!loaded[l]) {
+    try {
+      loaded[l] = await LOADERS[l]();
+    } catch (e) {
+      console.error(`homeplay could not load the words for ${l}`, e);
+      return;
+    }
+  }
+  if (asked !== l) return;
   current.locale = l;
+  if (typeof document === 'undefined') return;
   // Screen readers pick their voice from the page's language.
-  if (typeof document !== 'undefined') document.documentElement.lang = l;
+  document.documentElement.lang = l;
+  document.documentElement.dir = direction(l);
 }
 
 export function getLocale(): Locale {
   return current.locale;
 }
 
-const pluralRules: Record<Locale, Intl.PluralRules> = { en: new Intl.PluralRules('en'), es: new Intl.PluralRules('es') };
-function plural(l: Locale, n: number): Intl.LDMLPluralRule {
-  return pluralRules[l].select(n);
-}
-
-/** The text for `key` in locale `l`: with a numeric `count`, its plural form (`key.one`, `key.other` …) first. */
-function lookup(l: Locale, key: string, count: number | undefined): string | undefined {
-  const c = catalogs[l];
-  if (count !== undefined) {
-    const form = c[`${key}.${plural(l, count)}`] ?? c[`${key}.other`];
-    if (form !== undefined) return form;
-  }
-  return c[key];
-}
+const words = translator(loaded, 'en');
 
 /**
- * The text for `key` in the current language, `{name}` placeholders filled from `vars`. A numeric `vars.count`
- * picks the plural form. Falls back to English, then to the key itself, so a missing word never blanks a screen.
+ * The text for `key` in the current language, its arguments (`{name}`, `{n, number}`, `{count, plural, …}`)
+ * from `vars`. Falls back to English, then to the key itself, so a missing word never blanks a screen.
  */
 export function t(key: string, vars?: Record<string, string | number>): string {
-  const count = typeof vars?.count === 'number' ? vars.count : undefined;
-  const text = lookup(current.locale, key, count) ?? lookup('en', key, count) ?? key;
-  if (!vars) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const v = vars[name];
-    if (v === undefined) return whole;
-    return typeof v === 'number' ? new Intl.NumberFormat(current.locale).format(v) : v;
-  });
-}
-
-/** The placeholders a text uses, for the catalog test. */
-export function placeholders(text: string): string[] {
-  return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').sort();
+  return words.translate(current.locale, key, vars);
 }
 
 /** A `YYYY-MM-DD` date in the current language, read as a calendar day (no time zone shift). */

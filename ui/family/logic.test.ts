@@ -5,7 +5,7 @@ import { checkPairForm, errorMessage, formatDosage, normalizeServerUrl, outcomeL
 const none = { reps: null, sets: null, hold_seconds: null, duration_seconds: null };
 
 describe('formatDosage', () => {
-  it('reads like a therapist would say it', () => {
+  it('reads like a therapist would say it', async () => {
     expect(formatDosage({ ...none, reps: 10, sets: 2 })).toBe('10 times · 2 rounds');
     expect(formatDosage({ ...none, hold_seconds: 10 })).toBe('hold 10 s');
     expect(formatDosage({ ...none, duration_seconds: 120 })).toBe('2 min');
@@ -15,7 +15,7 @@ describe('formatDosage', () => {
 });
 
 describe('slotLabel', () => {
-  it('names family moments, clock times and any time', () => {
+  it('names family moments, clock times and any time', async () => {
     expect(slotLabel({ kind: 'moment', moment: 'after_school' })).toBe('After school');
     expect(slotLabel({ kind: 'at', time: '16:30' })).toBe('At 16:30');
     expect(slotLabel({ kind: 'anytime' })).toBe('Any time today');
@@ -23,7 +23,7 @@ describe('slotLabel', () => {
 });
 
 describe('syncLine', () => {
-  it('is honest about every state', () => {
+  it('is honest about every state', async () => {
     expect(syncLine({ state: 'synced', last_sync_ms: 1 }).tone).toBe('ok');
     expect(syncLine({ state: 'waiting', count: 3 }).text).toBe('3 changes waiting to be sent to the clinic');
     expect(syncLine({ state: 'waiting', count: 1 }).text).toBe('1 change waiting to be sent to the clinic');
@@ -33,30 +33,30 @@ describe('syncLine', () => {
     const bad = syncLine({ state: 'needs_attention', problem: 'device revoked', waiting: 0, rejected: [] });
     expect(bad).toEqual({ tone: 'attention', text: 'Needs attention: device revoked' });
   });
-  it('says the program ended in the family\'s language, not in the server\'s words', () => {
+  it('says the program ended in the family\'s language, not in the server\'s words', async () => {
     const ended = { state: 'ended', message: 'The clinic has ended this home program.', waiting: 0 } as const;
     expect(syncLine(ended).text).toMatch(/^No longer connected: the clinic ended/);
-    setLocale('es');
+    await setLocale('es');
     try {
       expect(syncLine(ended).text).toMatch(/^Ya no está conectado: la clínica terminó/);
       expect(syncLine(ended).text).not.toContain('The clinic');
     } finally {
-      setLocale('en');
+      await setLocale('en');
     }
   });
 });
 
 describe('pairing form', () => {
-  it('names each missing field', () => {
+  it('names each missing field', async () => {
     const e = checkPairForm({ server_url: '', code: ' ', device_name: '', caregiver: '' });
     expect(Object.keys(e).sort()).toEqual(['caregiver', 'code', 'device_name', 'server_url']);
     expect(checkPairForm({ server_url: '127.0.0.1:8080', code: 'ABCD', device_name: 'Kitchen', caregiver: 'Mum' })).toEqual({});
   });
-  it('completes an address', () => {
+  it('completes an address', async () => {
     expect(normalizeServerUrl(' clinic.example:8080/ ')).toBe('http://clinic.example:8080');
     expect(normalizeServerUrl('https://clinic.example')).toBe('https://clinic.example');
   });
-  it('explains pairing failures in plain words', () => {
+  it('explains pairing failures in plain words', async () => {
     expect(errorMessage({ kind: 'code_expired', message: 'gone' })).toContain('new one');
     expect(errorMessage({ kind: 'offline', message: 'x' })).toContain('Cannot reach');
     expect(errorMessage({ kind: 'not_homeplay', message: 'x' })).toContain('answered, but it is not a homeplay server');
@@ -66,11 +66,11 @@ describe('pairing form', () => {
 });
 
 describe('ticks', () => {
-  it('labels outcomes', () => {
+  it('labels outcomes', async () => {
     expect(outcomeLabel({ status: 'done' })).toBe('Done');
     expect(outcomeLabel({ status: 'not_done', reason: 'sick' })).toBe('Not done: sick');
   });
-  it('offers undo for a few seconds only', () => {
+  it('offers undo for a few seconds only', async () => {
     expect(undoOpen(1000, 1000 + UNDO_MS - 1)).toBe(true);
     expect(undoOpen(1000, 1000 + UNDO_MS)).toBe(false);
   });

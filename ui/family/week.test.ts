@@ -23,31 +23,31 @@ const settings = (): AppSettings => ({
 });
 
 describe('dayStatus', () => {
-  it('gives every status its own icon and word, in both languages', () => {
+  it('gives every status its own icon and word, in both languages', async () => {
     const all: DayStatusView[] = ['done', 'partly', 'not_done', 'not_logged', 'nothing_scheduled', 'today', 'future'];
     const views = all.map(dayStatus);
     expect(new Set(views.map((v) => v.icon)).size).toBe(all.length);
     expect(new Set(views.map((v) => v.text)).size).toBe(all.length);
     expect(dayStatus('partly').text).toBe('Partly done');
-    setLocale('es');
+    await setLocale('es');
     expect(dayStatus('partly').text).toBe('Hecho en parte');
     expect(dayStatus('not_logged').text).toBe('Sin anotar');
   });
 });
 
 describe('formatRate and sticker', () => {
-  it('reads a rate as a whole percent, and nothing due as a dash', () => {
+  it('reads a rate as a whole percent, and nothing due as a dash', async () => {
     expect(formatRate(0.756)).toBe('76%');
     expect(formatRate(null)).toBe('—');
   });
-  it('names stickers, falling back to a star for one it does not know', () => {
+  it('names stickers, falling back to a star for one it does not know', async () => {
     expect(sticker('rocket')).toEqual({ icon: '🚀', text: 'Rocket' });
     expect(sticker('unicorn').icon).toBe('⭐');
   });
 });
 
 describe('timeLabel', () => {
-  it("names the moment with the family's clock, or the clock time", () => {
+  it("names the moment with the family's clock, or the clock time", async () => {
     expect(timeLabel({ slot: { kind: 'moment', moment: 'bedtime' }, clock: '19:30' })).toBe('Bedtime (19:30)');
     expect(timeLabel({ slot: { kind: 'at', time: '08:15' }, clock: '08:15' })).toBe('At 08:15');
     expect(timeLabel({ slot: { kind: 'anytime' }, clock: null })).toBe('Any time today');
@@ -55,14 +55,14 @@ describe('timeLabel', () => {
 });
 
 describe('settings form', () => {
-  it('accepts HH:MM times only', () => {
+  it('accepts HH:MM times only', async () => {
     expect(isTime('07:05')).toBe(true);
     expect(isTime('23:59')).toBe(true);
     expect(isTime('24:00')).toBe(false);
     expect(isTime('7pm')).toBe(false);
     expect(isTime('')).toBe(false);
   });
-  it('names each field to fix', () => {
+  it('names each field to fix', async () => {
     expect(settingsErrors(settings())).toEqual({});
     const s = settings();
     s.caregiver = ' ';
@@ -71,7 +71,7 @@ describe('settings form', () => {
     s.reminders.repeat_after_minutes = 1000;
     expect(Object.keys(settingsErrors(s)).sort()).toEqual(['caregiver', 'moment.bedtime', 'quiet_end', 'repeat']);
   });
-  it('tells a change from the saved settings', () => {
+  it('tells a change from the saved settings', async () => {
     const s = settings();
     expect(settingsChanged(s, settings())).toBe(false);
     s.sound = false;
@@ -80,7 +80,7 @@ describe('settings form', () => {
 });
 
 describe('waitingCount', () => {
-  it('counts what has not reached the clinic in every sync state', () => {
+  it('counts what has not reached the clinic in every sync state', async () => {
     expect(waitingCount({ state: 'synced', last_sync_ms: null })).toBe(0);
     expect(waitingCount({ state: 'waiting', count: 3 })).toBe(3);
     expect(waitingCount({ state: 'offline', waiting: 2, since_ms: 0 })).toBe(2);

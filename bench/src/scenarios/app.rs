@@ -8,13 +8,11 @@
 //! from the device's own data as on any later morning.
 
 use super::Stage;
-use crate::data::{Gen, Shape, now_ms, today};
+use crate::data::{Gen, Shape, today};
 use crate::env::Backend;
 use crate::{Config, Measurement};
 use anyhow::{Context, bail};
 use chrono::TimeDelta;
-use homeplay_core::pairing::PairingCode;
-use homeplay_server::auth::tokens::sha256_hex;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -26,7 +24,9 @@ const MINIMAL: &str = "homeplay-minimal-app";
 pub async fn run(cfg: &Config) -> anyhow::Result<Vec<Measurement>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let profile = if cfg.quick { "debug" } else { "release" };
-    let bins = root.join("target").join(profile);
+    // Where cargo puts them: `CARGO_TARGET_DIR` when set (release builds shared between worktrees), else target/.
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let bins = target.join(profile);
     if cfg.quick {
         // A smoke run builds nothing: it uses the debug builds `cargo test --workspace` leaves behind.
         let missing: Vec<&str> = [REAL, MINIMAL].into_iter().filter(|b| !bins.join(b).exists()).collect();
@@ -52,20 +52,7 @@ pub async fn run(cfg: &Config) -> anyhow::Result<Vec<Measurement>> {
     let shape =
         Shape { families: 1, assignments: 5, slots: 2, devices_per_family: 0, start: today() - TimeDelta::days(7) };
     let stage = Stage::new(cfg, Backend::Sqlite, &mut g, shape).await?;
-    let code = PairingCode::from_random_bytes([1, 2, 3, 4, 5]);
-    let now = now_ms();
-    let fam = &stage.world.families[0];
-    stage
-        .store
-        .insert_pairing_code(
-            &sha256_hex(code.as_str()),
-            stage.world.clinic,
-            fam.family,
-            stage.world.therapist,
-            now,
-            now + 3_600_000,
-        )
-        .await?;
+    let code = stage.pairing_code([1, 2, 3, 4, 5]).await?;
 
     let work = tempfile::tempdir()?;
     let data = work.path().join("family-data");
@@ -127,7 +114,7 @@ pub async fn run(cfg: &Config) -> anyhow::Result<Vec<Measurement>> {
         )
         .params(params.clone()),
     ];
-    let deb_dir = root.join("target/release/bundle/deb");
+    let deb_dir = target.join("release/bundle/deb");
     match (find_deb(&deb_dir, "homeplay_"), find_deb(&deb_dir, "homeplay-minimal_")) {
         (Some(deb), minimal_deb) => {
             let mut p = params.clone();

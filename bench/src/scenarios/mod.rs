@@ -4,8 +4,11 @@
 pub mod app;
 pub mod catchup;
 pub mod device;
+pub mod failover;
 pub mod ingest;
+pub mod load;
 pub mod overview;
+pub mod phone;
 pub mod pull;
 
 use crate::Config;
@@ -29,6 +32,24 @@ impl Stage {
         let world = make_world(&store, g, shape).await?;
         let server = Server::start(&db.url)?;
         Ok(Self { server, world, store, db })
+    }
+
+    /// A pairing code for the first family, good for an hour (the app scenarios pair with it).
+    pub async fn pairing_code(&self, bytes: [u8; 5]) -> anyhow::Result<homeplay_core::pairing::PairingCode> {
+        let code = homeplay_core::pairing::PairingCode::from_random_bytes(bytes);
+        let now = crate::data::now_ms();
+        let fam = self.world.families.first().ok_or_else(|| anyhow::anyhow!("no family in the world"))?;
+        self.store
+            .insert_pairing_code(
+                &homeplay_server::auth::tokens::sha256_hex(code.as_str()),
+                self.world.clinic,
+                fam.family,
+                self.world.therapist,
+                now,
+                now + 3_600_000,
+            )
+            .await?;
+        Ok(code)
     }
 
     /// Stops the server and drops the database.

@@ -1,11 +1,15 @@
 //! overview: the clinic overview and a child's page with N children × D days of logs, then the same with 2×
 //! the history. The baseline is the first measurement: the ratio says what doubling the history costs.
+//! `overview.list_vs_rollup` sets the list against reading the same rows it reads (the children, their
+//! assignments and the month of logs its figures are computed from) straight from the database through
+//! sqlx, in rounds alternating with the requests: the ratio is what the server adds to the reads.
 
 use super::{Stage, login};
 use crate::data::{Fam, Gen, Raw, Row, Shape, days_back, logs_for, today};
 use crate::env::Backend;
 use crate::{Config, Measurement, median_ms};
 use chrono::TimeDelta;
+use homeplay_core::ids::ClinicId;
 use homeplay_core::ids::DeviceId;
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -48,10 +52,11 @@ pub async fn run(cfg: &Config, backend: Backend) -> anyhow::Result<Vec<Measureme
     eprintln!("   overview: {} children, {loaded} logs loaded in {setup_secs:.1}s", families.len());
     let therapist = login(&stage.server, &stage.world.email).await?;
     let sample: Vec<&Fam> = families.iter().take(5).collect();
-    let (list1, child1) = measure(&therapist, &stage, &sample, cfg.repeats).await?;
+    let read = RollupRead { raw: &raw, clinic };
+    let (list1, child1, rows1) = measure(&therapist, &stage, &read, &sample, cfg.repeats).await?;
     let logs1 = loaded;
     loaded += load_range(&mut g, days).await?;
-    let (list2, child2) = measure(&therapist, &stage, &sample, cfg.repeats).await?;
+    let (list2, child2, rows2) = measure(&therapist, &stage, &read, &sample, cfg.repeats).await?;
     raw.close().await;
     stage.finish().await;
 
@@ -62,16 +67,72 @@ pub async fn run(cfg: &Config, backend: Backend) -> anyhow::Result<Vec<Measureme
     let list_met = list.ratio.is_some_and(|r| r < 1.3);
     let child = Measurement::new("overview.child", b, child2, "ms", Some(child1)).params(params);
     let child_met = child.ratio.is_some_and(|r| r < 1.3);
-    Ok(vec![list.target("ratio < 1.3", list_met), child.target("ratio < 1.3", child_met)])
+    let rows_params = json!({"children": families.len(), "days": 2 * days, "logs": loaded, "repeats": cfg.repeats,
+        "rows_read": rows2.rows, "list_ms_1x": list1, "rollup_ms_1x": rows1.median_ms, "seed": cfg.seed,
+        "baseline": "the same rows the list reads (children, assignments, the last 30 days of logs), one sqlx \
+            query each on the same database, alternating with the requests"});
+    let vs = Measurement::new("overview.list_vs_rollup", b, list2, "ms", Some(rows2.median_ms)).params(rows_params);
+    let vs_met = vs.ratio.is_some_and(|r| r <= 3.0);
+    Ok(vec![
+        list.target("ratio < 1.3", list_met),
+        child.target("ratio < 1.3", child_met),
+        vs.target("ratio <= 3", vs_met),
+    ])
 }
 
-/// The median time of the overview, and of a child's page (default range) over a few children.
+/// The baseline of the list: the rows its figures come from, read straight from the database.
+struct RollupRead<'a> {
+    raw: &'a Raw,
+    clinic: ClinicId,
+}
+
+struct RollupTiming {
+    median_ms: f64,
+    rows: usize,
+}
+
+impl RollupRead<'_> {
+    /// One read of the children, their assignments and the logs of the month up to today (the list's window;
+    /// a day either side covers children whose local date is not the bench's), text only: no parsing.
+    async fn once(&self) -> anyhow::Result<(Duration, usize)> {
+        let from = (today() - TimeDelta::days(30)).to_string();
+        let to = (today() + TimeDelta::days(1)).to_string();
+        let clinic = self.clinic.to_string();
+        const CHILDREN: &str = "SELECT doc FROM children WHERE clinic_id = $1";
+        const ASSIGNMENTS: &str = "SELECT doc FROM assignments WHERE clinic_id = $1";
+        const LOGS: &str = "SELECT l.doc FROM children c JOIN logs l ON l.child_id = c.id
+             WHERE c.clinic_id = $1 AND l.clinic_id = $1 AND l.occ_date >= $2 AND l.occ_date <= $3";
+        let t = Instant::now();
+        let mut rows = 0;
+        match self.raw {
+            Raw::Sqlite(pool) => {
+                for sql in [CHILDREN, ASSIGNMENTS, LOGS] {
+                    let q = sqlx::query_scalar::<_, String>(sql).bind(&clinic);
+                    let q = if sql == LOGS { q.bind(&from).bind(&to) } else { q };
+                    rows += q.fetch_all(pool).await?.len();
+                }
+            }
+            Raw::Postgres(pool) => {
+                for sql in [CHILDREN, ASSIGNMENTS, LOGS] {
+                    let q = sqlx::query_scalar::<_, String>(sql).bind(&clinic);
+                    let q = if sql == LOGS { q.bind(&from).bind(&to) } else { q };
+                    rows += q.fetch_all(pool).await?.len();
+                }
+            }
+        }
+        Ok((t.elapsed(), rows))
+    }
+}
+
+/// The median time of the overview, and of a child's page (default range) over a few children; and of the
+/// list's rows read straight from the database, in rounds alternating with the list.
 async fn measure(
     therapist: &reqwest::Client,
     stage: &Stage,
+    read: &RollupRead<'_>,
     sample: &[&Fam],
     repeats: usize,
-) -> anyhow::Result<(f64, f64)> {
+) -> anyhow::Result<(f64, f64, RollupTiming)> {
     let get = async |path: String| -> anyhow::Result<Duration> {
         let t = Instant::now();
         let resp = therapist.get(stage.server.url(&path)).send().await?;
@@ -83,10 +144,16 @@ async fn measure(
     // Warm up: caches, connections, the first query plans.
     for _ in 0..2 {
         get("/api/v1/overview".into()).await?;
+        read.once().await?;
     }
     let mut lists = Vec::new();
+    let mut reads = Vec::new();
+    let mut rows = 0;
     for _ in 0..repeats {
         lists.push(get("/api/v1/overview".into()).await?);
+        let (took, n) = read.once().await?;
+        reads.push(took);
+        rows = n;
     }
     let mut children = Vec::new();
     for f in sample {
@@ -95,5 +162,6 @@ async fn measure(
             children.push(get(format!("/api/v1/children/{}/adherence", f.child)).await?);
         }
     }
-    Ok((median_ms(&mut lists), median_ms(&mut children)))
+    let rollup = RollupTiming { median_ms: median_ms(&mut reads), rows };
+    Ok((median_ms(&mut lists), median_ms(&mut children), rollup))
 }

@@ -10,6 +10,7 @@ pub mod assignments;
 pub mod audit_log;
 pub mod auth;
 pub mod children;
+pub mod clinic_export;
 pub mod clinic_settings;
 pub mod doc;
 pub mod feedback;
@@ -101,6 +102,7 @@ fn documented() -> (Router<AppState>, OpenApi) {
         .routes(routes!(team::get, team::update))
         .routes(routes!(team::get_policy, team::update_policy))
         .routes(routes!(clinic_settings::get, clinic_settings::update))
+        .routes(routes!(clinic_export::record))
         .routes(routes!(goals::list, goals::create))
         .routes(routes!(goals::progress))
         .routes(routes!(goals::update))

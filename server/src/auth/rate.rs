@@ -13,18 +13,27 @@ pub struct Counted {
     id: i64,
 }
 
-/// The stored form of a limiter key: `kind` (`login:ip`, `login:account` …) and the value it limits.
-pub fn key(kind: &str, value: &str) -> String {
-    sha256_hex(format!("{kind}\u{0}{value}"))
+/// A limiter key: which limit it is (`login:ip`, `login:account` …), for metrics, and its stored form.
+#[derive(Debug, Clone)]
+pub struct Key {
+    kind: &'static str,
+    stored: String,
+}
+
+/// The key of limit `kind` for `value`. Only the kind is ever shown (as a metrics label); the value, an email
+/// or an address, is kept hashed.
+pub fn key(kind: &'static str, value: &str) -> Key {
+    Key { kind, stored: sha256_hex(format!("{kind}\u{0}{value}")) }
 }
 
 /// Counts an attempt against `key`; refuses with 429 and a true `Retry-After` once `max` attempts fall in the
 /// window (a refused attempt is not counted, so waiting the time it says is always enough).
-pub async fn attempt(state: &AppState, key: &str, max: u32) -> ApiResult<Counted> {
+pub async fn attempt(state: &AppState, key: &Key, max: u32) -> ApiResult<Counted> {
     let window = state.limits.rate_window_ms();
-    match state.store.rate_attempt(key, max, window, now_ms()).await? {
+    match state.store.rate_attempt(&key.stored, max, window, now_ms()).await? {
         RateAttempt::Counted(id) => Ok(Counted { id }),
         RateAttempt::Refused { retry_after_ms } => {
+            crate::metrics::rate_limited(key.kind);
             let secs = u64::try_from(retry_after_ms.max(0)).unwrap_or(0).div_ceil(1000).max(1);
             Err(Failure::rate_limited(secs))
         }
@@ -32,7 +41,7 @@ pub async fn attempt(state: &AppState, key: &str, max: u32) -> ApiResult<Counted
 }
 
 /// Counts attempts against several limiters at once; if any refuses, none of them keeps the attempt.
-pub async fn attempt_all(state: &AppState, limits: &[(&str, u32)]) -> ApiResult<Vec<Counted>> {
+pub async fn attempt_all(state: &AppState, limits: &[(&Key, u32)]) -> ApiResult<Vec<Counted>> {
     let mut counted = Vec::with_capacity(limits.len());
     for (key, max) in limits {
         match attempt(state, key, *max).await {
@@ -55,7 +64,7 @@ pub async fn forget(state: &AppState, counted: Vec<Counted>) -> ApiResult<()> {
 }
 
 /// Clears a limiter (after a success, the failures before it no longer count).
-pub async fn reset(state: &AppState, key: &str) -> ApiResult<()> {
-    state.store.rate_reset(key).await?;
+pub async fn reset(state: &AppState, key: &Key) -> ApiResult<()> {
+    state.store.rate_reset(&key.stored).await?;
     Ok(())
 }

@@ -21,6 +21,7 @@
 
 mod accounts;
 mod audit;
+mod audit_queue;
 mod care;
 mod clinics;
 mod codec;
@@ -74,6 +75,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored record does not parse: {0}")]
     Corrupt(#[from] serde_json::Error),
+    #[error("the database's epoch is not a UUID: {0}")]
+    BadEpoch(String),
     #[error("already exists: {0}")]
     Conflict(&'static str),
     #[error("not found: {0}")]
@@ -127,10 +130,23 @@ pub trait Store:
 {
     /// Which database this is: `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
+    /// The connection pool's use at this moment (for metrics): read from the pool, no query.
+    fn pool_use(&self) -> PoolUse;
+    /// The database's epoch, read once when the store opens: a restore happens into a database no server
+    /// has open, so it cannot change under a running server.
+    fn epoch(&self) -> homeplay_core::ids::ServerEpoch;
     async fn ping(&self) -> StoreResult<()>;
 }
 
 pub type DynStore = Arc<dyn Store>;
+
+/// A connection pool's use: connections open (busy or idle), idle, and the most it may open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUse {
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
+}
 
 /// Opens the database a URL names (`sqlite://path` or `postgres://…`), creating and migrating it as needed.
 pub async fn open(url: &str) -> StoreResult<DynStore> {

@@ -45,6 +45,9 @@ pub trait ProgramStore: Send + Sync {
     ) -> StoreResult<()>;
     async fn assignment(&self, clinic: ClinicId, id: AssignmentId) -> StoreResult<Option<Assignment>>;
     async fn assignments_of_child(&self, clinic: ClinicId, child: ChildId) -> StoreResult<Vec<Assignment>>;
+    /// The assignments of several of the clinic's children at once (another clinic's children read nothing),
+    /// each child's by id as [`Self::assignments_of_child`] orders them: the overview's read for a whole clinic.
+    async fn assignments_of_children(&self, clinic: ClinicId, children: &[ChildId]) -> StoreResult<Vec<Assignment>>;
     async fn assignments_of_family(&self, family: FamilyId) -> StoreResult<Vec<Assignment>>;
     async fn assignment_history(&self, clinic: ClinicId, id: AssignmentId) -> StoreResult<Vec<HistoryRecord>>;
 

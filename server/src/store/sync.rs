@@ -73,6 +73,10 @@ pub trait SyncStore: Send + Sync {
         from: &str,
         to: &str,
     ) -> StoreResult<Vec<CompletionLog>>;
+    /// The logs of every child of the clinic from `from` to `to` (inclusive, local dates), in no particular
+    /// order: the overview's one read for a whole clinic. Reached through the clinic's children, so each child
+    /// is an index range of its own, whatever the length of the history.
+    async fn logs_of_clinic(&self, clinic: ClinicId, from: &str, to: &str) -> StoreResult<Vec<CompletionLog>>;
     /// The child's data days from `from` to `to` (inclusive, local dates), oldest first: the dates with at
     /// least one log that counts (not undone). Read from a per-day rollup kept by `push_logs`, so it costs one
     /// small row per day, however many logs a day holds.

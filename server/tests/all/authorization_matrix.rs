@@ -254,6 +254,7 @@ fn endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> {
         ("PUT", "/api/v1/clinic/policy", Some(json!({"outside_team_policy": "team_only"})), ClinicAdmin),
         ("GET", "/api/v1/clinic/settings", None, ClinicWide),
         ("PUT", "/api/v1/clinic/settings", Some(json!({"locale": "en-GB", "pain_advice_at": 6})), ClinicAdmin),
+        ("POST", "/api/v1/clinic/exports", Some(json!({"stage": "started", "children": 3})), ClinicAdmin),
         ("GET", "/api/v1/therapists", None, ClinicWide),
         ("GET", "/api/v1/therapists/accounts", None, ClinicAdmin),
         ("POST", "/api/v1/therapists/{spare_therapist}/two-factor/reset", Some(json!({})), AccountAdmin),

@@ -468,3 +468,56 @@ async fn acknowledged_logs_survive_a_server_kill() {
         assert_eq!(got, logs, "{backend:?}");
     }
 }
+
+/// The pairing, push and pull answers carry the database's epoch: a UUID, the same in each, from every server
+/// started on the database (only a restore makes a new one: the backup suite), and different for another
+/// database.
+#[tokio::test]
+async fn every_sync_answer_carries_the_databases_epoch() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend);
+        let clinic = make_clinic(&db, "Riverside", "maya@riverside.example", true);
+        let mut server = TestServer::start(&db);
+        let maya = Therapist::login(&server, &clinic.email).await;
+        let leo = maya.add_child("Leo").await;
+        let child = leo["child"]["id"].as_str().unwrap().to_owned();
+        let paired = client()
+            .post(server.url("/api/v1/sync/pair"))
+            .json(&json!({"protocol": 1, "code": maya.pairing_code(&child).await, "device_label": "Kitchen laptop"}))
+            .send()
+            .await
+            .unwrap();
+        let paired = expect_ok(paired).await;
+        let epoch = paired["epoch"].as_str().expect("the pairing answer carries the epoch").to_owned();
+        assert!(uuid::Uuid::parse_str(&epoch).is_ok(), "{epoch}");
+        let mut device = DeviceClient {
+            http: client(),
+            base: server.base.clone(),
+            token: paired["token"].as_str().unwrap().to_owned(),
+            device_id: paired["device_id"].as_str().unwrap().to_owned(),
+            family_id: paired["family_id"].as_str().unwrap().to_owned(),
+        };
+        let epoch_of = |v: &Value| v["epoch"].as_str().map(str::to_owned);
+        assert_eq!(epoch_of(&device.push(vec![]).await), Some(epoch.clone()), "{backend:?}: push");
+        let pull = expect_ok(device.post("/api/v1/sync/pull", json!({"protocol": 1})).await).await;
+        assert_eq!(epoch_of(&pull), Some(epoch.clone()), "{backend:?}: pull");
+
+        // A restart is not a restore.
+        server.kill();
+        server.start_again();
+        // The old connection died with the server.
+        device.http = client();
+        let pull = expect_ok(device.post("/api/v1/sync/pull", json!({"protocol": 1})).await).await;
+        assert_eq!(epoch_of(&pull), Some(epoch.clone()), "{backend:?}: after a restart");
+
+        let other = TestDb::new(backend);
+        make_clinic(&other, "Lakeside", "sam@lakeside.example", true);
+        let other_server = TestServer::start(&other);
+        let other_maya = Therapist::login(&other_server, "sam@lakeside.example").await;
+        let kim = other_maya.add_child("Kim").await;
+        let code = other_maya.pairing_code(kim["child"]["id"].as_str().unwrap()).await;
+        let other_device = DeviceClient::pair(&other_server, &code, "Phone").await;
+        let other_epoch = epoch_of(&other_device.push(vec![]).await);
+        assert!(other_epoch.is_some() && other_epoch != Some(epoch), "{backend:?}: each database has its own");
+    }
+}

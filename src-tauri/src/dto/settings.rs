@@ -3,17 +3,11 @@
 use super::CommandError;
 use chrono::NaiveTime;
 use homeplay_core::assignment::FamilyMoment;
+pub use homeplay_core::language::Language;
 use homeplay_core::schedule::MomentTimes;
 use homeplay_device::{Prefs, ReminderPrefs};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    En,
-    Es,
-}
 
 /// How the follow-up asks "Any pain?".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -80,10 +74,7 @@ impl AppSettings {
     pub fn from_parts(caregiver: Option<String>, prefs: &Prefs, moments: &MomentTimes) -> Self {
         Self {
             caregiver,
-            language: match prefs.language {
-                homeplay_device::Language::En => Language::En,
-                homeplay_device::Language::Es => Language::Es,
-            },
+            language: prefs.language,
             sound: prefs.sound,
             reminders: ReminderSettings {
                 enabled: prefs.reminders.enabled,
@@ -117,10 +108,7 @@ impl AppSettings {
             )));
         }
         let prefs = Prefs {
-            language: match self.language {
-                Language::En => homeplay_device::Language::En,
-                Language::Es => homeplay_device::Language::Es,
-            },
+            language: self.language,
             sound: self.sound,
             reminders: ReminderPrefs {
                 enabled: r.enabled,

@@ -137,6 +137,20 @@ impl Session {
         assert!(r.is_null(), "click on {what}: {r}");
     }
 
+    /// The element a script returns, pressed with the mouse and held for `ms` before letting go.
+    pub async fn hold(&self, what: &str, script: &str, args: Value, ms: u64) {
+        let el = self.js(script, args).await;
+        let id = el[ELEMENT].as_str().unwrap_or_else(|| panic!("no {what}: {el}")).to_owned();
+        self.js("arguments[0].scrollIntoView({block: 'center'});", json!([{ ELEMENT: id }])).await;
+        let actions = json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": [
+            {"type": "pointerMove", "duration": 0, "origin": { ELEMENT: id }, "x": 0, "y": 0},
+            {"type": "pointerDown", "button": 0}, {"type": "pause", "duration": ms}, {"type": "pointerUp", "button": 0}
+        ]}]});
+        let r = self.call(reqwest::Method::POST, "/actions", actions).await;
+        assert!(r.is_null(), "hold on {what}: {r}");
+        self.call(reqwest::Method::DELETE, "/actions", Value::Null).await;
+    }
+
     /// A button by its visible text, on the whole page or on one activity card.
     pub async fn button(&self, card: Option<usize>, text: &str) {
         let script = format!(
@@ -380,9 +394,12 @@ impl PairedApp {
     }
 }
 
-/// Kid mode's way out for a grown-up: "Grown-ups" opens a sum, answered on its number pad like a person would.
+/// Kid mode's way out for a grown-up: holding "Grown-ups" opens a sum, answered on its number pad like a person
+/// would.
 pub async fn answer_gate(s: &Session) {
-    s.click("the grown-ups button", "return document.querySelector('[data-testid=parent-gate]');", json!([])).await;
+    // Held a good while past the app's 1.5 s, as a grown-up who was told to hold it would.
+    s.hold("the grown-ups button", "return document.querySelector('[data-testid=parent-gate]');", json!([]), 2500)
+        .await;
     s.wait("the gate's sum", "document.querySelector('[data-testid=gate-question]')").await;
     let sum = s
         .js(

@@ -198,6 +198,14 @@ async fn a_child_counts_to_the_reward_a_skipped_step_keeps_it_and_only_a_grown_u
 
     // The gate. A long real Space press on "Grown-ups" only asks the sum; held keys' repeats in the question
     // neither type nor answer it; a wrong answer is refused with a new sum; the right one leaves.
+    // A tap (a child's) only says to hold it.
+    s.click("the grown-ups button", "return document.querySelector('[data-testid=parent-gate]');", json!([])).await;
+    s.wait(
+        "the hold hint",
+        "!document.querySelector('[data-testid=gate-hold-hint]').classList.contains('visually-hidden')",
+    )
+    .await;
+    assert_eq!(s.js("return !!document.querySelector('[data-testid=gate-question]');", json!([])).await, json!(false));
     s.js("document.querySelector('[data-testid=parent-gate]').focus();", json!([])).await;
     hold_key(&s, "\u{E00D}", 2500).await;
     s.wait("the gate's sum", "document.querySelector('[data-testid=gate-question]')").await;

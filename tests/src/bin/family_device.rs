@@ -7,7 +7,7 @@
 //! family_device <dir> pair <server url> <code> <device label> <caregiver>
 //! family_device <dir> sync                      → {"report": {…}, "state": {…}}  (or the error and the state)
 //! family_device <dir> today                     → the engine's today list, each child with its discharge
-//! family_device <dir> tick <child id> <outcome: done|partly> [pain 0–10]   → the log recorded
+//! family_device <dir> tick <child id> <outcome: done|partly> [pain 0–10] [assignment id]   → the log recorded
 //! family_device <dir> message <child id> <text> → the message kept to send
 //! family_device <dir> thread <child id>         → the child's thread as the family's screen shows it
 //! ```
@@ -72,12 +72,22 @@ async fn run(args: &[String]) -> Result<Value, Error> {
                 "partly" => Outcome::Partly,
                 other => return Err(format!("outcome {other:?}: done or partly").into()),
             };
-            let pain_score = args.get(4).map(|p| p.parse::<u8>()).transpose()?.map(PainScore::new).transpose()?;
+            // An empty pain argument is none: the assignment after it picks one activity (another device's phone
+            // logs the same occurrence, and the clinic must count it once).
+            let pain_score = args
+                .get(4)
+                .filter(|p| !p.is_empty())
+                .map(|p| p.parse::<u8>())
+                .transpose()?
+                .map(PainScore::new)
+                .transpose()?;
+            let only: Option<homeplay_core::ids::AssignmentId> = args.get(5).map(|a| a.parse()).transpose()?;
             let today = engine.today(Utc::now()).await?;
             let item = today
                 .iter()
                 .filter(|c| c.child.id == child)
                 .flat_map(|c| c.groups.iter().flat_map(|g| g.items.iter()))
+                .filter(|i| only.is_none_or(|a| i.expected.assignment_id == a))
                 .find(|i| i.log.is_none())
                 .ok_or("nothing left to tick today for this child")?;
             let log = engine

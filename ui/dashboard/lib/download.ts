@@ -1,8 +1,8 @@
-// Offering text the dashboard made (CSV, FHIR JSON, recovery codes) as a file to save.
+// Offering what the dashboard made (CSV, FHIR JSON, recovery codes, the clinic's ZIP) as a file to save.
 
-/** Offers `text` as a file called `name`, of the given media type. */
-export function downloadFile(text: string, name: string, type: string): void {
-  const blob = new Blob([text], { type });
+/** Offers `content` as a file called `name`, of the given media type. */
+export function downloadFile(content: string | Uint8Array<ArrayBuffer>, name: string, type: string): void {
+  const blob = new Blob([content], { type });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   a.download = name;

@@ -5,34 +5,18 @@
 // Maya (an admin; the E2E server keeps discharged records 0 days) erases Mila's record, and the audit log keeps
 // its tombstone. Everything the therapist does is clicks and typing; the family's device is the real device
 // engine (homeplay-device), driven step by step through the `family_device` binary.
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { DeviceEngine } from '../device.mjs';
 import { axe, check, root, shot, step, work } from '../harness.mjs';
 
-const execFileAsync = promisify(execFile);
 const deviceBin = process.env.HOMEPLAY_DEVICE_BIN ?? join(root, 'target/debug/family_device');
 
 const PICKS = ['Bear walk', 'Crab walk', 'Flamingo stand'];
 
-/**
- * A family's device: the real `homeplay-device` engine in its own data folder, one step per run of the
- * `family_device` binary (tests/src/bin/family_device.rs), each answering one line of JSON.
- */
-class Device {
+/** The family's device, with the checks this story makes of its answers. */
+class Device extends DeviceEngine {
   constructor(dir) {
-    this.dir = dir;
-  }
-
-  /** Runs one step; an engine error is returned as `{ error }` rather than thrown, for the checks to read. */
-  async run(...args) {
-    try {
-      const { stdout } = await execFileAsync(deviceBin, [this.dir, ...args]);
-      return JSON.parse(stdout);
-    } catch (e) {
-      if (e.stdout) return JSON.parse(e.stdout);
-      throw e;
-    }
+    super(deviceBin, dir);
   }
 
   async pair(base, code, label, caregiver) {

@@ -1,5 +1,6 @@
-// Pairing a family's device: the code on the child's page, a device that pairs with it through the sync
-// API and logs a parent's note full of markup, and revoking the device.
+// Pairing a family's device: the code on the child's page with the phone link and its QR code, a device that
+// pairs with it through the sync API and logs a parent's note full of markup, and revoking the device.
+import jsQR from 'jsqr';
 import { axe, check, shot, step } from '../harness.mjs';
 import { uuidv7 } from './shared.mjs';
 
@@ -14,6 +15,46 @@ export async function pairing(ctx) {
   check(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(codeText), `code looks like XXXX-XXXX: ${codeText}`);
   const fontPx = await code.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
   check(fontPx >= 48, `code readable across a desk (${fontPx}px)`);
+
+  step('pairing link and QR code for a phone');
+  const expectedLink = `${base}/family/#pair=${encodeURIComponent(codeText)}`;
+  const linkText = (await page.getByTestId('pairing-link').textContent()).trim();
+  check(linkText === expectedLink, `the phone link is this server's family app with the code in the fragment: ${linkText}`);
+  await page.getByText("Scan with the phone's camera, or open the link on the phone.").waitFor();
+  const qr = page.getByTestId('pairing-qr');
+  check((await qr.getAttribute('role')) === 'img' && /QR code/.test(await qr.getAttribute('aria-label')), 'the QR code is a named picture');
+  const qrBox = await qr.boundingBox();
+  check(qrBox && qrBox.width >= 160, `the QR code is big enough for a camera (${qrBox?.width}px)`);
+  // What a camera would read: the QR code as the page draws it, rasterised in the page, decoded here.
+  const side = 400;
+  const rgba = await qr.evaluate(async (svg, side) => {
+    const copy = svg.cloneNode(true);
+    copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+    copy.setAttribute('width', String(side));
+    copy.setAttribute('height', String(side));
+    const url = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(copy)], { type: 'image/svg+xml' }));
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = side;
+    const c = canvas.getContext('2d');
+    c.drawImage(img, 0, 0, side, side);
+    URL.revokeObjectURL(url);
+    return Array.from(c.getImageData(0, 0, side, side).data);
+  }, side);
+  const decoded = jsQR(Uint8ClampedArray.from(rgba), side, side);
+  check(decoded?.data === expectedLink, `the QR code reads as the link: ${decoded?.data}`);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  const copyStatus = page.locator('.copy-status');
+  await copyStatus.filter({ hasText: /./ }).waitFor();
+  const copied = (await copyStatus.textContent()).trim();
+  if (copied === 'Copied.') {
+    check((await page.evaluate(() => navigator.clipboard.readText())) === expectedLink, 'Copy link puts the link on the clipboard');
+  } else {
+    check(/select the link/.test(copied), `without a clipboard, plain words: ${copied}`);
+  }
   await axe(page, 'pairing dialog');
   await shot(page, '04-pairing-code');
   await page.getByRole('button', { name: 'Close' }).click();

@@ -19,6 +19,8 @@ family_contact?: string | null, };
 
 export type FamilyMoment = "wake_up" | "breakfast" | "lunch" | "after_school" | "dinner" | "bath" | "bedtime";
 
+export type Language = "en" | "es" | "fr" | "pt" | "ar" | "zh-Hans" | "vi" | "pl";
+
 export type Mood = "happy" | "okay" | "tired" | "frustrated" | "upset";
 
 export type NotDoneReason = "sick" | "refused" | "no_time" | "other";

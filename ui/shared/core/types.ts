@@ -15,3 +15,5 @@ export type DayStatus = Schemas['DayStatus'];
 export type NotDoneReason = Schemas['NotDoneReason'];
 export type Streaks = Schemas['Streaks'];
 export type DateRange = Schemas['DateRange'];
+export type GoalCheckIn = Schemas['GoalCheckIn'];
+export type CheckInFace = Schemas['CheckInFace'];

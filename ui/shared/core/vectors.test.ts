@@ -1,15 +1,20 @@
 // The TypeScript rules against the vectors homeplay-core writes (shared/vectors/core.json, by
 // `cargo test -p homeplay-core --test vectors`): a second client must keep the same clock, pick the same
 // version of a log, and find the same practice due as the Rust core, or families would see different days on
-// different devices.
+// different devices; and show the same standing logs, stickers, check-in answers, rewards and reminders as the
+// desktop app does for the same data.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { adherence, streaks, weekStart, type Adherence } from './adherence';
+import { checkInWeek, currentCheckIns, ownAnswer, weekAnswer } from './checkin';
 import { ClockSkewError, HlcClock, MAX_AHEAD_MS } from './hlc';
 import { mergeLogs } from './merge';
+import { currentVersions, standingLogs, stickers } from './occurrence';
 import { hurts, needsAdvice } from './pain';
+import { DEFAULT_REMINDER_PREFS, dueReminders, noteSent, STALE_AFTER_MS, type MomentDue, type Reminder, type ReminderPrefs, type SentReminder } from './reminders';
+import { rewardAfter } from './routine';
 import { expand, type Due } from './schedule';
-import type { Assignment, CompletionLog, Hlc, Routine, Streaks } from './types';
+import type { Assignment, CheckInFace, CompletionLog, GoalCheckIn, Hlc, Routine, Streaks } from './types';
 import { instantOf, localDate } from './zones';
 
 interface Vectors {
@@ -28,6 +33,22 @@ interface Vectors {
   };
   instant_of: { cases: { zone: string; date: string; time: string; instant: string }[] };
   local_date: { cases: { zone: string; instant: string; date: string }[] };
+  reminders: {
+    stale_after_ms: number;
+    cases: { name: string; prefs: ReminderPrefs; steps: { now_ms: number; moments: MomentDue[]; due: Reminder[]; sent: SentReminder[] }[] }[];
+  };
+  check_in_week: { cases: { zone: string; instant: string; week: string }[] };
+  check_ins: {
+    devices: { mum: string; dad: string };
+    cases: {
+      name: string;
+      check_ins: GoalCheckIn[];
+      current: GoalCheckIn[];
+      answers: { goal_id: string; week: string; face: CheckInFace | null; own: { mum: string | null; dad: string | null } }[];
+    }[];
+  };
+  rewards: { cases: { routine: Routine; position: number; reward: Routine['then_reward'] | null }[] };
+  occurrence: { cases: { name: string; versions: CompletionLog[]; current: CompletionLog[]; standing: CompletionLog[]; stickers: number }[] };
 }
 
 const vectors = JSON.parse(readFileSync(new URL('../../../shared/vectors/core.json', import.meta.url), 'utf8')) as Vectors;
@@ -89,6 +110,64 @@ describe('core vectors: a family\'s dates and clock times in its zone', () => {
   });
   it.each(vectors.local_date.cases.map((c) => [`${c.zone} ${c.instant}`, c] as const))('%s', (_name, c) => {
     expect(localDate(c.zone, new Date(c.instant))).toBe(c.date);
+  });
+});
+
+describe('core vectors: the current version of each log, the log that stands for each occurrence, stickers', () => {
+  it('has enough cases to matter', () => {
+    expect(vectors.occurrence.cases.length).toBeGreaterThanOrEqual(20);
+  });
+  it.each(vectors.occurrence.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    expect(currentVersions(c.versions)).toEqual(c.current);
+    expect(currentVersions([...c.versions].reverse())).toEqual(c.current);
+    const standing = standingLogs(c.current);
+    expect([...standing.values()]).toEqual(c.standing);
+    expect([...standingLogs([...c.current].reverse()).values()]).toEqual(c.standing);
+    expect(stickers(standing.values())).toBe(c.stickers);
+  });
+});
+
+describe('core vectors: reminders', () => {
+  it('has enough scripts to matter, and the same staleness and defaults as the core', () => {
+    expect(vectors.reminders.cases.length).toBeGreaterThanOrEqual(20);
+    expect(STALE_AFTER_MS).toBe(vectors.reminders.stale_after_ms);
+    expect(vectors.reminders.cases[0]?.prefs).toEqual(DEFAULT_REMINDER_PREFS);
+  });
+  it.each(vectors.reminders.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    let sent: SentReminder[] = [];
+    c.steps.forEach((step, i) => {
+      const due = dueReminders(step.moments, c.prefs, sent, step.now_ms);
+      expect(due, `step ${i}`).toEqual(step.due);
+      sent = noteSent(sent, due, step.now_ms);
+      expect(sent, `step ${i}: what is remembered`).toEqual(step.sent);
+    });
+  });
+});
+
+describe('core vectors: the weekly goal check-in', () => {
+  it('has enough cases to matter', () => {
+    expect(vectors.check_in_week.cases.length).toBeGreaterThanOrEqual(20);
+    expect(vectors.check_ins.cases.length).toBeGreaterThanOrEqual(20);
+  });
+  it.each(vectors.check_in_week.cases.map((c) => [`${c.zone} ${c.instant}`, c] as const))('the week of %s', (_name, c) => {
+    expect(checkInWeek(c.zone, new Date(c.instant))).toBe(c.week);
+  });
+  it.each(vectors.check_ins.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const current = currentCheckIns(c.check_ins);
+    expect(current).toEqual(c.current);
+    expect(currentCheckIns([...c.check_ins].reverse())).toEqual(c.current);
+    const { mum, dad } = vectors.check_ins.devices;
+    for (const a of c.answers) {
+      expect(weekAnswer(current, a.goal_id, a.week)?.face ?? null, `${a.goal_id} ${a.week}`).toBe(a.face);
+      expect(ownAnswer(c.check_ins, a.goal_id, a.week, mum)?.id ?? null).toBe(a.own.mum);
+      expect(ownAnswer(c.check_ins, a.goal_id, a.week, dad)?.id ?? null).toBe(a.own.dad);
+    }
+  });
+});
+
+describe('core vectors: the first–then reward', () => {
+  it.each(vectors.rewards.cases.map((c) => [`${c.routine.items.length} items${c.routine.then_reward ? '' : ', no reward'}, after item ${c.position}`, c] as const))('%s', (_name, c) => {
+    expect(rewardAfter(c.routine, c.position) ?? null).toEqual(c.reward);
   });
 });
 

@@ -60,3 +60,8 @@ export function instantOf(zone: string, date: string, time: string): Date {
 export function localDate(zone: string, instant: Date): string {
   return new Date(wallMs(zone, instant.getTime())).toISOString().slice(0, 10);
 }
+
+/** The zone's clock time at an instant, `HH:MM:SS` (chrono's `NaiveTime` as the device stores it). */
+export function localTime(zone: string, instant: Date): string {
+  return new Date(wallMs(zone, instant.getTime())).toISOString().slice(11, 19);
+}

@@ -57,7 +57,11 @@ struct Program {
 
 impl Program {
     async fn load(store: &DynStore, clinic: ClinicId, child: ChildId, routines: &[Routine]) -> ApiResult<Self> {
-        let assignments = store.assignments_of_child(clinic, child).await?;
+        Ok(Self::of(store.assignments_of_child(clinic, child).await?, routines))
+    }
+
+    /// The program of these assignments (one child's), with the clinic's routines they use.
+    fn of(assignments: Vec<Assignment>, routines: &[Routine]) -> Self {
         let wanted: BTreeSet<_> = assignments
             .iter()
             .filter_map(|a| match a.target {
@@ -66,7 +70,7 @@ impl Program {
             })
             .collect();
         let routines = routines.iter().filter(|r| wanted.contains(&r.id)).cloned().collect();
-        Ok(Self { assignments, routines })
+        Self { assignments, routines }
     }
 
     fn expand(&self, range: DateRange) -> Vec<Expected> {

@@ -13,7 +13,7 @@ use crate::store::DynStore;
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
-use homeplay_core::adherence::{Flag, adherence};
+use homeplay_core::adherence::{Flag, Tally, adherence};
 use homeplay_core::care_team::{CareTeam, ChildAccess, TeamRole, child_access};
 use homeplay_core::family::Child;
 use homeplay_core::ids::{ChildId, ClinicId, TherapistId};
@@ -171,32 +171,68 @@ struct OfClinic {
     pain_advice_at: u8,
 }
 
+/// Up to this many children listed (a search, a narrow filter), their logs are read child by child rather
+/// than the whole clinic's month at once.
+const FEW_CHILDREN: usize = 10;
+
+/// A child the overview lists, with what its row is computed from.
+struct Listed {
+    child: Child,
+    program: Program,
+    disciplines: Vec<Discipline>,
+    team: (Vec<TeamMemberView>, bool),
+    /// The child's local date.
+    today: NaiveDate,
+}
+
+impl Listed {
+    /// The 30 days up to the child's today that the row's figures cover.
+    fn month(&self) -> DateRange {
+        DateRange::ending(self.today, 30)
+    }
+}
+
+/// `items` by child, each child's in the order given.
+fn by_child<T>(items: Vec<T>, child_of: impl Fn(&T) -> ChildId) -> HashMap<ChildId, Vec<T>> {
+    let mut out: HashMap<ChildId, Vec<T>> = HashMap::new();
+    for item in items {
+        out.entry(child_of(&item)).or_default().push(item);
+    }
+    out
+}
+
+/// `logs` are the child's logs of its month (`listed.month()`), in the order the store reads them; `unseen_pain`
+/// its pain reports not yet marked seen.
 async fn overview_row(
     store: &DynStore,
     OfClinic { id: clinic, pain_advice_at }: OfClinic,
-    child: Child,
-    program: &Program,
-    disciplines: Vec<Discipline>,
-    team: (Vec<TeamMemberView>, bool),
-    now: DateTime<Utc>,
+    listed: Listed,
+    mut logs: Vec<CompletionLog>,
+    unseen_pain: &[PainReport],
 ) -> ApiResult<OverviewRow> {
-    let today = child.time_zone.local_date(now);
+    let Listed { child, program, disciplines, team, today } = listed;
     let month = DateRange::ending(today, 30);
     let week = DateRange::ending(today, 7);
     let week_before = DateRange::ending(today - TimeDelta::days(7), 7);
     let expected = program.expand(month);
-    let mut logs = store.logs_of_child(clinic, child.id, &date_param(month.first), &date_param(today)).await?;
     if last_log_date(&logs, today).is_none() {
         // Silent for the whole month: the last log (if any) is older, and the "no logs" flag counts from it.
-        logs.extend(last_logs_before(store, clinic, child.id, program, month.first, today).await?);
+        // Read child by child, but only for the silent ones, each through the rollup.
+        logs.extend(last_logs_before(store, clinic, child.id, &program, month.first, today).await?);
     }
-    // Pain stays flagged until seen, however old: read from the pain reports, not from the month of logs.
-    let unseen_pain = store.unseen_pain(clinic, child.id).await?;
-    let of = |range: DateRange| adherence(&expected, &logs, range, today).total;
+    // One pass over the month; the week, the week before and the sparkline are sums of its days (a day's
+    // tally depends on that day's records only), which is what matching each range again would give.
+    let days = adherence(&expected, &logs, month, today).days;
+    let of = |range: DateRange| {
+        let mut total = Tally::default();
+        days.iter().filter(|d| range.contains(d.date)).for_each(|d| total.merge(&d.tally));
+        total
+    };
     let (t30, t7, t7_before) = (of(month), of(week), of(week_before));
-    let sparkline = adherence(&expected, &logs, DateRange::ending(today, 14), today)
-        .days
+    let fortnight = DateRange::ending(today, 14);
+    let sparkline = days
         .iter()
+        .filter(|d| fortnight.contains(d.date))
         .map(|d| SparkDay { date: d.date, rate: d.tally.rate() })
         .collect();
     Ok(OverviewRow {
@@ -211,7 +247,7 @@ async fn overview_row(
         trend: trend(t7.rate(), t7_before.rate()),
         sparkline,
         last_log_date: last_log_date(&logs, today),
-        flags: child_flags(&logs, program, &expected, today, &unseen_pain, pain_advice_at),
+        flags: child_flags(&logs, &program, &expected, today, unseen_pain, pain_advice_at),
         therapist_ids: program.current_therapists().into_iter().collect(),
         disciplines,
         team: team.0,
@@ -286,8 +322,9 @@ pub async fn overview(
     let of_clinic = OfClinic { id: clinic, pain_advice_at: state.store.clinic_settings(clinic).await?.pain_advice_at };
     let teams: HashMap<ChildId, CareTeam> =
         state.store.care_teams_of_clinic(clinic).await?.into_iter().map(|t| (t.child_id, t)).collect();
-    let mut rows = Vec::new();
-    let mut outside = Vec::new();
+    // Who may be listed, from the children and their teams alone; then each kind of record for all of them
+    // at once (a few statements for the whole clinic, not a few per child).
+    let mut visible = Vec::new();
     for child in children {
         let team = teams.get(&child.id).cloned().unwrap_or(CareTeam { child_id: child.id, members: Vec::new() });
         let on_my_team = match (child_access(&team, auth.therapist.id, policy), filter.team) {
@@ -301,7 +338,13 @@ pub async fn overview(
         {
             continue;
         }
-        let program = Program::load(&state.store, clinic, child.id, &routines).await?;
+        visible.push((child, team, on_my_team));
+    }
+    let ids: Vec<ChildId> = visible.iter().map(|(c, ..)| c.id).collect();
+    let mut assignments = by_child(state.store.assignments_of_children(clinic, &ids).await?, |a| a.child_id);
+    let mut listed = Vec::new();
+    for (child, team, on_my_team) in visible {
+        let program = Program::of(assignments.remove(&child.id).unwrap_or_default(), &routines);
         let therapists = program.current_therapists();
         if filter.therapist.is_some_and(|t| !therapists.contains(&t)) {
             continue;
@@ -315,8 +358,43 @@ pub async fn overview(
         if filter.discipline.is_some_and(|d| !disciplines.contains(&d)) {
             continue;
         }
-        let team_view = (members_view(&team, &names), on_my_team);
-        let row = overview_row(&state.store, of_clinic, child, &program, disciplines, team_view, now).await?;
+        let team = (members_view(&team, &names), on_my_team);
+        let today = child.time_zone.local_date(now);
+        listed.push(Listed { child, program, disciplines, team, today });
+    }
+    let ids: Vec<ChildId> = listed.iter().map(|l| l.child.id).collect();
+    // One read of the whole clinic's month of logs, unless a filter left a few children (a search): then
+    // theirs only. Children whose local dates differ (time zones) read the union of their months, each row
+    // keeping its own.
+    let (first, last) = (listed.iter().map(|l| l.month().first).min(), listed.iter().map(|l| l.today).max());
+    let logs = match (first, last) {
+        _ if listed.len() <= FEW_CHILDREN => {
+            let mut logs = Vec::new();
+            for l in &listed {
+                let (from, to) = (date_param(l.month().first), date_param(l.today));
+                logs.extend(state.store.logs_of_child(clinic, l.child.id, &from, &to).await?);
+            }
+            logs
+        }
+        (Some(first), Some(last)) => state.store.logs_of_clinic(clinic, &date_param(first), &date_param(last)).await?,
+        _ => Vec::new(),
+    };
+    let mut logs = by_child(logs, |l| l.child_id);
+    // Pain stays flagged until seen, however old: read from the pain reports, not from the month of logs.
+    let mut pain = by_child(state.store.unseen_pain_of_children(clinic, &ids).await?, |(c, _)| *c);
+    let mut rows = Vec::new();
+    let mut outside = Vec::new();
+    for l in listed {
+        let month = l.month();
+        let mut child_logs = logs.remove(&l.child.id).unwrap_or_default();
+        child_logs.retain(|log| month.contains(log.occurrence.date));
+        // The order `logs_of_child` reads them in (a UUID's text sorts as its bytes), so ties resolve as they
+        // do on the child's page.
+        child_logs.sort_unstable_by_key(|log| (log.occurrence.date, log.id));
+        let unseen: Vec<PainReport> =
+            pain.remove(&l.child.id).unwrap_or_default().into_iter().map(|(_, p)| p).collect();
+        let on_my_team = l.team.1;
+        let row = overview_row(&state.store, of_clinic, l, child_logs, &unseen).await?;
         if filter.keeps_flags(&row.flags) {
             if !on_my_team {
                 outside.push(row.child_id);

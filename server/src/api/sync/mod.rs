@@ -24,7 +24,7 @@ use axum::response::{IntoResponse, Response};
 use homeplay_core::clinic::FamilyClinicSettings;
 use homeplay_core::family::Child;
 use homeplay_core::hlc::Hlc;
-use homeplay_core::ids::DeviceId;
+use homeplay_core::ids::{DeviceId, ServerEpoch};
 use homeplay_core::media::{MediaRef, MediaSource};
 use homeplay_core::pairing::DeviceToken;
 use homeplay_core::sync::{
@@ -130,6 +130,7 @@ pub async fn pair(
         clinic_id,
         clinic_name: clinic.name,
         token,
+        epoch: Some(state.store.epoch()),
     }))
 }
 
@@ -157,6 +158,7 @@ pub struct PullReply {
     more: bool,
     server_hlc: Hlc,
     clinic: FamilyClinicSettings,
+    epoch: ServerEpoch,
 }
 
 /// Pull changes
@@ -232,6 +234,7 @@ pub async fn pull(
             audit::record_per_child(&state, Actor::Device(&auth), &ip, "device_closed_at_discharge", closed).await?;
         }
     }
+    crate::metrics::sync_pulled();
     let reply = PullReply {
         protocol: PROTOCOL_VERSION,
         changes,
@@ -239,6 +242,7 @@ pub async fn pull(
         more,
         server_hlc: Hlc::new(u64::try_from(now_ms()).unwrap_or(0), 0),
         clinic,
+        epoch: state.store.epoch(),
     };
     Ok(Json(reply).into_response())
 }

@@ -228,6 +228,7 @@ async fn accept<T: Accept>(
         }
     }
     refused.sort_by_key(|r| r.index);
+    crate::metrics::sync_items(T::FIELD, accepted.len(), refused.iter().map(|r| &r.reason));
     // What a family records is the child's data: audited per child, like every read and change of it.
     audit::record_per_child(
         state,
@@ -284,5 +285,7 @@ pub async fn push(
     max_wall = max_wall
         .max(accept::<MessageRead>(&state, &auth, &ip, &children, &envelope.message_reads, now, &mut response).await?);
     response.server_hlc = Hlc::new(u64::try_from(now).unwrap_or(0).max(max_wall), 0);
+    crate::metrics::sync_pushed();
+    response.epoch = Some(state.store.epoch());
     Ok(Json(response))
 }

@@ -1,5 +1,6 @@
 //! SQL of [`PainStore`], and the pain reports a push of logs writes.
 
+use super::docs::{IDS_PER_STATEMENT, placeholders};
 use super::{Db, This, begin};
 use crate::store::push_plan::PainChange;
 use crate::store::{Millis, PainStore, StoreError, StoreResult};
@@ -44,6 +45,19 @@ const UNSEEN: &str = "FROM pain_reports p JOIN children c ON c.id = p.child_id
      LEFT JOIN pain_seen s ON s.child_id = p.child_id
      WHERE p.child_id = $1 AND c.clinic_id = $2 AND (s.seen_ms IS NULL OR p.reported_ms > s.seen_ms)";
 
+/// A pain report as stored, back to the core's type.
+fn pain_report(r: &<Db as sqlx::Database>::Row) -> StoreResult<PainReport> {
+    let date: String = r.try_get("occ_date")?;
+    let score: Option<i64> = r.try_get("score")?;
+    Ok(PainReport {
+        date: date.parse().map_err(|_| StoreError::NotFound("pain report date"))?,
+        score: score
+            .map(|s| u8::try_from(s).ok().and_then(|s| PainScore::new(s).ok()))
+            .map(|s| s.ok_or(StoreError::NotFound("pain score")))
+            .transpose()?,
+    })
+}
+
 #[async_trait]
 impl PainStore for This {
     async fn unseen_pain(&self, clinic: ClinicId, child: ChildId) -> StoreResult<Vec<PainReport>> {
@@ -52,19 +66,35 @@ impl PainStore for This {
             .bind(clinic.to_string())
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                let date: String = r.try_get("occ_date")?;
-                let score: Option<i64> = r.try_get("score")?;
-                Ok(PainReport {
-                    date: date.parse().map_err(|_| StoreError::NotFound("pain report date"))?,
-                    score: score
-                        .map(|s| u8::try_from(s).ok().and_then(|s| PainScore::new(s).ok()))
-                        .map(|s| s.ok_or(StoreError::NotFound("pain score")))
-                        .transpose()?,
-                })
-            })
-            .collect()
+        rows.iter().map(pain_report).collect()
+    }
+
+    async fn unseen_pain_of_children(
+        &self,
+        clinic: ClinicId,
+        children: &[ChildId],
+    ) -> StoreResult<Vec<(ChildId, PainReport)>> {
+        let mut out = Vec::new();
+        for chunk in children.chunks(IDS_PER_STATEMENT) {
+            let sql = format!(
+                "SELECT p.child_id, p.occ_date, p.score FROM pain_reports p JOIN children c ON c.id = p.child_id
+                 LEFT JOIN pain_seen s ON s.child_id = p.child_id
+                 WHERE c.clinic_id = $1 AND p.child_id IN ({})
+                   AND (s.seen_ms IS NULL OR p.reported_ms > s.seen_ms)
+                 ORDER BY p.child_id, p.occ_date, p.log_id",
+                placeholders(2, chunk.len())
+            );
+            let mut query = sqlx::query(&sql).bind(clinic.to_string());
+            for c in chunk {
+                query = query.bind(c.to_string());
+            }
+            for r in query.fetch_all(&self.pool).await? {
+                let child: String = r.try_get("child_id")?;
+                let child = child.parse().map_err(|_| StoreError::NotFound("child id"))?;
+                out.push((child, pain_report(&r)?));
+            }
+        }
+        Ok(out)
     }
 
     async fn mark_pain_seen(

@@ -96,6 +96,15 @@ impl ProgramStore for This {
         .await
     }
 
+    async fn assignments_of_children(&self, clinic: ClinicId, children: &[ChildId]) -> StoreResult<Vec<Assignment>> {
+        self.docs_of_children(
+            "SELECT doc FROM assignments WHERE clinic_id = $1 AND child_id IN ({children}) ORDER BY child_id, id",
+            &[clinic.to_string()],
+            children,
+        )
+        .await
+    }
+
     async fn assignments_of_family(&self, family: FamilyId) -> StoreResult<Vec<Assignment>> {
         self.docs(
             "SELECT a.doc FROM assignments a JOIN children c ON c.id = a.child_id

@@ -671,6 +671,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clinic/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a clinic export
+         * @description Writes one entry to the audit log for a stage of a whole-clinic export (started, finished or cancelled)
+         *     with its counts. The children's data itself is read through the per-child endpoints, each read audited
+         *     there. Clinic admins only.
+         */
+        post: operations["record_clinic_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clinic/policy": {
         parameters: {
             query?: never;
@@ -1716,6 +1738,21 @@ export interface components {
             /** @description Used for the clinic's own dates (reports); each family has its own zone. */
             time_zone: components["schemas"]["TimeZoneName"];
         };
+        /** @description A stage of an export, as the dashboard reports it. */
+        ClinicExport: {
+            stage: components["schemas"]["ExportStage"];
+            /**
+             * Format: int32
+             * @description The children the export set out to pack: every child of the clinic the admin was listed.
+             */
+            children: number;
+            /**
+             * Format: int32
+             * @description The children packed into the archive (those the admin may open); required once `finished` or
+             *     `cancelled`, absent when `started`.
+             */
+            exported?: number | null;
+        };
         /** Format: uuid */
         ClinicId: string;
         ClinicPolicy: {
@@ -1923,6 +1960,8 @@ export interface components {
             /** Format: double */
             logged_rate?: number | null;
         };
+        /** @enum {string} */
+        ExportStage: "started" | "finished" | "cancelled";
         /** @description The household a clinic pairs devices with. Siblings share one family. */
         Family: {
             id: components["schemas"]["FamilyId"];
@@ -2571,6 +2610,7 @@ export interface components {
             clinic_name: components["schemas"]["Name"];
             /** @description Shown once; the server stores only its hash. */
             token: components["schemas"]["DeviceToken"];
+            epoch?: null | components["schemas"]["ServerEpoch"];
         };
         /** @description A pairing code, shown as XXXX-XXXX (Crockford base 32) */
         PairingCode: string;
@@ -2665,6 +2705,7 @@ export interface components {
             more: boolean;
             server_hlc: components["schemas"]["Hlc"];
             clinic?: null | components["schemas"]["FamilyClinicSettings"];
+            epoch?: null | components["schemas"]["ServerEpoch"];
         };
         /** @description `POST /api/v1/sync/push`: new logs and new versions of logs, at most [`PushRequest::MAX_LOGS`] at a time. */
         PushRequest: {
@@ -2714,6 +2755,7 @@ export interface components {
             message_reads_rejected?: components["schemas"]["MessageReadRejection"][];
             /** @description The server's clock after the push; devices observe it to keep their clocks ordered after the server's. */
             server_hlc: components["schemas"]["Hlc"];
+            epoch?: null | components["schemas"]["ServerEpoch"];
         };
         /** @description The clinic has read the thread up to and including this message. */
         ReadInput: {
@@ -2853,6 +2895,8 @@ export interface components {
             /** Format: date-time */
             expires_at: string;
         };
+        /** Format: uuid */
+        ServerEpoch: string;
         /** @description What a server says about itself before any pairing: `GET /api/v1/sync/info`. */
         ServerInfo: {
             service: string;
@@ -6260,6 +6304,93 @@ export interface operations {
             };
             /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    record_clinic_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClinicExport"];
+            };
+        };
+        responses: {
+            /** @description Recorded in the audit log */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClinicExport"];
+                };
+            };
+            /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type); `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not a clinic admin, or the X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description `children` over 100000, or `exported` missing once finished or cancelled, given when started, or more than `children` (`field` names it; the message lists every field at fault) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
