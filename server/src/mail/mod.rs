@@ -262,11 +262,6 @@ impl Mailer {
         Ok(Self { transport: builder.build(), from: settings.from.clone(), public_url: settings.public_url.clone() })
     }
 
-    /// Where links point.
-    pub fn public_url(&self) -> &str {
-        &self.public_url
-    }
-
     /// The invitation, with the link where the therapist chooses a password and signs in for the first time.
     pub async fn send_invite(&self, to: &str, invite: &Invite<'_>) -> Result<(), MailError> {
         let link = welcome_link(&self.public_url, invite.token);
@@ -289,7 +284,8 @@ impl Mailer {
     }
 
     async fn send(&self, to: &str, subject: &str, body: MultiPart) -> Result<(), MailError> {
-        let to: Mailbox = to.trim().parse().map_err(|_| MailError::Address)?;
+        // A bare address, never `Name <address>`: the address checked and audited is the one written to.
+        let to = Mailbox::new(None, to.trim().parse::<lettre::Address>().map_err(|_| MailError::Address)?);
         // A Message-ID of the sender's domain (relays that add none would leave the message without one).
         let message_id = format!("<{}@{}>", uuid::Uuid::now_v7().simple(), self.from.email.domain());
         let message = Message::builder()
@@ -347,6 +343,19 @@ mod tests {
         assert!(SmtpSettings::resolve(config(""), Some("https://h.example/?x=1"), None).is_err());
         let bad_from: SmtpConfig = toml::from_str("host = \"h\"\nfrom = \"not an address\"").unwrap();
         assert!(SmtpSettings::resolve(bad_from, Some("https://h.example"), None).is_err());
+    }
+
+    #[tokio::test]
+    async fn only_a_bare_address_is_written_to() {
+        let settings =
+            SmtpSettings::resolve(config("tls = \"none\"\nport = 9"), Some("https://h.example"), None).unwrap();
+        let mailer = Mailer::new(&settings).unwrap();
+        let code = PairingCode::parse("K7QM-4TZD").unwrap();
+        let pairing = PairingLink { clinic: "Riverside", code: &code, minutes_left: 5 };
+        for to in ["a<b@c.example>", "Mum <mum@family.example>", "a@b.example, c@d.example"] {
+            let e = mailer.send_pairing_link(to, &pairing).await.unwrap_err();
+            assert!(matches!(e, MailError::Address), "{to}: {e}");
+        }
     }
 
     #[test]
