@@ -24,6 +24,10 @@ dpkg -s libdbus-1-dev >/dev/null 2>&1 || need_apt+=(libdbus-1-dev)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 # The bench's failover scenario puts HAProxy in front of two server instances (a child process, not a service).
 command -v haproxy >/dev/null || need_apt+=(haproxy)
+# The clinic server's .deb (packaging/server/test-deb.sh): systemd-analyze checks its units, openssl makes a
+# certificate, curl asks, and Debian's Prometheus scrapes the unpacked server (a child process, not a service).
+command -v systemd-analyze >/dev/null || need_apt+=(systemd)
+for tool in openssl curl prometheus; do command -v "$tool" >/dev/null || need_apt+=("$tool"); done
 # Tauri 2 (the family app, src-tauri/): WebKitGTK and friends to build it; Xvfb, WebKitWebDriver and ImageMagick to run it headless.
 for pkg in libwebkit2gtk-4.1-dev build-essential libssl-dev libayatana-appindicator3-dev librsvg2-dev file xvfb xauth dbus-x11 webkit2gtk-driver imagemagick x11-utils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
@@ -109,6 +113,16 @@ step "family web app on phones (ui/phone/, served at /family/): end to end in De
 # The phone benchmark, tiny (a smoke run: it completes and reports; no timing is asserted anywhere).
 HOMEPLAY_SERVER_BIN="$PWD/target/debug/homeplay-server" cargo run --locked -q -p homeplay-bench -- phone --quick
 
+step "clinic server .deb: built from the debug server, unpacked, docs/operations.md walked through against it"
+# packaging/server/test-deb.sh: the package's metadata and files, its units (systemd-analyze verify and security),
+# its maintainer scripts against stand-ins, then every block of docs/operations.md marked deb-test, run against
+# the unpacked package with the dashboard built above (ui/dist). The debug binary the suites used, not a release
+# build: the package is the same but for the binary's speed, and the run is minutes shorter. One test result line.
+server_deb_ok=
+if bash packaging/server/test-deb.sh target/debug/homeplay-server 2>&1 | tee -a "$log"; then
+  server_deb_ok=1
+fi
+
 step "family app (src-tauri/ + ui/family/): screens build, then the app builds embedding them"
 # Unit tests of the family screens run with the dashboard's (npm test above); the bindings, command and sync-event
 # tests ran with cargo test. Here: the real screens are built and the app binary is built around them.
@@ -144,4 +158,4 @@ fi
 # One closing line for the whole run, summed over every suite.
 awk '/^test result:/ { p += $4; f += $6 } END { printf "\ntests: %d passed, %d failed\n", p, f }' "$log"
 printf 'test command took %dm%02ds\n' $((SECONDS / 60)) $((SECONDS % 60))
-[ -n "$deb_ok" ]
+[ -n "$deb_ok" ] && [ -n "$server_deb_ok" ]

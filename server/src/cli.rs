@@ -69,6 +69,10 @@ pub enum Command {
         /// The folder to write into; made if missing.
         #[arg(long)]
         to: PathBuf,
+        /// Then delete the oldest backups of this database in the folder beyond this many (as `serve`'s schedule
+        /// does; files not named as backups are left alone). Unset, nothing is deleted.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        keep: Option<u32>,
     },
     /// Restore a backup into the empty database given by --database (refused if it holds anything). Start
     /// the server on it afterwards: it upgrades an older backup's schema as usual.

@@ -81,9 +81,14 @@ async fn main() -> anyhow::Result<()> {
     // Neither opens the store: opening migrates, and a backup must copy the schema as it is, a restore find
     // its target empty.
     match &args.command {
-        Command::Backup { to } => {
+        Command::Backup { to, keep } => {
             let file = backup::backup(&settings.database_url, to).await?;
             println!("{}", file.display());
+            if let Some(keep) = keep {
+                for old in backup::prune(&settings.database_url, to, *keep as usize)? {
+                    tracing::info!(file = %old.display(), "deleted an old backup");
+                }
+            }
             return Ok(());
         }
         Command::Restore { from } => {
@@ -117,6 +122,9 @@ async fn main() -> anyhow::Result<()> {
             };
             if let Some(certificate) = &certificate {
                 certificate.reload_on_sighup().context("cannot catch SIGHUP to reload the TLS certificate")?;
+            } else {
+                // `systemctl reload` sends SIGHUP: without a certificate to reread it must not stop the server.
+                tls::ignore_sighup().context("cannot catch SIGHUP")?;
             }
             // Before the "listening" line, so whoever waits for that line has seen this one too.
             let metrics = match settings.metrics {

@@ -118,6 +118,25 @@ impl Certificate {
     }
 }
 
+/// A server without TLS has nothing to reread on SIGHUP, but must not die of it (its default action): it logs
+/// that the signal changed nothing.
+#[cfg(unix)]
+pub fn ignore_sighup() -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut hangups = signal(SignalKind::hangup())?;
+    tokio::spawn(async move {
+        while hangups.recv().await.is_some() {
+            tracing::info!("SIGHUP: no TLS certificate to reload, nothing changed");
+        }
+    });
+    Ok(())
+}
+
+#[cfg(not(unix))]
+pub fn ignore_sighup() -> std::io::Result<()> {
+    Ok(())
+}
+
 /// Adds `Strict-Transport-Security` to every response, the application's errors included.
 pub fn with_hsts(app: Router) -> Router {
     app.layer(SetResponseHeaderLayer::overriding(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS)))

@@ -1,7 +1,7 @@
 //! Backups that restore: devices push while `backup` runs; the backup, restored into a fresh database under a
 //! fresh server, holds every log acknowledged before the backup started, exactly once; the devices then sync
 //! on against the restored server, send again what it lost (they see its new epoch), and it ends with every
-//! log any device recorded, each once. And `serve --backup-every` keeps only the
+//! log any device recorded, each once. And `serve --backup-every` (or `backup --keep`) keeps only the
 //! newest backups it made. On SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -288,6 +288,37 @@ async fn sqlite_scheduled_backups_keep_the_newest() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_scheduled_backups_keep_the_newest() {
     scheduled_backups_keep_the_newest(Backend::Postgres).await;
+}
+
+/// `backup --keep N` (what the packaged nightly timer runs) deletes the oldest of this database's backups beyond
+/// the newest N, as the schedule does, and leaves other files alone; without `--keep` nothing is deleted.
+#[test]
+fn backup_with_keep_deletes_the_oldest_beyond_the_newest() {
+    let db = TestDb::new(Backend::Sqlite);
+    make_clinic(&db, "Riverside", "maya@riverside.example", true);
+    let backups = tempfile::tempdir().unwrap();
+    let foreign = ["homeplay-manual.db", "notes.txt"];
+    for name in foreign {
+        std::fs::write(backups.path().join(name), b"mine").unwrap();
+    }
+    let dir = backups.path().to_str().unwrap();
+    let mut made = Vec::new();
+    for _ in 0..3 {
+        let file = run_cli(&db, &["backup", "--to", dir], &[]);
+        made.push(std::path::Path::new(file.trim()).file_name().unwrap().to_str().unwrap().to_owned());
+        // Backups are named to the millisecond.
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(scheduled(backups.path(), ".db").len(), 3, "without --keep nothing is deleted");
+    let file = run_cli(&db, &["backup", "--to", dir, "--keep", "2"], &[]);
+    made.push(std::path::Path::new(file.trim()).file_name().unwrap().to_str().unwrap().to_owned());
+    let newest: BTreeSet<String> = made[2..].iter().cloned().collect();
+    assert_eq!(scheduled(backups.path(), ".db"), newest, "the two newest of {made:?} remain");
+    for name in foreign {
+        assert_eq!(std::fs::read(backups.path().join(name)).unwrap(), b"mine", "{name} was touched");
+    }
+    let (ok, _, stderr) = cli_outcome(&db, &["backup", "--to", dir, "--keep", "0"]);
+    assert!(!ok && stderr.contains("--keep"), "{stderr}");
 }
 
 #[test]

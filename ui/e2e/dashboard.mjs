@@ -31,11 +31,12 @@ import { tablet } from './dashboard/tablet.mjs';
 import { careTeam } from './dashboard/team-care.mjs';
 import { clinicSettings } from './dashboard/clinic-settings.mjs';
 import { lifecycle } from './dashboard/lifecycle.mjs';
+import { spanish } from './dashboard/spanish.mjs';
 
 const sections = [
   overview, childPage, pairing, pain, messages, exportFiles, clinicExport, report, library, builder, assignments, goals, careTeam,
   myChildren, routines, tablet, ownPassword, audit, therapistPassword, enrol, assignMany, lifecycle, monday,
-  clinicSettings, idle,
+  clinicSettings, spanish, idle,
 ];
 
 async function run() {

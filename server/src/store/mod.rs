@@ -56,7 +56,7 @@ pub use postgres::PgStore;
 pub use program::{HistoryRecord, ProgramStore};
 pub use sessions::{RateAttempt, SessionRecord, SessionStore};
 pub use sqlite::SqliteStore;
-pub use sync::{FeedEntry, FeedItem, LogWrite, SyncStore};
+pub use sync::{DevicePull, FeedEntry, FeedItem, LogWrite, SyncStore};
 
 use async_trait::async_trait;
 use std::sync::Arc;

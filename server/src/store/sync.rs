@@ -3,7 +3,9 @@
 
 use super::{DeviceRecord, Millis, StoreResult};
 use async_trait::async_trait;
+use homeplay_core::assignment::Assignment;
 use homeplay_core::clinic::FamilyClinicSettings;
+use homeplay_core::family::Child;
 use homeplay_core::ids::{ChildId, ClinicId, FamilyId};
 use homeplay_core::log::CompletionLog;
 use homeplay_core::sync::Change;
@@ -31,6 +33,20 @@ pub struct FeedItem {
     pub change_json: String,
 }
 
+/// What a device's pull reads, in one round trip.
+#[derive(Debug, Clone)]
+pub struct DevicePull {
+    /// The device with the token (revoked or not).
+    pub device: DeviceRecord,
+    /// Its clinic's settings for families.
+    pub clinic: FamilyClinicSettings,
+    /// A page of its family's feed after the cursor, oldest first; empty for a revoked device.
+    pub items: Vec<FeedItem>,
+    /// The family's children, as `children_of_family` orders them (the pull audits a read of each); none for
+    /// a revoked device.
+    pub children: Vec<Child>,
+}
+
 /// What the store did with one pushed log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogWrite {
@@ -55,17 +71,15 @@ pub trait SyncStore: Send + Sync {
         logs: &[CompletionLog],
         now: Millis,
     ) -> StoreResult<Vec<LogWrite>>;
+    /// What a push checks its logs against, in one round trip: the family's children (as `children_of_family`
+    /// orders them) and their assignments (as `assignments_of_family` does).
+    async fn family_for_push(&self, family: FamilyId) -> StoreResult<(Vec<Child>, Vec<Assignment>)>;
     /// The family's feed after `after_seq`, oldest first.
     async fn pull(&self, family: FamilyId, after_seq: i64, limit: u32) -> StoreResult<Vec<FeedItem>>;
     /// A device's pull in one round trip: the device with this token (`None` if there is none), its clinic's
-    /// settings for families, and its family's feed after `after_seq`, oldest first. A revoked device gets
-    /// its record and no feed.
-    async fn pull_by_token(
-        &self,
-        token_hash: &str,
-        after_seq: i64,
-        limit: u32,
-    ) -> StoreResult<Option<(DeviceRecord, FamilyClinicSettings, Vec<FeedItem>)>>;
+    /// settings for families, its family's feed after `after_seq`, oldest first, and the family's children. A
+    /// revoked device gets its record and nothing else.
+    async fn pull_by_token(&self, token_hash: &str, after_seq: i64, limit: u32) -> StoreResult<Option<DevicePull>>;
     async fn logs_of_child(
         &self,
         clinic: ClinicId,

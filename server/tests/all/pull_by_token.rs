@@ -1,5 +1,6 @@
 //! `Store::pull_by_token`, the pull's one-query path, must answer exactly what the token lookup followed by
-//! `Store::pull` answers: the same device, the same pages of the same family's feed, nothing for an unknown
+//! `Store::pull` and `children_of_family` answer (and `family_for_push`, the push's, what `children_of_family`
+//! and `assignments_of_family` answer): the same device, the same pages of the same family's feed, nothing for an unknown
 //! token and no feed for a revoked device. On SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -111,32 +112,60 @@ async fn pull_by_token_answers_as_the_lookup_and_the_pull_do() {
         store.insert_therapist(&therapist, "hash", 1).await.unwrap();
         let ours = family(&store, clinic.id, therapist.id, "token-ours").await;
         let theirs = family(&store, clinic.id, therapist.id, "token-theirs").await;
+        // A sister added after Leo but dated before him: the pull lists children in the family's order.
+        let sister = Child {
+            id: ChildId::new_v7(),
+            family_id: ours.family,
+            display_name: Name::new("Mia").unwrap(),
+            time_zone: TimeZoneName::new("Europe/London").unwrap(),
+            age_years: Some(3),
+            discharged_on: None,
+        };
+        store.put_child(clinic.id, &sister, 0).await.unwrap();
+        let ours_listed: Vec<ChildId> =
+            store.children_of_family(ours.family).await.unwrap().iter().map(|c| c.id).collect();
+        assert_eq!(ours_listed, vec![sister.id, ours.child], "{backend:?}");
+        // A push reads the children and their assignments in one query: the same as the two reads it replaces.
+        let mut second = store.assignments_of_family(ours.family).await.unwrap().remove(0);
+        second.id = AssignmentId::new_v7();
+        second.child_id = sister.id;
+        store.put_assignment(clinic.id, ours.family, &second, therapist.id, "create", &[], 1).await.unwrap();
+        for fam in [ours.family, theirs.family] {
+            let (children, assignments) = store.family_for_push(fam).await.unwrap();
+            assert_eq!(children, store.children_of_family(fam).await.unwrap(), "{backend:?}");
+            assert_eq!(assignments, store.assignments_of_family(fam).await.unwrap(), "{backend:?}");
+        }
+        assert_eq!(store.family_for_push(ours.family).await.unwrap().1.len(), 2, "{backend:?}");
         store.push_logs(ours.family, clinic.id, &logs(&ours, 9), 10).await.unwrap();
         store.push_logs(theirs.family, clinic.id, &logs(&theirs, 4), 10).await.unwrap();
 
         // Page by page, from scratch and from the middle, with limits below, at and above what is left.
         for (after, limit) in [(0, 1000), (0, 3), (2, 4), (5, 100), (10, 5), (1000, 5)] {
-            let (device, _, items) = store.pull_by_token("token-ours", after, limit).await.unwrap().unwrap();
-            assert_eq!((device.device.id, device.clinic_id), (ours.device, clinic.id), "{backend:?}");
-            assert!(!device.device.is_revoked(), "{backend:?}");
+            let read = store.pull_by_token("token-ours", after, limit).await.unwrap().unwrap();
+            assert_eq!((read.device.device.id, read.device.clinic_id), (ours.device, clinic.id), "{backend:?}");
+            assert!(!read.device.device.is_revoked(), "{backend:?}");
             let expected = store.pull(ours.family, after, limit).await.unwrap();
-            assert_eq!(pairs(&items), pairs(&expected), "{backend:?}: after {after}, limit {limit}");
+            assert_eq!(pairs(&read.items), pairs(&expected), "{backend:?}: after {after}, limit {limit}");
+            assert_eq!(read.children, store.children_of_family(ours.family).await.unwrap(), "{backend:?}");
         }
-        let (_, _, all) = store.pull_by_token("token-ours", 0, 1000).await.unwrap().unwrap();
+        let all = store.pull_by_token("token-ours", 0, 1000).await.unwrap().unwrap().items;
         let pulled_logs = all.iter().filter(|i| i.change_json.starts_with("{\"type\":\"log\"")).count();
         assert_eq!(pulled_logs, 9, "{backend:?}");
         assert!(all.iter().all(|i| serde_json::from_str::<serde_json::Value>(&i.change_json).is_ok()));
 
-        let (device, _, items) = store.pull_by_token("token-theirs", 0, 1000).await.unwrap().unwrap();
-        assert_eq!(device.device.id, theirs.device, "{backend:?}");
-        assert_eq!(pairs(&items), pairs(&store.pull(theirs.family, 0, 1000).await.unwrap()), "{backend:?}");
-        assert!(items.iter().all(|i| !i.change_json.contains(&ours.child.to_string())), "{backend:?}");
+        let read = store.pull_by_token("token-theirs", 0, 1000).await.unwrap().unwrap();
+        assert_eq!(read.device.device.id, theirs.device, "{backend:?}");
+        assert_eq!(pairs(&read.items), pairs(&store.pull(theirs.family, 0, 1000).await.unwrap()), "{backend:?}");
+        assert!(read.items.iter().all(|i| !i.change_json.contains(&ours.child.to_string())), "{backend:?}");
+        let their_children: Vec<ChildId> = read.children.iter().map(|c| c.id).collect();
+        assert_eq!(their_children, vec![theirs.child], "{backend:?}: only the device's own family's children");
 
         assert!(store.pull_by_token("token-nobody", 0, 1000).await.unwrap().is_none(), "{backend:?}");
 
         assert!(store.revoke_device(clinic.id, ours.device, 20).await.unwrap());
-        let (device, _, items) = store.pull_by_token("token-ours", 0, 1000).await.unwrap().unwrap();
-        assert!(device.device.is_revoked(), "{backend:?}");
-        assert!(items.is_empty(), "{backend:?}: a revoked device reads nothing");
+        let read = store.pull_by_token("token-ours", 0, 1000).await.unwrap().unwrap();
+        assert!(read.device.device.is_revoked(), "{backend:?}");
+        assert!(read.items.is_empty(), "{backend:?}: a revoked device reads nothing");
+        assert!(read.children.is_empty(), "{backend:?}: a revoked device reads no child");
     }
 }

@@ -3,6 +3,7 @@
 import { ApiError, type Schemas } from './api/client';
 import type { Route } from './router';
 import { downloadFile } from './download';
+import { t } from '../i18n.svelte';
 
 export type Me = Schemas['Me'];
 export type TherapistAccount = Schemas['TherapistAccount'];
@@ -79,8 +80,8 @@ export function svgDataUri(svg: string): string {
 /** The recovery codes as a text file to keep. */
 export function recoveryCodesFile(codes: readonly string[], who: string, clinic: string, when: Date): string {
   return [
-    `homeplay recovery codes for ${who} (${clinic})`,
-    `Made ${when.toISOString().slice(0, 10)}. Each code works once, in place of the code from your authenticator app.`,
+    t('recovery_file.title', { who, clinic }),
+    t('recovery_file.made', { date: when.toISOString().slice(0, 10) }),
     '',
     ...codes,
     '',
@@ -96,18 +97,24 @@ export function accountStatus(a: Pick<TherapistAccount, 'disabled' | 'must_chang
 }
 
 export const STATUS_LABELS: Record<AccountStatus, string> = {
-  active: 'Active',
-  disabled: 'Disabled',
-  invited: 'Waiting for first sign-in',
+  get active() { return t('account_status.active'); },
+  get disabled() { return t('account_status.disabled'); },
+  get invited() { return t('account_status.invited'); },
 };
 
-export const DISCIPLINE_LABELS: Record<Schemas['Discipline'], string> = { ot: 'OT', pt: 'PT' };
-export const ROLE_LABELS: Record<Schemas['Role'], string> = { therapist: 'Therapist', admin: 'Admin' };
+export const DISCIPLINE_LABELS: Record<Schemas['Discipline'], string> = {
+  get ot() { return t('discipline.ot'); },
+  get pt() { return t('discipline.pt'); },
+};
+export const ROLE_LABELS: Record<Schemas['Role'], string> = {
+  get therapist() { return t('role.therapist'); },
+  get admin() { return t('role.admin'); },
+};
 
 export const TWO_FACTOR_POLICY_LABELS: Record<Schemas['TwoFactorPolicy'], string> = {
-  off: 'Nobody',
-  admins: 'Admins',
-  everyone: 'Everyone',
+  get off() { return t('two_factor_policy.off'); },
+  get admins() { return t('two_factor_policy.admins'); },
+  get everyone() { return t('two_factor_policy.everyone'); },
 };
 
 export type AccountAction = 'disable' | 'enable' | 'reset';
@@ -128,11 +135,11 @@ export function canAct(a: TherapistAccount, action: AccountAction, meId: string)
 export function confirmText(action: AccountAction, name: string): string {
   switch (action) {
     case 'disable':
-      return `Disable ${name}'s account? ${name}'s sessions end at once and they cannot sign in; their programs and history stay.`;
+      return t('account_confirm.disable', { name });
     case 'enable':
-      return `Re-enable ${name}'s account? ${name} can sign in again with their password.`;
+      return t('account_confirm.enable', { name });
     case 'reset':
-      return `Reset ${name}'s two-factor sign-in? Their authenticator app and recovery codes stop working; ${name} signs in with their password and sets up a new one if the clinic requires it.`;
+      return t('account_confirm.reset', { name });
   }
 }
 
@@ -140,11 +147,11 @@ export function confirmText(action: AccountAction, name: string): string {
 export function doneText(action: AccountAction, name: string): string {
   switch (action) {
     case 'disable':
-      return `${name}'s account is disabled.`;
+      return t('account_done.disable', { name });
     case 'enable':
-      return `${name}'s account is enabled again.`;
+      return t('account_done.enable', { name });
     case 'reset':
-      return `${name}'s two-factor sign-in is reset.`;
+      return t('account_done.reset', { name });
   }
 }
 

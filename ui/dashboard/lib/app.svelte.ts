@@ -4,6 +4,7 @@ import { href, parseRoute, type Route } from './router';
 import { durationLabel, idleTimes, storedOverride, type IdleTimes } from './idle';
 import { owedRoute, owedStep } from './accounts';
 import { setDateLocale } from './dates';
+import { t, therapistSignedIn } from '../i18n.svelte';
 
 export const api = createApi();
 
@@ -22,6 +23,7 @@ class AppState {
 
   signedIn(me: Schemas['Me']) {
     setDateLocale(me.clinic_settings.locale);
+    void therapistSignedIn(me.therapist.id);
     this.me = me;
     api.session.csrf = me.csrf_token;
     this.touch();
@@ -58,7 +60,7 @@ class AppState {
 export const app = new AppState();
 
 api.session.onUnauthorized = () => {
-  if (app.me) app.signedOut('Your session ended; please sign in again.');
+  if (app.me) app.signedOut(t('session.ended'));
 };
 api.session.onActivity = () => app.touch();
 
@@ -107,7 +109,7 @@ async function expire(): Promise<void> {
   } catch {
     // Signed out locally either way; the server's idle limit ends the session too.
   }
-  app.signedOut(`You were signed out after ${durationLabel(app.idle.limitMs)} without activity.`);
+  app.signedOut(t('session.idle_out', { duration: durationLabel(app.idle.limitMs) }));
 }
 
 export async function logout(): Promise<void> {
@@ -116,5 +118,5 @@ export async function logout(): Promise<void> {
   } catch {
     // Signed out locally either way.
   }
-  app.signedOut('You are signed out.');
+  app.signedOut(t('session.signed_out'));
 }

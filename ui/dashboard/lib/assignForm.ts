@@ -1,4 +1,5 @@
 // The program builder's "when" part, and how it becomes the API's AssignmentInput.
+import { t } from '../i18n.svelte';
 import type { Schemas } from './api/client';
 import type { FormError } from './fieldErrors';
 
@@ -56,12 +57,12 @@ export const WHEN_FIELDS = ['start_date', 'end_date', 'days', 'slots', 'dosage',
 export function whenProblems(d: AssignDraft): FormError[] {
   const p: FormError[] = [];
   const add = (field: string, message: string) => p.push({ field, message });
-  if (!d.start_date) add('start_date', 'Pick a start date.');
-  if (d.end_date && d.start_date && d.end_date < d.start_date) add('end_date', 'The end date is before the start date.');
-  if (d.days.length === 0) add('days', 'Pick at least one day of the week.');
-  if (d.slots.length < 1 || d.slots.length > MAX_SLOTS) add('slots', `Pick 1 to ${MAX_SLOTS} times a day.`);
+  if (!d.start_date) add('start_date', t('when_problem.start'));
+  if (d.end_date && d.start_date && d.end_date < d.start_date) add('end_date', t('when_problem.end_before_start'));
+  if (d.days.length === 0) add('days', t('when_problem.days'));
+  if (d.slots.length < 1 || d.slots.length > MAX_SLOTS) add('slots', t('when_problem.slots', { max: MAX_SLOTS }));
   d.slots.forEach((s, i) => {
-    if (s.kind === 'at' && !/^\d\d:\d\d(:\d\d)?$/.test(s.time)) add(`slots[${i}].time`, `Give time ${i + 1} as HH:MM.`);
+    if (s.kind === 'at' && !/^\d\d:\d\d(:\d\d)?$/.test(s.time)) add(`slots[${i}].time`, t('when_problem.time', { n: i + 1 }));
   });
   return p;
 }

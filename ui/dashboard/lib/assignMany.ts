@@ -2,6 +2,7 @@
 // sent as one `POST /api/v1/children/{id}/assignments/batch` (all assigned, or none).
 import type { Schemas } from './api/client';
 import type { FormError } from './fieldErrors';
+import { t } from '../i18n.svelte';
 import { toAssignment, type AssignDraft } from './assignForm';
 
 /** The server takes at most this many items in one submit. */
@@ -77,9 +78,9 @@ export function selectionProblems(count: number, childId: string | null): string
 /** The same problems, each named by the field it shows beside: `child`, or `items` (the selection). */
 export function selectionFieldProblems(count: number, childId: string | null): FormError[] {
   const p: FormError[] = [];
-  if (childId !== null && !childId) p.push({ field: 'child', message: 'Pick a child.' });
-  if (count === 0) p.push({ field: 'items', message: 'Select at least one exercise.' });
-  if (count > MAX_BATCH) p.push({ field: 'items', message: `Select at most ${MAX_BATCH} exercises: a home program of 3–5 works best.` });
+  if (childId !== null && !childId) p.push({ field: 'child', message: t('builder_problem.child') });
+  if (count === 0) p.push({ field: 'items', message: t('selection_problem.none') });
+  if (count > MAX_BATCH) p.push({ field: 'items', message: t('selection_problem.too_many', { max: MAX_BATCH }) });
   return p;
 }
 

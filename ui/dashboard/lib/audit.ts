@@ -1,4 +1,5 @@
 // The audit log page: pages of entries, newest first, joined as "Load more" fetches older ones.
+import { t } from '../i18n.svelte';
 import type { Schemas } from './api/client';
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -26,8 +27,8 @@ export function appendAuditPage(state: AuditState, page: Schemas['AuditPage']): 
 
 /** Who did it, for a row of the log. */
 export function actorLabel(e: Schemas['AuditItem']): string {
-  const kind = e.actor_kind === 'therapist' ? 'Therapist' : e.actor_kind === 'device' ? 'Device' : e.actor_kind === 'system' ? 'System' : e.actor_kind;
-  return e.actor_name ? `${e.actor_name} (${kind.toLowerCase()})` : kind;
+  const kind = e.actor_kind === 'therapist' ? t('audit.actor.therapist') : e.actor_kind === 'device' ? t('audit.actor.device') : e.actor_kind === 'system' ? t('audit.actor.system') : e.actor_kind;
+  return e.actor_name ? t('audit.actor_named', { name: e.actor_name, kind: kind.toLocaleLowerCase() }) : kind;
 }
 
 /** `update_assignment` → `Update assignment`. */

@@ -3,6 +3,7 @@
 // routine and then the assignment), so each shows beside its field.
 import { WHEN_FIELDS, whenProblems, type AssignDraft } from './assignForm';
 import type { FormError } from './fieldErrors';
+import { t } from '../i18n.svelte';
 
 export type BuilderMode = 'new_routine' | 'routine' | 'exercise';
 
@@ -24,14 +25,14 @@ export const BUILDER_FIELDS = ['child', 'target', 'routine.title', 'routine.kid_
 export function builderProblems(c: BuilderChoice, when: AssignDraft): FormError[] {
   const p: FormError[] = [];
   const add = (field: string, message: string) => p.push({ field, message });
-  if (!c.childId) add('child', 'Pick a child.');
+  if (!c.childId) add('child', t('builder_problem.child'));
   if (c.mode === 'new_routine') {
-    if (!c.title.trim()) add('routine.title', 'Give the routine a title.');
-    if (!c.kidTitle.trim()) add('routine.kid_title', 'Give the routine a title for the child.');
-    if (c.items === 0) add('routine.items', 'Add at least one exercise to the routine.');
+    if (!c.title.trim()) add('routine.title', t('routine_problem.title'));
+    if (!c.kidTitle.trim()) add('routine.kid_title', t('routine_problem.kid_title'));
+    if (c.items === 0) add('routine.items', t('routine_problem.items'));
   }
-  if (c.mode === 'routine' && !c.routineId) add('target', 'Pick a routine.');
-  if (c.mode === 'exercise' && !c.exerciseId) add('target', 'Pick an exercise.');
+  if (c.mode === 'routine' && !c.routineId) add('target', t('builder_problem.routine'));
+  if (c.mode === 'exercise' && !c.exerciseId) add('target', t('builder_problem.exercise'));
   return [...p, ...whenProblems(when)];
 }
 

@@ -1,19 +1,26 @@
 // A child's care team as the dashboard edits it: the members as the server takes them, and in words.
+import { t } from '../i18n.svelte';
 import type { Schemas } from './api/client';
+import { DISCIPLINE } from './goals';
 
 export type TeamMember = Schemas['TeamMemberView'];
 
-export const ROLE: Record<Schemas['TeamRole'], string> = { lead: 'lead', member: 'member' };
+export const ROLE: Record<Schemas['TeamRole'], string> = {
+  get lead() { return t('team_role.lead'); },
+  get member() { return t('team_role.member'); },
+};
 
 /** "Maya Patel · OT · lead". */
 export function memberLabel(m: TeamMember, names: Record<string, string> = {}): string {
-  return `${m.name ?? names[m.therapist_id] ?? 'A therapist'} · ${m.discipline.toUpperCase()} · ${ROLE[m.role]}`;
+  return `${m.name ?? names[m.therapist_id] ?? t('common.a_therapist_capital')} · ${DISCIPLINE[m.discipline]} · ${ROLE[m.role]}`;
 }
 
 /** The whole team, in one short line for the overview: "Maya Patel (OT, lead), Sam Lee (PT)". */
 export function teamLine(team: TeamMember[]): string {
-  if (!team.length) return 'No team';
-  return team.map((m) => `${m.name ?? 'A therapist'} (${m.discipline.toUpperCase()}${m.role === 'lead' ? ', lead' : ''})`).join(', ');
+  if (!team.length) return t('team_line.none');
+  return team
+    .map((m) => t('team_line.member', { name: m.name ?? t('common.a_therapist_capital'), discipline: DISCIPLINE[m.discipline], role: m.role }))
+    .join(', ');
 }
 
 export function teamInput(members: { therapist_id: string; role: Schemas['TeamRole'] }[]): Schemas['CareTeamInput'] {
@@ -22,9 +29,9 @@ export function teamInput(members: { therapist_id: string; role: Schemas['TeamRo
 
 /** What the team would be after a change, checked as the server will: at least one lead, no one twice. */
 export function teamProblem(members: { therapist_id: string; role: Schemas['TeamRole'] }[]): string | null {
-  if (members.length === 0) return 'A team needs at least one therapist.';
-  if (!members.some((m) => m.role === 'lead')) return 'Name at least one lead.';
-  if (new Set(members.map((m) => m.therapist_id)).size !== members.length) return 'A therapist is on the team twice.';
+  if (members.length === 0) return t('team_problem.empty');
+  if (!members.some((m) => m.role === 'lead')) return t('team_problem.no_lead');
+  if (new Set(members.map((m) => m.therapist_id)).size !== members.length) return t('team_problem.twice');
   return null;
 }
 

@@ -4,6 +4,7 @@
 // request bodies of a new child, a sibling and a change.
 import type { Schemas } from './api/client';
 import type { FormError } from './fieldErrors';
+import { t } from '../i18n.svelte';
 
 export const MAX_NAME = 60;
 export const MAX_AGE = 21;
@@ -91,29 +92,29 @@ export function ageFromBirthMonth(month: string, today: Date = new Date()): numb
 export function draftProblems(draft: ChildDraft, withCaregivers: boolean, today: Date = new Date()): FormError[] {
   const problems: FormError[] = [];
   const name = draft.display_name.trim();
-  if (!name) problems.push({ field: 'display_name', message: 'Enter the child’s name.' });
-  else if ([...name].length > MAX_NAME) problems.push({ field: 'display_name', message: `Use at most ${MAX_NAME} characters.` });
+  if (!name) problems.push({ field: 'display_name', message: t('child_problem.name') });
+  else if ([...name].length > MAX_NAME) problems.push({ field: 'display_name', message: t('child_problem.too_long', { max: MAX_NAME }) });
   const age = draft.age.trim();
   if (age && !(/^\d{1,2}$/.test(age) && Number(age) <= MAX_AGE)) {
-    problems.push({ field: 'age_years', message: `Enter whole years from 0 to ${MAX_AGE}, or leave it blank.` });
+    problems.push({ field: 'age_years', message: t('child_problem.age', { max: MAX_AGE }) });
   }
   const born = draft.birth_month.trim();
   if (born) {
     const years = ageFromBirthMonth(born, today);
-    if (age) problems.push({ field: 'birth_month', message: 'Give the age or the birth month, not both.' });
-    else if (years === null) problems.push({ field: 'birth_month', message: 'Enter a month that has begun, such as 2021-03.' });
-    else if (years > MAX_AGE) problems.push({ field: 'birth_month', message: `That makes the child older than ${MAX_AGE}.` });
+    if (age) problems.push({ field: 'birth_month', message: t('child_problem.age_and_month') });
+    else if (years === null) problems.push({ field: 'birth_month', message: t('child_problem.month') });
+    else if (years > MAX_AGE) problems.push({ field: 'birth_month', message: t('child_problem.too_old', { max: MAX_AGE }) });
   }
   const zone = draft.time_zone.trim();
-  if (!zone) problems.push({ field: 'time_zone', message: 'Enter the family’s time zone, such as Europe/London.' });
-  else if (!isTimeZone(zone)) problems.push({ field: 'time_zone', message: `“${zone}” is not a time zone; use a name such as Europe/London.` });
+  if (!zone) problems.push({ field: 'time_zone', message: t('child_problem.zone') });
+  else if (!isTimeZone(zone)) problems.push({ field: 'time_zone', message: t('child_problem.not_a_zone', { zone }) });
   if ([...draft.record_number.trim()].length > MAX_RECORD_NUMBER) {
-    problems.push({ field: 'record_number', message: `Use at most ${MAX_RECORD_NUMBER} characters.` });
+    problems.push({ field: 'record_number', message: t('child_problem.too_long', { max: MAX_RECORD_NUMBER }) });
   }
   if (withCaregivers) {
     const names = caregiverNames(draft);
-    if (names.length > MAX_CAREGIVERS) problems.push({ field: 'caregivers', message: `At most ${MAX_CAREGIVERS} caregivers.` });
-    else if (names.some((n) => [...n].length > MAX_NAME)) problems.push({ field: 'caregivers', message: `Each name at most ${MAX_NAME} characters.` });
+    if (names.length > MAX_CAREGIVERS) problems.push({ field: 'caregivers', message: t('child_problem.caregivers', { max: MAX_CAREGIVERS }) });
+    else if (names.some((n) => [...n].length > MAX_NAME)) problems.push({ field: 'caregivers', message: t('child_problem.caregiver_name', { max: MAX_NAME }) });
   }
   return problems;
 }
@@ -144,5 +145,5 @@ export function childUpdateBody(draft: ChildDraft, today: Date = new Date()): Sc
 /** The server's refusal of a sibling (`family_id`), in words. */
 export function siblingRefusal(err: FormError | null): FormError | null {
   if (err?.field !== 'family_id') return err;
-  return { field: null, message: 'Only someone who may open every child of this family can add a sibling to it (a family’s devices see all its children).' };
+  return { field: null, message: t('child_problem.sibling') };
 }

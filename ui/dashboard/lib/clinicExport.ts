@@ -5,6 +5,10 @@
 import type { Api, Schemas } from './api/client';
 import { ApiError } from './api/client';
 import type { ChildExport, ChildLeftOut } from './clinicArchive';
+import { inEnglish, t } from '../i18n.svelte';
+
+/** "Routine: Hand warm-up", in the archive's English. */
+const routineTitle = (title: string) => inEnglish(() => t('common.routine_title', { title }));
 
 /** Children read at once: enough to hide each request's wait, few enough to leave the server to others. */
 export const AT_ONCE = 3;
@@ -27,7 +31,7 @@ export async function libraryTitles(api: Api): Promise<Record<string, string>> {
   ]);
   const titles: Record<string, string> = {};
   for (const e of exercises) titles[e.id] = e.title;
-  for (const r of routines) titles[r.routine.id] = `Routine: ${r.routine.title}`;
+  for (const r of routines) titles[r.routine.id] = routineTitle(r.routine.title);
   return titles;
 }
 
@@ -44,7 +48,7 @@ export async function readChild(api: Api, id: string, library: Record<string, st
     api.call(api.client.GET('/api/v1/children/{id}/routines', path)),
   ]);
   const titles = { ...library };
-  for (const r of own) titles[r.routine.id] = `Routine: ${r.routine.title}`;
+  for (const r of own) titles[r.routine.id] = routineTitle(r.routine.title);
   return { data, assignments, goals: goals.goals, progress, titles, recordNumber: detail.record_number ?? null };
 }
 

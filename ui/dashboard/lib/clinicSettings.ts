@@ -1,8 +1,10 @@
 // The clinic settings form: what an admin may choose, and what is wrong with a draft, every field at once.
 import type { Schemas } from './api/client';
 import type { FormError } from './fieldErrors';
+import { t } from '../i18n.svelte';
 
-/** homeplay-core `ClinicSettings::LOCALES`, with how each writes a date. */
+/** homeplay-core `ClinicSettings::LOCALES`, with how each writes a date: each named in its own language, as a
+ *  language picker names them, whatever language the dashboard speaks. */
 export const LOCALES: readonly { tag: string; label: string }[] = [
   { tag: 'en-GB', label: 'English (UK): 28/11/2030' },
   { tag: 'en-US', label: 'English (US): 11/28/2030' },
@@ -29,13 +31,13 @@ export function draftFromSettings(s: Schemas['ClinicSettings']): SettingsDraft {
 /** Every problem of the draft, in form order. */
 export function settingsProblems(d: SettingsDraft): FormError[] {
   const problems: FormError[] = [];
-  if (!LOCALES.some((l) => l.tag === d.locale)) problems.push({ field: 'locale', message: 'Choose one of the listed date formats.' });
+  if (!LOCALES.some((l) => l.tag === d.locale)) problems.push({ field: 'locale', message: t('settings_problem.locale') });
   const at = d.painAdviceAt.trim();
   if (!/^\d{1,2}$/.test(at) || Number(at) < 1 || Number(at) > 10) {
-    problems.push({ field: 'pain_advice_at', message: 'Enter a whole pain score from 1 to 10.' });
+    problems.push({ field: 'pain_advice_at', message: t('settings_problem.pain') });
   }
   if ([...d.familyContact.trim()].length > CONTACT_MAX) {
-    problems.push({ field: 'family_contact', message: `Use at most ${CONTACT_MAX} characters.` });
+    problems.push({ field: 'family_contact', message: t('settings_problem.too_long', { max: CONTACT_MAX }) });
   }
   return problems;
 }

@@ -1,6 +1,7 @@
 // The custom-exercise form's state and how it becomes the API's ExerciseInput.
 import type { Schemas } from './api/client';
 import type { FormError } from './fieldErrors';
+import { t } from '../i18n.svelte';
 
 export interface StepDraft {
   caption: string;
@@ -67,16 +68,16 @@ export function nearLimit(text: string, max: number): boolean {
 export function draftProblems(d: ExerciseDraft): FormError[] {
   const p: FormError[] = [];
   const add = (field: string, message: string) => p.push({ field, message });
-  if (!d.title.trim()) add('title', 'Give the exercise a title.');
-  if (!d.kid_title.trim()) add('kid_title', 'Give it a title for the child.');
-  if (d.skill_areas.length === 0) add('skill_areas', 'Pick at least one skill area.');
-  if (!d.instructions.trim()) add('instructions', 'Write the instructions.');
-  if (![d.reps, d.sets, d.hold_seconds, d.duration_seconds].some((n) => n !== null && n > 0)) add('dosage', 'Set a dosage: reps, sets, hold or duration.');
-  if (d.min_years > d.max_years) add('ages', 'The youngest age must not be above the oldest.');
-  if (d.steps.length === 0 || d.steps.length > MAX_STEPS) add('steps', `An exercise has 1 to ${MAX_STEPS} picture steps.`);
+  if (!d.title.trim()) add('title', t('exercise_problem.title'));
+  if (!d.kid_title.trim()) add('kid_title', t('exercise_problem.kid_title'));
+  if (d.skill_areas.length === 0) add('skill_areas', t('exercise_problem.skill_areas'));
+  if (!d.instructions.trim()) add('instructions', t('exercise_problem.instructions'));
+  if (![d.reps, d.sets, d.hold_seconds, d.duration_seconds].some((n) => n !== null && n > 0)) add('dosage', t('exercise_problem.dosage'));
+  if (d.min_years > d.max_years) add('ages', t('exercise_problem.ages'));
+  if (d.steps.length === 0 || d.steps.length > MAX_STEPS) add('steps', t('exercise_problem.steps', { max: MAX_STEPS }));
   d.steps.forEach((s, i) => {
-    if (!s.caption.trim()) add(`steps[${i}].caption`, `Step ${i + 1} needs a caption.`);
-    if (!s.picture) add(`steps[${i}].picture`, `Step ${i + 1} needs a picture: choose a starter picture or upload a photo.`);
+    if (!s.caption.trim()) add(`steps[${i}].caption`, t('exercise_problem.caption', { n: i + 1 }));
+    if (!s.picture) add(`steps[${i}].picture`, t('exercise_problem.picture', { n: i + 1 }));
   });
   return p;
 }

@@ -1,9 +1,11 @@
 // A child's logs as CSV (RFC 4180; cells that a spreadsheet would run as formulas are defused), each log with
-// the goals its program item serves; and the child's goals as a second CSV, one row per GAS review.
+// the goals its program item serves; and the child's goals as a second CSV, one row per GAS review. The files are
+// for other systems (and the clinic's archive), so their words are English whatever language the dashboard speaks.
 import type { Schemas } from './api/client';
 import { GOAL_STATUS, TREND, levelWords } from './goals';
 import { SKILL_AREAS, outcomeLabel, recorderLabel } from './labels';
 import { downloadFile } from './download';
+import { inEnglish } from '../i18n.svelte';
 
 export function csvCell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
@@ -24,6 +26,10 @@ export function goalsByItem(assignments: Schemas['Assignment'][], goals: Schemas
 }
 
 export function logsCsv(data: Schemas['ChildAdherence'], assignments: Schemas['Assignment'][] = [], goals: Schemas['GoalSummary'][] = []): string {
+  return inEnglish(() => logRows(data, assignments, goals));
+}
+
+function logRows(data: Schemas['ChildAdherence'], assignments: Schemas['Assignment'][], goals: Schemas['GoalSummary'][]): string {
   const served = goalsByItem(assignments, goals);
   const head = ['date', 'exercise', 'outcome', 'reason', 'difficulty', 'mood', 'pain', 'note', 'recorded_by', 'device', 'recorded_at', 'undone', 'goals'];
   const rows = data.timeline.map((t) => [
@@ -46,6 +52,10 @@ export function logsCsv(data: Schemas['ChildAdherence'], assignments: Schemas['A
 
 /** One row per GAS review of each goal (a goal not reviewed yet: one row with the review cells empty). */
 export function goalsCsv(goals: Schemas['GoalSummary'][], progress: Schemas['GoalProgress'] | null): string {
+  return inEnglish(() => goalRows(goals, progress));
+}
+
+function goalRows(goals: Schemas['GoalSummary'][], progress: Schemas['GoalProgress'] | null): string {
   const head = ['goal', 'discipline', 'areas', 'status', 'start_date', 'target_date', 'baseline', 'expected_outcome', 'review_date', 'score', 'level', 'practice', 'trend'];
   const rows: (string | number | null)[][] = [];
   for (const s of goals) {

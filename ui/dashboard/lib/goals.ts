@@ -1,6 +1,7 @@
 // Therapy goals on the dashboard: GAS levels in words, the set/edit form's draft, a goal's history as one
 // dated list, and the progress chart (GAS over reviews beside the practice of the linked exercises).
 import * as P from '@observablehq/plot';
+import { t } from '../i18n.svelte';
 import type { Schemas } from './api/client';
 import { addDays, shortDate } from './dates';
 
@@ -14,11 +15,11 @@ export const MAX_AREAS = 8;
 
 /** The five GAS levels, −2 first, each with its key in `GasScale` and its generic name. */
 export const GAS_LEVELS: readonly { score: number; key: keyof GasScale; name: string }[] = [
-  { score: -2, key: 'much_less', name: 'Much less than expected' },
-  { score: -1, key: 'less', name: 'Less than expected' },
-  { score: 0, key: 'expected', name: 'Expected outcome' },
-  { score: 1, key: 'more', name: 'More than expected' },
-  { score: 2, key: 'much_more', name: 'Much more than expected' },
+  { score: -2, key: 'much_less', get name() { return t('gas.much_less'); } },
+  { score: -1, key: 'less', get name() { return t('gas.less'); } },
+  { score: 0, key: 'expected', get name() { return t('gas.expected'); } },
+  { score: 1, key: 'more', get name() { return t('gas.more'); } },
+  { score: 2, key: 'much_more', get name() { return t('gas.much_more'); } },
 ];
 
 /** "−2", "0", "+1": the sign always shown, with a true minus. */
@@ -35,24 +36,28 @@ export function levelWords(scale: GasScale, score: number): string {
 }
 
 export const GOAL_STATUS: Record<GoalStatus, string> = {
-  active: 'Active',
-  met: 'Met',
-  changed: 'Changed',
-  dropped: 'Dropped',
+  get active() { return t('goal_status.active'); },
+  get met() { return t('goal_status.met'); },
+  get changed() { return t('goal_status.changed'); },
+  get dropped() { return t('goal_status.dropped'); },
 };
 
-export const DISCIPLINE: Record<Schemas['Discipline'], string> = { ot: 'OT', pt: 'PT' };
+/** OT, PT (in Spanish TO, FT): the short names of the disciplines. */
+export const DISCIPLINE: Record<Schemas['Discipline'], string> = {
+  get ot() { return t('discipline.ot'); },
+  get pt() { return t('discipline.pt'); },
+};
 
 /**
  * The trend in words, with a symbol and a line style of its own: "no progress despite regular practice" and
  * "no progress, little practice" must differ at a glance for readers who cannot tell the colours apart.
  */
 export const TREND: Record<GoalTrend, { label: string; symbol: string; tone: 'good' | 'mixed' | 'stuck' | 'none' }> = {
-  not_enough_reviews: { label: 'Not enough reviews yet', symbol: '…', tone: 'none' },
-  progress_with_practice: { label: 'Progress with regular practice', symbol: '▲', tone: 'good' },
-  progress_with_little_practice: { label: 'Progress, little practice', symbol: '△', tone: 'mixed' },
-  no_progress_with_little_practice: { label: 'No progress, little practice', symbol: '○', tone: 'mixed' },
-  no_progress_despite_practice: { label: 'No progress despite regular practice', symbol: '■', tone: 'stuck' },
+  not_enough_reviews: { get label() { return t('trend.not_enough_reviews'); }, symbol: '…', tone: 'none' },
+  progress_with_practice: { get label() { return t('trend.progress_with_practice'); }, symbol: '▲', tone: 'good' },
+  progress_with_little_practice: { get label() { return t('trend.progress_with_little_practice'); }, symbol: '△', tone: 'mixed' },
+  no_progress_with_little_practice: { get label() { return t('trend.no_progress_with_little_practice'); }, symbol: '○', tone: 'mixed' },
+  no_progress_despite_practice: { get label() { return t('trend.no_progress_despite_practice'); }, symbol: '■', tone: 'stuck' },
 };
 
 /** What the set/edit form holds: strings as typed, so nothing is lost before the server has judged it. */
@@ -105,13 +110,13 @@ export interface DraftProblem {
 
 export function draftProblems(d: GoalDraft): DraftProblem[] {
   const out: DraftProblem[] = [];
-  if (!d.text.trim()) out.push({ field: 'text', message: 'Write the goal in plain words for the family' });
-  if (d.areas.length < 1 || d.areas.length > MAX_AREAS) out.push({ field: 'areas', message: 'Pick one to eight skill areas' });
-  if (!d.baseline.trim()) out.push({ field: 'baseline', message: 'Say where the child is now' });
+  if (!d.text.trim()) out.push({ field: 'text', message: t('goal_problem.text') });
+  if (d.areas.length < 1 || d.areas.length > MAX_AREAS) out.push({ field: 'areas', message: t('goal_problem.areas') });
+  if (!d.baseline.trim()) out.push({ field: 'baseline', message: t('goal_problem.baseline') });
   for (const l of GAS_LEVELS) {
-    if (!d.scale[l.key].trim()) out.push({ field: `scale.${l.key}`, message: `Describe level ${scoreLabel(l.score)}` });
+    if (!d.scale[l.key].trim()) out.push({ field: `scale.${l.key}`, message: t('goal_problem.level', { level: scoreLabel(l.score) }) });
   }
-  if (!d.target_date) out.push({ field: 'target_date', message: 'Choose a target date' });
+  if (!d.target_date) out.push({ field: 'target_date', message: t('goal_problem.target_date') });
   return out;
 }
 
@@ -163,28 +168,29 @@ export type HistoryEntry =
       replaced: boolean;
     };
 
-const FIELD_NAMES: [keyof Goal, string][] = [
-  ['text', 'text'],
-  ['areas', 'skill areas'],
-  ['baseline', 'baseline'],
-  ['target_date', 'target date'],
-  ['status', 'status'],
+/** The fields whose change a version names, with its words: "Changed the skill areas". */
+const FIELD_CHANGES: [keyof Goal, () => string][] = [
+  ['text', () => t('goal_change.text')],
+  ['areas', () => t('goal_change.areas')],
+  ['baseline', () => t('goal_change.baseline')],
+  ['target_date', () => ''],
+  ['status', () => ''],
 ];
 
 /** What a version changed from the one before, in words. */
 export function versionChanges(before: Goal | null, after: Goal): string[] {
-  if (!before) return ['Goal set'];
+  if (!before) return [t('goal_change.set')];
   const out: string[] = [];
-  for (const [key, name] of FIELD_NAMES) {
+  for (const [key, words] of FIELD_CHANGES) {
     if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
-      if (key === 'status') out.push(`Marked ${GOAL_STATUS[after.status].toLowerCase()}`);
-      else if (key === 'target_date') out.push(`Target date ${shortDate(before.target_date)} → ${shortDate(after.target_date)}`);
-      else out.push(`Changed the ${name}`);
+      if (key === 'status') out.push(t('goal_change.marked', { status: after.status }));
+      else if (key === 'target_date') out.push(t('goal_change.target_date', { from: shortDate(before.target_date), to: shortDate(after.target_date) }));
+      else out.push(words());
     }
   }
   const levels = GAS_LEVELS.filter((l) => before.scale[l.key] !== after.scale[l.key]).map((l) => scoreLabel(l.score));
-  if (levels.length) out.push(`Reworded level${levels.length > 1 ? 's' : ''} ${levels.join(', ')}`);
-  return out.length ? out : ['Saved without changes'];
+  if (levels.length) out.push(t('goal_change.levels', { count: levels.length, levels: levels.join(', ') }));
+  return out.length ? out : [t('goal_change.none')];
 }
 
 /** Versions and reviews in one list, newest first; reviews read with the scale in force at their date. */
@@ -195,7 +201,7 @@ export function goalHistory(h: Schemas['GoalHistory'], names: Record<string, str
     key: `version-${v.goal.version}`,
     at: v.at,
     day: v.at.slice(0, 10),
-    who: v.therapist_name ?? names[v.therapist_id] ?? 'A therapist',
+    who: v.therapist_name ?? names[v.therapist_id] ?? t('common.a_therapist_capital'),
     version: v.goal.version,
     changes: versionChanges(i > 0 ? versions[i - 1]!.goal : null, v.goal),
   }));
@@ -229,10 +235,10 @@ export type CheckIn = Schemas['CheckInPoint'] & { note?: string | null };
 
 /** The four faces the family picks from in the app, each with its emoji and a word so colour is never needed. */
 export const CHECK_IN_FACE: Record<CheckInFace, { emoji: string; word: string }> = {
-  hard: { emoji: '😣', word: 'Hard' },
-  so_so: { emoji: '😐', word: 'So-so' },
-  good: { emoji: '🙂', word: 'Good' },
-  great: { emoji: '😄', word: 'Great' },
+  hard: { emoji: '😣', get word() { return t('face.hard'); } },
+  so_so: { emoji: '😐', get word() { return t('face.so_so'); } },
+  good: { emoji: '🙂', get word() { return t('face.good'); } },
+  great: { emoji: '😄', get word() { return t('face.great'); } },
 };
 
 /** "🙂 Good". */
@@ -244,7 +250,9 @@ export function faceLabel(face: CheckInFace): string {
 /** "🙂 Good — “tricky on Monday” (Ana)": a week's answer in one line, for the table and the report. */
 export function checkInLabel(c: CheckIn): string {
   const note = c.note?.trim();
-  return `${faceLabel(c.face)}${note ? ` — “${note}”` : ''} (${c.answered_by})`;
+  return note
+    ? t('check_in.with_note', { face: faceLabel(c.face), note, who: c.answered_by })
+    : t('check_in.plain', { face: faceLabel(c.face), who: c.answered_by });
 }
 
 /** The family's latest weekly answer on a goal, or null when they have not answered yet. */
@@ -302,7 +310,7 @@ export function gasChartOptions(row: Schemas['GoalProgressRow'], scale: GasScale
     height: 200,
     marginLeft: 170,
     x: { type: 'utc', label: null, ticks: 4, domain: progressSpan(row) },
-    y: { domain: [-2.3, 2.3], ticks: [-2, -1, 0, 1, 2], tickFormat: words, label: 'GAS score', grid: true },
+    y: { domain: [-2.3, 2.3], ticks: [-2, -1, 0, 1, 2], tickFormat: words, label: t('gas.axis'), grid: true },
     marks: [
       P.ruleY([0], { stroke: '#64748b', strokeDasharray: '4 3' }),
       P.line(points, { x: 'date', y: 'score', curve: 'step-after', stroke: '#1d4ed8', strokeWidth: 2 }),
@@ -324,7 +332,7 @@ export function practiceChartOptions(row: Schemas['GoalProgressRow'], width = 34
     height: 200,
     marginLeft: 40,
     x: { type: 'utc', label: null, ticks: 4, domain: progressSpan(row) },
-    y: { domain: [0, 100], label: 'practice (%)', grid: true },
+    y: { domain: [0, 100], label: t('practice.axis'), grid: true },
     marks: [
       P.rectY(bars, { x: 'week', interval: 'week', y: 'percent', fill: (d: { percent: number }) => (d.percent >= REGULAR_PERCENT ? '#15803d' : '#fde68a'), stroke: '#334155', inset: 1 }),
       P.ruleY([REGULAR_PERCENT], { stroke: '#334155', strokeDasharray: '2 2' }),
@@ -339,7 +347,7 @@ export function checkInPoints(row: Schemas['GoalProgressRow']): { week: Date; em
   return [...(row.check_ins ?? [])].map((c: CheckIn) => ({
     week: new Date(`${addDays(c.week, 3)}T12:00:00Z`),
     emoji: CHECK_IN_FACE[c.face].emoji,
-    title: `Family says (week of ${shortDate(c.week)}): ${checkInLabel(c)}`,
+    title: t('check_in.family_says', { week: shortDate(c.week), answer: checkInLabel(c) }),
   }));
 }
 
@@ -358,11 +366,12 @@ export function latestReviewLabel(s: Schemas['GoalSummary']): string | null {
   const r = s.latest_review;
   if (!r) return null;
   const words = levelWords(s.goal.scale, r.score);
-  return `${scoreLabel(r.score)} ${words} (${shortDate(r.date)})`;
+  return t('goals.review_line', { score: scoreLabel(r.score), words, date: shortDate(r.date) });
 }
 
 /** The T-score, as a therapist reads it: 50 means every goal at its expected outcome. */
-export function tScoreLabel(t: number | null | undefined): string {
-  if (t == null) return 'No reviews yet';
-  return `T-score ${t.toFixed(1)}`;
+export function tScoreLabel(score: number | null | undefined): string {
+  if (score == null) return t('goals.no_reviews');
+  // Rounded as before the words are chosen (43.15 → 43.1), so every language shows the same figure.
+  return t('goals.t_score', { score: Number(score.toFixed(1)) });
 }

@@ -1,7 +1,8 @@
 // The child page's calendar heatmap: the last 12 weeks, a column per week (Monday first), each day told
 // apart by colour, by a pattern and by a symbol, so no one needs colour to read it.
+import { t } from '../i18n.svelte';
 import type { Schemas } from './api/client';
-import { addDays, daysBetween, mondayOf, weekdayIndex } from './dates';
+import { addDays, daysBetween, mondayOf, weekdayIndex, weekdayLabel } from './dates';
 
 export type DayStatus = Schemas['DayStatus'];
 export type DaySummary = Schemas['DaySummary'];
@@ -17,14 +18,14 @@ export interface CellStyle {
 }
 
 export const CELL_STYLES: Record<CellKind, CellStyle> = {
-  done: { label: 'Done', symbol: '✓', className: 'cell-done' },
-  partly: { label: 'Partly done', symbol: '◐', className: 'cell-partly' },
-  not_done: { label: 'Not done (reason given)', symbol: '✗', className: 'cell-not-done' },
-  not_logged: { label: 'Not logged', symbol: '?', className: 'cell-not-logged' },
-  pending: { label: 'Today, still to do', symbol: '…', className: 'cell-pending' },
-  nothing_scheduled: { label: 'Nothing scheduled', symbol: '·', className: 'cell-none' },
-  future: { label: 'Not yet', symbol: '', className: 'cell-future' },
-  outside: { label: 'Before this view', symbol: '', className: 'cell-future' },
+  done: { get label() { return t('cell.done'); }, symbol: '✓', className: 'cell-done' },
+  partly: { get label() { return t('cell.partly'); }, symbol: '◐', className: 'cell-partly' },
+  not_done: { get label() { return t('cell.not_done'); }, symbol: '✗', className: 'cell-not-done' },
+  not_logged: { get label() { return t('cell.not_logged'); }, symbol: '?', className: 'cell-not-logged' },
+  pending: { get label() { return t('cell.pending'); }, symbol: '…', className: 'cell-pending' },
+  nothing_scheduled: { get label() { return t('cell.nothing_scheduled'); }, symbol: '·', className: 'cell-none' },
+  future: { get label() { return t('cell.future'); }, symbol: '', className: 'cell-future' },
+  outside: { get label() { return t('cell.outside'); }, symbol: '', className: 'cell-future' },
 };
 
 /** The legend, in reading order: the five statuses a therapist must tell apart, then "today". */
@@ -43,10 +44,10 @@ export interface Week {
 }
 
 const REASONS: Record<Schemas['NotDoneReason'], string> = {
-  sick: 'sick',
-  refused: 'refused',
-  no_time: 'no time',
-  other: 'other reason',
+  get sick() { return t('cell.reason.sick'); },
+  get refused() { return t('cell.reason.refused'); },
+  get no_time() { return t('cell.reason.no_time'); },
+  get other() { return t('cell.reason.other'); },
 };
 
 export function reasonLabel(reason: Schemas['NotDoneReason']): string {
@@ -62,16 +63,16 @@ export function classify(day: DaySummary | undefined, date: string, today: strin
 
 /** A sentence for a cell's accessible name and tooltip: "Mon 24 Nov: partly done, 2 of 3 done (sick)". */
 export function describeCell(cell: Cell, dayLabel: (iso: string) => string): string {
-  const head = `${dayLabel(cell.date)}: ${cell.style.label.toLowerCase()}`;
+  const head = t('cell.head', { day: dayLabel(cell.date), status: cell.style.label.toLocaleLowerCase() });
   const day = cell.day;
   if (!day || day.tally.expected === 0) return head;
-  const t = day.tally;
-  const parts = [`${t.done} of ${t.expected} done`];
-  if (t.partly) parts.push(`${t.partly} partly`);
-  if (t.not_done) parts.push(`${t.not_done} not done`);
-  if (t.not_logged) parts.push(`${t.not_logged} not logged`);
-  const reasons = day.reasons.length ? ` (${day.reasons.map(reasonLabel).join(', ')})` : '';
-  return `${head}, ${parts.join(', ')}${reasons}`;
+  const tally = day.tally;
+  const parts = [t('cell.done_of', { done: tally.done, expected: tally.expected })];
+  if (tally.partly) parts.push(t('cell.partly_count', { count: tally.partly }));
+  if (tally.not_done) parts.push(t('cell.not_done_count', { count: tally.not_done }));
+  if (tally.not_logged) parts.push(t('cell.not_logged_count', { count: tally.not_logged }));
+  const details = [head, ...parts].join(', ');
+  return day.reasons.length ? t('cell.with_reasons', { details, reasons: day.reasons.map(reasonLabel).join(', ') }) : details;
 }
 
 /**
@@ -105,6 +106,9 @@ export function buildCalendar(days: DaySummary[], today: string, weeks = 12): We
   return out;
 }
 
-export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+/** The rows' names, Monday first, in the dashboard's locale. */
+export function weekdayNames(): string[] {
+  return ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map(weekdayLabel);
+}
 
 export { weekdayIndex };

@@ -6,6 +6,8 @@
 // shorter limit is taken: the key can sign someone out sooner, never keep a session open longer, and the
 // server's own idle limit holds whatever the page does.
 
+import { t } from '../i18n.svelte';
+
 export const IDLE_LIMIT_MS = 30 * 60_000;
 export const IDLE_WARNING_LEAD_MS = 5 * 60_000;
 export const IDLE_TEST_KEY = 'homeplay.idle-limit-ms';
@@ -36,11 +38,9 @@ export function leadLabel(t: IdleTimes): string {
 /** "30 minutes", "8 seconds". */
 export function durationLabel(ms: number): string {
   if (ms >= 60_000) {
-    const m = Math.round(ms / 60_000);
-    return `${m} minute${m === 1 ? '' : 's'}`;
+    return t('duration.minutes', { count: Math.round(ms / 60_000) });
   }
-  const s = Math.max(1, Math.round(ms / 1000));
-  return `${s} second${s === 1 ? '' : 's'}`;
+  return t('duration.seconds', { count: Math.max(1, Math.round(ms / 1000)) });
 }
 
 /** The override stored for this tab, if storage can be read at all. */

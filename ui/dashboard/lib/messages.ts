@@ -1,4 +1,5 @@
 // What the child page's message thread works out, apart from the component so vitest checks it.
+import { t } from '../i18n.svelte';
 import type { Schemas } from './api/client';
 
 /** The most characters a message may have (core's `MessageText`). */
@@ -12,8 +13,8 @@ export function charCount(text: string): number {
 /** Why the message cannot be sent yet, or null when it can. */
 export function messageProblem(text: string, sticker: string): string | null {
   const used = charCount(text);
-  if (used === 0 && !sticker) return 'Write a message or pick a sticker.';
-  if (used > MESSAGE_MAX) return `The message is ${used - MESSAGE_MAX} characters too long (at most ${MESSAGE_MAX}).`;
+  if (used === 0 && !sticker) return t('message_problem.empty');
+  if (used > MESSAGE_MAX) return t('message_problem.too_long', { over: used - MESSAGE_MAX, max: MESSAGE_MAX });
   return null;
 }
 

@@ -3,6 +3,7 @@
 import * as P from '@observablehq/plot';
 import { DEFAULT_ADVICE_AT, needsAdvice } from '../../shared/core/pain';
 import type { Schemas } from './api/client';
+import { t } from '../i18n.svelte';
 
 /** homeplay-core's default threshold: the family was told to stop and call from here on (the clinic may set its own). */
 export const PAIN_ADVICE_AT = DEFAULT_ADVICE_AT;
@@ -13,12 +14,12 @@ export type PainRow = { log_id: string; date: string; exercise: string; score: n
 export function painRows(timeline: Schemas['TimelineEntry'][]): PainRow[] {
   return timeline
     .filter((e) => !e.undone && e.pain)
-    .map((e) => ({ log_id: e.log_id, date: e.date, exercise: e.exercise_title ?? 'Exercise', score: e.pain_score ?? null }))
+    .map((e) => ({ log_id: e.log_id, date: e.date, exercise: e.exercise_title ?? t('common.exercise'), score: e.pain_score ?? null }))
     .sort((a, b) => (a.date === b.date ? a.log_id.localeCompare(b.log_id) : a.date.localeCompare(b.date)));
 }
 
 export function painScoreLabel(score: number | null): string {
-  return score == null ? 'yes (no score)' : `${score}/10`;
+  return score == null ? t('pain.yes_no_score') : t('pain.score', { score });
 }
 
 /** Scores over time: a dot per report, the clinic's advice threshold as a dashed rule; high scores drawn as filled squares. */
@@ -31,7 +32,7 @@ export function painChartOptions(rows: PainRow[], width = 560, adviceAt = PAIN_A
     height: 200,
     marginLeft: 40,
     x: { type: 'utc', label: null, ticks: 5 },
-    y: { domain: [0, 10], ticks: [0, 2, 4, 6, 8, 10], label: 'pain (0–10)', grid: true },
+    y: { domain: [0, 10], ticks: [0, 2, 4, 6, 8, 10], label: t('pain.axis'), grid: true },
     marks: [
       P.ruleY([adviceAt], { stroke: '#b3261e', strokeDasharray: '4 3' }),
       P.line(points, { x: 'date', y: 'score', stroke: '#64748b' }),
@@ -42,6 +43,7 @@ export function painChartOptions(rows: PainRow[], width = 560, adviceAt = PAIN_A
 
 /** The pain flag in words: how many reports wait to be seen, the highest score and when. */
 export function painFlagLabel(flag: { times: number; worst?: number | null; on: string }, dateLabel: (d: string) => string): string {
-  const reports = `${flag.times} pain report${flag.times === 1 ? '' : 's'} not yet seen`;
-  return flag.worst != null ? `${reports}; highest ${flag.worst}/10 on ${dateLabel(flag.on)}` : `${reports}; latest on ${dateLabel(flag.on)}`;
+  return flag.worst != null
+    ? t('pain.flag_highest', { times: flag.times, worst: flag.worst, on: dateLabel(flag.on) })
+    : t('pain.flag_latest', { times: flag.times, on: dateLabel(flag.on) });
 }

@@ -1,4 +1,5 @@
 // The printable progress report: what it picks out of a child's adherence for the chart and for parents.
+import { t } from '../i18n.svelte';
 import type { Schemas } from './api/client';
 import { mondayOf, shortDate } from './dates';
 
@@ -11,7 +12,9 @@ export const MAX_NOTABLE = 12;
 export function periodLabel(range: Schemas['DateRange']): string {
   const [y1] = range.first.split('-');
   const [y2] = range.last.split('-');
-  return y1 === y2 ? `${shortDate(range.first)} – ${shortDate(range.last)} ${y2}` : `${shortDate(range.first)} ${y1} – ${shortDate(range.last)} ${y2}`;
+  return y1 === y2
+    ? t('report.period_one_year', { first: shortDate(range.first), last: shortDate(range.last), year: y2 ?? '' })
+    : t('report.period_two_years', { first: shortDate(range.first), firstYear: y1 ?? '', last: shortDate(range.last), lastYear: y2 ?? '' });
 }
 
 /** Why a log is worth a line in the report, or null when it is routine. */
@@ -47,5 +50,5 @@ export function weeksIn(range: Schemas['DateRange']): number {
 export function weeksLabel(range: Schemas['DateRange']): string {
   const days = Math.round((Date.parse(range.last) - Date.parse(range.first)) / 86_400_000) + 1;
   const weeks = Math.round(days / 7);
-  return weeks >= 2 ? `${weeks} weeks` : `${days} day${days === 1 ? '' : 's'}`;
+  return weeks >= 2 ? t('report.weeks', { count: weeks }) : t('report.days', { count: days });
 }

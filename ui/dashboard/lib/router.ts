@@ -1,5 +1,6 @@
 // A hash router: `#/`, `#/children/new`, `#/children/<id>`, `#/children/<id>/report`, `#/routines`, `#/library`, `#/builder?child=<id>`, `#/password`, `#/security`, `#/team`, `#/audit`, `#/clinic/settings`, `#/login`, `#/welcome?token=<token>`
 // (an invitation's first-sign-in link: the token stays in the fragment, which no browser sends to a server).
+import { t } from '../i18n.svelte';
 
 export type Route =
   | { page: 'overview' }
@@ -84,20 +85,21 @@ export function href(route: Route): string {
   }
 }
 
+/** Each page's title, for the browser's tab. */
 export const TITLES: Record<Route['page'], string> = {
-  overview: 'Overview',
-  new_child: 'New child',
-  child: 'Child',
-  report: 'Progress report',
-  routines: 'Routine templates',
-  library: 'Library',
-  builder: 'Program builder',
-  password: 'Change password',
-  audit: 'Audit log',
-  security: 'Security',
-  team: 'Team',
-  login: 'Sign in',
-  welcome: 'Choose your password',
-  not_found: 'Not found',
-  clinic_settings: 'Clinic settings',
+  get overview() { return t('title.overview'); },
+  get new_child() { return t('title.new_child'); },
+  get child() { return t('title.child'); },
+  get report() { return t('title.report'); },
+  get routines() { return t('title.routines'); },
+  get library() { return t('title.library'); },
+  get builder() { return t('title.builder'); },
+  get password() { return t('title.password'); },
+  get audit() { return t('title.audit'); },
+  get security() { return t('title.security'); },
+  get team() { return t('title.team'); },
+  get login() { return t('title.login'); },
+  get welcome() { return t('title.welcome'); },
+  get not_found() { return t('title.not_found'); },
+  get clinic_settings() { return t('title.clinic_settings'); },
 };

@@ -1,5 +1,7 @@
 // Clinic routine templates: searching them, who uses them, and what a routine form must have.
+import { t } from '../i18n.svelte';
 import type { Schemas } from './api/client';
+import { listLabel } from './dates';
 
 /** Templates whose title, child's title or any item's title contains `query` (any case), in title order. */
 export function searchRoutines(
@@ -24,16 +26,15 @@ export function usesByRoutine(uses: Schemas['RoutineUse'][]): Map<string, Schema
 
 /** "Leo", "Leo and Mia (paused)", "Ada, Leo and Mia": the children a change reaches. */
 export function usedByLabel(uses: Schemas['RoutineUse'][]): string {
-  const names = uses.map((u) => (u.status === 'paused' ? `${u.child_name} (paused)` : u.child_name));
-  if (names.length <= 1) return names[0] ?? 'no child';
-  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  const names = uses.map((u) => (u.status === 'paused' ? t('routines.paused_child', { name: u.child_name }) : u.child_name));
+  return names.length ? listLabel(names) : t('routines.no_child');
 }
 
 /** What stops a routine form from saving, in the words a therapist reads. */
 export function routineProblems(title: string, kidTitle: string, items: number): string[] {
   const problems: string[] = [];
-  if (!title.trim()) problems.push('Give the routine a title.');
-  if (!kidTitle.trim()) problems.push('Give the routine a title for the child.');
-  if (items === 0) problems.push('Add at least one exercise to the routine.');
+  if (!title.trim()) problems.push(t('routine_problem.title'));
+  if (!kidTitle.trim()) problems.push(t('routine_problem.kid_title'));
+  if (items === 0) problems.push(t('routine_problem.items'));
   return problems;
 }

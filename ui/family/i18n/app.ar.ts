@@ -4,6 +4,7 @@ export default {
   'app.using': 'يقوم بالأنشطة:',
   'app.not_set': 'غير محدد',
   'app.switch': 'شخص آخر؟',
+  'app.screen_failed': 'تعذّر فتح هذه الشاشة. ارجع إلى «اليوم» وحاول مرة أخرى.',
   'nav.label': 'صفحات الأهل',
   'nav.today': 'اليوم',
   'nav.week': 'الأسبوع',

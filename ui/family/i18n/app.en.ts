@@ -5,6 +5,7 @@ export default {
   'app.using': 'Doing the activities:',
   'app.not_set': 'not set',
   'app.switch': 'Someone else?',
+  'app.screen_failed': 'This screen could not open. Go back to Today and try again.',
   'nav.label': 'Parent screens',
   'nav.today': 'Today',
   'nav.week': 'Week',

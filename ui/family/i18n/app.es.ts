@@ -4,6 +4,7 @@ export default {
   'app.using': 'Hace las actividades:',
   'app.not_set': 'sin indicar',
   'app.switch': '¿Otra persona?',
+  'app.screen_failed': 'No se pudo abrir esta pantalla. Vuelve a Hoy e inténtalo de nuevo.',
   'nav.label': 'Pantallas para la familia',
   'nav.today': 'Hoy',
   'nav.week': 'Semana',

@@ -4,6 +4,7 @@ export default {
   'app.using': 'Fait les activités :',
   'app.not_set': 'non indiqué',
   'app.switch': 'Quelqu’un d’autre ?',
+  'app.screen_failed': 'Cet écran n’a pas pu s’ouvrir. Revenez à Aujourd’hui et réessayez.',
   'nav.label': 'Écrans des parents',
   'nav.today': 'Aujourd’hui',
   'nav.week': 'Semaine',

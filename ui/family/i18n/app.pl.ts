@@ -4,6 +4,7 @@ export default {
   'app.using': 'Ćwiczenia prowadzi:',
   'app.not_set': 'nie podano',
   'app.switch': 'Ktoś inny?',
+  'app.screen_failed': 'Nie udało się otworzyć tego ekranu. Wróć do zakładki Dzisiaj i spróbuj ponownie.',
   'nav.label': 'Ekrany dla rodziców',
   'nav.today': 'Dzisiaj',
   'nav.week': 'Tydzień',

@@ -4,6 +4,7 @@ export default {
   'app.using': 'Fazendo as atividades:',
   'app.not_set': 'não informado',
   'app.switch': 'Outra pessoa?',
+  'app.screen_failed': 'Não foi possível abrir esta tela. Volte para Hoje e tente de novo.',
   'nav.label': 'Telas dos pais',
   'nav.today': 'Hoje',
   'nav.week': 'Semana',

@@ -4,6 +4,7 @@ export default {
   'app.using': 'Người làm cùng bé:',
   'app.not_set': 'chưa đặt',
   'app.switch': 'Người khác?',
+  'app.screen_failed': 'Không mở được màn hình này. Hãy quay lại Hôm nay rồi thử lại.',
   'nav.label': 'Màn hình cho cha mẹ',
   'nav.today': 'Hôm nay',
   'nav.week': 'Tuần',

@@ -4,6 +4,7 @@ export default {
   'app.using': '陪孩子做活动的人：',
   'app.not_set': '未设置',
   'app.switch': '换一个人？',
+  'app.screen_failed': '无法打开此页面。请回到“今天”后再试一次。',
   'nav.label': '家长页面',
   'nav.today': '今天',
   'nav.week': '本周',

@@ -198,10 +198,11 @@ pub async fn pull(
             return Err(failure);
         }
     };
-    // The token and the feed in one round trip: the pull is bound by round trips (bench/README.md).
-    let (record, clinic, mut items) =
-        state.store.pull_by_token(&bearer.hash, after, limit + 1).await?.ok_or_else(Failure::unauthorized)?;
-    let auth = admit(&state, &record).await?;
+    // The token, the feed and the family's children in one round trip: the pull is bound by round trips
+    // (bench/README.md).
+    let read = state.store.pull_by_token(&bearer.hash, after, limit + 1).await?.ok_or_else(Failure::unauthorized)?;
+    let auth = admit(&state, &read.device).await?;
+    let (clinic, mut items, children) = (read.clinic, read.items, read.children);
     let more = items.len() > limit as usize;
     items.truncate(limit as usize);
     let last = items.last().map_or(after, |i| i.seq);
@@ -216,7 +217,6 @@ pub async fn pull(
     if !changes.is_empty() {
         let action = if after == 0 { "pull_all" } else { "pull_changes" };
         let detail = format!("{} changes", changes.len());
-        let children = state.store.children_of_family(auth.family_id).await?;
         // The last page of a family whose every child is discharged carries the notice (each discharge is a
         // change in the feed): this device has been told, so it is disconnected now, and its next call is
         // answered `device_revoked`. What it recorded before is safe: pushes come before pulls.

@@ -13,6 +13,7 @@ use crate::state::{AppState, now_ms};
 use axum::Json;
 use axum::extract::State;
 use chrono::NaiveDate;
+use homeplay_core::assignment::Assignment;
 use homeplay_core::goal::GoalCheckIn;
 use homeplay_core::hlc::{Hlc, HlcClock};
 use homeplay_core::ids::ChildId;
@@ -71,7 +72,7 @@ pub(super) trait Accept: Recorded {
     fn rules(
         state: &AppState,
         auth: &DeviceAuth,
-        children: &HashSet<ChildId>,
+        family: &FamilyChildren,
     ) -> impl Future<Output = ApiResult<Self::Rules>> + Send;
     /// The kind's own check: after "valid" and "a child of the family", before "this device" and "the clock".
     fn check(&self, rules: &Self::Rules) -> Result<(), Refusal>;
@@ -95,14 +96,23 @@ pub(super) trait Accept: Recorded {
 pub(super) struct FamilyChildren {
     ids: HashSet<ChildId>,
     discharged: HashMap<ChildId, NaiveDate>,
+    /// The family's assignments, read with the children when the push carries logs (one round trip for
+    /// both: a push's time is in its round trips, bench/README.md).
+    pub assignments: Option<Vec<Assignment>>,
 }
 
 impl FamilyChildren {
-    async fn load(state: &AppState, auth: &DeviceAuth) -> ApiResult<Self> {
-        let children = state.store.children_of_family(auth.family_id).await?;
+    async fn load(state: &AppState, auth: &DeviceAuth, with_assignments: bool) -> ApiResult<Self> {
+        let (children, assignments) = if with_assignments {
+            let (children, assignments) = state.store.family_for_push(auth.family_id).await?;
+            (children, Some(assignments))
+        } else {
+            (state.store.children_of_family(auth.family_id).await?, None)
+        };
         Ok(Self {
             ids: children.iter().map(|c| c.id).collect(),
             discharged: children.iter().filter_map(|c| Some((c.id, c.discharged_on?))).collect(),
+            assignments,
         })
     }
 }
@@ -274,7 +284,7 @@ pub async fn push(
     too_many::<FamilyMessage>(&envelope.messages)?;
     too_many::<MessageRead>(&envelope.message_reads)?;
     let now = now_ms();
-    let children = FamilyChildren::load(&state, &auth).await?;
+    let children = FamilyChildren::load(&state, &auth, !envelope.logs.is_empty()).await?;
     let mut response = PushResponse::empty(PROTOCOL_VERSION, Hlc::default());
     let mut max_wall =
         accept::<CompletionLog>(&state, &auth, &ip, &children, &envelope.logs, now, &mut response).await?;

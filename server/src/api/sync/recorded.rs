@@ -1,7 +1,7 @@
 //! What the server checks and stores for each kind of thing a family records, beyond the checks every kind
 //! shares (`push.rs`). A new kind implements [`Accept`] here and gets one line in the push handler.
 
-use super::push::{Accept, Refusal};
+use super::push::{Accept, FamilyChildren, Refusal};
 use crate::auth::DeviceAuth;
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -21,8 +21,11 @@ pub(super) struct Program(HashMap<AssignmentId, (ChildId, HashSet<ExerciseId>)>)
 impl Accept for CompletionLog {
     type Rules = Program;
 
-    async fn rules(state: &AppState, auth: &DeviceAuth, _children: &HashSet<ChildId>) -> ApiResult<Program> {
-        let assignments: Vec<Assignment> = state.store.assignments_of_family(auth.family_id).await?;
+    async fn rules(state: &AppState, auth: &DeviceAuth, family: &FamilyChildren) -> ApiResult<Program> {
+        let assignments: Vec<Assignment> = match &family.assignments {
+            Some(read) => read.clone(),
+            None => state.store.assignments_of_family(auth.family_id).await?,
+        };
         let mut routines = Vec::new();
         for a in &assignments {
             if let Target::Routine { routine_id } = a.target
@@ -90,9 +93,9 @@ pub(super) struct Goals(HashMap<ChildId, HashSet<GoalId>>);
 impl Accept for GoalCheckIn {
     type Rules = Goals;
 
-    async fn rules(state: &AppState, auth: &DeviceAuth, children: &HashSet<ChildId>) -> ApiResult<Goals> {
+    async fn rules(state: &AppState, auth: &DeviceAuth, children: &FamilyChildren) -> ApiResult<Goals> {
         let mut goals = HashMap::new();
-        for child in children {
+        for child in children.iter() {
             let of_child = state.store.goals_of_child(auth.clinic_id, *child).await?;
             goals.insert(*child, of_child.iter().map(|g| g.id).collect());
         }
@@ -126,7 +129,7 @@ impl Accept for GoalCheckIn {
 impl Accept for FamilyMessage {
     type Rules = ();
 
-    async fn rules(_: &AppState, _: &DeviceAuth, _: &HashSet<ChildId>) -> ApiResult<()> {
+    async fn rules(_: &AppState, _: &DeviceAuth, _: &FamilyChildren) -> ApiResult<()> {
         Ok(())
     }
 
@@ -160,7 +163,7 @@ impl Accept for FamilyMessage {
 impl Accept for MessageRead {
     type Rules = ();
 
-    async fn rules(_: &AppState, _: &DeviceAuth, _: &HashSet<ChildId>) -> ApiResult<()> {
+    async fn rules(_: &AppState, _: &DeviceAuth, _: &FamilyChildren) -> ApiResult<()> {
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 // server or the network, comes back as one `ApiError` with the server's error shape.
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, paths } from './schema';
+import { t } from '../../i18n.svelte';
 
 export type Schemas = components['schemas'];
 export type ApiErrorBody = Schemas['ApiError'];
@@ -58,7 +59,7 @@ export function toApiError(status: number, body: unknown): ApiError {
   const text = typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 200) : null;
   return new ApiError(status, {
     error: codeForStatus(status),
-    message: text ?? `the server answered ${status}`,
+    message: text ?? t('api.answered', { status }),
   });
 }
 
@@ -68,10 +69,12 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 /** A network failure (server down, connection reset, no answer in time) as an `ApiError` with status 0. */
 export function networkError(cause: unknown): ApiError {
   if (cause instanceof Error && cause.name === 'TimeoutError') {
-    return new ApiError(0, { error: 'unavailable', message: 'the clinic server did not answer in time; try again' });
+    return new ApiError(0, { error: 'unavailable', message: t('api.timeout') });
   }
-  const detail = cause instanceof Error ? `: ${cause.message}` : '';
-  return new ApiError(0, { error: 'unavailable', message: `cannot reach the clinic server${detail}` });
+  return new ApiError(0, {
+    error: 'unavailable',
+    message: cause instanceof Error ? t('api.unreachable_because', { detail: cause.message }) : t('api.unreachable'),
+  });
 }
 
 /**
@@ -177,5 +180,5 @@ export function mediaUrl(ref: string): string {
 export function describeError(e: unknown): string {
   if (e instanceof ApiError) return e.field ? `${e.message} (${e.field})` : e.message;
   if (e instanceof Error) return e.message;
-  return 'something went wrong';
+  return t('api.something_wrong');
 }
