@@ -38,7 +38,7 @@ pub struct Common {
     #[arg(long, global = true, env = "HOMEPLAY_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// A TOML file with any of: database, data_dir, bind, tls_cert, tls_key, redirect_http_bind, log_json,
-    /// metrics_bind, metrics_token, [backup], [limits].
+    /// metrics_bind, metrics_token, public_url, [backup], [limits], [smtp].
     #[arg(long, global = true, env = "HOMEPLAY_CONFIG")]
     pub config: Option<PathBuf>,
     /// Log as JSON lines (for log collectors) instead of text.
@@ -239,6 +239,8 @@ pub struct Resolved {
     pub limits: Limits,
     pub backup: BackupConfig,
     pub metrics: Option<crate::metrics::Settings>,
+    /// Email on, when set (`[smtp]`).
+    pub smtp: Option<crate::mail::SmtpSettings>,
 }
 
 /// Layers the settings; `listen` and `metrics` are what `serve` was given (none for the other commands).
@@ -264,6 +266,13 @@ pub fn resolve(common: &Common, listen: Option<&Listen>, metrics: &MetricsFlags)
     let metrics_bind = metrics.metrics_bind.or(file.metrics_bind);
     let metrics_token = metrics.metrics_token.as_deref().or(file.metrics_token.as_deref());
     let metrics = crate::metrics::settings(metrics_bind, metrics_token)?;
+    let smtp = file
+        .smtp
+        .map(|smtp| {
+            let password = std::env::var("HOMEPLAY_SMTP_PASSWORD").ok();
+            crate::mail::SmtpSettings::resolve(smtp, file.public_url.as_deref(), password)
+        })
+        .transpose()?;
     Ok(Resolved {
         database_url,
         data_dir,
@@ -274,6 +283,7 @@ pub fn resolve(common: &Common, listen: Option<&Listen>, metrics: &MetricsFlags)
         limits: file.limits.unwrap_or_default(),
         backup: file.backup.unwrap_or_default(),
         metrics,
+        smtp,
     })
 }
 
@@ -283,7 +293,7 @@ pub async fn open_store(url: &str) -> anyhow::Result<DynStore> {
 }
 
 pub fn state(store: DynStore, limits: Limits) -> AppState {
-    AppState { store, limits: Arc::new(limits) }
+    AppState { store, limits: Arc::new(limits), mailer: None }
 }
 
 /// An account error in the words of the command line: the flag that was wrong.

@@ -29,6 +29,8 @@ pub struct Limits {
     /// date. The default, 2557 days, is seven years: a common minimum for children's health records (many
     /// places count from the child's majority instead; set what your rules require).
     pub retention_days: i64,
+    /// How long an invitation's first-sign-in link works, in hours.
+    pub invitation_hours: i64,
 }
 
 impl Default for Limits {
@@ -45,6 +47,7 @@ impl Default for Limits {
             max_body_bytes: 4 * 1024 * 1024,
             max_media_bytes: 25 * 1024 * 1024,
             retention_days: 2557,
+            invitation_hours: 72,
         }
     }
 }
@@ -58,6 +61,9 @@ impl Limits {
     }
     pub fn pairing_code_ms(&self) -> i64 {
         self.pairing_code_minutes * 60_000
+    }
+    pub fn invitation_ms(&self) -> i64 {
+        self.invitation_hours * 3_600_000
     }
     pub fn rate_window_ms(&self) -> i64 {
         self.rate_window_minutes * 60_000
@@ -93,6 +99,11 @@ pub struct FileConfig {
     pub metrics_token: Option<String>,
     pub limits: Option<Limits>,
     pub backup: Option<BackupConfig>,
+    /// Where people reach this server, e.g. `https://homeplay.clinic.example`: the start of the links an email
+    /// holds. Required with `[smtp]`.
+    pub public_url: Option<String>,
+    /// Send email (invitations, pairing links) through this SMTP server; without it the server sends none.
+    pub smtp: Option<crate::mail::SmtpConfig>,
 }
 
 /// `[backup]` in the file: what `serve` backs up on its own (`serve --backup-every` and friends win).
@@ -184,5 +195,13 @@ mod tests {
         assert_eq!(f.tls_cert.unwrap(), PathBuf::from("/etc/homeplay/cert.pem"));
         assert_eq!(f.tls_key.unwrap(), PathBuf::from("/etc/homeplay/key.pem"));
         assert_eq!(f.redirect_http_bind.unwrap(), "0.0.0.0:80".parse().unwrap());
+        let f: FileConfig = toml::from_str(
+            "public_url = \"https://homeplay.example\"\n[smtp]\nhost = \"smtp.example\"\nfrom = \"homeplay <hp@example>\"",
+        )
+        .unwrap();
+        assert_eq!(f.smtp.unwrap().host, "smtp.example");
+        assert!(
+            toml::from_str::<FileConfig>("[smtp]\nhost = \"smtp.example\"\nfrom = \"a@b\"\npassword = \"x\"").is_err()
+        );
     }
 }

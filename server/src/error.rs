@@ -136,3 +136,32 @@ impl IntoResponse for Failure {
         response
     }
 }
+
+impl Failure {
+    /// The answer when email is asked of a server without `[smtp]`: 409 naming `smtp`.
+    pub fn no_email() -> Self {
+        Self::new(
+            ErrorCode::Conflict,
+            "smtp: this server sends no email (it has no [smtp] settings); copy the link and give it another way",
+        )
+        .with_field("smtp")
+    }
+}
+
+impl From<crate::mail::MailError> for Failure {
+    fn from(e: crate::mail::MailError) -> Self {
+        use crate::mail::MailError;
+        match e {
+            MailError::Address => Self::invalid("email", "email: not an address a message can be sent to"),
+            MailError::Smtp(failure) => Self::new(
+                ErrorCode::Unavailable,
+                format!("smtp: the email was not sent: {failure}; try again later, or give the link another way"),
+            )
+            .with_field("smtp"),
+            other @ (MailError::Build(_) | MailError::Qr(_)) => {
+                tracing::error!(error = %other, "an email could not be put together");
+                Self::new(ErrorCode::Internal, "the email could not be put together; try again")
+            }
+        }
+    }
+}

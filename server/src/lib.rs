@@ -12,6 +12,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod json;
+pub mod mail;
 pub mod metrics;
 pub mod phone;
 pub mod program;

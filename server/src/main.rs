@@ -155,7 +155,14 @@ async fn main() -> anyhow::Result<()> {
             if certificate.is_none() && !local.ip().is_loopback() {
                 tracing::warn!("plain HTTP beyond this machine: serve HTTPS (--tls-cert) or put a proxy in front");
             }
-            let state = cli::state(store, limits);
+            let mailer = settings.smtp.as_ref().map(homeplay_server::mail::Mailer::new).transpose()?;
+            match &settings.smtp {
+                Some(smtp) => tracing::info!(
+                    host = %smtp.host, port = smtp.port, tls = ?smtp.tls, "sending email (invitations, pairing links)"
+                ),
+                None => tracing::info!("no [smtp]: email is off; the dashboard shows links to copy"),
+            }
+            let state = cli::state(store, limits).with_mailer(mailer);
             if let Some(schedule) = schedule {
                 tracing::info!(
                     to = %schedule.dir.display(), every = %humantime::format_duration(schedule.every),

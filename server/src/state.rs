@@ -2,6 +2,7 @@
 //! memory, so any number of server instances can serve the same database.
 
 use crate::config::Limits;
+use crate::mail::Mailer;
 use crate::store::{DynStore, Millis};
 use std::sync::Arc;
 
@@ -9,6 +10,16 @@ use std::sync::Arc;
 pub struct AppState {
     pub store: DynStore,
     pub limits: Arc<Limits>,
+    /// Sends email when the server has `[smtp]`; without it, none is sent and the dashboard shows links to copy.
+    pub mailer: Option<Arc<Mailer>>,
+}
+
+impl AppState {
+    /// The same state, sending email with `mailer`.
+    pub fn with_mailer(mut self, mailer: Option<Mailer>) -> Self {
+        self.mailer = mailer.map(Arc::new);
+        self
+    }
 }
 
 /// The current time in milliseconds since the Unix epoch.

@@ -1,7 +1,8 @@
 // End to end, accounts: two-factor sign-in (set up, sign in with a code, with a recovery code), a forced
-// second factor, an admin disabling and re-enabling a signed-in therapist, an invitation with a temporary
-// password that must be replaced, and the clinic's two-factor policy. Same harness as dashboard.mjs: the real
-// server with a fresh demo clinic, chromium, axe on every new screen, screenshots into artifacts/dashboard/.
+// second factor, an admin disabling and re-enabling a signed-in therapist, an invitation whose first-sign-in link
+// (shown to copy: the e2e server sends no email) sets the new therapist's password, and the clinic's two-factor
+// policy. Same harness as dashboard.mjs: the real server with a fresh demo clinic, chromium, axe on every new
+// screen, screenshots into artifacts/dashboard/.
 //
 //   npm run build && node e2e/accounts.mjs
 import { createHmac } from 'node:crypto';
@@ -280,34 +281,42 @@ async function run() {
   await invite.getByLabel('Discipline').selectOption('pt');
   await invite.getByLabel('Role').selectOption('therapist');
   await invite.getByRole('button', { name: 'Invite' }).click();
-  const temporary = (await page.getByTestId('temporary-password').textContent()).trim();
-  check(temporary.length >= 10, 'a temporary password is shown');
-  await page.getByTestId('invited').getByRole('button', { name: 'Copy' }).click();
+  // Without email on this server, the admin gets the first-sign-in link to give (the token in the #fragment).
+  const invitationLink = (await page.getByTestId('invitation-link').textContent()).trim();
+  check(invitationLink.startsWith(`${base}/#/welcome?token=`), `a first-sign-in link is shown: ${invitationLink}`);
+  check(/Give Alex this link/.test(await page.getByTestId('invited-summary').textContent()), 'the admin is told to give the link');
+  await page.getByTestId('invited').getByRole('button', { name: 'Copy link' }).click();
   await page.getByTestId('invited').getByRole('status').filter({ hasText: 'Copied.' }).waitFor();
-  check((await page.evaluate(() => navigator.clipboard.readText())) === temporary, 'Copy puts the temporary password on the clipboard');
+  check((await page.evaluate(() => navigator.clipboard.readText())) === invitationLink, 'Copy link puts the link on the clipboard');
   check((await page.locator('#invite-email-error').count()) === 0, 'the old error is gone');
+  await axe(page, 'team: invitation link');
+  await shot(page, 'team-invited');
   const alexRow = teamRow(page, 'alex@demo.homeplay');
   await alexRow.waitFor();
   check((await alexRow.getByTestId('status').textContent()) === 'Waiting for first sign-in', 'Alex waits for a first sign-in');
   check((await alexRow.textContent()).includes('PT'), 'Alex is a PT');
+  await alexRow.getByRole('button', { name: 'Invite again: Alex' }).waitFor();
 
-  step('alex must choose a password');
+  step('alex chooses a password through the link');
   const alexContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
   const alexPage = await newPage(alexContext);
-  await alexPage.goto(`${base}/#/login`);
-  await signIn(alexPage, 'alex@demo.homeplay', temporary);
-  await alexPage.getByRole('heading', { name: 'Choose your own password', level: 1 }).waitFor();
+  await alexPage.goto(invitationLink);
+  await alexPage.getByRole('heading', { name: 'Choose your password', level: 1 }).waitFor();
   check((await alexPage.getByRole('navigation', { name: 'Main' }).count()) === 0, 'no main navigation');
-  check((await alexPage.getByRole('button', { name: 'Sign out' }).count()) === 1, 'but sign out');
-  await axe(alexPage, 'forced password');
-  await shot(alexPage, 'forced-password');
-  await alexPage.evaluate(() => { location.hash = '#/library'; });
-  await alexPage.waitForURL(/#\/password$/);
-  await alexPage.getByRole('heading', { name: 'Choose your own password', level: 1 }).waitFor();
-  await alexPage.getByLabel('Temporary password').fill(temporary);
+  await axe(alexPage, 'welcome');
+  await shot(alexPage, 'welcome');
+  await alexPage.getByLabel('New password', { exact: true }).fill('short');
+  await alexPage.getByLabel('New password again').fill('short');
+  await alexPage.getByRole('button', { name: 'Set my password' }).click();
+  await alexPage.locator('#new-error').waitFor();
   await alexPage.getByLabel('New password', { exact: true }).fill('alex-own-password');
   await alexPage.getByLabel('New password again').fill('alex-own-password');
-  await alexPage.getByRole('button', { name: 'Save my password' }).click();
+  await alexPage.getByRole('button', { name: 'Set my password' }).click();
+  await alexPage.getByRole('heading', { name: 'Sign in to the clinic dashboard' }).waitFor();
+  await alexPage.getByText('Your password is set. Sign in as alex@demo.homeplay with it.').waitFor();
+  check((await alexPage.getByLabel('Email').inputValue()) === 'alex@demo.homeplay', 'the sign-in form has the address');
+  await alexPage.getByLabel('Password').fill('alex-own-password');
+  await alexPage.getByRole('button', { name: 'Sign in' }).click();
   await overview(alexPage);
   await alexPage.getByText('No child matches these filters.').waitFor();
   check((await alexPage.getByRole('navigation', { name: 'Main' }).count()) === 1, 'the dashboard opens');

@@ -55,6 +55,9 @@ pub struct Me {
     pub two_factor_required: bool,
     /// The clinic's settings, so the dashboard formats its dates in the clinic's locale from the first page.
     pub clinic_settings: ClinicSettings,
+    /// Whether this server sends email (`[smtp]`): invitations and pairing links go by email; without it the
+    /// dashboard shows the links to copy.
+    pub email_enabled: bool,
 }
 
 pub(crate) async fn me_of(
@@ -75,6 +78,7 @@ pub(crate) async fn me_of(
         two_factor_enabled: account.totp_secret.is_some(),
         two_factor_required,
         clinic_settings,
+        email_enabled: state.mailer.is_some(),
     })
 }
 

@@ -1,9 +1,11 @@
 //! Children and their families, pairing codes and devices, as therapists manage them.
 
 use crate::access::OpenChild;
+use crate::api::doc::RATE_LIMITED;
 use crate::api::responses::{BadId, BadJson, BadJsonOrId, JsonBody, NoChild, OutOfBounds, SessionRead, SessionWrite};
 use crate::audit::{self, Actor, ClientIp};
 use crate::auth::TherapistAuth;
+use crate::auth::rate;
 use crate::auth::tokens::{random_bytes, sha256_hex};
 use crate::error::{ApiResult, Failure};
 use crate::json::IdPath as Path;
@@ -305,16 +307,7 @@ pub async fn pairing_code(
     OpenChild { auth, ip, child, .. }: OpenChild,
 ) -> ApiResult<(StatusCode, Json<NewPairingCode>)> {
     let id = child.id;
-    // A device pulls the whole family's feed and may log for any of its children.
-    crate::access::open_whole_family(&state, &auth, &ip, child.family_id, Some(id)).await.map_err(|f| {
-        if f.body.error == ErrorCode::NotFound {
-            Failure::forbidden(
-                "a pairing code reaches every child of the family: only someone on each child's care team can make one",
-            )
-        } else {
-            f
-        }
-    })?;
+    may_pair(&state, &auth, &ip, &child).await?;
     let code = PairingCode::from_random_bytes(random_bytes::<5>());
     let now = now_ms();
     let expires = now + state.limits.pairing_code_ms();
@@ -332,6 +325,100 @@ pub async fn pairing_code(
     audit::record(&state, Actor::Therapist(&auth), &ip, "create_pairing_code", Some(id), "").await?;
     let expires_at = chrono::DateTime::from_timestamp_millis(expires).unwrap_or_default();
     Ok((StatusCode::CREATED, Json(NewPairingCode { code, expires_at })))
+}
+
+/// Whether the caller may give the child's family a pairing code: a device pulls the whole family's feed and
+/// may log for any of its children, so only someone who may open every child of the family.
+async fn may_pair(state: &AppState, auth: &TherapistAuth, ip: &ClientIp, child: &Child) -> ApiResult<()> {
+    crate::access::open_whole_family(state, auth, ip, child.family_id, Some(child.id)).await.map_err(|f| {
+        if f.body.error == ErrorCode::NotFound {
+            Failure::forbidden(
+                "a pairing code reaches every child of the family: only someone on each child's care team can make one",
+            )
+        } else {
+            f
+        }
+    })
+}
+
+/// A pairing code's link, to email to the family.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PairingLinkEmail {
+    /// A code of the child's family (`POST /children/{id}/pairing-codes`), unused and not expired.
+    pub code: PairingCode,
+    /// The family's address.
+    #[schema(max_length = 254)]
+    pub email: String,
+}
+
+// The code pairs a device, and the address is the family's: neither is printed.
+impl std::fmt::Debug for PairingLinkEmail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PairingLinkEmail(<redacted>)")
+    }
+}
+
+/// Email a pairing link
+///
+/// Emails the family the phone link of a pairing code (the family web app with the code in its `#fragment`),
+/// with its QR code attached as a PNG. Only on a server that sends email (`email_enabled` in `GET /auth/me`);
+/// the same people as for the code itself. Audited with the address.
+#[utoipa::path(
+    post, path = "/children/{id}/pairing-codes/email", tag = "children", operation_id = "email_pairing_link",
+    params(("id" = ChildId, Path, description = "The child")),
+    security(("session" = [], "csrf" = [])),
+    request_body = PairingLinkEmail,
+    responses(
+        (status = 204, description = "Sent"),
+        (status = 403, description = "The family has a child whose care team the caller is not on, or the \
+            X-CSRF-Token header is missing or wrong", body = ApiError),
+        (status = 409, description = "This server sends no email (`field`: `smtp`)", body = ApiError),
+        (status = 410, description = "The code has expired, was used, or is not this family's (`field`: `code`)",
+            body = ApiError),
+        (status = 422, description = "The address is not one (`field`: `email`), or the code is not a pairing \
+            code (`field`: `code`)", body = ApiError),
+        (status = 429, description = RATE_LIMITED, body = ApiError,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "The mail server could not be reached or did not take the message \
+            (`field`: `smtp`); nothing was sent", body = ApiError),
+        SessionRead, BadJsonOrId, NoChild, JsonBody,
+    ),
+)]
+pub async fn email_pairing_link(
+    State(state): State<AppState>,
+    OpenChild { auth, ip, child, .. }: OpenChild,
+    StrictJson(req): StrictJson<PairingLinkEmail>,
+) -> ApiResult<StatusCode> {
+    may_pair(&state, &auth, &ip, &child).await?;
+    let mailer = state.mailer.clone().ok_or_else(Failure::no_email)?;
+    let email = req.email.trim().to_lowercase();
+    homeplay_core::clinic::check_email(&email).map_err(|e| Failure::validation("email", e))?;
+    let now = now_ms();
+    let live = state.store.live_pairing_code(&sha256_hex(req.code.as_str()), auth.therapist.clinic_id, now).await?;
+    let expires = match live {
+        Some((family, expires)) if family == child.family_id => expires,
+        _ => {
+            return Err(Failure::new(
+                ErrorCode::Gone,
+                "code: this pairing code has expired, was used, or is not this family's; make a new one",
+            )
+            .with_field("code"));
+        }
+    };
+    // Every email counts: a brake on a session used to send mail in bulk.
+    let key = rate::key("email:therapist", &auth.therapist.id.to_string());
+    rate::attempt(&state, &key, state.limits.login_per_ip).await?;
+    let clinic = state.store.clinic(auth.therapist.clinic_id).await?.ok_or(Failure::not_found("clinic"))?;
+    let pairing = crate::mail::PairingLink {
+        clinic: clinic.name.as_str(),
+        code: &req.code,
+        minutes_left: (expires - now) / 60_000,
+    };
+    mailer.send_pairing_link(&email, &pairing).await?;
+    audit::record(&state, Actor::Therapist(&auth), &ip, "email_pairing_link", Some(child.id), format!("to {email}"))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// List the family's devices

@@ -16,6 +16,7 @@ pub mod doc;
 pub mod feedback;
 pub mod goals;
 pub mod health;
+pub mod invitations;
 pub mod library;
 pub mod lifecycle;
 pub mod media;
@@ -59,6 +60,7 @@ fn documented() -> (Router<AppState>, OpenApi) {
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
         .routes(routes!(auth::change_password))
+        .routes(routes!(invitations::welcome))
         .routes(routes!(two_factor::login_second_factor))
         .routes(routes!(two_factor::setup))
         .routes(routes!(two_factor::confirm))
@@ -67,6 +69,7 @@ fn documented() -> (Router<AppState>, OpenApi) {
         .routes(routes!(lifecycle::discharge))
         .routes(routes!(lifecycle::readmit))
         .routes(routes!(children::pairing_code))
+        .routes(routes!(children::email_pairing_link))
         .routes(routes!(children::devices))
         .routes(routes!(children::revoke_device))
         .routes(routes!(library::list_exercises, library::create_exercise))
@@ -99,6 +102,7 @@ fn documented() -> (Router<AppState>, OpenApi) {
         .routes(routes!(therapists::disable))
         .routes(routes!(therapists::enable))
         .routes(routes!(therapists::reset_two_factor))
+        .routes(routes!(invitations::reinvite))
         .routes(routes!(team::get, team::update))
         .routes(routes!(team::get_policy, team::update_policy))
         .routes(routes!(clinic_settings::get, clinic_settings::update))

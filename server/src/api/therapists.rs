@@ -1,7 +1,9 @@
-//! A clinic's team: admins invite therapists. The new account gets a one-time temporary password, shown
-//! once to the admin, which the therapist replaces on first sign-in (`POST /auth/password`).
+//! A clinic's team: admins invite therapists. The new account gets a first-sign-in link (`invitations.rs`),
+//! emailed when the server sends email, else shown to the admin to pass on; the therapist chooses their own
+//! password through it (`POST /auth/welcome`).
 
 use crate::accounts::AccountError;
+use crate::api::invitations::Invitation;
 use crate::api::responses::{BadId, BadJson, JsonBody, OutOfBounds, SessionRead};
 use crate::audit::ClientIp;
 use crate::auth::TherapistAuth;
@@ -36,17 +38,11 @@ fn therapist_role() -> Role {
     Role::Therapist
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Invited {
     pub therapist: Therapist,
-    /// Shown once: give it to the therapist, who changes it on first sign-in.
-    pub temporary_password: String,
-}
-
-impl std::fmt::Debug for Invited {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Invited").field("therapist", &self.therapist).finish_non_exhaustive()
-    }
+    /// The first-sign-in link: emailed, or its token to give the therapist.
+    pub invitation: Invitation,
 }
 
 /// List the clinic's therapists
@@ -66,14 +62,16 @@ pub async fn list(State(state): State<AppState>, auth: TherapistAuth) -> ApiResu
 
 /// Invite a therapist
 ///
-/// Creates a therapist account with a one-time temporary password, shown only in this answer; the therapist
-/// changes it on first sign-in. Clinic admins only.
+/// Creates a therapist account and its first-sign-in link, where the therapist chooses a password: emailed when
+/// the server sends email (a failed email is in the answer, and the invitation stands), else its token is in
+/// this answer, shown once. Clinic admins only.
 #[utoipa::path(
     post, path = "/therapists", tag = "therapists", operation_id = "invite_therapist",
     security(("session" = [], "csrf" = [])),
     request_body = Invite,
     responses(
-        (status = 201, description = "Created: give the temporary password to the therapist", body = Invited),
+        (status = 201, description = "Created: the link was emailed, or give its token's link to the therapist",
+            body = Invited),
         (status = 403, description = "Not a clinic admin, or the X-CSRF-Token header is missing or wrong",
             body = ApiError),
         (status = 409, description = "The address cannot be used for a new account (`field`: `email`); the \
@@ -90,6 +88,7 @@ pub async fn invite(
 ) -> ApiResult<(StatusCode, Json<Invited>)> {
     auth.require_admin()?;
     homeplay_core::clinic::check_email(&req.email).map_err(|e| Failure::validation("email", e))?;
+    // A password nobody knows, until the therapist chooses one through the link.
     let password = random_secret();
     let therapist = crate::accounts::create_therapist(
         &state.store,
@@ -114,18 +113,19 @@ pub async fn invite(
             Failure::new(ErrorCode::Internal, "could not create the account; try again")
         }
     })?;
-    // A temporary password: the therapist sets their own before anything else.
+    // Waiting for a first sign-in: until the therapist chooses a password, an admin may invite them again.
     state.store.set_must_change_password(therapist.id, true).await?;
+    let invitation = crate::api::invitations::issue(&state, &auth, &therapist).await?;
     crate::audit::record(
         &state,
         crate::audit::Actor::Therapist(&auth),
         &ip,
         "invite_therapist",
         None,
-        format!("therapist {}", therapist.id),
+        format!("therapist {}; {}", therapist.id, invitation.how()),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(Invited { therapist, temporary_password: password })))
+    Ok((StatusCode::CREATED, Json(Invited { therapist, invitation })))
 }
 
 /// A therapist's account as the clinic's admins manage it.
@@ -135,7 +135,7 @@ pub struct TherapistAccount {
     /// Cannot sign in; their history stays, attributed.
     pub disabled: bool,
     pub two_factor_enabled: bool,
-    /// Has not yet replaced the temporary password of the invitation.
+    /// Has not yet chosen a password through the invitation (or replaced an older invitation's temporary one).
     pub must_change_password: bool,
 }
 

@@ -31,6 +31,14 @@ pub trait DeviceStore: Send + Sync {
         now: Millis,
         expires: Millis,
     ) -> StoreResult<()>;
+    /// The family and expiry of a code of the clinic that can still pair a device (unused, not expired): to
+    /// send its link by email.
+    async fn live_pairing_code(
+        &self,
+        code_hash: &str,
+        clinic: ClinicId,
+        now: Millis,
+    ) -> StoreResult<Option<(FamilyId, Millis)>>;
     /// Uses the code, once, and registers the device, in one transaction.
     async fn redeem_pairing_code(
         &self,

@@ -27,6 +27,7 @@ mod clinics;
 mod codec;
 mod devices;
 mod families;
+mod invitations;
 mod library;
 pub mod lifecycle;
 mod media;
@@ -45,6 +46,7 @@ pub use care::{CareStore, ChildWithTeam, GoalVersionRecord};
 pub use clinics::{ClinicStore, TherapistRecord};
 pub use devices::{DeviceRecord, DeviceStore, Redeemed};
 pub use families::FamilyStore;
+pub use invitations::{InvitationState, InvitationStore};
 pub use library::{Archivable, LibraryStore};
 pub use lifecycle::{Discharge, Erased, LifecycleStore};
 pub use media::{MediaRecord, MediaStore};
@@ -111,6 +113,7 @@ impl StoreError {
 pub trait Store:
     ClinicStore
     + AccountStore
+    + InvitationStore
     + SessionStore
     + FamilyStore
     + LibraryStore

@@ -52,6 +52,9 @@ enum Scope {
     /// A therapist's account, named in the path: its clinic's admins only; others of the clinic get 403, and
     /// another clinic's admins 404.
     AccountAdmin,
+    /// Open to anyone, proven by a token in the body alone (an invitation's): with one that is no token, everyone
+    /// gets the same 404, whatever session or device token they bring.
+    Token,
 }
 
 struct World {
@@ -69,6 +72,7 @@ struct World {
     vars: Vec<(&'static str, String)>,
     _db: TestDb,
     _config: tempfile::TempDir,
+    _sink: crate::smtp_sink::SmtpSink,
 }
 
 const PNG: &str = "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8dfc0f01f000680027f104c1be10000000049454e44ae426082";
@@ -80,9 +84,11 @@ async fn world(backend: Backend) -> World {
     add_therapist(&db, &clinic.id, "ari@riverside.example", false);
     let spare_therapist = add_therapist(&db, &clinic.id, "spare@riverside.example", false);
     // Discharged records may be erased at once here, so that erasing is tried on its merits.
+    // Email goes to a sink, so that the endpoints that send it answer as they would.
+    let sink = crate::smtp_sink::SmtpSink::start().await;
     let config = tempfile::tempdir().unwrap();
     let config_file = config.path().join("homeplay.toml");
-    std::fs::write(&config_file, "[limits]\nretention_days = 0\n").unwrap();
+    std::fs::write(&config_file, format!("{}\n[limits]\nretention_days = 0\n", sink.config())).unwrap();
     let server = TestServer::start_with(&db, &[("HOMEPLAY_CONFIG", config_file.to_str().unwrap())]);
     let own = Therapist::login(&server, &clinic.email).await;
     let outsider = Therapist::login(&server, "ari@riverside.example").await;
@@ -163,6 +169,13 @@ async fn world(backend: Backend) -> World {
     let other_device = DeviceClient::pair(&server, &own.pairing_code(&mia).await, "Mia's laptop").await;
     own.post(&format!("/api/v1/devices/{}/revoke", revoked.device_id), json!({})).await;
     let spare_device = DeviceClient::pair(&server, &own.pairing_code(&leo).await, "Spare").await;
+    let code = own.pairing_code(&leo).await;
+    let invited = own
+        .post("/api/v1/therapists", json!({"email": "new@riverside.example", "name": "New", "discipline": "ot"}))
+        .await["therapist"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let log = log_json(&leo, &assignment, &exercise, "2026-03-04", &own_device.device_id, hlc_now());
     own_device.push(vec![log]).await;
     let message = own
@@ -198,6 +211,8 @@ async fn world(backend: Backend) -> World {
         ("{spare_therapist}", spare_therapist),
         ("{discharged}", zoe),
         ("{message}", message),
+        ("{code}", code),
+        ("{invited}", invited),
     ];
     World {
         server,
@@ -212,6 +227,7 @@ async fn world(backend: Backend) -> World {
         vars,
         _db: db,
         _config: config,
+        _sink: sink,
     }
 }
 
@@ -260,6 +276,8 @@ fn endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> {
         ("POST", "/api/v1/therapists/{spare_therapist}/two-factor/reset", Some(json!({})), AccountAdmin),
         ("POST", "/api/v1/therapists/{spare_therapist}/disable", Some(json!({})), AccountAdmin),
         ("POST", "/api/v1/therapists/{spare_therapist}/enable", Some(json!({})), AccountAdmin),
+        ("POST", "/api/v1/therapists/{invited}/invitation", Some(json!({})), AccountAdmin),
+        ("POST", "/api/v1/auth/welcome", Some(json!({"token": "no-such-token", "new_password": "long enough password"})), Token),
         ("POST", "/api/v1/auth/two-factor/setup", Some(json!({})), ClinicWide),
         ("GET", "/api/v1/media/{media}", None, Media),
         ("POST", "/api/v1/sync/pull", Some(json!({"protocol": 1})), Device),
@@ -305,6 +323,12 @@ fn child_endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> 
             ChildRecord,
         ),
         ("POST", "/api/v1/children/{child}/pairing-codes", Some(json!({})), ChildRecord),
+        (
+            "POST",
+            "/api/v1/children/{child}/pairing-codes/email",
+            Some(json!({"code": "{code}", "email": "mum@family.example"})),
+            ChildRecord,
+        ),
         ("GET", "/api/v1/children/{child}/devices", None, ChildRecord),
         ("GET", "/api/v1/children/{child}/routines", None, ChildRecord),
         ("GET", "/api/v1/children/{child}/assignments", None, ChildRecord),
@@ -370,6 +394,7 @@ fn expected(scope: Scope, actor: Actor) -> &'static [u16] {
     const UNAUTHORIZED: &[u16] = &[401];
     match (scope, actor) {
         (Public, _) => OK,
+        (Token, _) => NOT_FOUND,
         (_, Anonymous | RevokedDevice) => UNAUTHORIZED,
         (AccountAdmin, OwnDevice | OtherFamilyDevice) => UNAUTHORIZED,
         (AccountAdmin, OwnTherapist) => OK,
@@ -537,7 +562,7 @@ async fn non_admins_cannot_read_the_audit_log_or_invite() {
 }
 
 #[tokio::test]
-async fn an_admin_invites_a_therapist_who_signs_in_and_changes_the_password() {
+async fn an_admin_invites_a_therapist_who_chooses_a_password_and_signs_in() {
     for backend in BACKENDS {
         let db = TestDb::new(backend);
         let clinic = make_clinic(&db, "Riverside", "maya@riverside.example", true);
@@ -546,8 +571,9 @@ async fn an_admin_invites_a_therapist_who_signs_in_and_changes_the_password() {
         let invited = maya
             .post("/api/v1/therapists", json!({"email": "Sam@Riverside.example", "name": "Sam", "discipline": "pt"}))
             .await;
-        let temporary = invited["temporary_password"].as_str().unwrap().to_owned();
+        let token = invited["invitation"]["token"].as_str().unwrap().to_owned();
         assert_eq!(invited["therapist"]["role"], "therapist");
+        assert_eq!(invited["therapist"]["email"], "sam@riverside.example");
         let again = maya
             .send(
                 method("POST"),
@@ -557,39 +583,20 @@ async fn an_admin_invites_a_therapist_who_signs_in_and_changes_the_password() {
             .await;
         expect_error(again, StatusCode::CONFLICT, "conflict", Some("email")).await;
 
-        let sam = client();
-        let login = sam
-            .post(server.url("/api/v1/auth/login"))
-            .json(&json!({"email": "sam@riverside.example", "password": temporary}))
-            .send()
-            .await
-            .unwrap();
-        let me = expect_ok(login).await;
-        let csrf = me["csrf_token"].as_str().unwrap();
-        let short = sam
-            .post(server.url("/api/v1/auth/password"))
-            .header("x-csrf-token", csrf)
-            .json(&json!({"current_password": temporary, "new_password": "short"}))
-            .send()
-            .await
-            .unwrap();
-        expect_error(short, StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some("new_password")).await;
-        let changed = sam
-            .post(server.url("/api/v1/auth/password"))
-            .header("x-csrf-token", csrf)
-            .json(&json!({"current_password": temporary, "new_password": PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        expect_ok(changed).await;
-        // The old password no longer works; the new one does.
-        let old = client()
-            .post(server.url("/api/v1/auth/login"))
-            .json(&json!({"email": "sam@riverside.example", "password": temporary}))
-            .send()
-            .await
-            .unwrap();
-        expect_error(old, StatusCode::UNAUTHORIZED, "unauthorized", None).await;
+        let welcome = |password: &str| {
+            client()
+                .post(server.url("/api/v1/auth/welcome"))
+                .json(&json!({"token": token, "new_password": password}))
+                .send()
+        };
+        expect_error(
+            welcome("short").await.unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            Some("new_password"),
+        )
+        .await;
+        expect_ok(welcome(PASSWORD).await.unwrap()).await;
         Therapist::login(&server, "sam@riverside.example").await;
         let team = maya.get("/api/v1/therapists").await;
         assert_eq!(team.as_array().unwrap().len(), 2, "{backend:?}");
@@ -620,7 +627,7 @@ async fn a_disabled_account_or_one_owing_a_second_factor_gets_nowhere() {
 
         let mut failures = Vec::new();
         for (method, template, body, scope) in endpoints() {
-            if matches!(scope, Scope::Public) {
+            if matches!(scope, Scope::Public | Scope::Token) {
                 continue;
             }
             let path = fill(&w, template);

@@ -262,6 +262,51 @@ async fn pairing_codes_work_once_and_expire() {
 }
 
 #[tokio::test]
+async fn a_live_pairing_code_is_found_only_in_its_clinic_until_used_or_expired() {
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        f.store.insert_pairing_code("code-a", f.clinic, f.family, f.therapist, 100, 1_000).await.unwrap();
+        assert_eq!(f.store.live_pairing_code("code-a", f.clinic, 500).await.unwrap(), Some((f.family, 1_000)));
+        assert_eq!(f.store.live_pairing_code("code-a", ClinicId::new_v7(), 500).await.unwrap(), None, "{backend:?}");
+        assert_eq!(f.store.live_pairing_code("code-a", f.clinic, 1_000).await.unwrap(), None, "{backend:?}: expired");
+        assert_eq!(f.store.live_pairing_code("nope", f.clinic, 500).await.unwrap(), None);
+        f.store.redeem_pairing_code("code-a", DeviceId::new_v7(), "Phone", "token-a", 600).await.unwrap();
+        assert_eq!(f.store.live_pairing_code("code-a", f.clinic, 700).await.unwrap(), None, "{backend:?}: used");
+    }
+}
+
+#[tokio::test]
+async fn an_invitation_sets_the_password_once_until_it_expires_or_is_replaced() {
+    use homeplay_server::store::InvitationState::{Expired, Live, Unknown, Used};
+    for backend in BACKENDS {
+        let f = fixture(backend).await;
+        f.store.set_must_change_password(f.therapist, true).await.unwrap();
+        let s = SessionRecord { therapist_id: f.therapist, csrf_token: "csrf".into(), created_ms: 1, last_seen_ms: 1 };
+        f.store.insert_session("h1", &s).await.unwrap();
+        f.store.insert_invitation("inv-a", f.therapist, f.clinic, 100, 1_000).await.unwrap();
+        let live = Live { therapist_id: f.therapist, clinic_id: f.clinic };
+        assert_eq!(f.store.invitation("inv-a", 500).await.unwrap(), live, "{backend:?}");
+        assert_eq!(f.store.invitation("inv-a", 1_000).await.unwrap(), Expired, "{backend:?}");
+        assert!(!f.store.accept_invitation("inv-a", "new-hash", 1_000).await.unwrap(), "{backend:?}: expired");
+        assert_eq!(f.store.invitation("nope", 500).await.unwrap(), Unknown);
+
+        // A newer invitation replaces the unused one.
+        f.store.insert_invitation("inv-b", f.therapist, f.clinic, 200, 2_000).await.unwrap();
+        assert_eq!(f.store.invitation("inv-a", 500).await.unwrap(), Unknown, "{backend:?}: replaced");
+        assert!(f.store.accept_invitation("inv-b", "new-hash", 600).await.unwrap(), "{backend:?}");
+        assert!(!f.store.accept_invitation("inv-b", "other-hash", 700).await.unwrap(), "{backend:?}: once");
+        assert_eq!(f.store.invitation("inv-b", 700).await.unwrap(), Used, "{backend:?}");
+        let record = f.store.therapist(f.therapist).await.unwrap().unwrap();
+        assert_eq!(record.password_hash, "new-hash", "{backend:?}");
+        assert!(!record.account.must_change_password, "{backend:?}");
+        assert!(f.store.session("h1").await.unwrap().is_none(), "{backend:?}: the account's sessions end");
+        // A used invitation stays used when a new one is made.
+        f.store.insert_invitation("inv-c", f.therapist, f.clinic, 800, 2_000).await.unwrap();
+        assert_eq!(f.store.invitation("inv-b", 900).await.unwrap(), Used, "{backend:?}");
+    }
+}
+
+#[tokio::test]
 async fn sessions_and_rate_limits() {
     for backend in BACKENDS {
         let f = fixture(backend).await;

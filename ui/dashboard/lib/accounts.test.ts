@@ -9,7 +9,7 @@ const therapist = (id: string, name: string): Schemas['Therapist'] => ({ id, cli
 const me = (over: Partial<Schemas['Me']> = {}): Schemas['Me'] => ({
   therapist: therapist('t1', 'Maya'), clinic: { id: 'c1', name: 'Clinic' } as Schemas['Clinic'], csrf_token: 'x', session_idle_ms: 1000,
   must_change_password: false, two_factor_enabled: false, two_factor_required: false,
-  clinic_settings: { locale: 'en-GB', pain_advice_at: 6 }, ...over,
+  clinic_settings: { locale: 'en-GB', pain_advice_at: 6 }, email_enabled: false, ...over,
 });
 const account = (id: string, name: string, over: Partial<Schemas['TherapistAccount']> = {}): Schemas['TherapistAccount'] => ({
   therapist: therapist(id, name), disabled: false, two_factor_enabled: false, must_change_password: false, ...over,

@@ -15,6 +15,8 @@ class AppState {
   idleWarning = $state(false);
   idle = $state<IdleTimes>(idleTimes(null));
   notice = $state<string | null>(null);
+  /** The address to sign in with, once an invitation's link has set its password. */
+  signInAs = $state<string | null>(null);
   /** A step the session must settle (a new password, a second factor) before the rest of the dashboard opens. */
   owed = $derived(owedStep(this.me));
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -39,7 +41,7 @@ class AppState {
     this.idleWarning = false;
     if (this.timer) clearTimeout(this.timer);
     this.notice = message;
-    if (this.route.page !== 'login') location.hash = '#/login';
+    if (this.route.page !== 'login' && this.route.page !== 'welcome') location.hash = '#/login';
   }
 
   /** An answered request: the server's idle clock restarted, so ours does too. */

@@ -1,4 +1,5 @@
-// A hash router: `#/`, `#/children/new`, `#/children/<id>`, `#/children/<id>/report`, `#/routines`, `#/library`, `#/builder?child=<id>`, `#/password`, `#/security`, `#/team`, `#/audit`, `#/clinic/settings`, `#/login`.
+// A hash router: `#/`, `#/children/new`, `#/children/<id>`, `#/children/<id>/report`, `#/routines`, `#/library`, `#/builder?child=<id>`, `#/password`, `#/security`, `#/team`, `#/audit`, `#/clinic/settings`, `#/login`, `#/welcome?token=<token>`
+// (an invitation's first-sign-in link: the token stays in the fragment, which no browser sends to a server).
 import { t } from '../i18n.svelte';
 
 export type Route =
@@ -15,6 +16,7 @@ export type Route =
   | { page: 'audit' }
   | { page: 'clinic_settings' }
   | { page: 'login' }
+  | { page: 'welcome'; token: string }
   | { page: 'not_found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -24,6 +26,7 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { page: 'overview' };
   if (parts[0] === 'login' && parts.length === 1) return { page: 'login' };
+  if (parts[0] === 'welcome' && parts.length === 1) return { page: 'welcome', token: params.get('token') ?? '' };
   if (parts[0] === 'library' && parts.length === 1) return { page: 'library' };
   if (parts[0] === 'password' && parts.length === 1) return { page: 'password' };
   if (parts[0] === 'audit' && parts.length === 1) return { page: 'audit' };
@@ -75,6 +78,8 @@ export function href(route: Route): string {
       return '#/clinic/settings';
     case 'login':
       return '#/login';
+    case 'welcome':
+      return `#/welcome?token=${encodeURIComponent(route.token)}`;
     case 'not_found':
       return `#${route.path}`;
   }
@@ -94,6 +99,7 @@ export const TITLES: Record<Route['page'], string> = {
   get security() { return t('title.security'); },
   get team() { return t('title.team'); },
   get login() { return t('title.login'); },
+  get welcome() { return t('title.welcome'); },
   get not_found() { return t('title.not_found'); },
   get clinic_settings() { return t('title.clinic_settings'); },
 };

@@ -88,7 +88,16 @@ export async function spanish(ctx) {
     url: `${base}/#/team`,
     heading: 'Equipo',
     spanish: ['Invitar a un terapeuta', 'Política de inicio de sesión en dos pasos', 'Restablecer dos pasos'],
-    leftovers: ['Invite a therapist', 'Two-factor sign-in policy', 'Disable', 'Reset two-factor', 'Active', 'Waiting for first sign-in', 'Therapist', 'Admin', 'Nobody', 'Everyone', 'Save policy'],
+    leftovers: ['Invite a therapist', 'Two-factor sign-in policy', 'Disable', 'Reset two-factor', 'Active', 'Waiting for first sign-in', 'Therapist', 'Admin', 'Nobody', 'Everyone', 'Save policy', 'You get a link to give them', 'Invite again', 'Copy link'],
+  });
+
+  // An invitation's first-sign-in page (a token that works nowhere: the page is only read, never sent).
+  await screen(page, {
+    name: 'welcome',
+    url: `${base}/#/welcome?token=not-a-real-token`,
+    heading: 'Elija su contraseña',
+    spanish: ['Su clínica le ha invitado al panel de homeplay', 'Contraseña nueva', 'Guardar mi contraseña'],
+    leftovers: ['Choose your password', 'New password', 'New password again', 'Set my password', 'Your clinic invited you'],
   });
 
   await screen(page, {

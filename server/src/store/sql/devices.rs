@@ -49,6 +49,28 @@ impl DeviceStore for This {
         Ok(())
     }
 
+    async fn live_pairing_code(
+        &self,
+        code_hash: &str,
+        clinic: ClinicId,
+        now: Millis,
+    ) -> StoreResult<Option<(FamilyId, Millis)>> {
+        let row = sqlx::query(
+            "SELECT family_id, expires_ms FROM pairing_codes
+             WHERE code_hash = $1 AND clinic_id = $2 AND used_ms IS NULL AND expires_ms > $3",
+        )
+        .bind(code_hash)
+        .bind(clinic.to_string())
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            let family: String = r.try_get("family_id")?;
+            Ok((family.parse().map_err(|_| StoreError::NotFound("family id"))?, r.try_get("expires_ms")?))
+        })
+        .transpose()
+    }
+
     async fn redeem_pairing_code(
         &self,
         code_hash: &str,

@@ -11,6 +11,7 @@ mod clinics;
 mod devices;
 mod docs;
 mod families;
+mod invitations;
 mod library;
 mod lifecycle;
 mod media;

@@ -272,6 +272,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/welcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Choose a password through an invitation
+         * @description Sets the invited therapist's password with the token of their first-sign-in link, once, before the link
+         *     expires; then they sign in as usual (`POST /auth/login`). Attempts with a token that does not work are
+         *     rate-limited per address.
+         */
+        post: operations["accept_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/children": {
         parameters: {
             query?: never;
@@ -622,6 +644,28 @@ export interface paths {
          * @description A single-use code for one more device of the child's family. Takes no body.
          */
         post: operations["create_pairing_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/children/{id}/pairing-codes/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email a pairing link
+         * @description Emails the family the phone link of a pairing code (the family web app with the code in its `#fragment`),
+         *     with its QR code attached as a PNG. Only on a server that sends email (`email_enabled` in `GET /auth/me`);
+         *     the same people as for the code itself. Audited with the address.
+         */
+        post: operations["email_pairing_link"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1251,8 +1295,9 @@ export interface paths {
         put?: never;
         /**
          * Invite a therapist
-         * @description Creates a therapist account with a one-time temporary password, shown only in this answer; the therapist
-         *     changes it on first sign-in. Clinic admins only.
+         * @description Creates a therapist account and its first-sign-in link, where the therapist chooses a password: emailed when
+         *     the server sends email (a failed email is in the answer, and the invitation stands), else its token is in
+         *     this answer, shown once. Clinic admins only.
          */
         post: operations["invite_therapist"];
         delete?: never;
@@ -1316,6 +1361,28 @@ export interface paths {
          * @description The therapist can sign in again. Clinic admins only.
          */
         post: operations["enable_therapist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/therapists/{id}/invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite again
+         * @description A new first-sign-in link for a therapist who has not yet chosen a password (the last one expired, or its
+         *     email did not arrive); any earlier link stops working. Emailed when the server sends email, else its token
+         *     is in the answer. Clinic admins only.
+         */
+        post: operations["reinvite_therapist"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2278,6 +2345,22 @@ export interface components {
             /** Format: int32 */
             counter: number;
         };
+        /** @description An invitation's first-sign-in link: emailed to the therapist, or its token given to the admin to pass on. */
+        Invitation: {
+            /** @description The address it was emailed to; null when it was not (the server sends no email, or sending failed). */
+            emailed_to?: string | null;
+            /**
+             * @description When it was not emailed: the link's token, shown once. The link is the dashboard's address with
+             *     `/#/welcome?token=<token>`; give it to the therapist.
+             */
+            token?: string | null;
+            /**
+             * Format: date-time
+             * @description The link works once, until then.
+             */
+            expires_at: string;
+            email_error?: null | components["schemas"]["ApiError"];
+        };
         /** @description A new therapist of the clinic. */
         Invite: {
             email: string;
@@ -2288,8 +2371,8 @@ export interface components {
         };
         Invited: {
             therapist: components["schemas"]["Therapist"];
-            /** @description Shown once: give it to the therapist, who changes it on first sign-in. */
-            temporary_password: string;
+            /** @description The first-sign-in link: emailed, or its token to give the therapist. */
+            invitation: components["schemas"]["Invitation"];
         };
         /** @description A few words for a child, trimmed */
         KidText: string;
@@ -2324,6 +2407,11 @@ export interface components {
             two_factor_required: boolean;
             /** @description The clinic's settings, so the dashboard formats its dates in the clinic's locale from the first page. */
             clinic_settings: components["schemas"]["ClinicSettings"];
+            /**
+             * @description Whether this server sends email (`[smtp]`): invitations and pairing links go by email; without it the
+             *     dashboard shows the links to copy.
+             */
+            email_enabled: boolean;
         };
         MediaInfo: {
             media: components["schemas"]["MediaRef"];
@@ -2614,6 +2702,13 @@ export interface components {
         };
         /** @description A pairing code, shown as XXXX-XXXX (Crockford base 32) */
         PairingCode: string;
+        /** @description A pairing code's link, to email to the family. */
+        PairingLinkEmail: {
+            /** @description A code of the child's family (`POST /children/{id}/pairing-codes`), unused and not expired. */
+            code: components["schemas"]["PairingCode"];
+            /** @description The family's address. */
+            email: string;
+        };
         PasswordChange: {
             /** Format: password */
             current_password: string;
@@ -3025,7 +3120,7 @@ export interface components {
             /** @description Cannot sign in; their history stays, attributed. */
             disabled: boolean;
             two_factor_enabled: boolean;
-            /** @description Has not yet replaced the temporary password of the invitation. */
+            /** @description Has not yet chosen a password through the invitation (or replaced an older invitation's temporary one). */
             must_change_password: boolean;
         };
         /** Format: uuid */
@@ -3116,6 +3211,18 @@ export interface components {
             logged_rate?: number | null;
         };
         Weekdays: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+        /** @description A first sign-in: the invitation's token and the password the therapist chooses. */
+        Welcome: {
+            /** @description From the link: `#/welcome?token=<token>`. */
+            token: string;
+            /** Format: password */
+            new_password: string;
+        };
+        /** @description The password is set. */
+        Welcomed: {
+            /** @description Sign in with this address and the new password. */
+            email: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -4235,6 +4342,113 @@ export interface operations {
             /** @description Two-factor sign-in is on already (an admin can reset it) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    accept_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Welcome"];
+            };
+        };
+        responses: {
+            /** @description The password is set: sign in with it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Welcomed"];
+                };
+            };
+            /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type); `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The account is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such invitation (`field`: `token`); a newer one replaces an older one */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The invitation has expired or was already used (`field`: `token`) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The new password is too weak (`field`: `new_password`), or the token is longer than any (`field`: `token`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6168,6 +6382,141 @@ export interface operations {
             };
             /** @description The server could not complete the request (details are in its log); safe to retry */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    email_pairing_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The child */
+                id: components["schemas"]["ChildId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingLinkEmail"];
+            };
+        };
+        responses: {
+            /** @description Sent */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not JSON of the expected shape (malformed, a missing or unknown field, a wrong type), or the address has a malformed id; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The family has a child whose care team the caller is not on, or the X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such child in this clinic, or one the caller may not open (not on the child's care team, and the clinic's policy is `team_only`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description This server sends no email (`field`: `smtp`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The code has expired, was used, or is not this family's (`field`: `code`) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The address is not one (`field`: `email`), or the code is not a pairing code (`field`: `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The mail server could not be reached or did not take the message (`field`: `smtp`); nothing was sent */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9058,7 +9407,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created: give the temporary password to the therapist */
+            /** @description Created: the link was emailed, or give its token's link to the therapist */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -9302,6 +9651,83 @@ export interface operations {
             };
             /** @description No such therapist in this clinic */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The server could not complete the request (details are in its log); safe to retry */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    reinvite_therapist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The therapist */
+                id: components["schemas"]["TherapistId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new link: emailed, or its token here */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            /** @description The address has a malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not signed in: the session cookie is missing, unknown or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not a clinic admin, or the X-CSRF-Token header is missing or wrong; or the session must first replace its temporary password (`POST /auth/password`) or set up the second factor its clinic requires (`POST /auth/two-factor/setup`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such therapist in this clinic */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The therapist has already chosen a password, or the account is disabled */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
