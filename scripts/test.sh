@@ -78,10 +78,11 @@ python3 -c 'import venv, ensurepip' 2>/dev/null || { apt-get update -qq && apt-g
 bash tests/fuzz/run.sh 2>&1 | tee -a "$log"
 
 step "clinic dashboard (ui/): types, lint, unit tests, build, end to end in Debian's chromium"
-# Headless Chromium from Debian (never a downloaded browser), with fonts for the screenshots.
+# Headless Chromium from Debian (never a downloaded browser), with fonts for the screenshots (DejaVu has Arabic;
+# WenQuanYi Micro Hei, 1.6 MB, draws the Chinese family's screens, phone and desktop, instead of empty boxes).
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
-for font in fonts-dejavu-core fonts-noto-color-emoji; do dpkg -s "$font" >/dev/null 2>&1 || need_apt+=("$font"); done
+for font in fonts-dejavu-core fonts-noto-color-emoji fonts-wqy-microhei; do dpkg -s "$font" >/dev/null 2>&1 || need_apt+=("$font"); done
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
 fi

@@ -62,6 +62,13 @@ const LAYOUTS = {
 const COUNTS = { single: [1, 1], pair: [2, 2], trio: [3, 3], row: [2, 4], pyramid: [3, 3] };
 
 const NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*-([1-9][0-9]?)$/;
+// Emoji that point left or right: a card showing one says "that way", so it must mirror right to left (`mirror`).
+// ↔ and the circling 🔄 read the same both ways.
+const SIDEWAYS = new Set(["27a1", "2b05", "2196", "2197", "2198", "2199", "21a9", "21aa", "1f448", "1f449", "25b6", "25c0", "23e9", "23ea"]);
+// A mirrored card's right-to-left view, shown when the app asks for the picture with `#rtl` (ui/family/pictures.ts):
+// the emoji are mirrored as one scene across the card, and the step badge moves to the top right with its number
+// unmirrored (a step number stays readable).
+const MIRRORED = `<style>#rtl:target{transform:matrix(-1,0,0,1,${WIDTH},0)}#rtl:target~.badge{transform:translate(${WIDTH - 100}px,0)}</style>`;
 const CODE = /^[0-9a-f]{2,6}(?:-[0-9a-f]{2,6})*$/;
 
 const cache = new Map();
@@ -98,24 +105,34 @@ function card(name, spec) {
   if (!Array.isArray(emoji) || emoji.length < min || emoji.length > max) {
     throw new Error(`${name}: layout ${spec.layout} takes ${min === max ? min : `${min}-${max}`} emoji`);
   }
-  const extra = Object.keys(spec).filter((k) => !["area", "emoji", "layout"].includes(k));
+  const extra = Object.keys(spec).filter((k) => !["area", "emoji", "layout", "mirror"].includes(k));
   if (extra.length) throw new Error(`${name}: unknown fields ${extra.join(", ")}`);
+  if (spec.mirror !== undefined && spec.mirror !== true) throw new Error(`${name}: mirror is true or absent`);
+  const mirror = spec.mirror === true;
+  const sideways = emoji.filter((code) => SIDEWAYS.has(code.replace(/-fe0f$/, "")));
+  if (sideways.length && !mirror) {
+    throw new Error(`${name}: ${sideways.join(", ")} points sideways: add "mirror": true so the card mirrors right to left`);
+  }
 
   const boxes = layout(emoji.length);
   const lines = [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img">`,
     `<title>${name}</title>`,
+    ...(mirror ? [MIRRORED] : []),
     `<rect x="6" y="6" width="468" height="348" rx="36" fill="${area.bg}" stroke="${area.accent}" stroke-opacity="0.25" stroke-width="4"/>`,
   ];
+  if (mirror) lines.push(`<g id="rtl">`);
   emoji.forEach((code, i) => {
     const [x, y, size] = boxes[i];
     lines.push(`<svg x="${x}" y="${y}" width="${size}" height="${size}" viewBox="0 0 36 36">${emojiContent(code, i)}</svg>`);
   });
+  if (mirror) lines.push(`</g>`, `<g class="badge">`);
   lines.push(
     `<circle cx="50" cy="50" r="28" fill="#FFFFFF" stroke="${area.accent}" stroke-width="4"/>`,
     `<text x="50" y="61" text-anchor="middle" font-family="sans-serif" font-size="30" font-weight="700" fill="${area.accent}">${step}</text>`,
-    `</svg>`,
   );
+  if (mirror) lines.push(`</g>`);
+  lines.push(`</svg>`);
   return lines.join("\n") + "\n";
 }
 

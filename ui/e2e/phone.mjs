@@ -15,6 +15,7 @@ import { Server } from './phone/clinic.mjs';
 import { corruptedRecord, newerDatabase } from './phone/bad-input.mjs';
 import { caregivers } from './phone/caregivers.mjs';
 import { installable } from './phone/install.mjs';
+import { arabic, chinese } from './phone/languages.mjs';
 import { offline } from './phone/offline.mjs';
 import { pairing } from './phone/pairing.mjs';
 import { kidMode, ticks } from './phone/ticks.mjs';
@@ -34,6 +35,9 @@ const parts = [
   ['a corrupted record', ['a second phone and the desktop device count once'], corruptedRecord, { badInput: true }],
   ['phone sizes', ['pairing by the QR link'], sizes],
   ['a new version prompt', ['pairing by the QR link'], update],
+  // Two more families, each on its own phone with its own child: one in Arabic (right to left), one in Chinese.
+  ['in Arabic, right to left, end to end', [], arabic],
+  ['in Chinese, end to end', [], chinese],
 ];
 
 const started = Date.now();
@@ -80,13 +84,14 @@ for (const [name, needs, run, expects = {}] of parts) {
   const t0 = Date.now();
   const before = failures.length;
   const errorsBefore = phoneErrors().length;
+  ctx.current = null;
   try {
     await run(ctx);
   } catch (e) {
     // Playwright's own errors carry a call log: the first line and the step say enough.
     const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
     failures.push(message.startsWith(currentStepName()) ? message : `${currentStepName()}: ${message}`);
-    const page = [ctx.mum, ctx.dad].find((p) => p?.page)?.page;
+    const page = [ctx.current, ctx.mum, ctx.dad].find((p) => p?.page)?.page;
     await page?.screenshot({ path: join(artifacts, `phone-failure-${name.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
   }
   // Every console error and uncaught exception in the phones is a failure of the part that caused it.
@@ -97,12 +102,15 @@ for (const [name, needs, run, expects = {}] of parts) {
   report(name, mine.length === 0, [...mine, `(${((Date.now() - t0) / 1000).toFixed(1)} s, last step: ${currentStepName()})`]);
 }
 
-function phoneErrors() {
-  return [ctx.mum, ctx.dad].filter(Boolean).flatMap((p) => p.errors);
+function phones() {
+  return [ctx.mum, ctx.dad, ...(ctx.more ?? [])].filter(Boolean);
 }
 
-await ctx.mum?.close().catch(() => {});
-await ctx.dad?.close().catch(() => {});
+function phoneErrors() {
+  return phones().flatMap((p) => p.errors);
+}
+
+for (const p of phones()) await p.close().catch(() => {});
 await server.stop();
 rmSync(work, { recursive: true, force: true });
 

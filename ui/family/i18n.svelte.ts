@@ -36,6 +36,22 @@ export const LOADERS: Readonly<Record<Locale, () => Promise<Catalog>>> = {
 /** The catalogues loaded so far. */
 const loaded: Partial<Record<Locale, Catalog>> = { en: ENGLISH };
 
+/**
+ * The tag `Intl` writes each language with, where it is not the language's own. Arabic's digits are pinned to the
+ * Western ones (0–9): the grown-ups' number pad, kid mode's counter and the family's clock times are written in them,
+ * and the engines disagree on plain `ar` (Chromium's ICU writes 0–9, WebKitGTK's on Debian 12 writes ٠–٩), so one
+ * family would read different digits on the phone and on the desktop.
+ */
+const INTL_TAGS: Partial<Record<Locale, string>> = { ar: 'ar-u-nu-latn' };
+
+/** The tag to give `Intl` (dates, numbers, lists) for `l`, by default the current language. */
+export function intlLocale(l: Locale = current.locale): string {
+  return INTL_TAGS[l] ?? l;
+}
+
+/** The loaded catalogues again, by the tag their messages are formatted with (the translator formats in its key). */
+const formatting: Record<string, Catalog> = { en: ENGLISH };
+
 const current = $state<{ locale: Locale }>({ locale: 'en' });
 /** The latest language asked for: an earlier one that finishes loading later does not win. */
 let asked: Locale = 'en';
@@ -46,7 +62,9 @@ export async function setLocale(l: Locale): Promise<void> {
   asked = l;
   if (!loaded[l]) {
     try {
-      loaded[l] = await LOADERS[l]();
+      const catalog = await LOADERS[l]();
+      loaded[l] = catalog;
+      formatting[intlLocale(l)] = catalog;
     } catch (e) {
       console.error(`homeplay could not load the words for ${l}`, e);
       return;
@@ -64,29 +82,42 @@ export function getLocale(): Locale {
   return current.locale;
 }
 
-const words = translator(loaded, 'en');
+const words = translator<string>(formatting, 'en');
 
 /**
  * The text for `key` in the current language, its arguments (`{name}`, `{n, number}`, `{count, plural, …}`)
  * from `vars`. Falls back to English, then to the key itself, so a missing word never blanks a screen.
  */
 export function t(key: string, vars?: Record<string, string | number>): string {
-  return words.translate(current.locale, key, vars);
+  return words.translate(intlLocale(), key, vars && direction(current.locale) === 'rtl' ? isolated(vars) : vars);
+}
+
+/** First-strong isolate … pop directional isolate: what `<bdi>` does in markup, inside a string. */
+const FSI = '\u2068';
+const PDI = '\u2069';
+
+/**
+ * Right to left, each text set into a sentence is isolated: a Latin name before a full stop, a clinic's phone number
+ * ("020 7946 0000" would otherwise show its groups in reverse) or an email keep their own order inside the Arabic
+ * words around them. Numbers are left alone: the message formats them (and a plural needs the number itself).
+ */
+function isolated(vars: Record<string, string | number>): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' && v !== '' ? `${FSI}${v}${PDI}` : v]));
 }
 
 /** A `YYYY-MM-DD` date in the current language, read as a calendar day (no time zone shift). */
 export function formatDate(isoDate: string, options: Intl.DateTimeFormatOptions = { dateStyle: 'full' }): string {
-  return new Intl.DateTimeFormat(current.locale, { ...options, timeZone: 'UTC' }).format(parseDate(isoDate));
+  return new Intl.DateTimeFormat(intlLocale(), { ...options, timeZone: 'UTC' }).format(parseDate(isoDate));
 }
 
 /** Weekday names Monday first, in the current language. */
 export function weekdayNames(style: 'long' | 'short' | 'narrow' = 'long'): string[] {
-  const f = new Intl.DateTimeFormat(current.locale, { weekday: style, timeZone: 'UTC' });
+  const f = new Intl.DateTimeFormat(intlLocale(), { weekday: style, timeZone: 'UTC' });
   // 2024-01-01 was a Monday.
   return Array.from({ length: 7 }, (_, i) => f.format(Date.UTC(2024, 0, 1 + i)));
 }
 
 /** A list read naturally: "a, b and c" / "a, b y c". */
 export function formatList(items: string[]): string {
-  return new Intl.ListFormat(current.locale, { style: 'long', type: 'conjunction' }).format(items);
+  return new Intl.ListFormat(intlLocale(), { style: 'long', type: 'conjunction' }).format(items);
 }

@@ -1,6 +1,6 @@
 // What the Messages screen works out, apart from the component so vitest checks it.
 import type { MessageView, ThreadView, UnreadView } from './bindings';
-import { getLocale, t } from './i18n.svelte';
+import { intlLocale, t } from './i18n.svelte';
 
 /** Characters left before the limit; shown only near it, so the box stays quiet for short notes. */
 export function charsLeft(text: string, max: number): { left: number; show: boolean; over: boolean } {
@@ -18,7 +18,7 @@ export function canSend(text: string, max: number): boolean {
 
 /** When a message was sent, in the family's language: "Mon 3 Mar, 16:20". */
 export function sentAt(ms: number): string {
-  return new Intl.DateTimeFormat(getLocale(), {
+  return new Intl.DateTimeFormat(intlLocale(), {
     weekday: 'short',
     day: 'numeric',
     month: 'short',

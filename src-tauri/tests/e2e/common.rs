@@ -370,6 +370,16 @@ impl PairedApp {
         F: FnOnce(&TestDb, &TestServer, &Program, &str) -> Fut,
         Fut: std::future::Future<Output = T>,
     {
+        Self::start_in("en", cards, before_pairing).await
+    }
+
+    /// [`PairedApp::start`], the family choosing `language` (a BCP 47 tag the app speaks) on the pairing screen first,
+    /// as a person would before typing; that screen is photographed in it (`family-ar-pairing.png`, `family-zh-…`).
+    pub async fn start_in<T, F, Fut>(language: &str, cards: usize, before_pairing: F) -> (Self, T)
+    where
+        F: FnOnce(&TestDb, &TestServer, &Program, &str) -> Fut,
+        Fut: std::future::Future<Output = T>,
+    {
         let db = TestDb::new(Backend::Sqlite);
         let server = TestServer::start(&db);
         let start = (chrono::Utc::now() - chrono::TimeDelta::days(2)).date_naive().to_string();
@@ -383,12 +393,27 @@ impl PairedApp {
         let s = &session;
         let mut axe = Axe::default();
         s.wait("the pairing form", "document.querySelector('input[name=server_url]')").await;
-        s.axe("pairing", &mut axe).await;
+        if language != "en" {
+            let pick = "const l = document.querySelector('[data-testid=pair-language]'); l.value = arguments[0]; \
+                        l.dispatchEvent(new Event('change', { bubbles: true })); return l.value;";
+            assert_eq!(s.js(pick, json!([language])).await, json!(language), "the pairing screen offers {language}");
+            s.wait_js(
+                &format!("the pairing screen in {language}"),
+                "return document.documentElement.lang === arguments[0];",
+                json!([language]),
+            )
+            .await;
+        }
+        s.axe(&format!("pairing ({language})"), &mut axe).await;
         s.type_into("server_url", &server.base).await;
         s.type_into("code", &code).await;
         s.type_into("device_name", "Kitchen laptop").await;
         s.type_into("caregiver", "Mum").await;
-        s.button(None, "Connect").await;
+        if language != "en" {
+            let short = language.split('-').next().unwrap_or(language);
+            s.screenshot(&format!("family-{short}-pairing.png")).await;
+        }
+        s.click("Connect", "return document.querySelector('main.pairing form button[type=submit]');", json!([])).await;
         s.wait_for_today(cards).await;
         (Self { db, server, program, start, data, http, driver, session, axe }, extra)
     }

@@ -9,5 +9,6 @@ mod common;
 mod grandma;
 mod journey;
 mod kid;
+mod languages;
 mod phone;
 mod spanish;
