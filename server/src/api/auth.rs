@@ -124,7 +124,8 @@ impl std::fmt::Debug for SecondFactorNeeded {
             body = ApiError),
         (status = 200, description = "Signed in", body = Me,
             headers(("Set-Cookie" = String, description = "`__Host-hp_session=…; Path=/; HttpOnly; SameSite=Strict; \
-                Secure` (`hp_session` without `Secure` on a server listening on loopback only)"))),
+                Secure` (`hp_session` without `Secure` on a plain-HTTP server listening on loopback only, unless \
+                `secure_cookies` is set)"))),
         (status = 401, description = "Wrong email or password", body = ApiError),
         (status = 422, description = "An email or password longer than any account has (`field` names it)",
             body = ApiError),

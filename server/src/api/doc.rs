@@ -80,7 +80,8 @@ impl Modify for SecuritySchemes {
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
                 COOKIE,
                 "The dashboard session, set by `POST /api/v1/auth/login` (HttpOnly, SameSite=Strict). Named \
-                 `__Host-hp_session` (and `Secure`) on a server listening beyond loopback.",
+                 `__Host-hp_session` (and `Secure`) on a server that serves HTTPS itself or listens beyond loopback, or \
+                 when the `secure_cookies` setting says so (behind a proxy that ends TLS).",
             ))),
         );
         components.add_security_scheme(

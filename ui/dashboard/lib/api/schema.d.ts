@@ -3818,7 +3818,7 @@ export interface operations {
             /** @description Signed in */
             200: {
                 headers: {
-                    /** @description `__Host-hp_session=…; Path=/; HttpOnly; SameSite=Strict; Secure` (`hp_session` without `Secure` on a server listening on loopback only) */
+                    /** @description `__Host-hp_session=…; Path=/; HttpOnly; SameSite=Strict; Secure` (`hp_session` without `Secure` on a plain-HTTP server listening on loopback only, unless `secure_cookies` is set) */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
