@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { argumentsOf, neededPluralForms, parseMessage, pluralForms } from '../shared/i18n/catalogCheck';
+import { describeCatalogues } from '../shared/i18n/catalogSuite';
 import type { Catalog } from '../shared/i18n/translator';
 import { direction, LOADERS, LOCALES, ownName, SOURCE, suggestLocale, tagOf } from './i18n.svelte';
 
@@ -71,39 +71,4 @@ describe('the language picker', () => {
   });
 });
 
-describe.each(LOCALES)('the %s catalogue', (locale) => {
-  const catalog = catalogs[locale]!;
-  const needed = neededPluralForms(locale);
-
-  it('has exactly the English keys', () => {
-    expect(Object.keys(catalog).sort()).toEqual(keys);
-  });
-  it('has no empty message', () => {
-    expect(Object.entries(catalog).filter(([, text]) => text.trim() === '').map(([k]) => k)).toEqual([]);
-  });
-  it('parses as ICU MessageFormat', () => {
-    const broken = Object.entries(catalog).flatMap(([key, text]) => {
-      try {
-        parseMessage(text);
-        return [];
-      } catch (e) {
-        return [`${key}: ${String(e)}`];
-      }
-    });
-    expect(broken).toEqual([]);
-  });
-  it('takes the same arguments, of the same types, as English', () => {
-    for (const key of keys) {
-      const text = catalog[key];
-      if (text === undefined) continue;
-      expect({ key, args: argumentsOf(parseMessage(text)) }).toEqual({ key, args: argumentsOf(parseMessage(english[key] ?? '')) });
-    }
-  });
-  it(`gives every plural the forms ${locale} needs (${needed.join(', ')}), and no other`, () => {
-    for (const [key, text] of Object.entries(catalog)) {
-      for (const forms of pluralForms(parseMessage(text))) {
-        expect({ key, forms: [...forms].sort() }).toEqual({ key, forms: needed });
-      }
-    }
-  });
-});
+describeCatalogues(LOCALES, catalogs, english);
