@@ -5,7 +5,7 @@
 //! once, by its id, so sending again what the restored server already has costs nothing but the bytes.
 
 use crate::error::Result;
-use crate::store::{Db, parse, setting_in};
+use crate::store::{Db, parse, put_setting_in, setting_in};
 use homeplay_core::hlc::Hlc;
 use homeplay_core::ids::{DeviceId, ServerEpoch};
 use homeplay_core::message::{FamilyMessage, Message, Side};
@@ -41,13 +41,7 @@ impl Db {
         if known.as_deref() == Some(epoch.as_str()) {
             return Ok(false);
         }
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(EPOCH)
-        .bind(&epoch)
-        .execute(&mut *tx)
-        .await?;
+        put_setting_in(&mut *tx, EPOCH, &epoch).await?;
         let restored = known.is_some();
         if restored {
             sqlx::query("DELETE FROM settings WHERE key = 'cursor'").execute(&mut *tx).await?;

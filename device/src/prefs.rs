@@ -3,6 +3,7 @@
 
 use crate::Engine;
 use crate::error::Result;
+use crate::store::{Db, put_setting_in, setting_in};
 pub use homeplay_core::language::Language;
 pub use homeplay_core::reminders::ReminderPrefs;
 use serde::{Deserialize, Serialize};
@@ -46,6 +47,30 @@ impl Engine {
     }
 }
 
+/// The setting that names the language the stored exercises are in (forgotten with everything on unpairing).
+const PULLED_LANGUAGE: &str = "pulled_language";
+
+impl Db {
+    /// Readies the next pull for `language`. The server sends built-in exercises in the language a pull names,
+    /// and sends each change once: when the stored ones are in another language (English for a replica pulled
+    /// before pulls named one), the cursor is forgotten in the same transaction, and the pull brings everything
+    /// again in `language`. What this device recorded is untouched: pushes come first, and a change applied twice
+    /// is harmless.
+    pub(crate) async fn pull_in(&self, language: Language) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let stored = setting_in(&mut *tx, PULLED_LANGUAGE).await?;
+        if stored.as_deref() == Some(language.tag()) {
+            return Ok(());
+        }
+        if stored.as_deref().unwrap_or(Language::En.tag()) != language.tag() {
+            sqlx::query("DELETE FROM settings WHERE key = 'cursor'").execute(&mut *tx).await?;
+        }
+        put_setting_in(&mut *tx, PULLED_LANGUAGE, language.tag()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +95,24 @@ mod tests {
         let newer = json.replace("zh-Hans", "tlh");
         let prefs: Prefs = serde_json::from_str(&newer.replace(r#""sound":true"#, r#""sound":false"#)).unwrap();
         assert_eq!((prefs.language, prefs.sound), (Language::En, false), "the other preferences stay");
+    }
+
+    #[tokio::test]
+    async fn a_new_language_forgets_the_cursor_so_the_pull_brings_everything_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("device.db")).await.unwrap();
+        let cursor = || async { db.setting("cursor").await.unwrap() };
+        db.set_setting("cursor", "v1.0000000000000010").await.unwrap();
+        // A replica pulled before pulls named a language holds English: nothing to fetch again for English.
+        db.pull_in(Language::En).await.unwrap();
+        assert_eq!(cursor().await.as_deref(), Some("v1.0000000000000010"));
+        db.pull_in(Language::Es).await.unwrap();
+        assert_eq!(cursor().await, None, "Spanish: from the beginning");
+        db.set_setting("cursor", "v1.0000000000000020").await.unwrap();
+        db.pull_in(Language::Es).await.unwrap();
+        assert_eq!(cursor().await.as_deref(), Some("v1.0000000000000020"), "the same language: pull on");
+        db.pull_in(Language::En).await.unwrap();
+        assert_eq!(cursor().await, None, "back to English: from the beginning again");
+        assert_eq!(db.setting(PULLED_LANGUAGE).await.unwrap().as_deref(), Some("en"));
     }
 }

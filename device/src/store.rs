@@ -72,6 +72,18 @@ pub(crate) async fn setting_in<'e>(on: impl sqlx::SqliteExecutor<'e>, key: &str)
     Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = ?1").bind(key).fetch_optional(on).await?)
 }
 
+/// Sets one setting, on the pool or on one connection (in a transaction with what it belongs to).
+pub(crate) async fn put_setting_in<'e>(on: impl sqlx::SqliteExecutor<'e>, key: &str, value: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(on)
+    .await?;
+    Ok(())
+}
+
 impl Db {
     /// How every connection to the device's file is made (the pool's and the tick's own).
     pub(crate) fn options(path: &Path) -> SqliteConnectOptions {
@@ -140,14 +152,7 @@ impl Db {
     }
 
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(key)
-        .bind(value)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        put_setting_in(&self.pool, key, value).await
     }
 
     /// The clinic's pain-advice threshold and contact text as last pulled; the defaults before the first pull
@@ -181,11 +186,7 @@ impl Db {
             ("device_id", pairing.device_id.to_string()),
             ("clinic_name", pairing.clinic_name.clone()),
         ] {
-            sqlx::query("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-                .bind(k)
-                .bind(v)
-                .execute(&mut *tx)
-                .await?;
+            put_setting_in(&mut *tx, k, &v).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -294,10 +295,7 @@ impl Db {
     /// Applies a page of pulled changes and its cursor in one transaction, so a crash repeats at most a page.
     pub async fn apply_page(&self, changes: &[Change], cursor: &str) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("INSERT INTO settings (key, value) VALUES ('cursor', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .bind(cursor)
-            .execute(&mut *tx)
-            .await?;
+        put_setting_in(&mut *tx, "cursor", cursor).await?;
         for change in changes {
             let (entity, id) = change.key();
             match change {

@@ -186,9 +186,12 @@ impl Engine {
         me: DeviceId,
         report: &mut SyncReport,
     ) -> Result<bool> {
+        let language = self.prefs().await?.language;
+        self.db.pull_in(language).await?;
         loop {
             let cursor = self.db.setting("cursor").await?.map(homeplay_core::sync::Cursor::new).transpose()?;
-            let page = client.pull(token, &PullRequest { protocol: PROTOCOL_VERSION, cursor, limit: None }).await?;
+            let request = PullRequest { protocol: PROTOCOL_VERSION, cursor, limit: None, language: Some(language) };
+            let page = client.pull(token, &request).await?;
             if let Some(epoch) = page.epoch
                 && self.db.note_epoch(epoch, me).await?
             {

@@ -2,6 +2,7 @@
 
 use crate::error::{Problem, Validate, ValidationError};
 use crate::ids::{CaregiverId, ChildId, ClinicId, DeviceId, FamilyId};
+use crate::language::Language;
 use crate::text::Name;
 use crate::time::TimeZoneName;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -77,6 +78,9 @@ pub struct Device {
     pub last_seen_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The language the device shows its family, as its last pull said; absent before that.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
 }
 
 impl Device {

@@ -14,6 +14,9 @@ use std::sync::OnceLock;
 
 use crate::exercise::{Exercise, Origin};
 
+mod translations;
+pub use translations::{ExerciseText, in_language};
+
 const EXERCISES_JSON: &str = include_str!("../library/exercises.json");
 static PICTURES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/library/pictures");
 
@@ -30,6 +33,8 @@ pub enum LibraryError {
     NotBuiltin { slug: String },
     #[error("slug {0} is used twice")]
     DuplicateSlug(String),
+    #[error("shared/library/i18n/{tag}.json: {problem}")]
+    Translation { tag: &'static str, problem: String },
 }
 
 /// The validated starter library.

@@ -10,6 +10,7 @@ use crate::feedback::Feedback;
 use crate::goal::{FamilyGoal, GoalCheckIn};
 use crate::hlc::Hlc;
 use crate::ids::{ClinicId, DeviceId, FamilyId, GoalCheckInId, LogId, MessageId, MessageReadId, ServerEpoch};
+use crate::language::Language;
 use crate::log::CompletionLog;
 use crate::media::MediaRef;
 use crate::message::{FamilyMessage, Message, MessageRead, ThreadRead};
@@ -296,6 +297,11 @@ pub struct PullRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000))]
     pub limit: Option<u32>,
+    /// The language the device shows its family: built-in exercises come in it, and the clinic sees it on the
+    /// child's page. Absent: English. A device whose family chooses another language pulls again from the
+    /// beginning (no cursor) in the new one, as exercises already pulled are not sent again by themselves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
 }
 
 impl PullRequest {

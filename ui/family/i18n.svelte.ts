@@ -7,6 +7,7 @@ import type { Language } from './bindings';
 import app_en from './i18n/app.en';
 import en from './i18n/en';
 import { direction } from './languages';
+import { intlTag } from '../shared/i18n/languages';
 
 /** A BCP 47 tag, as the device stores it: `Intl` takes it as it is. */
 export type Locale = Language;
@@ -36,17 +37,10 @@ export const LOADERS: Readonly<Record<Locale, () => Promise<Catalog>>> = {
 /** The catalogues loaded so far. */
 const loaded: Partial<Record<Locale, Catalog>> = { en: ENGLISH };
 
-/**
- * The tag `Intl` writes each language with, where it is not the language's own. Arabic's digits are pinned to the
- * Western ones (0–9): the grown-ups' number pad, kid mode's counter and the family's clock times are written in them,
- * and the engines disagree on plain `ar` (Chromium's ICU writes 0–9, WebKitGTK's on Debian 12 writes ٠–٩), so one
- * family would read different digits on the phone and on the desktop.
- */
-const INTL_TAGS: Partial<Record<Locale, string>> = { ar: 'ar-u-nu-latn' };
-
-/** The tag to give `Intl` (dates, numbers, lists) for `l`, by default the current language. */
+/** The tag to give `Intl` (dates, numbers, lists) for `l`, by default the current language (`intlTag`: Arabic's
+ *  digits are 0–9). */
 export function intlLocale(l: Locale = current.locale): string {
-  return INTL_TAGS[l] ?? l;
+  return intlTag(l);
 }
 
 /** The loaded catalogues again, by the tag their messages are formatted with (the translator formats in its key). */

@@ -1,32 +1,12 @@
-// The languages the family screens speak, each named in itself, and which one to offer first. `Language` is
-// generated from the device's enum (device/src/prefs.rs, through the app's DTO), so a language added there fails
-// type-checking here until it has its name, and in i18n.svelte.ts until it has its catalogue.
+// The languages the family screens speak, their direction, and which one to offer first; each is named in itself
+// in ui/shared/i18n/languages.ts. `Language` is generated from the core's enum, so a language added there fails
+// type-checking until it has its name there, and in i18n.svelte.ts until it has its catalogue.
 import type { Language } from './bindings';
+import { isLanguage, LANGUAGES, ownName } from '../shared/i18n/languages';
 
-/** Each language in its own words: a grandparent finds theirs whatever the screen speaks now. */
-const OWN_NAMES: Record<Language, string> = {
-  en: 'English',
-  es: 'Español',
-  fr: 'Français',
-  pt: 'Português',
-  ar: 'العربية',
-  'zh-Hans': '简体中文',
-  vi: 'Tiếng Việt',
-  pl: 'Polski',
-};
+export { isLanguage, LANGUAGES, ownName };
 
 const RIGHT_TO_LEFT: ReadonlySet<Language> = new Set<Language>(['ar']);
-
-/** Every language, in the order settings lists them. */
-export const LANGUAGES = Object.keys(OWN_NAMES) as Language[];
-
-export function ownName(l: Language): string {
-  return OWN_NAMES[l];
-}
-
-export function isLanguage(v: unknown): v is Language {
-  return typeof v === 'string' && Object.hasOwn(OWN_NAMES, v);
-}
 
 export function direction(l: Language): 'rtl' | 'ltr' {
   return RIGHT_TO_LEFT.has(l) ? 'rtl' : 'ltr';

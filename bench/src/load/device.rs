@@ -73,6 +73,7 @@ pub(crate) async fn pull_all(
             protocol: PROTOCOL_VERSION,
             cursor: cursor.clone().map(Cursor::new).transpose().map_err(|_| ())?,
             limit: None,
+            language: None,
         };
         let answer =
             send(rec, plan, &mut rng, PULL, plan.max_attempts, || http.post(&url).bearer_auth(&d.token).json(&body))

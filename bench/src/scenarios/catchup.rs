@@ -124,7 +124,7 @@ pub async fn run(cfg: &Config, backend: Backend) -> anyhow::Result<Vec<Measureme
     let mut cursor = None;
     let mut pulled = 0;
     loop {
-        let body = PullRequest { protocol: PROTOCOL_VERSION, cursor: cursor.clone(), limit: None };
+        let body = PullRequest { protocol: PROTOCOL_VERSION, cursor: cursor.clone(), limit: None, language: None };
         let page: Value = client
             .post(format!("{}/api/v1/sync/pull", proxy.base))
             .bearer_auth(&dev.token)

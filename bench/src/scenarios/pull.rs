@@ -38,6 +38,7 @@ pub async fn run(cfg: &Config, backend: Backend) -> anyhow::Result<Vec<Measureme
                 protocol: PROTOCOL_VERSION,
                 cursor: cursor.clone().map(homeplay_core::sync::Cursor::new).transpose()?,
                 limit: None,
+                language: None,
             };
             let page: Value =
                 client.post(&pull_url).bearer_auth(&f.devices[0].token).json(&body).send().await?.json().await?;

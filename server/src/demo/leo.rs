@@ -8,6 +8,7 @@ use homeplay_core::care_team::TeamRole;
 use homeplay_core::clinic::Therapist;
 use homeplay_core::feedback::Sticker;
 use homeplay_core::ids::RoutineId;
+use homeplay_core::language::Language;
 use homeplay_core::log::{Difficulty, Mood, NotDoneReason, Outcome};
 use homeplay_core::routine::{Reward, Routine};
 use homeplay_core::skill::SkillArea;
@@ -20,6 +21,8 @@ impl Demo<'_> {
     pub(super) async fn leo(&self, maya: &Therapist, sam: &Therapist) -> anyhow::Result<usize> {
         let people = [("Mum", "Kitchen laptop"), ("Dad", "Dad's laptop"), ("Grandma", "Grandma's laptop")];
         let mut house = self.household("Leo's family", &people, maya).await?;
+        // Grandma reads Spanish: her laptop shows the program in it, and the child's page says so.
+        self.store.set_device_language(house.devices["Grandma"], Language::Es).await?;
         let child = self.child(&house, "Leo", 5, &[(maya, TeamRole::Lead), (sam, TeamRole::Member)]).await?;
         let (playdough, crocodile, buttons) =
             (builtin("Playdough snakes")?, builtin("Clothespin crocodile")?, builtin("Button the teddy's coat")?);

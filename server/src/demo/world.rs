@@ -21,6 +21,7 @@ use homeplay_core::ids::{
     AssignmentId, CaregiverId, ChildId, ClinicId, DeviceId, ExerciseId, FamilyId, FeedbackId, GoalId, GoalReviewId,
     LogId,
 };
+use homeplay_core::language::Language;
 use homeplay_core::library;
 use homeplay_core::log::{CompletionLog, Difficulty, Mood, Occurrence, Outcome, Recorder};
 use homeplay_core::routine::Routine;
@@ -167,6 +168,8 @@ impl<'a> Demo<'a> {
                 Some(d) => *d,
                 None => {
                     let d = self.pair_device(house.family.id, paired_by, device_label, since).await?;
+                    // As its first pull would have said; a household may change one device's after.
+                    self.store.set_device_language(d, Language::En).await?;
                     by_label.insert(device_label, d);
                     d
                 }

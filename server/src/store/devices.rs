@@ -4,6 +4,7 @@ use super::{Millis, StoreResult};
 use async_trait::async_trait;
 use homeplay_core::family::Device;
 use homeplay_core::ids::{ClinicId, DeviceId, FamilyId, TherapistId};
+use homeplay_core::language::Language;
 
 #[derive(Debug, Clone)]
 pub struct DeviceRecord {
@@ -50,6 +51,8 @@ pub trait DeviceStore: Send + Sync {
     ) -> StoreResult<Redeemed>;
     async fn device_by_token(&self, token_hash: &str) -> StoreResult<Option<DeviceRecord>>;
     async fn touch_device(&self, id: DeviceId, now: Millis) -> StoreResult<()>;
+    /// Records the language the device shows its family (the pull calls it only when it changed).
+    async fn set_device_language(&self, id: DeviceId, language: Language) -> StoreResult<()>;
     async fn devices_of_family(&self, clinic: ClinicId, family: FamilyId) -> StoreResult<Vec<Device>>;
     /// Returns whether a device of this clinic was revoked now.
     async fn revoke_device(&self, clinic: ClinicId, id: DeviceId, now: Millis) -> StoreResult<bool>;

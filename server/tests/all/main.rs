@@ -14,6 +14,7 @@ mod clinic_export;
 mod clinic_settings;
 mod compression;
 mod email;
+mod family_language;
 mod favourites;
 mod goal_check_ins;
 mod goals_api;

@@ -21,6 +21,18 @@ pub const BEAR: &str = "Walk like a bear!";
 pub const CRAB: &str = "Scuttle like a crab!";
 pub const CRAB_ID: &str = homeplay_tests::CRAB_WALK;
 
+/// A built-in exercise as a family reading `tag` sees it (the library's translation, which the server sends a
+/// device in the language its pulls name).
+pub fn exercise_in(slug: &str, tag: &str) -> homeplay_core::exercise::Exercise {
+    let language = homeplay_core::language::Language::from_tag(tag).unwrap_or_else(|| panic!("no language {tag}"));
+    let e = homeplay_core::library::starter().unwrap().by_slug(slug).unwrap_or_else(|| panic!("no exercise {slug}"));
+    homeplay_core::library::in_language(e, language).into_owned()
+}
+
+pub fn kid_title(slug: &str, tag: &str) -> String {
+    exercise_in(slug, tag).kid_title.to_string()
+}
+
 /// tauri-driver, which runs WebKitWebDriver, which runs the app: all in one process group.
 pub struct Driver {
     child: Child,

@@ -61,7 +61,15 @@ async fn a_spanish_family_reads_messages_pain_faces_and_the_end_of_the_program_i
     // Today: "Hecho", then "¿Qué tal fue?" with the faces in Spanish; an 8 tells them, in Spanish, to stop.
     s.click("Hoy", "return document.querySelector('[data-testid=nav-today]');", json!([])).await;
     s.wait_for_today(2).await;
-    let bear = s.card(BEAR, 0).await;
+    // The built-in activities were fetched again in Spanish when the language was saved.
+    let oso = kid_title("bear-walk", "es");
+    s.wait_js(
+        "the activities in Spanish",
+        &format!("return [...{CARDS}].filter(c => c.textContent.includes(arguments[0])).length === 2;"),
+        json!([oso]),
+    )
+    .await;
+    let bear = s.card(&oso, 0).await;
     s.button(Some(bear), "Hecho").await;
     s.wait("the tick", &format!("{LOGGED}.length === 1")).await;
     s.button(Some(bear), "¿Qué tal fue?").await;

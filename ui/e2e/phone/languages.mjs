@@ -10,11 +10,7 @@ import { check, step, TIME_ZONE, until } from './harness.mjs';
 import { Therapist, todayIn } from './clinic.mjs';
 import { Phone } from './phones.mjs';
 import { answerGate, BEAR, card, cardsOf, CRAB, holdGate, measured, nav, tapToCelebration, waitForToday, waitLogged } from './screens.mjs';
-import { intlTag, plain, words } from './words.mjs';
-
-export const BASKET = 'Move the heavy basket!';
-/** The basket push's second picture: an arrow (push it that way), composed with a mirrored view. */
-const BASKET_ARROW_STEP = 'Push across the room';
+import { intlTag, library, plain, words } from './words.mjs';
 const CARDS = 3;
 
 const FAMILIES = {
@@ -151,6 +147,12 @@ const PICTURE_DRAWN = async () => {
 
 async function family(ctx, f) {
   const T = await words(f.tag);
+  // The built-in activities come in the family's language: the library's translation, as the server sends it.
+  const L = library(f.tag);
+  const [bear, crab, basket] = [L('bear-walk').kid_title, L('crab-walk').kid_title, L('laundry-basket-push').kid_title];
+  check(bear !== BEAR && crab !== CRAB, `the library has its own words in ${f.tag}`);
+  /** The basket push's second picture: an arrow (push it that way), composed with a mirrored view. */
+  const basketArrowStep = L('laundry-basket-push').steps[1];
   const rtl = f.dir === 'rtl';
   // Each screen measured as the phone-size part measures it (nothing scrolls sideways, right to left too; targets of
   // 48 px, 64 in kid mode), axe-checked and photographed.
@@ -200,17 +202,17 @@ async function family(ctx, f) {
   await shot(page, '02-today');
 
   step(`${f.shots}: tick two, undo one, one not done: sick`);
-  await tap(card(page, CRAB), T('card.done'));
+  await tap(card(page, crab), T('card.done'));
   await waitLogged(page, 1, 'the first tick');
-  await tap(card(page, BEAR), T('card.done'));
+  await tap(card(page, bear), T('card.done'));
   await waitLogged(page, 2, 'the second tick');
-  await tap(card(page, BEAR), T('card.undo'));
+  await tap(card(page, bear), T('card.undo'));
   await waitLogged(page, 1, 'the undo');
-  await tap(card(page, BEAR), T('card.not_done_menu'));
+  await tap(card(page, bear), T('card.not_done_menu'));
   const sick = T('outcome.not_done', { reason: T('reason.sick') });
-  await tap(card(page, BEAR), sick);
+  await tap(card(page, bear), sick);
   await waitLogged(page, 2, 'not done: sick');
-  const line = await textOf(card(page, BEAR).getByTestId('logged'));
+  const line = await textOf(card(page, bear).getByTestId('logged'));
   check(line.includes(sick) && line.includes(f.caregiver), `the card says what and who in ${f.tag} (${line})`);
   await shot(page, '03-ticked');
 
@@ -242,6 +244,8 @@ async function family(ctx, f) {
   await shot(page, '06-messages');
   await nav(page, 'print');
   await page.getByTestId('print-activity').first().waitFor();
+  const printed = await page.getByTestId('print-program').textContent();
+  check([bear, crab, basket].every((title) => printed.includes(title)), `the printable week names the activities in ${f.tag}`);
   await shot(page, '07-print');
   await nav(page, 'settings');
   await page.getByTestId('settings').waitFor();
@@ -253,14 +257,14 @@ async function family(ctx, f) {
   check(await page.evaluate(([lang, dir]) => document.documentElement.lang === lang && document.documentElement.dir === dir, [f.tag, f.dir]), `reopened in ${f.tag}, ${f.dir}`);
 
   step(`${f.shots}: kid mode, the basket push's arrow`);
-  check((await cardsOf(page, BASKET).count()) === 1, 'the basket push is on today');
-  await tap(card(page, BASKET), T('card.play'));
+  check((await cardsOf(page, basket).count()) === 1, 'the basket push is on today');
+  await tap(card(page, basket), T('card.play'));
   await page.getByTestId('kid-counter').waitFor();
   await page.getByRole('button', { name: T('kid.next'), exact: true }).click();
   await until('the arrow picture', () => page.evaluate((alt) => {
     const img = document.querySelector('img.pic-kid');
     return img?.alt === alt && img.complete && img.naturalWidth > 0;
-  }, BASKET_ARROW_STEP));
+  }, basketArrowStep));
   const drawn = await page.evaluate(PICTURE_DRAWN);
   if (rtl) check(drawn.view === 'rtl' && drawn.mirrored > 0.97 && drawn.same < 0.9, `the arrow picture shows mirrored (${JSON.stringify(drawn)})`);
   else check(drawn.view === '' && drawn.same > 0.99, `the arrow picture shows as it is (${JSON.stringify(drawn)})`);

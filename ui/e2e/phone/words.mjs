@@ -32,3 +32,13 @@ export async function words(tag) {
 export function plain(text) {
   return (text ?? '').replace(/[\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
 }
+
+/** The starter library's words in `tag` (shared/library/i18n/<tag>.json): a built-in exercise's `kid_title`,
+ *  `steps` captions and the rest, by slug, as the server sends them to a device that pulls in `tag`. */
+export function library(tag) {
+  const catalogue = JSON.parse(readFileSync(join(ui, '..', 'shared/library/i18n', `${tag}.json`), 'utf8'));
+  return (slug) => {
+    if (!Object.hasOwn(catalogue, slug)) throw new Error(`${tag} has no exercise "${slug}"`);
+    return catalogue[slug];
+  };
+}

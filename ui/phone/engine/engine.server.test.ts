@@ -28,6 +28,33 @@ beforeAll(startServer, 60_000);
 afterAll(stopServer);
 
 describe('the web engine with the real clinic server', () => {
+  it('pulls the built-in activities in the family’s language, and all again when the family chooses another', async () => {
+    const { childId } = await childWithProgram('Zoe');
+    const phone = await webPhone('zoe');
+    await phone.pair({ server_url: base, code: await pairingCode(childId), device_name: 'Zoe’s phone', caregiver: 'Mum' });
+    const shown = async () => {
+      const items = (await phone.today()).find((c) => c.child_id === childId)!.groups.flatMap((g) => g.items);
+      return { kid: items[0]!.kid_title, steps: items[0]!.steps.map((s) => s.caption) };
+    };
+    const library = await api<Schemas['Exercise'][]>('GET', '/library/exercises');
+    const assignments = await api<Schemas['Assignment'][]>('GET', `/children/${childId}/assignments`);
+    const target = assignments[0]!.target;
+    const english = library.find((e) => target.kind === 'exercise' && e.id === target.exercise_id)!;
+    expect(english.origin.kind).toBe('builtin');
+    expect(await shown()).toEqual({ kid: english.kid_title, steps: english.steps.map((s) => s.caption) });
+
+    for (const language of ['es', 'vi'] as const) {
+      await phone.saveSettings({ ...(await phone.settings()), language });
+      expect((await phone.syncNow()).sync).toMatchObject({ state: 'synced' });
+      const theirs = (await api<Schemas['Exercise'][]>('GET', `/library/exercises?language=${language}`)).find((e) => e.id === english.id)!;
+      expect(theirs.kid_title).not.toBe(english.kid_title);
+      expect(await shown()).toEqual({ kid: theirs.kid_title, steps: theirs.steps.map((s) => s.caption) });
+    }
+    // The clinic sees whom it writes for.
+    const devices = await api<Schemas['Device'][]>('GET', `/children/${childId}/devices`);
+    expect(devices.map((d) => d.language)).toEqual(['vi']);
+  });
+
   it('pairs, records, undoes and syncs; the clinic has each log once and counts a practice logged on three devices once', async () => {
     const { childId, today } = await childWithProgram('Ada');
 

@@ -8,6 +8,7 @@ import { Client, ClientError, PROTOCOL_VERSION, type Fetch, type PullResponse, t
 import { TOKEN_KEY, type FamilyDb } from './db';
 import { isCommandError } from './errors';
 import { noteEpoch } from './epoch';
+import { pullIn, screenLanguage } from './language';
 import { KINDS, pending, settle, type Refusal } from './outbox';
 import type { ThreadReadRow } from './snapshot';
 
@@ -174,9 +175,11 @@ export class Sync {
   /** Pulls until caught up; `false` if an answer carried a new server epoch: its page is not applied (it answered
    *  the old cursor, which is forgotten now), and the sync pushes what was queued again, then pulls afresh. */
   private async pullAll(client: Client, token: string, me: string, report: SyncReport): Promise<boolean> {
+    const language = await screenLanguage(this.deps.db);
+    await pullIn(this.deps.db, language);
     for (;;) {
       const cursor = await this.deps.db.setting('cursor');
-      const page = await client.pull(token, cursor ? { protocol: PROTOCOL_VERSION, cursor } : { protocol: PROTOCOL_VERSION });
+      const page = await client.pull(token, cursor ? { protocol: PROTOCOL_VERSION, cursor, language } : { protocol: PROTOCOL_VERSION, language });
       if (page.epoch && (await noteEpoch(this.deps.db, page.epoch, me))) return false;
       await this.applyPage(page);
       report.pulled += page.changes.length;

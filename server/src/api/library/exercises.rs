@@ -18,6 +18,7 @@ use homeplay_core::Validate;
 use homeplay_core::assignment::Target;
 use homeplay_core::exercise::{AgeRange, Dosage, Exercise, Origin, PictureStep};
 use homeplay_core::ids::{ExerciseId, RoutineId};
+use homeplay_core::language::Language;
 use homeplay_core::routine::Routine;
 use homeplay_core::skill::{Discipline, ExerciseDiscipline, SkillArea};
 use homeplay_core::sync::ApiError;
@@ -78,6 +79,8 @@ struct ExerciseFilter {
     discipline: Option<Discipline>,
     area: Option<SkillArea>,
     q: Option<String>,
+    /// The family language built-in exercises are wanted in (a printout for a family); absent: as written.
+    language: Option<Language>,
 }
 
 const MAX_QUERY_CHARS: usize = 100;
@@ -99,6 +102,7 @@ impl ExerciseFilter {
             match key.as_str() {
                 "discipline" => filter.discipline = Some(query_value(&key, &value)?),
                 "area" => filter.area = Some(query_value(&key, &value)?),
+                "language" => filter.language = Some(query_value(&key, &value)?),
                 "q" => {
                     let q = value.trim().to_lowercase();
                     if q.chars().count() > MAX_QUERY_CHARS {
@@ -108,7 +112,7 @@ impl ExerciseFilter {
                 }
                 _ => {
                     return Err(Failure::bad_request(format!(
-                        "unknown query parameter `{key}`; use discipline, area or q"
+                        "unknown query parameter `{key}`; use discipline, area, q or language"
                     ))
                     .with_field(key));
                 }
@@ -152,6 +156,9 @@ pub(super) fn builtin_exercises() -> ApiResult<&'static [Exercise]> {
         ("q" = Option<String>, Query, max_length = 100,
             description = "Only exercises with this text (any case) in a title, the instructions, a skill area's \
                 name, the equipment, the safety note or the easier and harder versions"),
+        ("language" = Option<Language>, Query,
+            description = "Built-in exercises in this family language (as a device pulling in it gets them, for a \
+                printout in the family's words); the clinic's own stay as written. `q` searches the words returned"),
     ),
     security(("session" = [])),
     responses(
@@ -169,8 +176,9 @@ pub async fn list_exercises(
 ) -> ApiResult<Json<Vec<Exercise>>> {
     let filter = ExerciseFilter::parse(&uri)?;
     let own = state.store.exercises_of_clinic(auth.therapist.clinic_id).await?;
-    let all = builtin_exercises()?.iter().cloned().chain(own);
-    Ok(Json(all.filter(|e| filter.matches(e)).collect()))
+    let language = filter.language.unwrap_or_default();
+    let builtin = builtin_exercises()?.iter().map(|e| homeplay_core::library::in_language(e, language).into_owned());
+    Ok(Json(builtin.chain(own).filter(|e| filter.matches(e)).collect()))
 }
 
 /// Read an exercise

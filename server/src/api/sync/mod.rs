@@ -1,5 +1,6 @@
 //! The device sync API (shared/PROTOCOL.md): info, pair, push, pull and media.
 
+mod language;
 mod push;
 mod recorded;
 
@@ -188,9 +189,9 @@ pub async fn pull(
     let asked = body.and_then(|StrictJson(req)| {
         check_protocol(req.protocol)?;
         let after = cursor_seq(req.cursor.as_ref())?;
-        Ok((after, req.limit.unwrap_or(PullRequest::MAX_LIMIT).clamp(1, PullRequest::MAX_LIMIT)))
+        Ok((after, req.limit.unwrap_or(PullRequest::MAX_LIMIT).clamp(1, PullRequest::MAX_LIMIT), req.language))
     });
-    let (after, limit) = match asked {
+    let (after, limit, language) = match asked {
         Ok(asked) => asked,
         Err(failure) => {
             // As for every device call, who is asking is settled before what was asked: a stranger gets 401.
@@ -202,13 +203,18 @@ pub async fn pull(
     // (bench/README.md).
     let read = state.store.pull_by_token(&bearer.hash, after, limit + 1).await?.ok_or_else(Failure::unauthorized)?;
     let auth = admit(&state, &read.device).await?;
+    // Written only when the family chose another language: a poll writes nothing.
+    if let Some(l) = language.filter(|l| read.device.device.language != Some(*l)) {
+        state.store.set_device_language(auth.device_id, l).await?;
+    }
+    let language = language.unwrap_or_default();
     let (clinic, mut items, children) = (read.clinic, read.items, read.children);
     let more = items.len() > limit as usize;
     items.truncate(limit as usize);
     let last = items.last().map_or(after, |i| i.seq);
     let changes = items
         .into_iter()
-        .map(|i| RawValue::from_string(i.change_json))
+        .map(|i| RawValue::from_string(language::in_language(i.change_json, language)))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::from(crate::store::StoreError::Corrupt(e)))?;
     // A page that carries changes hands the family's record to the device: audited once per child of the

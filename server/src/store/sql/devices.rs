@@ -6,6 +6,7 @@ use crate::store::{DeviceRecord, DeviceStore, Millis, Redeemed, StoreError, Stor
 use async_trait::async_trait;
 use homeplay_core::family::Device;
 use homeplay_core::ids::{ClinicId, DeviceId, FamilyId, TherapistId};
+use homeplay_core::language::Language;
 use homeplay_core::text::Name;
 use sqlx::Row;
 
@@ -13,13 +14,15 @@ pub(super) fn device_record(r: &<Db as sqlx::Database>::Row) -> StoreResult<Devi
     device_record_with(&r.try_get::<String, _>("doc")?, r)
 }
 
-/// A device from its document and the row's `clinic_id`, `last_seen_ms` and `revoked_ms`.
+/// A device from its document and the row's `clinic_id`, `last_seen_ms`, `revoked_ms` and `language`.
 pub(super) fn device_record_with(doc: &str, r: &<Db as sqlx::Database>::Row) -> StoreResult<DeviceRecord> {
     let mut device: Device = parse(doc)?;
     let clinic: String = r.try_get("clinic_id")?;
     device.last_seen_at =
         r.try_get::<Option<i64>, _>("last_seen_ms")?.and_then(chrono::DateTime::from_timestamp_millis);
     device.revoked_at = r.try_get::<Option<i64>, _>("revoked_ms")?.and_then(chrono::DateTime::from_timestamp_millis);
+    // A tag an older or newer server wrote that this one does not know reads as unknown, not as an error.
+    device.language = r.try_get::<Option<String>, _>("language")?.as_deref().and_then(Language::from_tag);
     Ok(DeviceRecord { device, clinic_id: clinic.parse().map_err(|_| StoreError::NotFound("clinic id"))? })
 }
 
@@ -112,6 +115,7 @@ impl DeviceStore for This {
             paired_at: chrono::DateTime::from_timestamp_millis(now).unwrap_or_default(),
             last_seen_at: None,
             revoked_at: None,
+            language: None,
         };
         sqlx::query(
             "INSERT INTO devices (id, clinic_id, family_id, token_hash, doc, paired_ms)
@@ -130,10 +134,11 @@ impl DeviceStore for This {
     }
 
     async fn device_by_token(&self, token_hash: &str) -> StoreResult<Option<DeviceRecord>> {
-        let row = sqlx::query("SELECT doc, clinic_id, last_seen_ms, revoked_ms FROM devices WHERE token_hash = $1")
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT doc, clinic_id, last_seen_ms, revoked_ms, language FROM devices WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
         row.map(|r| device_record(&r)).transpose()
     }
 
@@ -146,9 +151,18 @@ impl DeviceStore for This {
         Ok(())
     }
 
+    async fn set_device_language(&self, id: DeviceId, language: Language) -> StoreResult<()> {
+        sqlx::query("UPDATE devices SET language = $2 WHERE id = $1")
+            .bind(id.to_string())
+            .bind(language.tag())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn devices_of_family(&self, clinic: ClinicId, family: FamilyId) -> StoreResult<Vec<Device>> {
         let rows = sqlx::query(
-            "SELECT doc, clinic_id, last_seen_ms, revoked_ms FROM devices
+            "SELECT doc, clinic_id, last_seen_ms, revoked_ms, language FROM devices
              WHERE family_id = $1 AND clinic_id = $2 ORDER BY paired_ms, id",
         )
         .bind(family.to_string())

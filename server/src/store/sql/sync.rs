@@ -164,14 +164,14 @@ impl SyncStore for This {
         // order straight off (family_id, seq) and stops at the limit, as `pull` does; the row order of a UNION
         // is not promised, hence the sorts below.
         let rows = sqlx::query(
-            "SELECT d.doc AS device_doc, d.clinic_id, d.last_seen_ms, d.revoked_ms,
+            "SELECT d.doc AS device_doc, d.clinic_id, d.last_seen_ms, d.revoked_ms, d.language,
                     k.pain_advice_at, k.family_contact,
                     CAST(NULL AS BIGINT) AS seq, CAST(NULL AS TEXT) AS doc, CAST(NULL AS TEXT) AS log_doc,
                     CAST(NULL AS TEXT) AS child_doc, CAST(NULL AS BIGINT) AS child_created_ms,
                     CAST(NULL AS TEXT) AS child_id
              FROM devices d JOIN clinics k ON k.id = d.clinic_id WHERE d.token_hash = $1
              UNION ALL
-             SELECT NULL, NULL, NULL, NULL, NULL, NULL, page.seq, page.doc, page.log_doc, NULL, NULL, NULL FROM (
+             SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, page.seq, page.doc, page.log_doc, NULL, NULL, NULL FROM (
                SELECT f.seq, f.doc, l.doc AS log_doc FROM feed f
                LEFT JOIN logs l ON f.entity = 'log' AND l.id = f.entity_id AND l.family_id = f.family_id
                WHERE f.family_id = (SELECT family_id FROM devices WHERE token_hash = $1 AND revoked_ms IS NULL)
@@ -179,7 +179,7 @@ impl SyncStore for This {
                ORDER BY f.seq LIMIT $3
              ) page
              UNION ALL
-             SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, c.doc, c.created_ms, c.id
+             SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, c.doc, c.created_ms, c.id
              FROM children c
              WHERE c.family_id = (SELECT family_id FROM devices WHERE token_hash = $1 AND revoked_ms IS NULL)",
         )

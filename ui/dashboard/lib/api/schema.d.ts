@@ -1920,6 +1920,7 @@ export interface components {
             last_seen_at?: string | null;
             /** Format: date-time */
             revoked_at?: string | null;
+            language?: null | components["schemas"]["Language"];
         };
         /** Format: uuid */
         DeviceId: string;
@@ -2376,6 +2377,8 @@ export interface components {
         };
         /** @description A few words for a child, trimmed */
         KidText: string;
+        /** @enum {string} */
+        Language: "en" | "es" | "fr" | "pt" | "ar" | "zh-Hans" | "vi" | "pl";
         /** Format: uuid */
         LogId: string;
         LoginRequest: {
@@ -2787,6 +2790,7 @@ export interface components {
              * @description At most this many changes; the server may send fewer. Default and maximum: [`PullRequest::MAX_LIMIT`].
              */
             limit?: number | null;
+            language?: null | components["schemas"]["Language"];
         };
         /** @description A page of changes. Store `changes` and `cursor` in one transaction; pull again while `more` is true. */
         PullResponse: {
@@ -7493,6 +7497,8 @@ export interface operations {
                 area?: components["schemas"]["SkillArea"];
                 /** @description Only exercises with this text (any case) in a title, the instructions, a skill area's name, the equipment, the safety note or the easier and harder versions */
                 q?: string;
+                /** @description Built-in exercises in this family language (as a device pulling in it gets them, for a printout in the family's words); the clinic's own stay as written. `q` searches the words returned */
+                language?: components["schemas"]["Language"];
             };
             header?: never;
             path?: never;
