@@ -183,6 +183,12 @@ fn read_qr(png_bytes: &[u8]) -> String {
     grids[0].decode().unwrap().1
 }
 
+/// Asks the server to email a child's family the pairing link of `code`.
+async fn email_pairing_link(by: &Therapist, child: &str, code: &str, to: &str) -> reqwest::Response {
+    let path = format!("/api/v1/children/{child}/pairing-codes/email");
+    by.send(Method::POST, &path, Some(json!({"code": code, "email": to}))).await
+}
+
 #[tokio::test]
 async fn a_pairing_link_email_holds_the_link_and_its_qr_code() {
     for backend in BACKENDS {
@@ -203,14 +209,7 @@ async fn a_pairing_link_email_holds_the_link_and_its_qr_code() {
         expect_error(resp, StatusCode::NOT_FOUND, "not_found", None).await;
         // Another child's family's code is not this one's.
         let mia = w.maya.add_child("Mia").await["child"]["id"].as_str().unwrap().to_owned();
-        let resp = w
-            .maya
-            .send(
-                Method::POST,
-                &format!("/api/v1/children/{mia}/pairing-codes/email"),
-                Some(json!({"code": code, "email": "x@example.org"})),
-            )
-            .await;
+        let resp = email_pairing_link(&w.maya, &mia, &code, "x@example.org").await;
         expect_error(resp, StatusCode::GONE, "gone", Some("code")).await;
         assert!(sink.messages().is_empty(), "{backend:?}: nothing sent so far");
 
@@ -259,14 +258,7 @@ async fn without_smtp_the_answer_carries_the_link_and_nothing_is_sent() {
     expect_ok(login(&w.server, "sam@riverside.example", PASSWORD).await).await;
     let leo = w.maya.add_child("Leo").await["child"]["id"].as_str().unwrap().to_owned();
     let code = w.maya.pairing_code(&leo).await;
-    let resp = w
-        .maya
-        .send(
-            Method::POST,
-            &format!("/api/v1/children/{leo}/pairing-codes/email"),
-            Some(json!({"code": code, "email": "mum@family.example"})),
-        )
-        .await;
+    let resp = email_pairing_link(&w.maya, &leo, &code, "mum@family.example").await;
     expect_error(resp, StatusCode::CONFLICT, "conflict", Some("smtp")).await;
     assert!(sink.messages().is_empty());
     let actions = audit_actions(&w.maya).await;
@@ -302,14 +294,7 @@ async fn with_the_mail_server_down_the_invitation_stands_and_its_link_is_shown()
 
         let leo = w.maya.add_child("Leo").await["child"]["id"].as_str().unwrap().to_owned();
         let code = w.maya.pairing_code(&leo).await;
-        let resp = w
-            .maya
-            .send(
-                Method::POST,
-                &format!("/api/v1/children/{leo}/pairing-codes/email"),
-                Some(json!({"code": code, "email": "mum@family.example"})),
-            )
-            .await;
+        let resp = email_pairing_link(&w.maya, &leo, &code, "mum@family.example").await;
         let body = expect_error(resp, StatusCode::SERVICE_UNAVAILABLE, "unavailable", Some("smtp")).await;
         assert!(!body["message"].as_str().unwrap().contains("mum@"), "{body}");
         let actions = audit_actions(&w.maya).await;
