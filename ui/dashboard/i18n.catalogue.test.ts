@@ -25,10 +25,11 @@ function sources(dir: string): string[] {
 }
 const code = sources(here).map((f) => readFileSync(f, 'utf8')).join('\n');
 
-/** Keys asked for by name: `t('key'` (and `tAround('key'`, which splits a message around an argument). */
-const asked = new Set([...code.matchAll(/\b(?:t|tAround)\(\s*(['"])([\w.]+)\1/g)].map((m) => m[2] ?? ''));
+/** Keys asked for by name: `t('key'` (and `tAround('key'`, which splits a message around an argument, and `tUi('key'`,
+ *  the therapist's language around a page printed in a family's). */
+const asked = new Set([...code.matchAll(/\b(?:t|tUi|tAround)\(\s*(['"])([\w.]+)\1/g)].map((m) => m[2] ?? ''));
 /** Keys built from a value (`` t(`flag.${kind}`) ``) could not be checked against the catalogue: the code has none. */
-const built = [...code.matchAll(/\b(?:t|tAround)\(\s*`/g)].length;
+const built = [...code.matchAll(/\b(?:t|tUi|tAround)\(\s*`/g)].length;
 
 const catalogs: Record<string, Catalog> = Object.fromEntries(await Promise.all(LOCALES.map(async (l) => [l, await LOADERS[l]!()] as const)));
 const english = catalogs[SOURCE]!;

@@ -6,7 +6,8 @@
 // The locale is Svelte state, so every `t()` read inside a template re-renders when the therapist switches.
 import { type Catalog, type MessageValues, translator } from '../shared/i18n/translator';
 import en from './i18n/en';
-import { setDateLanguage } from './lib/dates';
+import { setDateLanguage, setDatePrintLanguage } from './lib/dates';
+import { intlTag, isLanguage } from '../shared/i18n/languages';
 
 /** A BCP 47 tag, the name of a catalogue file: `Intl` takes it as it is. */
 export type Locale = string;
@@ -117,7 +118,37 @@ let forced: Locale | null = null;
  * from `values`. Falls back to English, then to the key itself, so a missing word never blanks a screen.
  */
 export function t(key: string, values?: MessageValues): string {
+  if (forced) return words.translate(forced, key, values);
+  const print = printing.value;
+  return print ? print.words.translate(print.locale, key, values) : words.translate(current.locale, key, values);
+}
+
+/** The text for `key` in the therapist's language, whatever a page prints in: the dashboard's own frame (navigation,
+ *  a report's toolbar) around a document printed for a family. */
+export function tUi(key: string, values?: MessageValues): string {
   return words.translate(forced ?? current.locale, key, values);
+}
+
+/** The language a page prints its document in (the progress report for a family), while that page is open. */
+const printing = $state<{ value: { language: Locale; locale: Locale; words: ReturnType<typeof translator<Locale>> } | null }>({ value: null });
+
+
+
+/**
+ * Prints in `l` from `catalog` (ui/dashboard/reportI18n.ts loads it: a family's language may have only the report's
+ * words), or, with `null`, back to the therapist's language. Every `t()` then speaks it, dates included, so the
+ * labels a report shares with other pages need no second copy; the frame uses `tUi`. Svelte state: the page draws
+ * itself again.
+ */
+export function setPrintLanguage(l: Locale | null, catalog: Catalog = {}): void {
+  // Arabic with the digits 0–9, as the family's screens write them; a language only the dashboard speaks as it is.
+  const locale = l === null ? null : isLanguage(l) ? intlTag(l) : l;
+  printing.value = l === null || locale === null ? null : { language: l, locale, words: translator({ [SOURCE]: en as Catalog, [locale]: catalog }, SOURCE) };
+  setDatePrintLanguage(locale);
+}
+
+export function getPrintLanguage(): Locale | null {
+  return printing.value?.language ?? null;
 }
 
 /**

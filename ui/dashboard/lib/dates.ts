@@ -27,6 +27,8 @@ function formatters(locale: string) {
 
 let clinicLocale = DEFAULT_DATE_LOCALE;
 let language = 'en';
+/** The language of a document printed for a family (`setPrintLanguage`), while its page is open. */
+let printLanguage: string | null = null;
 let f = formatters(DEFAULT_DATE_LOCALE);
 
 function supported(tag: string): boolean {
@@ -61,7 +63,8 @@ export function formatLocale(clinic: string, lang: string): string {
 }
 
 function refresh(): void {
-  const wanted = formatLocale(clinicLocale, language);
+  // A family reads its printout in its own language, not in a regional variant of the clinic's.
+  const wanted = printLanguage ?? formatLocale(clinicLocale, language);
   if (wanted === f.locale) return;
   try {
     f = formatters(supported(wanted) ? wanted : DEFAULT_DATE_LOCALE);
@@ -80,6 +83,12 @@ export function setDateLocale(locale: string | null | undefined): void {
 /** The therapist's language (a catalogue's tag), which dates and numbers speak from now on. */
 export function setDateLanguage(lang: string): void {
   language = supported(lang) ? lang : 'en';
+  refresh();
+}
+
+/** Dates and numbers in `lang` while a page prints for a family in it (an `Intl` tag); `null`: the therapist's again. */
+export function setDatePrintLanguage(lang: string | null): void {
+  printLanguage = lang !== null && supported(lang) ? lang : null;
   refresh();
 }
 

@@ -1,14 +1,31 @@
 // The progress report: calendar, period, goals, the parent's note as text; printed to a PDF that says what
 // the screen says, without the screen's chrome.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { artifacts, axe, check, shot, step } from '../harness.mjs';
+import ts from 'typescript';
+import { artifacts, axe, check, root, shot, step, ui } from '../harness.mjs';
 import { pdfText } from './shared.mjs';
+
+/** The report's words in a family language (ui/dashboard/i18n/report/<tag>.ts), its types stripped. */
+async function reportWords(tag) {
+  const source = readFileSync(join(ui, 'dashboard/i18n/report', `${tag}.ts`), 'utf8');
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  return (await import(`data:text/javascript;charset=utf-8,${encodeURIComponent(js)}`)).default;
+}
+
+/** A built-in exercise's parent title in a family language (shared/library/i18n/<tag>.json). */
+function libraryTitle(tag, slug) {
+  return JSON.parse(readFileSync(join(root, 'shared/library/i18n', `${tag}.json`), 'utf8'))[slug].title;
+}
 
 /** From Leo's page and back to it. */
 export async function report(ctx) {
   const { page, markupNote } = ctx;
   step('progress report');
+  // Leo's family reads English, and Grandma Spanish: the child's page says whom the therapist writes for, and the
+  // report opens in the language of the family's first device.
+  const familyReads = await page.getByTestId('family-languages').textContent();
+  check(familyReads.includes('English') && familyReads.includes('Español'), `the child’s page names the family’s languages (${familyReads})`);
   await page.getByRole('link', { name: 'Progress report' }).click();
   await page.waitForURL(/#\/children\/[^/]+\/report$/);
   const report = page.getByTestId('report');
@@ -48,6 +65,49 @@ export async function report(ctx) {
   for (const chrome of ['Program builder', 'Sign out', 'Print or save as PDF', 'Skip to content', 'Audit log']) {
     check(!printed.flat.includes(chrome), `the PDF has no screen chrome (“${chrome}”)`);
   }
+
+  // Printed for a family that reads French, then Arabic (right to left): the report's words and the built-in
+  // exercises' titles in the family's language, the therapist's own words (notes, goals) as written, and the
+  // dashboard's frame still in the therapist's language.
+  for (const tag of ['fr', 'ar']) {
+    step(`progress report in ${tag}`);
+    const words = await reportWords(tag);
+    await page.getByTestId('report-language').selectOption(tag);
+    await report.getByRole('heading', { name: words['report.title'] }).waitFor();
+    const facts = await report.evaluate((el) => ({ lang: el.lang, dir: getComputedStyle(el).direction }));
+    check(facts.lang === tag && facts.dir === (tag === 'ar' ? 'rtl' : 'ltr'), `the report is marked ${tag}, ${tag === 'ar' ? 'right to left' : 'left to right'} (${JSON.stringify(facts)})`);
+    const snakes = libraryTitle(tag, 'playdough-snakes');
+    await report.getByRole('rowheader', { name: snakes }).first().waitFor();
+    const text = await report.textContent();
+    check(!text.includes('Home program progress report') && !text.includes('Playdough snakes'), `no English left of the report's own words in ${tag}`);
+    check(text.includes('Does up his coat buttons by himself') && text.includes(markupNote), `what the therapist and the family wrote stays as written in ${tag}`);
+    check((await page.getByLabel('Printed in').count()) === 1 && (await page.getByRole('link', { name: 'Overview' }).count()) >= 1, `the frame stays in the therapist's language (${tag})`);
+    await axe(page, `progress report (${tag})`);
+    await shot(page, `03b-report-${tag}`);
+  }
+  await page.getByTestId('report-language').selectOption('en');
+  await report.getByRole('heading', { name: 'Home program progress report' }).waitFor();
+
+  // Leaving the report while a language's words are still on their way: the dashboard stays the therapist's.
+  step('leaving the report while its language loads');
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await page.route('**/library/exercises?language=pl', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.getByTestId('report-language').selectOption('pl');
+  await page.getByRole('link', { name: 'Leo', exact: true }).first().click();
+  await page.waitForURL(/#\/children\/[^/]+$/);
+  await page.getByRole('heading', { name: 'Completion by exercise' }).waitFor();
+  release();
+  await page.waitForResponse('**/library/exercises?language=pl');
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  // A heading the report shares with the child's page, and has in Polish ("Wykonanie poszczególnych ćwiczeń").
+  check((await page.getByRole('heading', { name: 'Completion by exercise' }).count()) === 1, 'the child’s page stays in English after the report’s Polish arrived');
+  await page.unroute('**/library/exercises?language=pl');
+  await page.getByRole('link', { name: 'Progress report' }).click();
+  await report.getByRole('heading', { name: 'Home program progress report' }).waitFor();
 
   // A page that fails while drawing says so, and comes back when asked. The data is made as the server sent
   // it before reviews became one per goal and day: the same review twice, which hung the report forever.
