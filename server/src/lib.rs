@@ -63,16 +63,18 @@ pub fn app_with_ui(state: AppState, ui_dir: Option<PathBuf>) -> Router {
         .layer(axum::middleware::from_fn(metrics::track))
 }
 
-/// Responses are gzipped when that saves a packet: a body that fits one TCP segment (~1.4 KB, a device's
-/// poll with a few changes) arrives in one packet either way, and compressing it cost 8 % of the server's time
-/// under 200 pulling devices (bench/README.md, "Sync path (issue 16)"). Larger ones, a catch-up page above all,
-/// at the default level: the fastest one took a catch-up from 90 to 102 bytes a log, past the target of 100.
+/// Responses are gzipped when that saves a round trip: a body that fits TCP's initial congestion window (ten
+/// segments, RFC 6928: ~14 KB; a device's poll with a few changes, a child's page) arrives in the first flight
+/// either way, and compressing such bodies was a third of the server's own CPU time under 200 pulling devices
+/// (bench/README.md, "Sync path (issue 16)", fourth round), for a few hundred bytes saved. Larger ones, a
+/// catch-up page above all, are compressed at the default level: the fastest one took a catch-up from 90 to 102
+/// bytes a log, past the target of 100.
 fn compression() -> CompressionLayer<impl Predicate> {
     CompressionLayer::new().compress_when(DefaultPredicate::new().and(SizeAbove::new(MIN_COMPRESSED_BYTES)))
 }
 
-/// The smallest body worth compressing: one Ethernet TCP segment's payload.
-const MIN_COMPRESSED_BYTES: u16 = 1400;
+/// The smallest body worth compressing: more than ten Ethernet TCP segments' payload (10 × 1,448 bytes).
+const MIN_COMPRESSED_BYTES: u16 = 14_480;
 
 /// A request's log span: its method and path, never its query or headers, so no log line carries what a link
 /// or a header may hold (a token, a code), whatever the log level. (The family app's pairing link keeps its code
