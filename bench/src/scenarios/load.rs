@@ -137,7 +137,10 @@ pub async fn run(cfg: &Config, backend: Backend) -> anyhow::Result<Vec<Measureme
         let m = Measurement::new("load.rss", b, end, "MiB", Some(m2)).params(
             json!({"start_mib": start, "minute2_mib": m2, "end_mib": end,
                 "growth_pct": (end / m2 - 1.0) * 100.0, "baseline": "RSS at simulated minute 2",
-                "samples": outcome.rss_kib.len()}),
+                "samples": outcome.rss_kib.len(),
+                // Every tenth sample (simulated minute, MiB): whether growth levels off or keeps on.
+                "series_mib": outcome.rss_kib.iter().step_by(10).chain(outcome.rss_kib.last())
+                    .map(|(k, v)| (*k, (*v as f64 / 1024.0).round())).collect::<Vec<_>>()}),
         );
         let met = m.ratio.is_some_and(|r| r < 1.10);
         out.push(m.target("ratio < 1.10", met));
