@@ -7,9 +7,10 @@
 //   tick_ms             — the same ticks from the tap until the card shows them recorded (shown only once durable);
 //   family_gz / dashboard_gz — the JS + CSS of each build, gzipped, in bytes.
 // Env: BASE (server URL), CODE (pairing code), DIST (ui/dist), UI (ui/, whose node_modules has playwright-core),
-// CHROMIUM, STARTS, TICKS.
+// CHROMIUM, STARTS, TICKS; TRACE (a file: one more cold start of the app, traced through the DevTools protocol, for
+// reading where its time goes; not a reported figure).
 import { createRequire } from 'node:module';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -22,6 +23,7 @@ const CODE = env('CODE');
 const DIST = env('DIST');
 const STARTS = Number(env('STARTS', '5'));
 const TICKS = Number(env('TICKS', '20'));
+const TRACE = process.env.TRACE;
 const READY = 'homeplay-ready';
 
 // This machine's closed network: no background connections (see ../shared/MACHINE.md).
@@ -89,10 +91,75 @@ async function coldStart(path) {
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
   await ctx.setOffline(true);
   await page.goto(`${BASE}${path}`);
-  await until(`the ready mark of ${path}`, page, (m) => performance.getEntriesByName(m).length > 0, READY);
-  const ms = await page.evaluate((m) => performance.getEntriesByName(m)[0].startTime, READY);
+  const ms = await readyAt(cdp, path);
   await ctx.close();
   return ms;
+}
+
+/** The page's ready mark, awaited in the page by one small script over the DevTools protocol. Not Playwright's
+ *  `waitForFunction`: its first call injects Playwright's own script into the page (~36 ms of the main thread
+ *  under 4× throttling, seen in a trace) and then polls, and that work fell inside the app's start, which is
+ *  still under way when `goto` returns, but after the bare page's, which is done by then. */
+async function readyAt(cdp, path) {
+  const expression = `new Promise((resolve) => {
+    const mark = () => performance.getEntriesByName(${JSON.stringify(READY)})[0];
+    if (mark()) return resolve(mark().startTime);
+    new PerformanceObserver((_, observer) => {
+      if (mark()) { observer.disconnect(); resolve(mark().startTime); }
+    }).observe({ type: 'mark' });
+  })`;
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the ready mark of ${path}: not within 60 s`)), 60_000);
+  });
+  try {
+    const answer = await Promise.race([cdp.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }), timeout]);
+    if (answer.exceptionDetails) throw new Error(`the ready mark of ${path}: ${answer.exceptionDetails.text}`);
+    return answer.result.value;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** One more cold start of `path` as `coldStart` makes it, with a DevTools trace of it written to `file`. */
+async function traced(path, file) {
+  const { ctx, page } = await open();
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await ctx.setOffline(true);
+  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  const categories = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'loading',
+    'v8.execute', 'disabled-by-default-v8.cpu_profiler', 'toplevel', 'blink'];
+  await cdp.send('Tracing.start', { transferMode: 'ReturnAsStream', traceConfig: { includedCategories: categories } });
+  await page.goto(`${BASE}${path}`);
+  await readyAt(cdp, path);
+  await cdp.send('Tracing.end');
+  const { stream } = await complete;
+  const parts = [];
+  for (;;) {
+    const r = await cdp.send('IO.read', { handle: stream, size: 1 << 20 });
+    parts.push(r.base64Encoded ? Buffer.from(r.data, 'base64') : Buffer.from(r.data));
+    if (r.eof) break;
+  }
+  writeFileSync(file, Buffer.concat(parts));
+  // What the start read: rows and JSON size per table and entity, beside the trace.
+  const sizes = await page.evaluate(async () => {
+    const db = await new Promise((ok, no) => { const r = indexedDB.open('homeplay-family'); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+    const out = {};
+    for (const table of db.objectStoreNames) {
+      const rows = await new Promise((ok, no) => { const r = db.transaction(table).objectStore(table).getAll(); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+      for (const row of rows) {
+        const k = `${table}${row.entity ? `:${row.entity}` : ''}`;
+        const o = (out[k] ??= { rows: 0, bytes: 0 });
+        o.rows += 1;
+        o.bytes += row instanceof Object && !(row.blob instanceof Blob) ? JSON.stringify(row).length : 0;
+      }
+    }
+    db.close();
+    return out;
+  });
+  writeFileSync(`${file}.sizes.json`, JSON.stringify(sizes, null, 1));
+  await ctx.close();
 }
 
 /** Ticks the first card with a Done button and times it until the card shows the record; then clears it. Before
@@ -167,6 +234,7 @@ try {
     if (i % 2 === 0) { cold.push(await coldStart('/family/')); bare.push(await coldStart('/family/bare.html')); }
     else { bare.push(await coldStart('/family/bare.html')); cold.push(await coldStart('/family/')); }
   }
+  if (TRACE) await traced('/family/', TRACE);
   const { ctx, page } = await open();
   const cdp = await ctx.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
