@@ -97,9 +97,9 @@ async function coldStart(path) {
 }
 
 /** The page's ready mark, awaited in the page by one small script over the DevTools protocol. Not Playwright's
- *  `waitForFunction`: its first call injects Playwright's own script into the page (~36 ms of the main thread
- *  under 4× throttling, seen in a trace) and then polls, and that work fell inside the app's start, which is
- *  still under way when `goto` returns, but after the bare page's, which is done by then. */
+ *  `waitForFunction`: its first call injects Playwright's own script into the page (a 36 ms task of the main
+ *  thread under 4× throttling, seen in a trace of the app's start) and then polls every 50 ms, work that ran
+ *  inside the start being measured. */
 async function readyAt(cdp, path) {
   const expression = `new Promise((resolve) => {
     const mark = () => performance.getEntriesByName(${JSON.stringify(READY)})[0];
