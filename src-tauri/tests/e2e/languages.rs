@@ -190,7 +190,8 @@ async fn story(f: Family) {
     s.axe(&format!("ticked ({})", f.tag), &mut axe).await;
 
     // The week, then the weekly question about the goal.
-    nav(s, "week", "document.querySelector('[data-testid=week]')").await;
+    // The section shows at once, its days once the week is read: measure them only once two are there.
+    nav(s, "week", "document.querySelectorAll('[data-testid=week-day]').length >= 2").await;
     assert_eq!(text_of(s, "#week-title").await, t("week.title"));
     let days = s
         .js("return [...document.querySelectorAll('[data-testid=week-day]')].slice(0, 2).map(d => d.getBoundingClientRect().left);", json!([]))

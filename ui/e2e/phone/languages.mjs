@@ -220,6 +220,8 @@ async function family(ctx, f) {
   await nav(page, 'week');
   await page.getByTestId('week').waitFor();
   check((await textOf(page.locator('#week-title'))) === T('week.title'), `the week's title in ${f.tag}`);
+  // The section shows at once, its days once the week is read: measure them only once two are there.
+  await page.getByTestId('week-day').nth(1).waitFor();
   const days = await page.getByTestId('week-day').evaluateAll((ds) => ds.slice(0, 2).map((d) => d.getBoundingClientRect().left));
   check(days.length === 2 && (rtl ? days[0] > days[1] : days[0] < days[1]), `the week starts on the ${start} (${days})`);
   // Numbers in Western digits, as on the number pad and the counter (Intl's Arabic digits are not used).
