@@ -50,6 +50,15 @@ async function open() {
   return { ctx, page };
 }
 
+/** A browser as every measured start and the ticks see it: 4× CPU throttling, offline. */
+async function openPhone() {
+  const { ctx, page } = await open();
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await ctx.setOffline(true);
+  return { ctx, page, cdp };
+}
+
 /** The first visit: pair through the link, wait for the program and for the service worker to control the page. */
 async function install() {
   const { ctx, page } = await open();
@@ -86,10 +95,7 @@ async function install() {
 
 /** One cold start of a page, offline and throttled: ms from navigation start to the page's own ready mark. */
 async function coldStart(path) {
-  const { ctx, page } = await open();
-  const cdp = await ctx.newCDPSession(page);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-  await ctx.setOffline(true);
+  const { ctx, page, cdp } = await openPhone();
   await page.goto(`${BASE}${path}`);
   const ms = await readyAt(cdp, path);
   await ctx.close();
@@ -123,10 +129,7 @@ async function readyAt(cdp, path) {
 
 /** One more cold start of `path` as `coldStart` makes it, with a DevTools trace of it written to `file`. */
 async function traced(path, file) {
-  const { ctx, page } = await open();
-  const cdp = await ctx.newCDPSession(page);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-  await ctx.setOffline(true);
+  const { ctx, page, cdp } = await openPhone();
   const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
   const categories = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'loading',
     'v8.execute', 'disabled-by-default-v8.cpu_profiler', 'toplevel', 'blink'];
@@ -235,10 +238,7 @@ try {
     else { bare.push(await coldStart('/family/bare.html')); cold.push(await coldStart('/family/')); }
   }
   if (TRACE) await traced('/family/', TRACE);
-  const { ctx, page } = await open();
-  const cdp = await ctx.newCDPSession(page);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-  await ctx.setOffline(true);
+  const { ctx, page } = await openPhone();
   await page.goto(`${BASE}/family/`);
   await until('today offline', page, () => document.querySelectorAll('[data-testid=activity]').length > 0);
   const { shown: tick, puts: put } = await ticks(page);
