@@ -226,7 +226,7 @@ impl Engine {
                     mood: tick.details.mood,
                     pain: tick.details.pain(),
                     pain_score: tick.details.pain_score,
-                    note: tick.details.note,
+                    note: tick.details.note.clone(),
                     recorded_by,
                     device_id: pairing.device_id,
                     hlc: self.tick_clock(),
@@ -397,7 +397,7 @@ mod tests {
         }
     }
 
-    async fn queued(engine: &Engine) -> Vec<(LogId, Hlc)> {
+    pub(crate) async fn queued(engine: &Engine) -> Vec<(LogId, Hlc)> {
         engine.db.pending::<CompletionLog>(500).await.unwrap().into_iter().map(|l| (l.id, l.hlc)).collect()
     }
 
