@@ -244,6 +244,28 @@ describe('pictures and sync state', () => {
     backend.close();
   });
 
+  it('reads the pictures a screen asks for together in one transaction, each answered with its own', async () => {
+    const pictures = ['a', 'b', 'c'].map((n) => `builtin:${n}`);
+    const factory = new IDBFactory();
+    const { backend } = await phone(scriptedFetch(clinic()).fetch, { indexedDB: factory });
+    const db = await FamilyDb.open({ factory });
+    for (const [i, media] of pictures.entries()) {
+      await db.putMedia({ media, content_type: 'image/svg+xml', blob: new Blob([`<svg id="${i}"/>`]) });
+    }
+    db.close();
+    const reads = vi.spyOn(FamilyDb.prototype, 'media');
+    const urls = await Promise.all([...pictures, pictures[0]!].map((m) => backend.picture(m)));
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(reads.mock.calls[0]![0]).toEqual(pictures);
+    const texts = await Promise.all(urls.map(async (u) => (await fetch(u)).text()));
+    expect(texts).toEqual(['<svg id="0"/>', '<svg id="1"/>', '<svg id="2"/>', '<svg id="0"/>']);
+    // Asked later: a transaction of its own, and a missing picture is refused on its own.
+    expect(await rejection(backend.picture('builtin:none'))).toMatchObject({ kind: 'not_found' });
+    expect(reads).toHaveBeenCalledTimes(2);
+    reads.mockRestore();
+    backend.close();
+  });
+
   it('tells listeners the status after each sync', async () => {
     const { backend } = await phone(scriptedFetch(clinic()).fetch);
     const seen: string[] = [];

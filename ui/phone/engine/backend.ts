@@ -29,7 +29,7 @@ import type { CompletionLog, Hlc } from '../../shared/core/types';
 import { HlcClock, compareHlc } from '../../shared/core/hlc';
 import { exercisesOf } from '../../shared/core/schedule';
 import { Client, ClientError, type Fetch } from './client';
-import { FamilyDb, RECORDS_VERSION, Rollback, TOKEN_KEY, entityRange, together, type StoredSnapshot } from './db';
+import { FamilyDb, RECORDS_VERSION, Rollback, TOKEN_KEY, entityRange, together, type MediaRow, type StoredSnapshot } from './db';
 import { TickCache, stillKnown } from './tickCache';
 import { commandError, isCommandError, storageError } from './errors';
 import { parseUuid, uuidv7 } from './ids';
@@ -199,6 +199,7 @@ class WebEngine implements WebBackend {
   private readonly openedAfter: number;
   private loopStarted = false;
   private firstSync: ReturnType<typeof setTimeout> | null;
+  private mediaBatch: { refs: Set<string>; rows: Promise<Map<string, MediaRow | undefined>> } | null = null;
 
   constructor(
     private readonly db: FamilyDb,
@@ -726,7 +727,7 @@ class WebEngine implements WebBackend {
     const cached = this.urls.get(mediaRef);
     if (cached) return cached;
     if (!/^(builtin:[a-z0-9-]+|sha256:[0-9a-f]{64})$/.test(mediaRef)) throw commandError('invalid', `picture: '${mediaRef}' is not a media reference`);
-    let row = await this.db.media(mediaRef);
+    let row = await this.mediaRow(mediaRef);
     if (!row) {
       // Not downloaded yet (a sync is under way, or this is the first view): try once now, while online.
       const [url, token] = await Promise.all([this.db.setting('server_url'), this.db.setting(TOKEN_KEY)]);
@@ -742,6 +743,24 @@ class WebEngine implements WebBackend {
     const objectUrl = URL.createObjectURL(row.blob);
     this.urls.set(mediaRef, objectUrl);
     return objectUrl;
+  }
+
+  /** A picture's stored row, read together with every other picture asked for in the same turn (the cards of a
+   *  screen render together): one transaction for the lot instead of one each. */
+  private mediaRow(ref: string): Promise<MediaRow | undefined> {
+    if (!this.mediaBatch) {
+      const refs = new Set<string>();
+      const rows = Promise.resolve().then(async () => {
+        // Closed to newcomers from here: they start the next batch.
+        this.mediaBatch = null;
+        const list = [...refs];
+        const got = await this.db.media(list);
+        return new Map(list.map((r, i) => [r, got[i]]));
+      });
+      this.mediaBatch = { refs, rows };
+    }
+    this.mediaBatch.refs.add(ref);
+    return this.mediaBatch.rows.then((rows) => rows.get(ref));
   }
 
   async onSyncState(listener: (status: AppStatus) => void): Promise<Unsubscribe> {
