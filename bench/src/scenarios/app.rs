@@ -90,6 +90,23 @@ pub async fn run(cfg: &Config) -> anyhow::Result<Vec<Measurement>> {
             run.stop();
         }
     }
+    // `STRACE=dir` / `PERF=dir`: one more start of each under strace (when WebKit's processes start, the files and
+    // sockets each opens, the ready line) or under `perf record` (where the CPU goes, by process and library).
+    // Not measured: the tools slow what they watch.
+    for (var, tool) in [
+        ("STRACE", "strace -f -ttt --seccomp-bpf -e trace=execve,openat,connect -o"),
+        ("PERF", "perf record -q -F 1999 -o"),
+    ] {
+        let Some(dir) = std::env::var_os(var).map(PathBuf::from) else { continue };
+        std::fs::create_dir_all(&dir)?;
+        for bin in [&real_bin, &minimal_bin] {
+            let name = bin.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let out = dir.join(format!("{name}.{}", var.to_lowercase()));
+            let wrap = format!("{tool} {}", out.display());
+            launch(bin, work.path(), &data, &[("HOMEPLAY_BENCH_WRAP", wrap)], cfg.quick)?.stop();
+            eprintln!("   app: a start of {name} under {var}: {}", out.display());
+        }
+    }
     stage.finish().await;
 
     let median = |v: &[Reading], f: fn(&Reading) -> f64| {
@@ -259,7 +276,10 @@ fn launch(bin: &Path, work: &Path, data: &Path, extra_env: &[(&str, String)], qu
     // The shell notes its pid and the time, then becomes the app: the app's own start, to the millisecond.
     let mut cmd = Command::new("xvfb-run");
     cmd.args(["-a", "-s", "-screen 0 1280x800x24 -nolisten tcp", "dbus-run-session", "--", "sh", "-c"])
-        .arg(r#"echo $$ > "$HOMEPLAY_BENCH_PID"; date +%s%3N > "$HOMEPLAY_BENCH_START"; exec "$0""#)
+        .arg(
+            r#"echo $$ > "$HOMEPLAY_BENCH_PID"; date +%s%3N > "$HOMEPLAY_BENCH_START"
+               exec $HOMEPLAY_BENCH_WRAP "$0""#,
+        )
         .arg(bin)
         .env("HOMEPLAY_DATA_DIR", data)
         .env("HOMEPLAY_READY_FILE", &ready)
