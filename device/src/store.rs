@@ -10,7 +10,10 @@ use homeplay_core::log::{CompletionLog, merge};
 use homeplay_core::sync::Change;
 use homeplay_core::text::Name;
 use serde::de::DeserializeOwned;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::query::Query;
+use sqlx::sqlite::{
+    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Row, Sqlite, Transaction};
 use std::path::Path;
 use std::time::Duration;
@@ -37,6 +40,17 @@ pub(crate) fn pairing_of(
     };
     let device_id: DeviceId = device.parse().map_err(|_| DeviceError::NotFound("device id"))?;
     Ok(Some(Pairing { server_url: url, device_id, clinic_name: clinic }))
+}
+
+/// `sql` with the `logs` columns of `log` bound as ?1–?6: id, child_id, occ_date, hlc_wall, hlc_counter, doc.
+pub(crate) fn log_row<'q>(sql: &'q str, log: &CompletionLog) -> Result<Query<'q, Sqlite, SqliteArguments<'q>>> {
+    Ok(sqlx::query(sql)
+        .bind(log.id.to_string())
+        .bind(log.child_id.to_string())
+        .bind(log.occurrence.date.to_string())
+        .bind(i64::try_from(log.hlc.wall_ms).unwrap_or(i64::MAX))
+        .bind(i64::from(log.hlc.counter))
+        .bind(serde_json::to_string(log)?))
 }
 
 /// Every pulled record of one entity, on the pool or on one connection (the tick's, inside its transaction).
@@ -227,17 +241,12 @@ impl Db {
     }
 
     async fn put_log(tx: &mut Transaction<'_, Sqlite>, log: &CompletionLog) -> Result<()> {
-        sqlx::query(
+        log_row(
             "INSERT INTO logs (id, child_id, occ_date, hlc_wall, hlc_counter, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (id) DO UPDATE SET hlc_wall = excluded.hlc_wall, hlc_counter = excluded.hlc_counter,
                doc = excluded.doc",
-        )
-        .bind(log.id.to_string())
-        .bind(log.child_id.to_string())
-        .bind(log.occurrence.date.to_string())
-        .bind(i64::try_from(log.hlc.wall_ms).unwrap_or(i64::MAX))
-        .bind(i64::from(log.hlc.counter))
-        .bind(serde_json::to_string(log)?)
+            log,
+        )?
         .execute(&mut **tx)
         .await?;
         Ok(())

@@ -180,16 +180,11 @@ fn queue_each_tick() -> String {
 /// Stores a new log (and, by the trigger, its outbox row) unless another connection has committed since
 /// `version` was read; `false` when it has, and then nothing is written.
 async fn insert_if_unchanged(conn: &mut SqliteConnection, log: &CompletionLog, version: i64) -> Result<bool> {
-    let done = sqlx::query(
+    let done = store::log_row(
         "INSERT INTO logs (id, child_id, occ_date, hlc_wall, hlc_counter, doc)
          SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE (SELECT data_version FROM pragma_data_version) = ?7",
-    )
-    .bind(log.id.to_string())
-    .bind(log.child_id.to_string())
-    .bind(log.occurrence.date.to_string())
-    .bind(i64::try_from(log.hlc.wall_ms).unwrap_or(i64::MAX))
-    .bind(i64::from(log.hlc.counter))
-    .bind(serde_json::to_string(log)?)
+        log,
+    )?
     .bind(version)
     .execute(conn)
     .await?;
