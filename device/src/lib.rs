@@ -192,6 +192,8 @@ impl Engine {
     /// Records a tick: one local transaction, durable when this returns. No network. What it is checked
     /// against is read once and kept until anything else changes the database (see `tick_cache`).
     pub async fn record(&self, tick: Tick) -> Result<CompletionLog> {
+        // The log's id and stamp, made once: a tick checked again after a pull is still one tick.
+        let stamp = std::sync::OnceLock::new();
         self.ticks
             .record(tick.assignment_id, |known| {
                 let pairing = known.pairing.ok_or(DeviceError::NotPaired)?;
@@ -213,8 +215,9 @@ impl Engine {
                         caregiver_id: None,
                     },
                 };
+                let (id, hlc) = *stamp.get_or_init(|| (LogId(self.new_uuid()), self.tick_clock()));
                 let log = CompletionLog {
-                    id: LogId(self.new_uuid()),
+                    id,
                     child_id: tick.child_id,
                     assignment_id: tick.assignment_id,
                     exercise_id: tick.exercise_id,
@@ -229,7 +232,7 @@ impl Engine {
                     note: tick.details.note.clone(),
                     recorded_by,
                     device_id: pairing.device_id,
-                    hlc: self.tick_clock(),
+                    hlc,
                     undone: false,
                 };
                 log.validate()?;
