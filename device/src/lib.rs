@@ -400,7 +400,7 @@ mod tests {
         }
     }
 
-    pub(crate) async fn queued(engine: &Engine) -> Vec<(LogId, Hlc)> {
+    async fn queued(engine: &Engine) -> Vec<(LogId, Hlc)> {
         engine.db.pending::<CompletionLog>(500).await.unwrap().into_iter().map(|l| (l.id, l.hlc)).collect()
     }
 

@@ -255,15 +255,10 @@ impl Db {
     /// A version made on this device: stored and queued for the server, in one durable transaction.
     pub async fn save_local(&self, log: &CompletionLog) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        Self::save_local_in(&mut tx, log).await?;
+        Self::queue(&mut tx, log).await?;
+        Self::put_log(&mut tx, log).await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// [`Db::save_local`] inside a transaction the caller commits.
-    pub(crate) async fn save_local_in(tx: &mut Transaction<'_, Sqlite>, log: &CompletionLog) -> Result<()> {
-        Self::queue(tx, log).await?;
-        Self::put_log(tx, log).await
     }
 
     pub async fn log(&self, id: LogId) -> Result<Option<CompletionLog>> {
